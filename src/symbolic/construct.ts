@@ -1,0 +1,108 @@
+import { PliantError } from './errors.js';
+import { formatKeyPath } from './key-path.js';
+import type { KeySegment } from './key-path.js';
+import { SymbolicNode } from './node.js';
+import type { SymbolicType, TreeValue } from './node.js';
+import { validateArgs, validateField } from './validate.js';
+import { FORBIDDEN_KEYS, describeValue, isPlainRecord, sealValue } from './values.js';
+
+/**
+ * @internal Makes a node of `type` from a raw argument record: fills defaults, checks names,
+ * seals values, orders keys canonically and validates against the schema. `base` is the key
+ * path of the node in the tree being built (for messages).
+ */
+export function createNode<A, R>(type: SymbolicType<A, R>, raw: unknown, api: string, base: KeySegment[]): SymbolicNode<A, R> {
+  if (raw === undefined) raw = {};
+  if (!isPlainRecord(raw)) {
+    throw new PliantError(api, 'argument', `${type.name} takes one record of named arguments, found ${describeValue(raw)}`, {
+      path: formatKeyPath(base),
+    });
+  }
+  const defaults = type.defaults as Readonly<Record<string, unknown>>;
+  const args: Record<string, TreeValue> = {};
+  const t = type as unknown as SymbolicType;
+  for (const key of t.declaredKeys) {
+    const given = raw[key];
+    const value = given !== undefined ? given : defaults[key];
+    if (value === undefined) continue;
+    base.push(key);
+    args[key] = sealValue(value, api, base);
+    base.pop();
+  }
+  let extras: string[] | undefined;
+  for (const key of Object.keys(raw)) {
+    if (t.keyRank.has(key) || raw[key] === undefined) continue;
+    checkKey(t, key, api, base);
+    (extras ??= []).push(key);
+  }
+  if (extras !== undefined) {
+    extras.sort();
+    for (const key of extras) {
+      base.push(key);
+      args[key] = sealValue(raw[key], api, base);
+      base.pop();
+    }
+  }
+  Object.freeze(args);
+  validateArgs(t, args, api, base);
+  return new SymbolicNode(type, args as unknown as Readonly<A>);
+}
+
+/**
+ * @internal A copy of `node` with some arguments replaced (an `undefined` replacement removes the
+ * argument). Values must already be sealed. Only the changed arguments are validated.
+ */
+export function replaceArgs(node: SymbolicNode, changes: ReadonlyMap<string, TreeValue | undefined>, api: string, base: KeySegment[]): SymbolicNode {
+  const type = node.type;
+  const old = node.args as Readonly<Record<string, TreeValue>>;
+  let reorder = false;
+  for (const [key, value] of changes) {
+    if (!(key in old) && value !== undefined) {
+      checkKey(type, key, api, base);
+      reorder = true;
+    }
+  }
+  let args: Record<string, TreeValue> = {};
+  for (const key in old) {
+    const change = changes.get(key);
+    if (change === undefined && changes.has(key)) continue;
+    args[key] = change !== undefined ? change : (old[key] as TreeValue);
+  }
+  if (reorder) {
+    for (const [key, value] of changes) if (!(key in old) && value !== undefined) args[key] = value;
+    args = ordered(type, args);
+  }
+  Object.freeze(args);
+  for (const key of changes.keys()) validateField(type, args, key, api, base);
+  return new SymbolicNode(type, args);
+}
+
+/**
+ * @internal A copy of `node` with one existing argument replaced by an already sealed value;
+ * the fast path of a single-path rebind.
+ */
+export function replaceArg(node: SymbolicNode, key: string, value: TreeValue, api: string, base: KeySegment[]): SymbolicNode {
+  const args = Object.freeze({ ...(node.args as Readonly<Record<string, TreeValue>>), [key]: value });
+  validateField(node.type, args, key, api, base);
+  return new SymbolicNode(node.type, args);
+}
+
+function ordered(type: SymbolicType, args: Record<string, TreeValue>): Record<string, TreeValue> {
+  const out: Record<string, TreeValue> = {};
+  for (const key of type.declaredKeys) if (key in args) out[key] = args[key] as TreeValue;
+  const extras = Object.keys(args).filter((k) => !type.keyRank.has(k)).sort();
+  for (const key of extras) out[key] = args[key] as TreeValue;
+  return out;
+}
+
+function checkKey(type: SymbolicType, key: string, api: string, base: KeySegment[]): void {
+  if (key.startsWith('$') || FORBIDDEN_KEYS.has(key)) {
+    throw new PliantError(api, 'invalid-value', `'${key}' cannot be an argument name of ${type.name}`, { path: formatKeyPath([...base, key]) });
+  }
+  if (type.closed && !type.keyRank.has(key)) {
+    const known = type.declaredKeys.join(', ');
+    throw new PliantError(api, 'schema', `${type.name} has no argument '${key}' (its arguments: ${known || 'none'})`, {
+      path: formatKeyPath([...base, key]),
+    });
+  }
+}

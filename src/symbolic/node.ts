@@ -1,0 +1,161 @@
+import type { z } from 'zod';
+import { immerable } from 'immer';
+import type { KeyPath } from './key-path.js';
+import { format } from './format.js';
+
+/**
+ * A value that can live in a symbolic tree: a primitive, a frozen array or record of tree values,
+ * or a {@link SymbolicNode}. Numbers include NaN, ±Infinity and −0. `undefined` is not a value:
+ * a record key set to `undefined` is absent.
+ */
+export type TreeValue =
+  | null
+  | boolean
+  | number
+  | string
+  | SymbolicNode
+  | readonly TreeValue[]
+  | { readonly [key: string]: TreeValue };
+
+/** @internal The memo box of a node: written once per node, never shared with another node. */
+export interface NodeMemo {
+  owner: SymbolicNode;
+  /** The 128-bit digest as four int32 words, once computed. */
+  digest: number[] | undefined;
+  hex: string | undefined;
+}
+
+/** @internal Key of a node's memo box. */
+export const MEMO: unique symbol = Symbol('pliant.memo');
+
+/**
+ * A hook by which a value validates itself against the schema of the field it is placed in,
+ * instead of being checked by the schema directly. Hyper values (`oneOf`, `floatv`, ...) use it
+ * to be accepted wherever each of their candidates would be. It throws a `PliantError` (naming
+ * `path`) when the value is not acceptable.
+ */
+export type SelfValidator = (node: SymbolicNode, schema: z.ZodType, path: KeyPath, api: string) => void;
+
+/** Everything that defines a symbolic type; see `symbolize`. */
+export interface SymbolicTypeDefinition<A, R> {
+  /** The registered name, used in JSON (`$type`) and in messages. */
+  readonly name: string;
+  /** The function or class the type stands for. */
+  readonly target: unknown;
+  /** Whether `build` calls `target(args)` or `new target(args)`. */
+  readonly kind: 'function' | 'class';
+  /** Optional zod object schema of the arguments. */
+  readonly schema: z.ZodObject | undefined;
+  /** Default argument values, filled in at construction. */
+  readonly defaults: Readonly<Partial<A>>;
+  /** Optional self-validation hook (see {@link SelfValidator}). */
+  readonly validateAgainst: SelfValidator | undefined;
+  /** Phantom: the type `build` returns. */
+  readonly __result?: R;
+}
+
+/**
+ * A registered symbolic type: what `symbolize` made of a function or a class. Every
+ * {@link SymbolicNode} points to its type.
+ */
+export class SymbolicType<A = Record<string, unknown>, R = unknown> implements SymbolicTypeDefinition<A, R> {
+  readonly name: string;
+  readonly target: unknown;
+  readonly kind: 'function' | 'class';
+  readonly schema: z.ZodObject | undefined;
+  readonly defaults: Readonly<Partial<A>>;
+  readonly validateAgainst: SelfValidator | undefined;
+  /** Argument names in declared order: the schema's fields, then the defaults' keys. */
+  readonly declaredKeys: readonly string[];
+  /** Whether argument names outside `declaredKeys` are rejected (a schema without catchall). */
+  readonly closed: boolean;
+  /** @internal Position of each declared key, for ordering arguments. */
+  readonly keyRank: ReadonlyMap<string, number>;
+  /** @internal The schema's object-level checks make per-field validation unsound. */
+  readonly hasObjectChecks: boolean;
+
+  constructor(def: Omit<SymbolicTypeDefinition<A, R>, '__result'>) {
+    this.name = def.name;
+    this.target = def.target;
+    this.kind = def.kind;
+    this.schema = def.schema;
+    this.defaults = Object.freeze({ ...def.defaults });
+    this.validateAgainst = def.validateAgainst;
+    const declared: string[] = [];
+    if (def.schema !== undefined) declared.push(...Object.keys(def.schema.shape));
+    for (const k of Object.keys(def.defaults)) if (!declared.includes(k)) declared.push(k);
+    this.declaredKeys = Object.freeze(declared);
+    this.keyRank = new Map(declared.map((k, i) => [k, i]));
+    const zdef = def.schema?._zod.def as { catchall?: unknown; checks?: readonly unknown[] } | undefined;
+    this.closed = def.schema !== undefined && zdef?.catchall === undefined;
+    this.hasObjectChecks = (zdef?.checks?.length ?? 0) > 0;
+    Object.freeze(this);
+  }
+
+  /** The type's name. */
+  toString(): string {
+    return this.name;
+  }
+}
+
+/**
+ * An immutable instance of a symbolic type: the type plus its named arguments (defaults filled
+ * in). Made by calling a factory from `symbolize`; changed only by producing a new tree with
+ * `rebind`. `build` turns it into the real value.
+ */
+export class SymbolicNode<A = Record<string, unknown>, R = unknown> {
+  /** The symbolic type. */
+  readonly type: SymbolicType<A, R>;
+  /** The arguments, frozen, in canonical order (declared order, then the rest sorted). */
+  readonly args: Readonly<A>;
+  /** @internal */
+  readonly [MEMO]: NodeMemo;
+
+  /** @internal Use a factory from `symbolize`; this constructor does not validate. */
+  constructor(type: SymbolicType<A, R>, args: Readonly<A>) {
+    this.type = type;
+    this.args = args;
+    this[MEMO] = { owner: this as SymbolicNode, digest: undefined, hex: undefined };
+    Object.freeze(this);
+  }
+
+  /** The name of the symbolic type. */
+  get typeName(): string {
+    return this.type.name;
+  }
+
+  /** The compact text form, e.g. `Conv(filters=32, kernel=3, act='relu')`. */
+  toString(): string {
+    return format(this);
+  }
+
+  /** Node's `console.log` form: the same as `toString()`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return format(this);
+  }
+}
+
+// Lets immer draft nodes in `rebind(tree, draft => ...)`; drafts are rebuilt into real nodes.
+(SymbolicNode.prototype as unknown as Record<symbol, boolean>)[immerable] = true;
+
+/** Whether `value` is a symbolic node. */
+export function isNode(value: unknown): value is SymbolicNode {
+  return value instanceof SymbolicNode;
+}
+
+/** @internal Whether `node` was made by the node constructor (and not copied by immer). */
+export function isGenuineNode(node: SymbolicNode): boolean {
+  return node[MEMO].owner === node;
+}
+
+declare const placeholderFor: unique symbol;
+
+/**
+ * The type of a symbolic value that stands for a value of type `T` in an argument: a hyper value
+ * such as `oneOf([32, 64])` is a `Placeholder<number>`. Factories accept a placeholder wherever
+ * they accept a `T`. (The marker exists only in the type system.)
+ */
+export interface Placeholder<T> extends SymbolicNode<object, unknown> {
+  /** Type-level marker of the type the placeholder stands for; absent at run time. */
+  readonly [placeholderFor]: T;
+}
