@@ -11,21 +11,36 @@ export function emit(line: BenchLine): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
+/** Options of {@link measure}. */
+export interface MeasureOptions {
+  /** Timed rounds after warm-up (default 15); the median round is reported. */
+  readonly rounds?: number;
+  /** Warm-up time in milliseconds before the timed rounds (default 300). */
+  readonly warmupMs?: number;
+  /** Runs before each round, untimed (fresh inputs, for example). */
+  readonly setup?: () => void;
+}
+
 /**
- * Times `body(i)` for i in 0..n-1, `rounds` times after one warm-up round, and returns the
- * median rate. `setup` runs before each round, untimed.
+ * Times `body(i)` for i in 0..n-1 per round: warm-up rounds for `warmupMs`, then `rounds` timed
+ * rounds; returns the median rate in operations per second (the machine is noisy: the median
+ * of many short rounds is steadier than one long one).
  */
-export function measure(n: number, body: (i: number) => unknown, options: { rounds?: number; setup?: () => void } = {}): number {
-  const rounds = options.rounds ?? 5;
-  const rates: number[] = [];
+export function measure(n: number, body: (i: number) => unknown, options: MeasureOptions = {}): number {
+  const rounds = options.rounds ?? 15;
+  const warmupMs = options.warmupMs ?? 300;
   let sink: unknown;
-  for (let r = 0; r <= rounds; r++) {
+  const once = (): number => {
     options.setup?.();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) sink = body(i);
-    const dt = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r > 0) rates.push(n / dt);
-  }
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
+  const warmEnd = performance.now() + warmupMs;
+  do once();
+  while (performance.now() < warmEnd);
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) rates.push(n / once());
   if (sink === Symbol.for('never')) process.stdout.write('');
   rates.sort((a, b) => a - b);
   return rates[Math.floor(rates.length / 2)] as number;

@@ -1,7 +1,7 @@
 import { PliantError } from './errors.js';
 import { formatKeyPath } from './key-path.js';
 import type { KeySegment } from './key-path.js';
-import { SymbolicNode } from './node.js';
+import { MEMO, SymbolicNode } from './node.js';
 import type { SymbolicType, TreeValue } from './node.js';
 import { validateArgs, validateField } from './validate.js';
 import { FORBIDDEN_KEYS, describeValue, isPlainRecord, sealValue } from './values.js';
@@ -21,10 +21,12 @@ export function createNode<A, R>(type: SymbolicType<A, R>, raw: unknown, api: st
   const defaults = type.defaults as Readonly<Record<string, unknown>>;
   const args: Record<string, TreeValue> = {};
   const t = type as unknown as SymbolicType;
+  let count = 0;
   for (const key of t.declaredKeys) {
     const given = raw[key];
     const value = given !== undefined ? given : defaults[key];
     if (value === undefined) continue;
+    count++;
     base.push(key);
     args[key] = sealValue(value, api, base);
     base.pop();
@@ -45,7 +47,7 @@ export function createNode<A, R>(type: SymbolicType<A, R>, raw: unknown, api: st
   }
   Object.freeze(args);
   validateArgs(t, args, api, base);
-  return new SymbolicNode(type, args as unknown as Readonly<A>);
+  return new SymbolicNode(type, args as unknown as Readonly<A>, extras === undefined && count === t.declaredKeys.length);
 }
 
 /**
@@ -74,7 +76,16 @@ export function replaceArgs(node: SymbolicNode, changes: ReadonlyMap<string, Tre
   }
   Object.freeze(args);
   for (const key of changes.keys()) validateField(type, args, key, api, base);
-  return new SymbolicNode(type, args);
+  return new SymbolicNode(type, args, isFull(type, args));
+}
+
+function isFull(type: SymbolicType, args: Readonly<Record<string, TreeValue>>): boolean {
+  let n = 0;
+  for (const key in args) {
+    if (type.declaredKeys[n] !== key) return false;
+    n++;
+  }
+  return n === type.declaredKeys.length;
 }
 
 /**
@@ -82,9 +93,31 @@ export function replaceArgs(node: SymbolicNode, changes: ReadonlyMap<string, Tre
  * the fast path of a single-path rebind.
  */
 export function replaceArg(node: SymbolicNode, key: string, value: TreeValue, api: string, base: KeySegment[]): SymbolicNode {
-  const args = Object.freeze({ ...(node.args as Readonly<Record<string, TreeValue>>), [key]: value });
-  validateField(node.type, args, key, api, base);
-  return new SymbolicNode(node.type, args);
+  const type = node.type;
+  const full = node[MEMO].full;
+  const copyWith = full ? (type.internal.copyWith ?? compileCopyWith(type)) : null;
+  const args = Object.freeze(
+    copyWith !== null ? copyWith(node.args, key, value) : { ...(node.args as Readonly<Record<string, TreeValue>>), [key]: value },
+  ) as Readonly<Record<string, TreeValue>>;
+  validateField(type, args, key, api, base);
+  return new SymbolicNode(type, args, full);
+}
+
+/**
+ * Generates, once per type, a function that copies a full argument record with one argument
+ * replaced, as one object literal (several times faster than a spread). Where code generation
+ * is not allowed (a strict CSP), records it as unavailable and the spread is used.
+ */
+function compileCopyWith(type: SymbolicType): ((src: object, key: string, value: unknown) => object) | null {
+  let fn: ((src: object, key: string, value: unknown) => object) | null = null;
+  try {
+    const fields = type.declaredKeys.map((k) => `${JSON.stringify(k)}: key === ${JSON.stringify(k)} ? value : src[${JSON.stringify(k)}]`);
+    fn = new Function('src', 'key', 'value', `return { ${fields.join(', ')} };`) as (src: object, key: string, value: unknown) => object;
+  } catch {
+    fn = null;
+  }
+  type.internal.copyWith = fn;
+  return fn;
 }
 
 function ordered(type: SymbolicType, args: Record<string, TreeValue>): Record<string, TreeValue> {

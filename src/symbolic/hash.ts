@@ -1,5 +1,5 @@
 import { MEMO, SymbolicNode } from './node.js';
-import type { TreeValue } from './node.js';
+import type { SymbolicType, TreeValue } from './node.js';
 import { digestHex, murmur3Words } from './murmur3.js';
 import type { Digest128 } from './murmur3.js';
 
@@ -16,6 +16,7 @@ const T_ARRAY = 8;
 const T_RECORD = 9;
 const T_NODE = 10;
 const T_NODE_BODY = 11;
+const T_TYPE = 12;
 
 // The canonical word stream is written into one growing buffer used as a stack: a node whose
 // digest is needed while its parent is being written hashes its own words above the parent's.
@@ -36,11 +37,14 @@ function reserve(n: number): void {
 /**
  * A stable 128-bit hash of a tree (32 hex digits), consistent with `eq`: equal trees have equal
  * hashes. It is MurmurHash3 (x86, 128-bit) of a canonical word stream of the tree: record keys
- * in sorted order, node arguments in their canonical order, strings by their UTF-16 code units,
- * numbers by their IEEE-754 bits (−0 and 0 differ, every NaN is one NaN), and each child node by
- * its own digest. It never depends on object identity or key insertion order, so it is the same
- * in every process and on every machine. A node's digest is computed once and memoised (trees
- * are immutable), so after a `rebind` only the nodes on the changed path are hashed again.
+ * in sorted order; strings by their characters (four Latin-1 characters or two UTF-16 code
+ * units to a word, after a header with the length); numbers by their IEEE-754 bits (−0 and 0
+ * differ, every NaN is one NaN); a node by the digest of its type (name and declared argument
+ * names), then its arguments in canonical order, a declared one named by its position; and each
+ * child node by its own digest. It never depends on object identity or key insertion order, so
+ * it is the same in every process and on every machine for the same type definitions. A node's
+ * digest is computed once and memoised (trees are immutable), so after a `rebind` only the nodes
+ * on the changed path are hashed again.
  */
 export function hash(value: TreeValue): string {
   if (value instanceof SymbolicNode) {
@@ -67,15 +71,31 @@ export function nodeDigest(node: SymbolicNode): readonly number[] {
   if (memo.digest !== undefined) return memo.digest;
   const start = top;
   try {
-    reserve(2);
+    const type = node.type;
+    const prefix = type.internal.digest ?? typeDigest(type);
+    reserve(6);
     words[top++] = T_NODE_BODY;
-    writeString(node.type.name);
+    words[top++] = prefix[0] as number;
+    words[top++] = prefix[1] as number;
+    words[top++] = prefix[2] as number;
+    words[top++] = prefix[3] as number;
     const args = node.args as Readonly<Record<string, TreeValue>>;
-    reserve(1);
     const countAt = top++;
     let count = 0;
+    // Arguments are stored declared ones first, in declared order, then the others sorted; a
+    // declared argument is written as its position (the type digest covers the names).
+    const declared = type.declaredKeys;
+    const nDeclared = declared.length;
+    let p = 0;
     for (const key in args) {
-      writeString(key);
+      while (p < nDeclared && declared[p] !== key) p++;
+      reserve(1);
+      if (p < nDeclared) {
+        words[top++] = p;
+      } else {
+        words[top++] = -1;
+        writeString(key);
+      }
       write(args[key] as TreeValue);
       count++;
     }
@@ -87,20 +107,70 @@ export function nodeDigest(node: SymbolicNode): readonly number[] {
   }
 }
 
+/** The digest of a type's name and declared argument names, in order. */
+function typeDigest(type: SymbolicType): number[] {
+  const start = top;
+  try {
+    reserve(2);
+    words[top++] = T_TYPE;
+    writeString(type.name);
+    words[top++] = type.declaredKeys.length;
+    for (const key of type.declaredKeys) writeString(key);
+    murmur3Words(words, start, top, SEED, SCRATCH);
+    return (type.internal.digest = [SCRATCH.h1, SCRATCH.h2, SCRATCH.h3, SCRATCH.h4]);
+  } finally {
+    top = start;
+  }
+}
+
 /** @internal Whether a node's digest has been computed already. */
 export function hasDigest(node: SymbolicNode): boolean {
   return node[MEMO].digest !== undefined;
 }
 
+/**
+ * Writes a string: a header word (length × 2, plus 1 when the string is Latin-1), then its
+ * characters four to a word (Latin-1) or its UTF-16 code units two to a word.
+ */
 function writeString(s: string): void {
   const len = s.length;
   reserve(2 + (len >> 1));
   const w = words;
-  let t = top;
-  w[t++] = len;
+  const head = top;
+  let t = head + 1;
   let i = 0;
-  for (; i + 1 < len; i += 2) w[t++] = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
-  if (i < len) w[t++] = s.charCodeAt(i);
+  let latin1 = true;
+  for (; i + 3 < len; i += 4) {
+    const a = s.charCodeAt(i);
+    const b = s.charCodeAt(i + 1);
+    const c = s.charCodeAt(i + 2);
+    const d = s.charCodeAt(i + 3);
+    if ((a | b | c | d) > 255) {
+      latin1 = false;
+      break;
+    }
+    w[t++] = a | (b << 8) | (c << 16) | (d << 24);
+  }
+  if (latin1) {
+    if (i < len) {
+      let last = 0;
+      for (let k = 0; i + k < len; k++) {
+        const ch = s.charCodeAt(i + k);
+        if (ch > 255) {
+          latin1 = false;
+          break;
+        }
+        last |= ch << (8 * k);
+      }
+      if (latin1) w[t++] = last;
+    }
+  }
+  if (!latin1) {
+    t = head + 1;
+    for (i = 0; i + 1 < len; i += 2) w[t++] = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
+    if (i < len) w[t++] = s.charCodeAt(i);
+  }
+  w[head] = len * 2 + (latin1 ? 1 : 0);
   top = t;
 }
 

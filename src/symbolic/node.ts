@@ -23,6 +23,18 @@ export interface NodeMemo {
   /** The 128-bit digest as four int32 words, once computed. */
   digest: number[] | undefined;
   hex: string | undefined;
+  /** The arguments are exactly the type's declared arguments (enables the fast copy). */
+  full: boolean;
+}
+
+/** @internal Per-type caches, filled on first use. */
+export interface TypeInternals {
+  /** Digest of the type's name and declared argument names (the prefix of every node hash). */
+  digest: number[] | undefined;
+  /** Per-argument validation info. */
+  fields: Map<string, unknown>;
+  /** Makes a copy of full arguments with one replaced, or `null` where code generation is not allowed. */
+  copyWith: ((src: object, key: string, value: unknown) => object) | null | undefined;
 }
 
 /** @internal Key of a node's memo box. */
@@ -73,6 +85,8 @@ export class SymbolicType<A = Record<string, unknown>, R = unknown> implements S
   readonly keyRank: ReadonlyMap<string, number>;
   /** @internal The schema's object-level checks make per-field validation unsound. */
   readonly hasObjectChecks: boolean;
+  /** @internal Caches computed on first use (hash prefix, per-field validation info). */
+  readonly internal: TypeInternals;
 
   constructor(def: Omit<SymbolicTypeDefinition<A, R>, '__result'>) {
     this.name = def.name;
@@ -89,6 +103,7 @@ export class SymbolicType<A = Record<string, unknown>, R = unknown> implements S
     const zdef = def.schema?._zod.def as { catchall?: unknown; checks?: readonly unknown[] } | undefined;
     this.closed = def.schema !== undefined && zdef?.catchall === undefined;
     this.hasObjectChecks = (zdef?.checks?.length ?? 0) > 0;
+    this.internal = { digest: undefined, fields: new Map(), copyWith: undefined };
     Object.freeze(this);
   }
 
@@ -111,11 +126,14 @@ export class SymbolicNode<A = Record<string, unknown>, R = unknown> {
   /** @internal */
   readonly [MEMO]: NodeMemo;
 
-  /** @internal Use a factory from `symbolize`; this constructor does not validate. */
-  constructor(type: SymbolicType<A, R>, args: Readonly<A>) {
+  /**
+   * @internal Use a factory from `symbolize`; this constructor does not validate. `full` says
+   * that `args` holds exactly the type's declared arguments, in declared order.
+   */
+  constructor(type: SymbolicType<A, R>, args: Readonly<A>, full = false) {
     this.type = type;
     this.args = args;
-    this[MEMO] = { owner: this as SymbolicNode, digest: undefined, hex: undefined };
+    this[MEMO] = { owner: this as SymbolicNode, digest: undefined, hex: undefined, full };
     Object.freeze(this);
   }
 

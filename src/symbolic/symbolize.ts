@@ -6,7 +6,7 @@ import type { Placeholder, SelfValidator } from './node.js';
 import { defaultRegistry } from './registry.js';
 import { registerNodeSchema } from './validate.js';
 import type { Registry } from './registry.js';
-import { describeValue, isPlainRecord, sealValue } from './values.js';
+import { FORBIDDEN_KEYS, describeValue, isPlainRecord, sealValue } from './values.js';
 
 /**
  * What a factory accepts for a value of type `T`: the value itself, a node that builds to a `T`,
@@ -106,6 +106,12 @@ export function symbolize(name: string, target: unknown, options: SymbolizeOptio
   }
   for (const [key, value] of Object.entries((options.defaults ?? {}) as Record<string, unknown>)) {
     if (value !== undefined) defaults[key] = sealValue(value, api, [key]);
+  }
+  const declared = [...Object.keys((options.schema?.shape ?? {}) as object), ...Object.keys(defaults)];
+  for (const key of declared) {
+    if (key.startsWith('$') || FORBIDDEN_KEYS.has(key)) {
+      throw new PliantError(api, 'argument', `${name}: '${key}' cannot be an argument name`);
+    }
   }
   const kind = options.kind ?? (/^class\b/.test(Function.prototype.toString.call(target)) ? 'class' : 'function');
   const registry = options.registry ?? defaultRegistry;

@@ -21,6 +21,11 @@ export function validateArgs(type: SymbolicType, args: Readonly<Record<string, u
   settle(result.error.issues, args, schema, type, api, base);
 }
 
+interface FieldInfo {
+  readonly schema: z.ZodType | undefined;
+  readonly nodeTypes: ReadonlySet<SymbolicType> | undefined;
+}
+
 const NODE_SCHEMAS = new WeakMap<z.ZodType, ReadonlySet<SymbolicType>>();
 
 /** @internal Records that `schema` accepts exactly the nodes of `types` (see `nodeSchema`). */
@@ -36,10 +41,16 @@ export function validateField(type: SymbolicType, args: Readonly<Record<string, 
   const schema = type.schema;
   if (schema === undefined) return;
   if (type.hasObjectChecks) return validateArgs(type, args, api, base);
-  const field = fieldSchema(schema, key);
+  let info = type.internal.fields.get(key) as FieldInfo | undefined;
+  if (info === undefined) {
+    const field = fieldSchema(schema, key);
+    info = { schema: field, nodeTypes: field === undefined ? undefined : NODE_SCHEMAS.get(field) };
+    type.internal.fields.set(key, info);
+  }
+  const field = info.schema;
   if (field === undefined) return;
   const value = args[key];
-  if (value instanceof SymbolicNode && NODE_SCHEMAS.get(field)?.has(value.type as SymbolicType) === true) return;
+  if (info.nodeTypes !== undefined && value instanceof SymbolicNode && info.nodeTypes.has(value.type as SymbolicType)) return;
   const result = field.safeParse(value);
   if (result.success) return;
   const issues = result.error.issues.map((issue) => ({ ...issue, path: [key, ...issue.path] }) as Issue);

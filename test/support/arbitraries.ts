@@ -18,7 +18,7 @@ export const numberArb: fc.Arbitrary<number> = fc.oneof(
   fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 2 ** 31, -(2 ** 31) - 1, 1e-310),
 );
 
-export const primitiveArb: fc.Arbitrary<TreeValue> = fc.oneof(numberArb, fc.string({ maxLength: 8 }), fc.boolean(), fc.constant(null));
+export const primitiveArb: fc.Arbitrary<TreeValue> = fc.oneof(numberArb, fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 6 }), fc.boolean(), fc.constant(null));
 
 /** Arbitrary trees: primitives, arrays, records, schema-checked nodes and free-form nodes. */
 export const treeArb: fc.Arbitrary<TreeValue> = fc.letrec<{ tree: TreeValue }>((tie) => ({
