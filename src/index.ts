@@ -17,7 +17,6 @@ export { Registry, defaultRegistry } from './symbolic/registry.js';
 export { symbolize, nodeSchema } from './symbolic/symbolize.js';
 export type { AnySymbolicFactory, ArgsInput, Loose, SymbolicFactory, SymbolizeOptions } from './symbolic/symbolize.js';
 export { schemaAt } from './symbolic/validate.js';
-export { sealValue, isPlainRecord } from './symbolic/values.js';
 export { build } from './symbolic/build.js';
 export type { Built } from './symbolic/build.js';
 export { get, has } from './symbolic/get.js';

@@ -89,7 +89,11 @@ function fail(at: readonly KeySegment[], message: string): never {
   throw new PliantError(API, 'json', message, { path: formatKeyPath(at) });
 }
 
+/** Nesting deeper than this is rejected (a guard against stack exhaustion on hostile input). */
+export const MAX_DEPTH = 1000;
+
 function decode(value: unknown, at: KeySegment[], registry: Registry): TreeValue {
+  if (at.length > MAX_DEPTH) fail(at.slice(0, 8), `the value nests deeper than ${MAX_DEPTH} levels`);
   switch (typeof value) {
     case 'number':
     case 'string':

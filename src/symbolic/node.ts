@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { immerable } from 'immer';
 import type { KeyPath } from './key-path.js';
 import { format } from './format.js';
+import { toJSON } from './json.js';
+import type { JsonValue } from './json.js';
 
 /**
  * A value that can live in a symbolic tree: a primitive, a frozen array or record of tree values,
@@ -145,6 +147,11 @@ export class SymbolicNode<A = Record<string, unknown>, R = unknown> {
   /** The compact text form, e.g. `Conv(filters=32, kernel=3, act='relu')`. */
   toString(): string {
     return format(this);
+  }
+
+  /** The pliant JSON form (`{"$type": name, ...args}`), so `JSON.stringify(node)` gives it too. */
+  toJSON(): JsonValue {
+    return toJSON(this as SymbolicNode);
   }
 
   /** Node's `console.log` form: the same as `toString()`. */

@@ -37,6 +37,9 @@ export function sealValue(value: unknown, api: string, path: KeySegment[] = []):
   }
 }
 
+/** Nesting deeper than this is rejected (a guard against stack exhaustion). */
+const MAX_TREE_DEPTH = 1000;
+
 /** Containers being checked, outermost first: a container found inside itself is a cycle. */
 const STACK: object[] = [];
 
@@ -58,6 +61,7 @@ function seal(value: unknown, api: string, path: KeySegment[]): TreeValue {
   if (value === null) return null;
   if (value instanceof SymbolicNode) return value;
   const obj = value as object;
+  if (path.length > MAX_TREE_DEPTH) throw invalid(api, path.slice(0, 8), `the value nests deeper than ${MAX_TREE_DEPTH} levels`);
   if (STACK.includes(obj)) throw invalid(api, path, 'a cycle: this value contains itself');
   if (Array.isArray(obj)) {
     if (Object.getPrototypeOf(obj) !== Array.prototype) throw invalid(api, path, 'an array subclass cannot live in a symbolic tree');

@@ -1,6 +1,6 @@
 /** fast-check arbitraries of symbolic trees for the property tests of the symbolic core. */
 import fc from 'fast-check';
-import { isNode, isPlainRecord } from '../../src/index.js';
+import { isNode } from '../../src/index.js';
 import type { SymbolicNode, TreeValue } from '../../src/index.js';
 import { Conv, Dense, Free } from './model-types.js';
 
@@ -84,4 +84,3 @@ export const hostileJsonTextArb: fc.Arbitrary<string> = fc.letrec<{ v: string }>
   ),
 })).v;
 
-export { isPlainRecord };

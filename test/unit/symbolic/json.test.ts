@@ -1,16 +1,7 @@
+import { errorOf } from '../../support/error-of.js';
 import { describe, expect, it } from 'vitest';
 import { PliantError, Registry, eq, fromJSON, fromJSONString, symbolize, toJSON, toJSONString } from '../../../src/index.js';
 import { Conv, Free, experiment } from '../../support/model-types.js';
-
-function errorOf(f: () => unknown): PliantError {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PliantError);
-    return error as PliantError;
-  }
-  throw new Error('expected a PliantError');
-}
 
 describe('toJSON / fromJSON', () => {
   it('writes nodes as {"$type", ...args}', () => {
@@ -75,5 +66,24 @@ describe('toJSON / fromJSON', () => {
     });
     fromJSON(toJSON(Counted({ x: 1 })));
     expect(calls).toBe(0);
+  });
+});
+
+describe('hostile nesting', () => {
+  it('rejects JSON nested deeper than the limit with a PliantError, not a stack overflow', () => {
+    const deep = `${'['.repeat(20000)}${']'.repeat(20000)}`;
+    expect(() => fromJSONString(deep)).toThrow(/nests deeper than 1000 levels/);
+    let v: unknown = 1;
+    for (let i = 0; i < 20000; i++) v = { a: v };
+    expect(() => fromJSON(v)).toThrow(PliantError);
+    expect(() => symbolize('json.Deep', (a: { x: unknown }) => a)({ x: v })).toThrow(/nests deeper than 1000 levels/);
+  });
+});
+
+describe('JSON.stringify of a node', () => {
+  it('gives the pliant JSON form', () => {
+    const node = Free({ x: [NaN, 1], m: Conv({ filters: 1, kernel: 1 }) });
+    expect(JSON.parse(JSON.stringify(node))).toEqual(toJSON(node));
+    expect(eq(fromJSONString(JSON.stringify(node)), node)).toBe(true);
   });
 });

@@ -1,18 +1,9 @@
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { errorOf } from '../../support/error-of.js';
 import { z } from 'zod';
 import { PliantError, Registry, SymbolicNode, build, defaultRegistry, isNode, nodeSchema, rebind, schemaAt, symbolize } from '../../../src/index.js';
 import type { SymbolicType } from '../../../src/index.js';
 import { Adam, Conv, Dense, Experiment, Free, Net, experiment } from '../../support/model-types.js';
-
-function errorOf(f: () => unknown): PliantError {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PliantError);
-    return error as PliantError;
-  }
-  throw new Error('expected a PliantError, nothing was thrown');
-}
 
 describe('symbolize', () => {
   it('records arguments instead of running the function, with defaults filled in', () => {
