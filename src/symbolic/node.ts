@@ -180,7 +180,7 @@ declare const placeholderFor: unique symbol;
  * such as `oneOf([32, 64])` is a `Placeholder<number>`. Factories accept a placeholder wherever
  * they accept a `T`. (The marker exists only in the type system.)
  */
-export interface Placeholder<T> extends SymbolicNode<object, unknown> {
+export interface Placeholder<T> extends SymbolicNode {
   /** Type-level marker of the type the placeholder stands for; absent at run time. */
   readonly [placeholderFor]: T;
 }

@@ -18,7 +18,7 @@ export function validateArgs(type: SymbolicType, args: Readonly<Record<string, u
   if (schema === undefined) return;
   const result = schema.safeParse(args);
   if (result.success) return;
-  settle(result.error.issues, args, schema, type, api, base);
+  settle(result.error.issues, args, schema, type.name, api, base);
 }
 
 interface FieldInfo {
@@ -54,15 +54,26 @@ export function validateField(type: SymbolicType, args: Readonly<Record<string, 
   const result = field.safeParse(value);
   if (result.success) return;
   const issues = result.error.issues.map((issue) => ({ ...issue, path: [key, ...issue.path] }) as Issue);
-  settle(issues, args, schema, type, api, base);
+  settle(issues, args, schema, type.name, api, base);
 }
 
-function settle(issues: readonly Issue[], args: unknown, schema: z.ZodType, type: SymbolicType, api: string, base: readonly KeySegment[]): void {
+/**
+ * Validates a value against a schema the way arguments are validated: issues where a value
+ * validates itself (a hyper value, at any depth) go to its hook. `owner` names what imposes the
+ * schema in messages (a symbolic type's name); `path` is the value's key path.
+ */
+export function validateValue(schema: z.ZodType, value: unknown, owner: string, api: string, path: readonly KeySegment[]): void {
+  const result = schema.safeParse(value);
+  if (result.success) return;
+  settle(result.error.issues, value, schema, owner, api, path);
+}
+
+function settle(issues: readonly Issue[], args: unknown, schema: z.ZodType, owner: string, api: string, base: readonly KeySegment[]): void {
   for (const issue of issues) {
     const outcome = resolve(issue, args, schema, [], base, api);
     if (outcome === true) continue;
     if (outcome instanceof PliantError) throw outcome;
-    throw schemaError(issue, args, type, api, base);
+    throw schemaError(issue, args, owner, api, base);
   }
 }
 
@@ -209,7 +220,7 @@ function childSchema(schema: z.ZodType, key: PropertyKey): z.ZodType | undefined
   }
 }
 
-function schemaError(issue: Issue, args: unknown, type: SymbolicType, api: string, base: readonly KeySegment[]): PliantError {
+function schemaError(issue: Issue, args: unknown, owner: string, api: string, base: readonly KeySegment[]): PliantError {
   const rel = issue.path as readonly PropertyKey[];
   const found = valueAt(args, rel);
   const path = formatKeyPath([...base, ...(rel.filter((k) => typeof k !== 'symbol') as KeySegment[])]);
@@ -218,7 +229,7 @@ function schemaError(issue: Issue, args: unknown, type: SymbolicType, api: strin
   const expectation = at >= 0 ? message.slice(at + 'expected '.length).replace(/, received .*$/, '') : undefined;
   const text =
     expectation !== undefined
-      ? `${type.name} expects ${expectation}, found ${describeValue(found)}`
-      : `${type.name}: ${message}, found ${describeValue(found)}`;
+      ? `${owner} expects ${expectation}, found ${describeValue(found)}`
+      : `${owner}: ${message}, found ${describeValue(found)}`;
   return new PliantError(api, 'schema', text, { path });
 }

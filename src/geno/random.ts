@@ -1,0 +1,83 @@
+import seedrandom from 'seedrandom';
+import { PliantError } from '../symbolic/errors.js';
+import type { TreeValue } from '../symbolic/node.js';
+import { DNA } from './dna.js';
+import type { DNASpec, DecisionPoint, SpaceSpec } from './dna-spec.js';
+import { childrenOf, joinSpace } from './dna-spec.js';
+import { prepare } from './template.js';
+
+/** A source of uniform numbers in [0, 1). */
+export type Rng = () => number;
+
+/** A seeded generator (seedrandom's ARC4): the same seed gives the same numbers everywhere. */
+export function seededRng(seed: number | string): Rng {
+  if (typeof seed !== 'number' && typeof seed !== 'string') throw new PliantError('seededRng', 'argument', 'a seed must be a number or a string');
+  return seedrandom(String(seed));
+}
+
+/**
+ * A random DNA: each choice uniform over its candidates (a distinct `manyOf` samples without
+ * replacement), an `intv` uniform over its integers, a float uniform over its range, or
+ * log-uniform for `{scale: 'log'}` (reverse-log for `'rlog'`). The reference library samples
+ * every float linearly; pliant follows the scale.
+ */
+export function randomDNA(spec: DNASpec, rng: Rng): DNA {
+  return joinSpace(spec.root, randomSpace(spec.root, rng));
+}
+
+/** Options of {@link sampleRandom}. */
+export interface SampleOptions {
+  /** The seed (every random choice in pliant takes one). */
+  readonly seed: number | string;
+  /** How many samples (default 1). */
+  readonly n?: number;
+}
+
+/** `n` concrete trees drawn at random from a space with a seeded generator. */
+export function sampleRandom<T extends TreeValue>(space: T, options: SampleOptions): T[] {
+  const template = prepare(space);
+  const rng = seededRng(options.seed);
+  const n = options.n ?? 1;
+  if (!Number.isInteger(n) || n < 0) throw new PliantError('sampleRandom', 'argument', `n must be a non-negative integer, found ${n}`);
+  return Array.from({ length: n }, () => template.materialize(randomDNA(template.spec, rng)));
+}
+
+function randomSpace(space: SpaceSpec, rng: Rng): DNA[] {
+  return space.elements.map((d) => randomDecision(d, rng));
+}
+
+function randomPick(cands: readonly SpaceSpec[], index: number, rng: Rng): DNA {
+  const cand = cands[index] as SpaceSpec;
+  return new DNA(index, childrenOf(cand, randomSpace(cand, rng)));
+}
+
+/** A uniform float in [min, max] on the decision's scale. */
+export function randomFloat(min: number, max: number, scale: 'linear' | 'log' | 'rlog' | undefined, rng: Rng): number {
+  if (min === max) return min;
+  const u = rng();
+  let v: number;
+  if (scale === 'log') v = Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min)));
+  else if (scale === 'rlog') v = max + min - Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min)));
+  else v = min + u * (max - min);
+  return Math.min(max, Math.max(min, v));
+}
+
+function randomDecision(d: DecisionPoint, rng: Rng): DNA {
+  if (d.kind === 'float') return new DNA(randomFloat(d.min, d.max, d.scale, rng), undefined, true);
+  if (d.kind === 'int') return new DNA(d.min + Math.floor(rng() * (d.max - d.min + 1)));
+  const n = d.candidates.length;
+  if (d.k === 1) return randomPick(d.picks[0] as readonly SpaceSpec[], Math.floor(rng() * n), rng);
+  let indices: number[];
+  if (d.distinct) {
+    const pool = Array.from({ length: n }, (_, i) => i);
+    for (let j = 0; j < d.k; j++) {
+      const r = j + Math.floor(rng() * (n - j));
+      [pool[j], pool[r]] = [pool[r] as number, pool[j] as number];
+    }
+    indices = pool.slice(0, d.k);
+  } else {
+    indices = Array.from({ length: d.k }, () => Math.floor(rng() * n));
+  }
+  if (d.sorted) indices.sort((a, b) => a - b);
+  return new DNA(undefined, indices.map((i, j) => randomPick(d.picks[j] as readonly SpaceSpec[], i, rng)));
+}
