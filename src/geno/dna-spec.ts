@@ -2,10 +2,14 @@ import { PliantError } from '../symbolic/errors.js';
 import { appendSegment, formatKeyPath } from '../symbolic/key-path.js';
 import type { KeySegment } from '../symbolic/key-path.js';
 import { SymbolicNode } from '../symbolic/node.js';
+import { sealValue } from '../symbolic/values.js';
 import type { SymbolicType, TreeValue } from '../symbolic/node.js';
 import { hyperKind } from '../hyper/hyper-value.js';
+import { decisionDefinition } from '../hyper/custom.js';
+import type { DecisionDefinition } from '../hyper/custom.js';
 import type { FloatScale } from '../hyper/floatv.js';
 import { DNA } from './dna.js';
+import type { DNAValue } from './dna.js';
 
 /** @internal How a space's value is rebuilt from its decisions (shared subtrees stay shared). */
 export type Plan =
@@ -61,8 +65,14 @@ export interface IntDecision extends DecisionBase {
   readonly max: number;
 }
 
+/** A custom decision (see `defineDecision`, `evolvable`); its DNA value is a genome string. */
+export interface CustomDecision extends DecisionBase {
+  readonly kind: 'custom';
+  readonly definition: DecisionDefinition<TreeValue>;
+}
+
 /** A decision point of a search space. */
-export type DecisionPoint = ChoiceDecision | FloatDecision | IntDecision;
+export type DecisionPoint = ChoiceDecision | FloatDecision | IntDecision | CustomDecision;
 
 /** The decisions of one value (the whole space, or one candidate), in depth-first order. */
 export interface SpaceSpec {
@@ -153,9 +163,15 @@ export class DNASpec {
   }
 
   /** Reads PyGlove's depth-first numbers into a DNA (and validates it). */
-  fromNumbers(numbers: readonly number[]): DNA {
+  fromNumbers(numbers: readonly DNAValue[]): DNA {
     const api = 'DNA.fromNumbers';
     let at = 0;
+    const nextValue = (d: DecisionPoint): DNAValue => {
+      if (at >= numbers.length) {
+        throw new PliantError(api, 'argument', `the numbers end before decision '${d.id}' (${numbers.length} given)`);
+      }
+      return numbers[at++] as DNAValue;
+    };
     const next = (d: DecisionPoint): number => {
       if (at >= numbers.length) {
         throw new PliantError(api, 'argument', `the numbers end before decision '${d.id}' (${numbers.length} given)`);
@@ -172,6 +188,7 @@ export class DNASpec {
       return new DNA(index, childrenOf(cand, readSpace(cand)));
     };
     const readDecision = (d: DecisionPoint): DNA => {
+      if (d.kind === 'custom') return new DNA(nextValue(d));
       if (d.kind === 'float') return new DNA(next(d), undefined, true);
       if (d.kind === 'int') return new DNA(next(d));
       if (d.k === 1) return readPick(d, 0);
@@ -201,6 +218,10 @@ export class DNASpec {
     };
     const decide = (d: DecisionPoint): DNA => {
       const v = lookup(d);
+      if (d.kind === 'custom') {
+        if (typeof v !== 'string') throw new PliantError(api, 'argument', `decision '${d.id}' takes a genome string, found ${JSON.stringify(v)}`);
+        return new DNA(v);
+      }
       if (d.kind === 'float') return new DNA(asNumber(v, d, api), undefined, true);
       if (d.kind === 'int') return new DNA(asNumber(v, d, api));
       const indices = d.k === 1 ? [v] : v;
@@ -299,15 +320,27 @@ export function walkSpace(space: SpaceSpec, elems: readonly DNA[], api: string, 
 function walkPick(d: ChoiceDecision, j: number, dna: DNA, api: string, fill: ((space: SpaceSpec, values: TreeValue[]) => TreeValue) | undefined): TreeValue {
   const index = dna.value;
   if (index === undefined) throw new PliantError(api, 'argument', `decision '${d.id}' expects a candidate index, found the list ${dna.toString()}`);
+  if (typeof index !== 'number') throw new PliantError(api, 'argument', `decision '${d.id}' expects a candidate index, found ${dna.toString()}`);
   checkIndex(d, index, api);
   const cand = (d.picks[j] as readonly SpaceSpec[])[index] as SpaceSpec;
   return walkSpace(cand, candidateElements(cand, dna.children, api, d, index), api, fill);
 }
 
 function walkDecision(d: DecisionPoint, dna: DNA, api: string, fill: ((space: SpaceSpec, values: TreeValue[]) => TreeValue) | undefined): TreeValue {
+  if (d.kind === 'custom') {
+    const genome = dna.value;
+    if (typeof genome !== 'string' || dna.children.length > 0) throw new PliantError(api, 'argument', `decision '${d.id}' expects a genome string, found ${dna.toString()}`);
+    if (fill === undefined) return null;
+    try {
+      return sealValue(d.definition.decode(genome, d.hyper), api, [...d.location]);
+    } catch (error) {
+      if (error instanceof PliantError) throw error;
+      throw new PliantError(api, 'argument', `decision '${d.id}' cannot decode its genome: ${(error as Error).message}`, { cause: error });
+    }
+  }
   if (d.kind === 'float' || d.kind === 'int') {
     const v = dna.value;
-    if (v === undefined || dna.children.length > 0) throw new PliantError(api, 'argument', `decision '${d.id}' expects a number, found ${dna.toString()}`);
+    if (typeof v !== 'number' || dna.children.length > 0) throw new PliantError(api, 'argument', `decision '${d.id}' expects a number, found ${dna.toString()}`);
     if (d.kind === 'int' && !Number.isInteger(v)) throw new PliantError(api, 'argument', `decision '${d.id}' expects an integer, found ${v}`);
     if (!(v >= d.min && v <= d.max)) throw new PliantError(api, 'argument', `${v} is out of range [${d.min}, ${d.max}] at decision '${d.id}'`);
     return v;
@@ -337,6 +370,7 @@ function walkDecision(d: DecisionPoint, dna: DNA, api: string, fill: ((space: Sp
 
 function firstOfSpace(space: SpaceSpec): DNA[] {
   return space.elements.map((d) => {
+    if (d.kind === 'custom') return new DNA(d.definition.first(d.hyper));
     if (d.kind !== 'choice') return new DNA(d.min, undefined, d.kind === 'float');
     const picks = Array.from({ length: d.k }, (_, j) => {
       const index = d.distinct ? j : 0;
@@ -438,6 +472,11 @@ function decision(node: SymbolicNode, kind: string, id: string, origin: string, 
     return Object.freeze({ ...base, kind: 'float', min: args.min as number, max: args.max as number, scale: args.scale as FloatScale | undefined });
   }
   if (kind === 'intv') return Object.freeze({ ...base, kind: 'int', min: args.min as number, max: args.max as number });
+  if (kind === 'custom') {
+    const definition = decisionDefinition(node);
+    if (definition === undefined) throw new PliantError(api, 'argument', `custom decision '${id}' has no definition`);
+    return Object.freeze({ ...base, kind: 'custom', definition });
+  }
   if (kind === 'oneOf' || kind === 'manyOf' || kind === 'permutate') {
     const candidates = args.candidates as readonly TreeValue[];
     const n = candidates.length;
@@ -458,6 +497,7 @@ function decision(node: SymbolicNode, kind: string, id: string, origin: string, 
 }
 
 function decisionCount(d: DecisionPoint): number {
+  if (d.kind === 'custom') return 1;
   if (d.kind !== 'choice') return 1;
   let count = d.k;
   for (const pick of d.picks) for (const c of pick) count += c.count;
@@ -465,7 +505,7 @@ function decisionCount(d: DecisionPoint): number {
 }
 
 function decisionSize(d: DecisionPoint): number {
-  if (d.kind === 'float') return -1;
+  if (d.kind === 'float' || d.kind === 'custom') return -1;
   if (d.kind === 'int') return d.max - d.min + 1;
   const sizes = (d.picks[0] as readonly SpaceSpec[]).map((c) => c.size);
   if (sizes.includes(-1)) return -1;

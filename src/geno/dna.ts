@@ -1,7 +1,10 @@
 import { PliantError } from '../symbolic/errors.js';
 
-/** The JSON form of a DNA: a number, a list of DNAs, or `{value, children}`. */
-export type DNAJson = number | DNAJson[] | { value: number; children: DNAJson[] };
+/** A decision's value: a candidate index, an integer, a float, or a custom decision's genome text. */
+export type DNAValue = number | string;
+
+/** The JSON form of a DNA: a value, a list of DNAs, or `{value, children}`. */
+export type DNAJson = DNAValue | DNAJson[] | { value: DNAValue; children: DNAJson[] };
 
 /**
  * A genome: one set of decisions for a search space, as a tree. A decision's DNA holds its value
@@ -15,17 +18,17 @@ export type DNAJson = number | DNAJson[] | { value: number; children: DNAJson[] 
  */
 export class DNA {
   /** The decision's value, or `undefined` for a list of sibling decisions. */
-  readonly value: number | undefined;
+  readonly value: DNAValue | undefined;
   /** The decisions under this one. */
   readonly children: readonly DNA[];
   /** Printing hint: the value is a float (prints as `1.0`, not `1`). */
   readonly isFloat: boolean;
-  #numbers: number[] | undefined;
+  #numbers: DNAValue[] | undefined;
   #text: string | undefined;
 
-  constructor(value: number | undefined, children: readonly DNA[] = [], isFloat = false) {
-    if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value))) {
-      throw new PliantError('DNA', 'argument', `a DNA value must be a number, found ${String(value)}`);
+  constructor(value: DNAValue | undefined, children: readonly DNA[] = [], isFloat = false) {
+    if (value !== undefined && typeof value !== 'string' && (typeof value !== 'number' || Number.isNaN(value))) {
+      throw new PliantError('DNA', 'argument', `a DNA value must be a number or a string, found ${String(value)}`);
     }
     this.value = value;
     this.children = children.length === 0 ? EMPTY : Object.freeze(children.slice());
@@ -66,10 +69,10 @@ export class DNA {
     return this.value === undefined;
   }
 
-  /** Depth-first flattening of the values, as PyGlove's `to_numbers()`. */
-  toNumbers(): number[] {
+  /** Depth-first flattening of the values, as PyGlove's `to_numbers()` (a custom decision's genome is a string). */
+  toNumbers(): DNAValue[] {
     if (this.#numbers === undefined) {
-      const out: number[] = [];
+      const out: DNAValue[] = [];
       flatten(this, out);
       this.#numbers = out;
     }
@@ -99,16 +102,17 @@ export class DNA {
   /** Reads the JSON form back; a malformed form is a `PliantError`. */
   static fromJSON(json: unknown): DNA {
     if (typeof json === 'number') return new DNA(json, EMPTY, !Number.isInteger(json));
+    if (typeof json === 'string') return new DNA(json);
     if (Array.isArray(json)) return new DNA(undefined, json.map((x) => DNA.fromJSON(x)));
-    if (typeof json === 'object' && json !== null && typeof (json as { value?: unknown }).value === 'number' && Array.isArray((json as { children?: unknown }).children)) {
-      const j = json as { value: number; children: unknown[] };
-      return new DNA(j.value, j.children.map((x) => DNA.fromJSON(x)), !Number.isInteger(j.value));
+    if (typeof json === 'object' && json !== null && ['number', 'string'].includes(typeof (json as { value?: unknown }).value) && Array.isArray((json as { children?: unknown }).children)) {
+      const j = json as { value: DNAValue; children: unknown[] };
+      return new DNA(j.value, j.children.map((x) => DNA.fromJSON(x)), typeof j.value === 'number' && !Number.isInteger(j.value));
     }
     throw new PliantError('DNA.fromJSON', 'json', `not a DNA: ${JSON.stringify(json)}`);
   }
 
   /** Reads PyGlove's depth-first numbers back into a DNA, following `spec` (and validates it). */
-  static fromNumbers(numbers: readonly number[], spec: { fromNumbers(numbers: readonly number[]): DNA }): DNA {
+  static fromNumbers(numbers: readonly DNAValue[], spec: { fromNumbers(numbers: readonly DNAValue[]): DNA }): DNA {
     return spec.fromNumbers(numbers);
   }
 
@@ -123,7 +127,7 @@ export type DNALiteral = number | DNA | readonly DNALiteral[];
 
 const EMPTY: readonly DNA[] = Object.freeze([]);
 
-function flatten(d: DNA, out: number[]): void {
+function flatten(d: DNA, out: DNAValue[]): void {
   if (d.value !== undefined) out.push(d.value);
   for (const c of d.children) flatten(c, out);
 }
@@ -152,7 +156,8 @@ export function pyFloat(x: number): string {
 }
 
 function formatValue(d: DNA): string {
-  const v = d.value as number;
+  const v = d.value as DNAValue;
+  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   return d.isFloat ? pyFloat(v) : String(v);
 }
 
@@ -178,7 +183,7 @@ function formatTop(d: DNA): string {
 }
 
 interface Tok {
-  kind: 'num' | '(' | ')' | '[' | ']' | ',';
+  kind: 'num' | 'str' | '(' | ')' | '[' | ']' | ',';
   text: string;
   float: boolean;
 }
@@ -191,7 +196,7 @@ function parseCompact(text: string): DNA {
   const wrapped = /^DNA\s*\(([\s\S]*)\)$/.exec(src);
   if (wrapped !== null) src = `(${wrapped[1] as string})`;
   const toks: Tok[] = [];
-  const re = /\s*(?:(-?(?:\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|inf|nan))|([()[\],]))/gy;
+  const re = /\s*(?:(-?(?:\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|inf|nan))|([()[\],])|'((?:[^'\\]|\\.)*)')/gy;
   let m: RegExpExecArray | null;
   let pos = 0;
   while (pos < src.length) {
@@ -203,6 +208,7 @@ function parseCompact(text: string): DNA {
     }
     pos = re.lastIndex;
     if (m[1] !== undefined) toks.push({ kind: 'num', text: m[1], float: /[.en]/.test(m[1]) });
+    else if (m[3] !== undefined) toks.push({ kind: 'str', text: m[3].replace(/\\(.)/g, '$1'), float: false });
     else toks.push({ kind: m[2] as Tok['kind'], text: m[2] as string, float: false });
   }
   let i = 0;
@@ -222,6 +228,10 @@ function parseCompact(text: string): DNA {
     if (t.kind === 'num') {
       i++;
       return number(t);
+    }
+    if (t.kind === 'str') {
+      i++;
+      return new DNA(t.text);
     }
     if (t.kind === '[') {
       i++;

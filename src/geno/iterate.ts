@@ -4,6 +4,7 @@ import { DNA } from './dna.js';
 import type { DNASpec, DecisionPoint, SpaceSpec } from './dna-spec.js';
 import { childrenOf, joinSpace } from './dna-spec.js';
 import { prepare } from './template.js';
+import type { Concrete } from './template.js';
 
 /** Options of {@link iterate} and {@link iterateDNA}. */
 export interface IterateOptions {
@@ -19,7 +20,7 @@ export interface IterateOptions {
 export function* iterateDNA(spec: DNASpec, options: IterateOptions = {}): Generator<DNA, void, undefined> {
   if (spec.spaceSize === -1) {
     const float = findFloat(spec.root);
-    throw new PliantError('iterate', 'argument', `the space cannot be enumerated: decision '${float?.id ?? '?'}' is a float (use randomDNA or a search algorithm)`);
+    throw new PliantError('iterate', 'argument', `the space cannot be enumerated: decision '${float?.id ?? '?'}' is ${float?.kind === 'custom' ? 'a custom decision' : 'a float'} (use randomDNA or a search algorithm)`);
   }
   const limit = options.limit ?? Infinity;
   if (limit <= 0) return;
@@ -31,14 +32,14 @@ export function* iterateDNA(spec: DNASpec, options: IterateOptions = {}): Genera
 }
 
 /** Every concrete tree of a finite space, in grid order (see {@link iterateDNA}). */
-export function* iterate<T extends TreeValue>(space: T, options: IterateOptions = {}): Generator<T, void, undefined> {
+export function* iterate<T extends TreeValue>(space: T, options: IterateOptions = {}): Generator<Concrete<T>, void, undefined> {
   const template = prepare(space);
   for (const dna of iterateDNA(template.spec, options)) yield template.materialize(dna);
 }
 
 function findFloat(space: SpaceSpec): DecisionPoint | undefined {
   for (const d of space.elements) {
-    if (d.kind === 'float') return d;
+    if (d.kind === 'float' || d.kind === 'custom') return d;
     if (d.kind === 'choice') {
       for (const pick of d.picks) for (const c of pick) {
         const f = findFloat(c);
@@ -72,6 +73,7 @@ function* pickDNAs(cands: readonly SpaceSpec[], index: number): Generator<DNA, v
 
 function* decisionDNAs(d: DecisionPoint): Generator<DNA, void, undefined> {
   if (d.kind === 'float') throw new PliantError('iterate', 'argument', `decision '${d.id}' is a float`);
+  if (d.kind === 'custom') throw new PliantError('iterate', 'argument', `decision '${d.id}' is a custom decision`);
   if (d.kind === 'int') {
     for (let v = d.min; v <= d.max; v++) yield new DNA(v);
     return;

@@ -5,6 +5,7 @@ import { DNA } from './dna.js';
 import type { DNASpec, DecisionPoint, SpaceSpec } from './dna-spec.js';
 import { childrenOf, joinSpace } from './dna-spec.js';
 import { prepare } from './template.js';
+import type { Concrete } from './template.js';
 
 /** A source of uniform numbers in [0, 1). */
 export type Rng = () => number;
@@ -34,7 +35,7 @@ export interface SampleOptions {
 }
 
 /** `n` concrete trees drawn at random from a space with a seeded generator. */
-export function sampleRandom<T extends TreeValue>(space: T, options: SampleOptions): T[] {
+export function sampleRandom<T extends TreeValue>(space: T, options: SampleOptions): Concrete<T>[] {
   const template = prepare(space);
   const rng = seededRng(options.seed);
   const n = options.n ?? 1;
@@ -63,6 +64,7 @@ export function randomFloat(min: number, max: number, scale: 'linear' | 'log' | 
 }
 
 function randomDecision(d: DecisionPoint, rng: Rng): DNA {
+  if (d.kind === 'custom') return new DNA(d.definition.random(rng, d.hyper));
   if (d.kind === 'float') return new DNA(randomFloat(d.min, d.max, d.scale, rng), undefined, true);
   if (d.kind === 'int') return new DNA(d.min + Math.floor(rng() * (d.max - d.min + 1)));
   const n = d.candidates.length;

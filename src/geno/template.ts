@@ -4,11 +4,26 @@ import { PliantError } from '../symbolic/errors.js';
 import { formatKeyPath } from '../symbolic/key-path.js';
 import type { KeySegment } from '../symbolic/key-path.js';
 import { SymbolicNode } from '../symbolic/node.js';
-import type { TreeValue } from '../symbolic/node.js';
+import type { Placeholder, TreeValue } from '../symbolic/node.js';
 import { describeValue, isPlainRecord } from '../symbolic/values.js';
 import { DNA } from './dna.js';
 import { DNASpec, analyzeSpace, childrenOf, elementDNAs, joinSpace, walkSpace } from './dna-spec.js';
 import type { ChoiceDecision, DecisionPoint, Plan, SpaceSpec } from './dna-spec.js';
+
+/**
+ * The type of the concrete trees a space of type `T` materializes to: each placeholder (hyper
+ * value) replaced by the type it stands for.
+ */
+export type Concrete<T> =
+  T extends Placeholder<infer V>
+    ? V
+    : T extends SymbolicNode
+      ? T
+      : T extends readonly (infer E)[]
+        ? readonly Concrete<E>[]
+        : T extends object
+          ? { readonly [K in keyof T]: Concrete<T[K]> }
+          : T;
 
 /** A DNA, or a record of decision id (or unique name) → value. */
 export type Decisions = DNA | Readonly<Record<string, unknown>>;
@@ -31,9 +46,9 @@ export class Template<T extends TreeValue = TreeValue> {
   }
 
   /** The concrete tree for `decisions`; a DNA that does not fit the space is a `PliantError` naming the decision. */
-  materialize(decisions: Decisions): T {
+  materialize(decisions: Decisions): Concrete<T> {
     const dna = decisions instanceof DNA ? decisions : this.spec.fromRecord(decisions as Readonly<Record<string, unknown>>);
-    return walkSpace(this.spec.root, elementDNAs(this.spec.root, dna, 'materialize'), 'materialize', fill) as T;
+    return walkSpace(this.spec.root, elementDNAs(this.spec.root, dna, 'materialize'), 'materialize', fill) as Concrete<T>;
   }
 
   /** The DNA that materializes to `value` (the first candidate that can produce it wins, as in PyGlove). */
@@ -67,7 +82,7 @@ export function dnaSpec(space: TreeValue): DNASpec {
 }
 
 /** The concrete tree a DNA (or a decision record) selects from a space. */
-export function materialize<T extends TreeValue>(space: T, decisions: Decisions): T {
+export function materialize<T extends TreeValue>(space: T, decisions: Decisions): Concrete<T> {
   return prepare(space).materialize(decisions);
 }
 
@@ -199,6 +214,13 @@ function encodePick(d: ChoiceDecision, j: number, value: TreeValue, at: KeySegme
 }
 
 function encodeDecision(d: DecisionPoint, value: TreeValue, at: KeySegment[], failure: Failure): DNA | undefined {
+  if (d.kind === 'custom') {
+    try {
+      return new DNA(d.definition.encode(value, d.hyper));
+    } catch (error) {
+      return fail(failure, at, `custom decision '${d.id}' cannot encode ${describeValue(value)}: ${(error as Error).message}`);
+    }
+  }
   if (d.kind === 'float' || d.kind === 'int') {
     if (typeof value !== 'number' || !(value >= d.min && value <= d.max) || (d.kind === 'int' && !Number.isInteger(value))) {
       return fail(failure, at, `decision '${d.id}' takes ${d.kind === 'int' ? 'an integer' : 'a number'} in [${d.min}, ${d.max}], found ${describeValue(value)}`);

@@ -52,7 +52,7 @@ export function toSpace(n: Neutral, classes: Map<string, SymbolicFactory<Record<
  * do not fit (an index out of range, too few) end the walk and the rest is copied as it is, so
  * that invalid DNAs stay invalid.
  */
-export function mapNumbers(spec: DNASpec, numbers: readonly number[], mapInt: (v: number, min: number) => number): number[] {
+export function mapNumbers(spec: DNASpec, numbers: readonly (number | string)[], mapInt: (v: number, min: number) => number): number[] {
   const out: number[] = [];
   let at = 0;
   let broken = false;
@@ -73,6 +73,7 @@ export function mapNumbers(spec: DNASpec, numbers: readonly number[], mapInt: (v
       else out.push(mapInt(v, d.min));
       return;
     }
+    if (d.kind === 'custom') throw new Error('the fixture has no custom decisions');
     for (let j = 0; j < d.k && !broken; j++) {
       const v = take();
       if (v === undefined) {
@@ -94,9 +95,9 @@ export function mapNumbers(spec: DNASpec, numbers: readonly number[], mapInt: (v
 }
 
 /** PyGlove numbers → pliant numbers. */
-export const fromPy = (spec: DNASpec, numbers: readonly number[]): number[] => mapNumbers(spec, numbers, (v, min) => v + min);
+export const fromPy = (spec: DNASpec, numbers: readonly (number | string)[]): number[] => mapNumbers(spec, numbers, (v, min) => v + min);
 /** pliant numbers → PyGlove numbers. */
-export const toPy = (spec: DNASpec, numbers: readonly number[]): number[] => mapNumbers(spec, numbers, (v, min) => v - min);
+export const toPy = (spec: DNASpec, numbers: readonly (number | string)[]): number[] => mapNumbers(spec, numbers, (v, min) => v - min);
 
 /** Whether a spec has an `intv` decision anywhere. */
 export function hasInt(space: SpaceSpec): boolean {
