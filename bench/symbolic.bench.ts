@@ -7,19 +7,9 @@
 import { fromJSON, fromJSONString, hash, rebind, toJSON, toJSONString } from '../src/index.js';
 import type { SymbolicNode } from '../src/index.js';
 import { drawExperiments } from './lib/experiment.js';
-import { emit, measure, sig } from './lib/harness.js';
+import { line, measure } from './lib/harness.js';
 
 const N = 10_000;
-
-function line(bench: string, n: number, rate: number, anchor?: number, extra: Record<string, unknown> = {}): void {
-  emit({
-    bench,
-    n,
-    ops_per_sec: sig(rate),
-    ...(anchor === undefined ? {} : { anchor_ops_per_sec: anchor, x_anchor: sig(rate / anchor) }),
-    ...extra,
-  });
-}
 
 const kernel = (i: number): number => (i % 2 === 0 ? 5 : 3);
 

@@ -50,3 +50,17 @@ export function measure(n: number, body: (i: number) => unknown, options: Measur
 export function sig(x: number): number {
   return Number(x.toPrecision(3));
 }
+
+/**
+ * Prints a result line; with `anchor` (the reference library's rate for the same operation),
+ * adds `anchor_ops_per_sec` and the ratio `x_anchor`.
+ */
+export function line(bench: string, n: number, rate: number, anchor?: number, extra: Record<string, unknown> = {}): void {
+  emit({
+    bench,
+    n,
+    ops_per_sec: sig(rate),
+    ...(anchor === undefined ? {} : { anchor_ops_per_sec: anchor, x_anchor: sig(rate / anchor) }),
+    ...extra,
+  });
+}

@@ -467,15 +467,16 @@ function decision(node: SymbolicNode, kind: string, id: string, origin: string, 
     }
     if (seen === undefined) names.set(name, { origin, id });
   }
-  const base = { id, name, hyper: node, location: Object.freeze(location) };
+  // Plain object literals (a spread followed by more properties is a slow path in V8).
+  const loc = Object.freeze(location);
   if (kind === 'floatv') {
-    return Object.freeze({ ...base, kind: 'float', min: args.min as number, max: args.max as number, scale: args.scale as FloatScale | undefined });
+    return Object.freeze({ kind: 'float', id, name, hyper: node, location: loc, min: args.min as number, max: args.max as number, scale: args.scale as FloatScale | undefined });
   }
-  if (kind === 'intv') return Object.freeze({ ...base, kind: 'int', min: args.min as number, max: args.max as number });
+  if (kind === 'intv') return Object.freeze({ kind: 'int', id, name, hyper: node, location: loc, min: args.min as number, max: args.max as number });
   if (kind === 'custom') {
     const definition = decisionDefinition(node);
     if (definition === undefined) throw new PliantError(api, 'argument', `custom decision '${id}' has no definition`);
-    return Object.freeze({ ...base, kind: 'custom', definition });
+    return Object.freeze({ kind: 'custom', id, name, hyper: node, location: loc, definition });
   }
   if (kind === 'oneOf' || kind === 'manyOf' || kind === 'permutate') {
     const candidates = args.candidates as readonly TreeValue[];
@@ -491,7 +492,7 @@ function decision(node: SymbolicNode, kind: string, id: string, origin: string, 
         }),
       ),
     );
-    return Object.freeze({ ...base, kind: 'choice', k, isList: kind !== 'oneOf', distinct, sorted, candidates, picks: Object.freeze(picks) });
+    return Object.freeze({ kind: 'choice', id, name, hyper: node, location: loc, k, isList: kind !== 'oneOf', distinct, sorted, candidates, picks: Object.freeze(picks) });
   }
   throw new PliantError(api, 'argument', `unsupported hyper value kind '${kind}' at '${id}'`);
 }
