@@ -213,6 +213,17 @@ function encodePick(d: ChoiceDecision, j: number, value: TreeValue, at: KeySegme
   return undefined;
 }
 
+function encodeAllPicks(d: ChoiceDecision, j: number, value: TreeValue, at: KeySegment[]): DNA[] {
+  const pick = d.picks[j] as readonly SpaceSpec[];
+  const out: DNA[] = [];
+  for (let i = 0; i < pick.length; i++) {
+    const cand = pick[i] as SpaceSpec;
+    const elems = encodeSpace(cand, value, at, { path: undefined, message: '' });
+    if (elems !== undefined) out.push(new DNA(i, childrenOf(cand, elems)));
+  }
+  return out;
+}
+
 function encodeDecision(d: DecisionPoint, value: TreeValue, at: KeySegment[], failure: Failure): DNA | undefined {
   if (d.kind === 'custom') {
     try {
@@ -233,17 +244,35 @@ function encodeDecision(d: DecisionPoint, value: TreeValue, at: KeySegment[], fa
   if (!Array.isArray(value) || value.length !== d.k) {
     return fail(failure, at, `decision '${d.id}' produces a list of ${d.k}, found ${describeValue(value)}`);
   }
-  const picks: DNA[] = [];
+  // Every candidate that produces each element, then the first assignment (lowest indices first)
+  // that keeps the picks distinct / sorted as the decision requires: the greedy first match alone
+  // can break those rules when candidates overlap.
+  const options: DNA[][] = [];
   for (let j = 0; j < d.k; j++) {
     at.push(j);
-    const pick = encodePick(d, j, (value as readonly TreeValue[])[j] as TreeValue, at);
+    const all = encodeAllPicks(d, j, (value as readonly TreeValue[])[j] as TreeValue, at);
     at.pop();
-    if (pick === undefined) return fail(failure, [...at, j], `no candidate of decision '${d.id}' produces ${describeValue((value as readonly TreeValue[])[j])}`);
-    picks.push(pick);
+    if (all.length === 0) return fail(failure, [...at, j], `no candidate of decision '${d.id}' produces ${describeValue((value as readonly TreeValue[])[j])}`);
+    options.push(all);
   }
-  const indices = picks.map((p) => p.value as number);
-  if (d.distinct && new Set(indices).size !== indices.length) return fail(failure, at, `decision '${d.id}' picks distinct candidates, but the list repeats one`);
-  if (d.sorted && indices.some((x, i) => i > 0 && x < (indices[i - 1] as number))) return fail(failure, at, `decision '${d.id}' picks in candidate order, but the list is not sorted`);
+  const picks: DNA[] = [];
+  const used = new Set<number>();
+  const assign = (j: number): boolean => {
+    if (j === d.k) return true;
+    for (const pick of options[j] as DNA[]) {
+      const index = pick.value as number;
+      if (d.distinct && used.has(index)) continue;
+      if (d.sorted && j > 0 && index < ((picks[j - 1] as DNA).value as number)) continue;
+      picks[j] = pick;
+      used.add(index);
+      if (assign(j + 1)) return true;
+      used.delete(index);
+    }
+    return false;
+  };
+  if (!assign(0)) {
+    return fail(failure, at, `decision '${d.id}' picks ${d.distinct ? 'distinct candidates' : ''}${d.distinct && d.sorted ? ' ' : ''}${d.sorted ? 'in candidate order' : ''}, and no such picks produce ${describeValue(value)}`);
+  }
   return d.k === 1 ? (picks[0] as DNA) : new DNA(undefined, picks);
 }
 

@@ -1,0 +1,49 @@
+/**
+ * The examples run as users run them (`npx tsx examples/<name>.ts` after `npm run build`,
+ * importing the built `pliant` and `pliant/testing`), in a child process; their output is checked.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+function runExample(name: string): string[] {
+  return execFileSync(process.execPath, [tsx, join(root, 'examples', name)], { cwd: root, encoding: 'utf8' }).split('\n');
+}
+
+describe('examples', () => {
+  it('property-test-a-space.ts: a holding property, a shrunk counter-example with its DNA, fixed decisions', () => {
+    const out = runExample('property-test-a-space.ts');
+    expect(out).toContain('holds: every model has a 10-unit softmax output after 2 hidden layers (300 models)');
+    // shrunk to the first candidate for the first hidden layer and the smallest failing width, 129
+    const fails = out.find((l) => l.startsWith('fails: a hidden layer can be wider than 128, e.g. '));
+    expect(fails, out.join('\n')).toBe(
+      "fails: a hidden layer can be wider than 128, e.g. example.Mlp(hidden=[example.Dense(units=32, act='relu'), example.Dense(units=129, act='relu')], " +
+        "output=example.Dense(units=10, act='softmax'), dropout=0) from DNA([[(0, 0), (1, [129, 0])], 0.0])",
+    );
+    expect(out).toContain('replayed from its DNA: true');
+    expect(out).toContain('holds: with hidden fixed to [1, 1], every width is in [8, 256] (100 models)');
+  });
+
+  it("resolves 'pliant/testing' through the package exports, with fast-check an optional peer", () => {
+    const script = `
+      import * as testing from 'pliant/testing';
+      import { oneOf } from 'pliant';
+      import fc from 'fast-check';
+      console.log(JSON.stringify(Object.keys(testing).sort()));
+      console.log(JSON.stringify(fc.sample(testing.arbitrary(oneOf([1, 2, 3])), { numRuns: 20, seed: 1 }).every((x) => [1, 2, 3].includes(x))));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }).trim().split('\n');
+    expect(out).toEqual(['["SpaceSample","arbitrary","arbitraryWithDNA","dnaArbitrary"]', 'true']);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    };
+    expect(pkg.exports['./testing']).toEqual({ types: './dist/testing/index.d.ts', import: './dist/testing/index.js' });
+    expect(pkg.peerDependenciesMeta['fast-check']?.optional).toBe(true);
+    // (that the core entry never reaches fast-check is checked in package.test.ts: its bare imports are immer, seedrandom, zod)
+  });
+});
