@@ -25,9 +25,14 @@ export class Registry {
     return type;
   }
 
-  /** The type registered under `name`, or `undefined`. */
+  /**
+   * The type registered under `name`, or `undefined`. pliant's own types (`pliant.*`, such as the
+   * hyper values) are found in every registry.
+   */
   get(name: string): SymbolicType | undefined {
-    return this.#types.get(name);
+    const own = this.#types.get(name);
+    if (own !== undefined || this === defaultRegistry || !name.startsWith('pliant.')) return own;
+    return defaultRegistry.get(name);
   }
 
   /** Whether `name` is registered. */

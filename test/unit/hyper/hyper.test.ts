@@ -73,3 +73,13 @@ describe('hyper values', () => {
     expect(isHyper(node.args.units)).toBe(true);
   });
 });
+
+describe('hyper values in a separate registry', () => {
+  it('are found by fromJSON with any registry', async () => {
+    const { Registry } = await import('../../../src/index.js');
+    const registry = new Registry();
+    const Own = symbolize('hyper.Own', (a: { x: number }) => a, { registry });
+    const space = Own({ x: oneOf([1, 2]) });
+    expect(eq(fromJSON(toJSON(space), { registry }), space)).toBe(true);
+  });
+});
