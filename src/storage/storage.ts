@@ -1,0 +1,45 @@
+import type { DNAJson } from '../geno/dna.js';
+import type { JsonValue } from '../symbolic/json.js';
+
+/** A measurement: one number, or named numbers. */
+export type Measurement = number | Readonly<Record<string, number>>;
+
+/** The events of a study journal, one JSON line each, in the order they happened. */
+export type JournalEvent =
+  | { readonly type: 'study'; readonly study: string; readonly time: number; readonly meta?: JsonValue }
+  | {
+      readonly type: 'trial';
+      /** Unique across processes appending to the same journal. */
+      readonly id: string;
+      readonly dna: DNAJson;
+      readonly candidate: JsonValue;
+      readonly time: number;
+      /** Who runs it: `host:pid`, to tell live trials from those of a dead process. */
+      readonly owner: string;
+    }
+  | { readonly type: 'report'; readonly id: string; readonly value: Measurement; readonly step?: number; readonly metrics?: Readonly<Record<string, number>>; readonly time: number }
+  | { readonly type: 'done'; readonly id: string; readonly value?: Measurement; readonly metrics?: Readonly<Record<string, number>>; readonly time: number }
+  | { readonly type: 'fail'; readonly id: string; readonly error: string; readonly time: number }
+  | { readonly type: 'abandon'; readonly id: string; readonly reason: string; readonly time: number };
+
+/** An open study's journal. */
+export interface StudyJournal {
+  /** The study's name. */
+  readonly study: string;
+  /** Every event recorded so far (replayed on open, then kept up to date by `append`). */
+  readonly events: readonly JournalEvent[];
+  /** Records an event; resolves once it is durable (written, for a file, before returning). */
+  append(event: JournalEvent): Promise<void>;
+  /** Reads events other processes appended since the last read; returns the new ones. */
+  refresh(): Promise<readonly JournalEvent[]>;
+  /** Releases the journal. */
+  close(): Promise<void>;
+}
+
+/** Where studies live: memory, a journal file (the embedded default), Redis (a later issue). */
+export interface Storage {
+  /** A short description (`memory`, `journal:/path`). */
+  readonly description: string;
+  /** Opens (creating if needed) the study `name`. */
+  open(name: string): Promise<StudyJournal>;
+}
