@@ -27,7 +27,7 @@ export function randomDNA(spec: DNASpec, rng: Rng): DNA {
 }
 
 /** Options of {@link sampleRandom}. */
-export interface SampleOptions {
+export interface SampleRandomOptions {
   /** The seed (every random choice in pliant takes one). */
   readonly seed: number | string;
   /** How many samples (default 1). */
@@ -35,7 +35,7 @@ export interface SampleOptions {
 }
 
 /** `n` concrete trees drawn at random from a space with a seeded generator. */
-export function sampleRandom<T extends TreeValue>(space: T, options: SampleOptions): Concrete<T>[] {
+export function sampleRandom<T extends TreeValue>(space: T, options: SampleRandomOptions): Concrete<T>[] {
   const template = prepare(space);
   const rng = seededRng(options.seed);
   const n = options.n ?? 1;

@@ -91,7 +91,7 @@ function setAt(current: TreeValue, segments: readonly KeySegment[], i: number, v
   }
   const next = last ? sealValue(value, API, at) : setAt(child as TreeValue, segments, i + 1, value, at);
   at.pop();
-  if (next === child) return current;
+  if (Object.is(next, child)) return current;
   if (current instanceof SymbolicNode) {
     if (isAbsent(child)) return replaceArgs(current, new Map([[segment as string, next]]), API, at);
     return replaceArg(current, segment as string, next, API, at);
@@ -140,7 +140,7 @@ function apply(current: TreeValue, trie: Trie, at: KeySegment[]): TreeValue {
       next = apply(child as TreeValue, kid, at);
     }
     at.pop();
-    if (next !== child) changes.set(segment, next);
+    if (!Object.is(next, child)) changes.set(segment, next);
   }
   if (changes.size === 0) return current;
   if (current instanceof SymbolicNode) {

@@ -4,7 +4,7 @@ import { PliantError, diff, eq, formatKeyPath, fromJSON, fromJSONString, get, ha
 import type { TreeValue } from '../../../src/index.js';
 import { hostileJsonTextArb, leafPaths, primitiveArb, reorderKeys, treeArb } from '../../support/arbitraries.js';
 
-const runs = { numRuns: 400 };
+const runs = { numRuns: Number(process.env.PROP_RUNS ?? 400) };
 
 describe('properties of the symbolic core', () => {
   it('JSON round trip is exact (object and string forms)', () => {

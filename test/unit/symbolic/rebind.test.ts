@@ -108,3 +108,11 @@ describe('rebind', () => {
     expect(get(rebind(Conv({ filters: 1, kernel: 1 }), 'filters', 2), 'filters')).toBe(2);
   });
 });
+
+describe('rebind of signed zeros', () => {
+  it('distinguishes -0 from 0 (found by the properties)', () => {
+    const t = Free({ a: { a: -0 } });
+    expect(Object.is(get(rebind(t, 'a.a', 0), 'a.a'), 0)).toBe(true);
+    expect(Object.is(get(rebind(t, { 'a.a': 0 }), 'a.a'), 0)).toBe(true);
+  });
+});

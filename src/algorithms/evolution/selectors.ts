@@ -1,0 +1,118 @@
+/**
+ * Selectors: functions from a population to some of its members, for composing evolutions
+ * (`tournament(10)` picks parents, `last(100)` keeps the young). A selector returns members of
+ * the population itself (the same objects); it never changes the population.
+ */
+import type { DNA } from '../../geno/dna.js';
+import type { Rng } from '../../geno/random.js';
+import { checkFunction, checkInteger } from '../checks.js';
+
+/** One member of a population: a DNA and its reward (higher is better). */
+export interface Member {
+  readonly dna: DNA;
+  readonly reward: number;
+}
+
+/** Picks members of a population (oldest first); deterministic selectors ignore `rng`. */
+export type Selector = (population: readonly Member[], rng: Rng) => Member[];
+
+/**
+ * `n` members drawn uniformly at random, without replacement (all of them, shuffled, when the
+ * population has no more than `n`); with `{replacement: true}`, `n` independent draws.
+ */
+export function randomSelector(n: number, options: { readonly replacement?: boolean } = {}): Selector {
+  checkInteger(n, 'n', 'randomSelector');
+  return (population, rng) => {
+    if (options.replacement === true) {
+      if (population.length === 0) return [];
+      return Array.from({ length: n }, () => population[Math.floor(rng() * population.length)] as Member);
+    }
+    const pool = population.slice();
+    const m = Math.min(n, pool.length);
+    for (let j = 0; j < m; j++) {
+      const r = j + Math.floor(rng() * (pool.length - j));
+      [pool[j], pool[r]] = [pool[r] as Member, pool[j] as Member];
+    }
+    return pool.slice(0, m);
+  };
+}
+
+/** The `n` members of highest reward, best first (ties: the older first). */
+export function top(n: number): Selector {
+  checkInteger(n, 'n', 'top');
+  return (population) => ranked(population, -1).slice(0, n);
+}
+
+/** The `n` members of lowest reward, worst first (ties: the older first). */
+export function bottom(n: number): Selector {
+  checkInteger(n, 'n', 'bottom');
+  return (population) => ranked(population, 1).slice(0, n);
+}
+
+/** The `n` oldest members (the first of the population), oldest first. */
+export function first(n: number): Selector {
+  checkInteger(n, 'n', 'first');
+  return (population) => population.slice(0, n);
+}
+
+/** The `n` youngest members (the last of the population), in population order. */
+export function last(n: number): Selector {
+  checkInteger(n, 'n', 'last');
+  return (population) => population.slice(Math.max(0, population.length - n));
+}
+
+/**
+ * `n` independent draws with probability proportional to fitness: the rewards shifted to be
+ * positive, `reward − min + ε` with `ε` 1% of the reward range (1 when all rewards are equal, so
+ * the draw is uniform). A member with reward −∞ is never drawn (unless all are); when some reward
+ * is +∞, those members are drawn uniformly.
+ */
+export function proportional(n: number): Selector {
+  checkInteger(n, 'n', 'proportional');
+  return (population, rng) => {
+    if (population.length === 0) return [];
+    const infinite = population.filter((m) => m.reward === Infinity);
+    const finite = population.filter((m) => Number.isFinite(m.reward));
+    if (infinite.length > 0 || finite.length === 0) {
+      const pool = infinite.length > 0 ? infinite : population.slice();
+      return Array.from({ length: n }, () => pool[Math.floor(rng() * pool.length)] as Member);
+    }
+    let min = Infinity;
+    let max = -Infinity;
+    for (const m of finite) {
+      min = Math.min(min, m.reward);
+      max = Math.max(max, m.reward);
+    }
+    const epsilon = max > min ? (max - min) * 0.01 : 1;
+    const weights = finite.map((m) => m.reward - min + epsilon);
+    const total = weights.reduce((s, w) => s + w, 0);
+    return Array.from({ length: n }, () => {
+      let u = rng() * total;
+      for (let i = 0; i < finite.length; i++) {
+        u -= weights[i] as number;
+        if (u < 0) return finite[i] as Member;
+      }
+      return finite[finite.length - 1] as Member;
+    });
+  };
+}
+
+/** Applies selectors in turn, each to what the previous one selected: `pipe(randomSelector(10), top(1))`. */
+export function pipe(...selectors: Selector[]): Selector {
+  for (const s of selectors) checkFunction(s, 'each selector', 'pipe');
+  return (population, rng) => selectors.reduce<Member[]>((members, s) => s(members, rng), population.slice());
+}
+
+/** A tournament (Real et al.): `size` members drawn at random without replacement, then the best `n` of them. */
+export function tournament(size: number, n = 1): Selector {
+  checkInteger(size, 'size', 'tournament');
+  checkInteger(n, 'n', 'tournament');
+  return pipe(randomSelector(size), top(n));
+}
+
+function ranked(population: readonly Member[], direction: 1 | -1): Member[] {
+  return population
+    .map((m, i) => ({ m, i }))
+    .sort((x, y) => (x.m.reward === y.m.reward ? x.i - y.i : x.m.reward < y.m.reward ? -direction : direction))
+    .map((x) => x.m);
+}

@@ -1,0 +1,51 @@
+import type { DNA } from '../geno/dna.js';
+import type { DNASpec } from '../geno/dna-spec.js';
+import { iterateDNA } from '../geno/iterate.js';
+import { PliantError } from '../symbolic/errors.js';
+import { replayHistory } from './algorithm.js';
+import type { Algorithm, AlgorithmContext, HistoryEntry } from './algorithm.js';
+import { checkDNA, checkReward, requireSetup } from './checks.js';
+
+/**
+ * Grid search: proposes every DNA of a finite space once, in `iterateDNA`'s (PyGlove's) grid
+ * order, then `undefined`. A space with a float or custom decision cannot be enumerated: `setup`
+ * throws a `PliantError` naming the decision.
+ */
+export function grid(): Algorithm {
+  let state: { spec: DNASpec; next: () => DNA | undefined } | undefined;
+  const algorithm: Algorithm = {
+    name: 'grid',
+    setup(spec: DNASpec, _context: AlgorithmContext): void {
+      const points = iterateDNA(spec);
+      let first: IteratorResult<DNA, void>;
+      try {
+        first = points.next();
+      } catch (error) {
+        if (error instanceof PliantError) throw new PliantError('grid', 'argument', error.message.replace(/^iterate: /, ''), { cause: error });
+        throw error;
+      }
+      let pending: IteratorResult<DNA, void> | undefined = first;
+      state = {
+        spec,
+        next: (): DNA | undefined => {
+          const result = pending ?? points.next();
+          pending = undefined;
+          return result.done === true ? undefined : result.value;
+        },
+      };
+    },
+    propose(): DNA | undefined {
+      return requireSetup(state, 'grid.propose').next();
+    },
+    feedback(dna: DNA, reward: number): void {
+      const { spec } = requireSetup(state, 'grid.feedback');
+      checkDNA(spec, dna, 'grid.feedback');
+      checkReward(reward, 'grid.feedback');
+    },
+    recover(history: readonly HistoryEntry[]): void {
+      requireSetup(state, 'grid.recover');
+      replayHistory(algorithm, history);
+    },
+  };
+  return algorithm;
+}

@@ -1,0 +1,41 @@
+import type { DNA } from '../geno/dna.js';
+import type { DNASpec } from '../geno/dna-spec.js';
+import { randomDNA, seededRng } from '../geno/random.js';
+import type { Rng } from '../geno/random.js';
+import { replayHistory } from './algorithm.js';
+import type { Algorithm, AlgorithmContext, HistoryEntry } from './algorithm.js';
+import { checkDNA, checkReward, requireSetup } from './checks.js';
+
+/** Options of {@link random}. */
+export interface RandomSearchOptions {
+  /** The seed (default: the search's seed from the context). */
+  readonly seed?: number | string;
+}
+
+/**
+ * Random search: every proposal is an independent `randomDNA` of the space, drawn from a seeded
+ * generator, so the same seed gives the same proposals. It never runs out; rewards are ignored.
+ */
+export function random(options: RandomSearchOptions = {}): Algorithm {
+  let state: { spec: DNASpec; rng: Rng } | undefined;
+  const algorithm: Algorithm = {
+    name: 'random',
+    setup(spec: DNASpec, context: AlgorithmContext): void {
+      state = { spec, rng: seededRng(options.seed ?? context.seed) };
+    },
+    propose(): DNA {
+      const { spec, rng } = requireSetup(state, 'random.propose');
+      return randomDNA(spec, rng);
+    },
+    feedback(dna: DNA, reward: number): void {
+      const { spec } = requireSetup(state, 'random.feedback');
+      checkDNA(spec, dna, 'random.feedback');
+      checkReward(reward, 'random.feedback');
+    },
+    recover(history: readonly HistoryEntry[]): void {
+      requireSetup(state, 'random.recover');
+      replayHistory(algorithm, history);
+    },
+  };
+  return algorithm;
+}

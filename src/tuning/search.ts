@@ -1,0 +1,55 @@
+import type { Algorithm } from '../algorithms/algorithm.js';
+import { random } from '../algorithms/random-search.js';
+import type { Concrete } from '../geno/template.js';
+import type { TracedSpace } from '../geno/trace.js';
+import { PliantError } from '../symbolic/errors.js';
+import type { TreeValue } from '../symbolic/node.js';
+import { memoryStorage } from '../storage/memory-storage.js';
+import type { Measurement } from '../storage/storage.js';
+import type { Feedback } from './feedback.js';
+import { Result } from './result.js';
+import { defaultStudyDir, sample } from './sample.js';
+import type { SampleOptions } from './sample.js';
+import { journalStorage } from '../storage/journal-storage.js';
+import { StudyState } from './study-state.js';
+
+let searches = 0;
+
+/** Options of {@link search}. */
+export interface SearchOptions extends SampleOptions {
+  /** How many trials the study holds at the end. */
+  readonly numTrials: number;
+  /** The algorithm (default: random search with the seed). */
+  readonly algorithm?: Algorithm;
+}
+
+/**
+ * Runs a whole search: `objective(candidate, trial)` returns a number or a record of metrics (or
+ * a promise of one). An exception marks that trial failed, with its error recorded, and the
+ * search goes on. Returns every trial and the best.
+ */
+export async function search<S extends TreeValue | TracedSpace<unknown>>(
+  space: S,
+  objective: (candidate: S extends TracedSpace<infer R> ? R : Concrete<S>, trial: Feedback) => Measurement | Promise<Measurement>,
+  options: SearchOptions,
+): Promise<Result> {
+  if (typeof objective !== 'function') throw new PliantError('search', 'argument', 'objective must be a function (candidate, trial) => number');
+  const storage = options.storage ?? (options.study !== undefined ? journalStorage(defaultStudyDir()) : memoryStorage());
+  const study = options.study ?? `search-${Date.now().toString(36)}-${(searches++).toString(36)}`;
+  const algorithm = options.algorithm ?? random({ seed: options.seed ?? 0 });
+  for await (const [candidate, feedback] of sample(space, algorithm, { ...options, storage, study })) {
+    let value: Measurement;
+    try {
+      value = await objective(candidate, feedback);
+    } catch (error) {
+      await feedback.fail(error);
+      continue;
+    }
+    await feedback.done(value);
+  }
+  const journal = await storage.open(study);
+  const state = new StudyState();
+  for (const e of journal.events) state.apply(e);
+  await journal.close();
+  return new Result(study, state.snapshot(), options.direction ?? 'maximize', options.metric);
+}

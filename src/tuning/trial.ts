@@ -1,0 +1,40 @@
+import type { DNA } from '../geno/dna.js';
+import type { JsonValue } from '../symbolic/json.js';
+import type { Measurement } from '../storage/storage.js';
+
+/** Whether an objective is maximised or minimised. */
+export type Direction = 'maximize' | 'minimize';
+
+/** Where a trial is in its life. */
+export type TrialState = 'running' | 'completed' | 'failed' | 'abandoned';
+
+/** An intermediate measurement of a trial. */
+export interface Report {
+  readonly value: Measurement;
+  readonly step: number | undefined;
+  readonly metrics: Readonly<Record<string, number>> | undefined;
+  readonly time: number;
+}
+
+/** One proposed candidate with its measurements and state, as recorded in the study. */
+export interface Trial {
+  /** Unique id (unique across processes sharing a study). */
+  readonly id: string;
+  /** Position in the study, from 0. */
+  readonly number: number;
+  readonly state: TrialState;
+  readonly dna: DNA;
+  /** The candidate's JSON form (`toJSON`). */
+  readonly candidate: JsonValue;
+  readonly reports: readonly Report[];
+  /** The final measurement of a completed trial. */
+  readonly value: Measurement | undefined;
+  readonly metrics: Readonly<Record<string, number>> | undefined;
+  /** Why a failed or abandoned trial ended. */
+  readonly error: string | undefined;
+  /** Start and end times (ms since the epoch). */
+  readonly started: number;
+  readonly ended: number | undefined;
+  /** `host:pid` of the process that ran it. */
+  readonly owner: string;
+}
