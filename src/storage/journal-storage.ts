@@ -1,9 +1,10 @@
-import { fdatasyncSync, fstatSync, readSync, writeSync } from 'node:fs';
+import { fdatasyncSync, writeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PliantError } from '../symbolic/errors.js';
 import { checkJournalEvent, parseJournalLine } from './journal-event-schema.js';
+import { isJsonPrefix } from './json-prefix.js';
 import type { JournalEvent, Storage, StudyJournal } from './storage.js';
 
 const API = 'journalStorage';
@@ -104,8 +105,6 @@ class FileJournal implements StudyJournal {
   #lines = 0;
   /** Where the torn last line warned about on open starts, not to warn about it again. */
   #tornAtOpen: number | undefined;
-  /** The file's size after our last write (when nobody else wrote since). */
-  #knownEnd = -1;
   /** The next append must start a new line (the file ends in a torn line). */
   #needNewline = false;
   /** Whether appends also `fdatasync` (survive power loss, at a millisecond or more each). */
@@ -157,16 +156,11 @@ class FileJournal implements StudyJournal {
       // One synchronous write() on the O_APPEND descriptor: the whole line lands at the end,
       // unmixed, and is in the operating system before this call returns.
       const fd = this.#handle.fd;
-      // Another writer may have left a torn line since our last write: if the file grew behind
-      // our back, look at its last byte and start on a fresh line when it is not a newline.
-      const size = fstatSync(fd).size;
-      if (!this.#needNewline && size > 0 && size !== this.#knownEnd) {
-        const last = Buffer.alloc(1);
-        if (readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== NEWLINE) this.#needNewline = true;
-      }
+      // (Should another process have died mid-write since our last append, this line is glued to
+      // its torn fragment; replay recognises a torn prefix followed by a whole event and keeps
+      // the event, so no per-append look at the file is needed.)
       const line = Buffer.from(`${this.#needNewline ? '\n' : ''}${text}\n`, 'utf8');
       const written = writeSync(fd, line, 0, line.length, null);
-      this.#knownEnd = size + written;
       if (written !== line.length) {
         throw new PliantError(API, 'argument', `${this.#file}: short write (${written} of ${line.length} bytes; disk full?); the torn line will be skipped`);
       }
@@ -266,9 +260,9 @@ class FileJournal implements StudyJournal {
       const text = data.toString('utf8', start, stop);
       lines++;
       if (text.trim() !== '') {
-        const event = parseJournalLine(API, this.#file, lines, text);
-        if (event !== undefined) found.push({ text, event });
-        else if (this.#offset + start !== this.#tornAtOpen) warnings.push(`${this.#file}: skipping torn line ${lines} (a write cut short by a crash)`);
+        const parsed = parseLine(this.#file, lines, text);
+        if (parsed.event !== undefined) found.push({ text: parsed.text, event: parsed.event });
+        if (parsed.torn && this.#offset + start !== this.#tornAtOpen) warnings.push(`${this.#file}: skipping torn line ${lines} (a write cut short by a crash)`);
       }
       start = stop + 1;
     }
@@ -287,6 +281,28 @@ class FileJournal implements StudyJournal {
     }
     for (const message of warnings) warn(message);
     return this.#offset + (got - end - 1);
+  }
+}
+
+/**
+ * A line of the file: a whole event; a torn write (a JSON prefix); or a torn write followed by a
+ * whole event that was appended after it (the event is kept). Anything else is a `PliantError`.
+ */
+function parseLine(file: string, lineNumber: number, text: string): { event: JournalEvent | undefined; text: string; torn: boolean } {
+  try {
+    const event = parseJournalLine(API, file, lineNumber, text);
+    return { event, text, torn: event === undefined };
+  } catch (error) {
+    for (let i = text.indexOf('{', 1); i > 0; i = text.indexOf('{', i + 1)) {
+      if (!isJsonPrefix(text.slice(0, i))) continue;
+      try {
+        const event = parseJournalLine(API, file, lineNumber, text.slice(i));
+        if (event !== undefined) return { event, text: text.slice(i), torn: true };
+      } catch {
+        // not the start of the glued event: keep looking
+      }
+    }
+    throw error;
   }
 }
 
