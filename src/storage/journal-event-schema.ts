@@ -44,14 +44,8 @@ function problem(result: z.ZodSafeParseResult<JournalEvent>): string | undefined
  * @param event - The event to record.
  */
 export function checkJournalEvent(api: string, event: unknown): JournalEvent {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(event);
-  } catch (cause) {
-    throw new PliantError(api, 'argument', 'the event cannot be written as JSON', { cause });
-  }
-  if (text === undefined) throw new PliantError(api, 'argument', 'not a journal event: found undefined');
-  const result = journalEventSchema.safeParse(JSON.parse(text));
+  if (event === undefined) throw new PliantError(api, 'argument', 'not a journal event: found undefined');
+  const result = journalEventSchema.safeParse(event);
   if (!result.success) throw new PliantError(api, 'argument', problem(result) ?? 'not a journal event');
   return result.data;
 }
