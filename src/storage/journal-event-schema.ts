@@ -3,6 +3,7 @@ import { PliantError } from '../symbolic/errors.js';
 import { isJsonPrefix } from './json-prefix.js';
 import type { DNAJson } from '../geno/dna.js';
 import type { JournalEvent } from './storage.js';
+import { TRUSTED } from './storage.js';
 
 const dnaValue = z.union([z.number(), z.string()]);
 
@@ -45,6 +46,7 @@ function problem(result: z.ZodSafeParseResult<JournalEvent>): string | undefined
  */
 export function checkJournalEvent(api: string, event: unknown): JournalEvent {
   if (event === undefined) throw new PliantError(api, 'argument', 'not a journal event: found undefined');
+  if (typeof event === 'object' && event !== null && (event as { [TRUSTED]?: boolean })[TRUSTED] === true) return event as JournalEvent;
   const result = journalEventSchema.safeParse(event);
   if (!result.success) throw new PliantError(api, 'argument', problem(result) ?? 'not a journal event');
   return result.data;

@@ -43,3 +43,15 @@ export interface Storage {
   /** Opens (creating if needed) the study `name`. */
   open(name: string): Promise<StudyJournal>;
 }
+
+/**
+ * @internal Marks an event made by pliant's own loop (well-formed by construction): storages
+ * skip re-validating it. Not exported from the package.
+ */
+export const TRUSTED: unique symbol = Symbol('pliant.trustedEvent');
+
+/** @internal Marks `event` as made by pliant's own loop. */
+export function trusted<E extends JournalEvent>(event: E): E {
+  Object.defineProperty(event, TRUSTED, { value: true });
+  return event;
+}

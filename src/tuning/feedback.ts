@@ -1,6 +1,7 @@
 import { PliantError } from '../symbolic/errors.js';
 import type { DNA } from '../geno/dna.js';
 import type { Measurement, StudyJournal } from '../storage/storage.js';
+import { trusted } from '../storage/storage.js';
 import type { StudyState } from './study-state.js';
 import { ACTIVE } from './study-state.js';
 import type { Trial } from './trial.js';
@@ -59,6 +60,7 @@ export class Feedback {
   async report(value: Measurement, options: ReportOptions = {}): Promise<void> {
     this.#check('report');
     checkMeasurement('report', value);
+    if (options.metrics !== undefined) checkMeasurement('report', options.metrics);
     await this.#record({ type: 'report', id: this.id, value, ...(options.step === undefined ? {} : { step: options.step }), ...(options.metrics === undefined ? {} : { metrics: options.metrics }), time: Date.now() });
   }
 
@@ -68,6 +70,7 @@ export class Feedback {
     const t = this.#state.get(this.id);
     const final = value ?? t?.reports[t.reports.length - 1]?.value;
     if (final !== undefined) checkMeasurement('done', final);
+    if (options.metrics !== undefined) checkMeasurement('done', options.metrics);
     await this.#record({ type: 'done', id: this.id, ...(final === undefined ? {} : { value: final }), ...(options.metrics === undefined ? {} : { metrics: options.metrics }), time: Date.now() });
     ACTIVE.delete(this.id);
     this.#onDone(this, final);
@@ -93,18 +96,18 @@ export class Feedback {
   }
 
   async #record(event: Parameters<StudyJournal['append']>[0]): Promise<void> {
-    await this.#journal.append(event);
+    await this.#journal.append(trusted(event));
     this.#state.apply(event);
   }
 }
 
 function checkMeasurement(api: string, value: Measurement): void {
   if (typeof value === 'number') {
-    if (Number.isNaN(value)) throw new PliantError(`feedback.${api}`, 'argument', 'a measurement cannot be NaN');
+    if (!Number.isFinite(value)) throw new PliantError(`feedback.${api}`, 'argument', `a measurement must be a finite number, found ${value} (end a diverged trial with feedback.fail)`);
     return;
   }
   if (typeof value !== 'object' || value === null) throw new PliantError(`feedback.${api}`, 'argument', `a measurement is a number or a record of numbers, found ${String(value)}`);
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new PliantError(`feedback.${api}`, 'argument', `metric '${k}' must be a number, found ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new PliantError(`feedback.${api}`, 'argument', `metric '${k}' must be a number, found ${String(v)}`);
   }
 }

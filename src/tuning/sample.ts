@@ -11,6 +11,7 @@ import type { TreeValue } from '../symbolic/node.js';
 import { journalStorage } from '../storage/journal-storage.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import type { JournalEvent, Measurement, Storage, StudyJournal } from '../storage/storage.js';
+import { trusted } from '../storage/storage.js';
 import { Feedback } from './feedback.js';
 import { ACTIVE, OWNER, StudyState, ownerIsDead } from './study-state.js';
 import type { Direction } from './trial.js';
@@ -99,7 +100,7 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
   const state = new StudyState();
   for (const event of journal.events) state.apply(event);
   const append = async (event: JournalEvent): Promise<void> => {
-    await journal.append(event);
+    await journal.append(trusted(event));
     state.apply(event);
   };
 

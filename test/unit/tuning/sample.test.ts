@@ -109,3 +109,16 @@ describe('resumable studies', () => {
     expect(result.trials).toHaveLength(2);
   });
 });
+
+describe('feedback checks', () => {
+  it('rejects measurements that cannot be recorded', async () => {
+    for await (const [, feedback] of sample({ a: oneOf([1]) }, random(), { numTrials: 1 })) {
+      await expect(feedback.report(Number.NaN)).rejects.toThrow(/finite/);
+      await expect(feedback.done(Infinity)).rejects.toThrow(/feedback.fail/);
+      await expect(feedback.done({ acc: Number.NaN })).rejects.toThrow(/metric 'acc'/);
+      await expect(feedback.report(1, { metrics: { x: Infinity } })).rejects.toThrow(/metric 'x'/);
+      await feedback.fail(new Error('diverged'));
+      expect(feedback.trial.state).toBe('failed');
+    }
+  });
+});
