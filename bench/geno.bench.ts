@@ -5,8 +5,8 @@
  * PyGlove 0.5.0's rate for the same operation on this machine kind (../shared/bench/ANCHORS.md)
  * and `x_anchor` our rate over it.
  */
-import { DNA, dnaSpec, eq, iterate, materialize, prepare, randomDNA, seededRng } from '../src/index.js';
-import type { SymbolicNode } from '../src/index.js';
+import { DNA, dnaSpec, eq, iterate, materialize, prepare, randomDNA, seededRng } from 'pliant';
+import type { SymbolicNode } from 'pliant';
 import { EXPERIMENT_SPACE_FIRST_DNA, EXPERIMENT_SPACE_IDS, GRID_SPACE_SIZE, experimentSpace, gridSpace } from './lib/experiment-space.js';
 import { line, measure } from './lib/harness.js';
 

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { floatv, get, journalStorage, memoryStorage, oneOf, random, regularizedEvolution, sample } from '../src/index.js';
-import type { Algorithm, SymbolicNode, TreeValue } from '../src/index.js';
+import { floatv, get, journalStorage, memoryStorage, oneOf, random, regularizedEvolution, sample } from 'pliant';
+import type { Algorithm, SymbolicNode, TreeValue } from 'pliant';
 import { experimentSpace } from './lib/experiment-space.js';
 import { line, sig } from './lib/harness.js';
 import { cellKey, loadNasBench201 } from './lib/nasbench201.js';

@@ -4,8 +4,8 @@
  * rate for the same operation on this machine kind (../shared/bench/ANCHORS.md) and `x_anchor`
  * our rate over it.
  */
-import { fromJSON, fromJSONString, hash, rebind, toJSON, toJSONString } from '../src/index.js';
-import type { SymbolicNode } from '../src/index.js';
+import { fromJSON, fromJSONString, hash, rebind, toJSON, toJSONString } from 'pliant';
+import type { SymbolicNode } from 'pliant';
 import { drawExperiments } from './lib/experiment.js';
 import { line, measure } from './lib/harness.js';
 

@@ -3,8 +3,8 @@
  * symbolic types of ./experiment.ts: the experiment space (8 top-level decisions, 4 conditional
  * ones, 15 decision ids) and the 4,860-point grid space (a `Net` with no float decision).
  */
-import { floatv, intv, manyOf, oneOf } from '../../src/index.js';
-import type { SymbolicNode } from '../../src/index.js';
+import { floatv, intv, manyOf, oneOf } from 'pliant';
+import type { SymbolicNode } from 'pliant';
 import { Adam, Conv, Dense, Experiment, Net, Sgd } from './experiment.js';
 
 const BLOCKS = ['conv3x3', 'conv5x5', 'maxpool', 'avgpool', 'identity'] as const;

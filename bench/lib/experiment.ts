@@ -4,8 +4,8 @@
  */
 import seedrandom from 'seedrandom';
 import { z } from 'zod';
-import { nodeSchema, symbolize } from '../../src/index.js';
-import type { SymbolicNode } from '../../src/index.js';
+import { nodeSchema, symbolize } from 'pliant';
+import type { SymbolicNode } from 'pliant';
 
 export const Conv = symbolize('bench.Conv', (a: { filters: number; kernel: number; act?: string }) => ({ conv: a }), {
   schema: z.object({ filters: z.number().int(), kernel: z.number().int(), act: z.string().default('relu') }),
