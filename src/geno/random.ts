@@ -48,7 +48,11 @@ function randomSpace(space: SpaceSpec, rng: Rng): DNA[] {
 }
 
 function randomPick(cands: readonly SpaceSpec[], index: number, rng: Rng): DNA {
-  const cand = cands[index] as SpaceSpec;
+  return randomCandidate(cands[index] as SpaceSpec, index, rng);
+}
+
+/** @internal The DNA of a pick of candidate `index` (sub-space `cand`) with random sub-decisions. */
+export function randomCandidate(cand: SpaceSpec, index: number, rng: Rng): DNA {
   return new DNA(index, childrenOf(cand, randomSpace(cand, rng)));
 }
 

@@ -50,6 +50,9 @@ export function objectiveOf(value: Measurement, metric: string | undefined, api:
 
 let serial = 0;
 
+/** @internal The final study state of a `sample` run, by the options object it was given (for `search`). */
+export const FINAL_STATE = new WeakMap<SampleOptions, StudyState>();
+
 /**
  * The search loop: an async iterable of `[candidate, feedback]`. Each candidate is the
  * materialized DNA the algorithm proposed; end each trial with `feedback.done(value)` (or
@@ -142,5 +145,6 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
   } finally {
     if (current !== undefined && !current.ended) await current.abandon('the loop was left before the trial ended');
     await journal.close();
+    FINAL_STATE.set(options, state);
   }
 }

@@ -8,10 +8,10 @@ import { memoryStorage } from '../storage/memory-storage.js';
 import type { Measurement } from '../storage/storage.js';
 import type { Feedback } from './feedback.js';
 import { Result } from './result.js';
-import { defaultStudyDir, sample } from './sample.js';
+import { FINAL_STATE, defaultStudyDir, sample } from './sample.js';
 import type { SampleOptions } from './sample.js';
 import { journalStorage } from '../storage/journal-storage.js';
-import { StudyState } from './study-state.js';
+import type { StudyState } from './study-state.js';
 
 let searches = 0;
 
@@ -37,7 +37,8 @@ export async function search<S extends TreeValue | TracedSpace<unknown>>(
   const storage = options.storage ?? (options.study !== undefined ? journalStorage(defaultStudyDir()) : memoryStorage());
   const study = options.study ?? `search-${Date.now().toString(36)}-${(searches++).toString(36)}`;
   const algorithm = options.algorithm ?? random({ seed: options.seed ?? 0 });
-  for await (const [candidate, feedback] of sample(space, algorithm, { ...options, storage, study })) {
+  const sampleOptions: SampleOptions = { ...options, storage, study };
+  for await (const [candidate, feedback] of sample(space, algorithm, sampleOptions)) {
     let value: Measurement;
     try {
       value = await objective(candidate, feedback);
@@ -47,9 +48,7 @@ export async function search<S extends TreeValue | TracedSpace<unknown>>(
     }
     await feedback.done(value);
   }
-  const journal = await storage.open(study);
-  const state = new StudyState();
-  for (const e of journal.events) state.apply(e);
-  await journal.close();
+  // The loop's own record of the study (replayed on open, kept up to date by every event).
+  const state = FINAL_STATE.get(sampleOptions) as StudyState;
   return new Result(study, state.snapshot(), options.direction ?? 'maximize', options.metric);
 }

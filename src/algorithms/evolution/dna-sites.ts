@@ -5,7 +5,7 @@
 import { DNA } from '../../geno/dna.js';
 import { DNASpec, candidateElements, childrenOf, elementDNAs, joinSpace } from '../../geno/dna-spec.js';
 import type { ChoiceDecision, CustomDecision, DecisionPoint, FloatDecision, IntDecision, SpaceSpec } from '../../geno/dna-spec.js';
-import { randomDNA } from '../../geno/random.js';
+import { randomCandidate } from '../../geno/random.js';
 import type { Rng } from '../../geno/random.js';
 
 /** @internal A decision with a single value: a float, an integer or a custom genome. */
@@ -80,18 +80,9 @@ export function dnaSites(spec: DNASpec, dna: DNA, api: string): Site[] {
   return sites;
 }
 
-const SUB_SPECS = new WeakMap<SpaceSpec, DNASpec>();
-
 /** @internal A pick of candidate `index` at pick `j`, with a fresh random DNA for its sub-space. */
-export function randomPick(d: ChoiceDecision, j: number, index: number, rng: Rng, api: string): DNA {
-  const cand = candidateSpace(d, j, index);
-  if (cand.elements.length === 0) return new DNA(index);
-  let sub = SUB_SPECS.get(cand);
-  if (sub === undefined) {
-    sub = new DNASpec(cand);
-    SUB_SPECS.set(cand, sub);
-  }
-  return new DNA(index, childrenOf(cand, elementDNAs(cand, randomDNA(sub, rng), api)));
+export function randomPick(d: ChoiceDecision, j: number, index: number, rng: Rng): DNA {
+  return randomCandidate(candidateSpace(d, j, index), index, rng);
 }
 
 /** @internal Whether a list of picks keeps a choice's `distinct` and `sorted` constraints. */

@@ -80,7 +80,7 @@ function pickChange(site: ChoiceSite, j: number, rng: Rng, api: string): Change 
   if (options.length > 0) {
     return () => {
       const picks = site.picks.slice();
-      picks[j] = randomPick(d, j, pickOne(options, rng), rng, api);
+      picks[j] = randomPick(d, j, pickOne(options, rng), rng);
       return site.replace(picks);
     };
   }
