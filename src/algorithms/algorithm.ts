@@ -1,17 +1,46 @@
 import type { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
 
-/** One past trial as an algorithm sees it on resume: its DNA and, if it completed, its reward. */
+/**
+ * What a feedback says besides the reward: every objective of a multi-objective search, the
+ * constraint values, and whether the trial was pruned. Absent fields mean: one objective,
+ * feasible, completed.
+ */
+export interface Outcome {
+  /**
+   * Every objective as a reward (each maximised; the loop negates minimised ones), in the order
+   * the search names them; `reward` is the first. Only multi-objective searches give it.
+   */
+  readonly rewards?: readonly number[];
+  /** Constraint values: the trial is feasible when every one is ≤ 0 (Optuna's convention). */
+  readonly constraints?: readonly number[];
+  /**
+   * Set when early stopping ended the trial: `reward` (and `rewards`) is then its last
+   * intermediate value, reported at `step`. Pruned trials rank after completed ones.
+   */
+  readonly pruned?: { readonly step: number };
+}
+
+/** One past trial as an algorithm sees it on resume: its DNA and, if it ended with a value, its reward. */
 export interface HistoryEntry {
   readonly dna: DNA;
-  /** The reward (higher is better) of a completed trial; `undefined` for failed or abandoned ones. */
+  /** The reward (higher is better) of a completed or pruned trial; `undefined` otherwise. */
   readonly reward: number | undefined;
+  /** The rest of the feedback (objectives, constraints, pruning) when `reward` is set. */
+  readonly outcome?: Outcome;
+  /**
+   * `running` for a trial still being evaluated (by another process) when the search resumed:
+   * it stays pending. Default: ended.
+   */
+  readonly state?: 'running' | 'ended';
 }
 
 /** What `setup` receives besides the spec. */
 export interface AlgorithmContext {
   /** The seed of the search (an algorithm's own seed option takes precedence). */
   readonly seed: number | string;
+  /** How many objectives the search has (1 unless `metric` names several). */
+  readonly objectives?: number;
 }
 
 /**
@@ -21,12 +50,23 @@ export interface AlgorithmContext {
 export interface Algorithm {
   /** A short name for logs and results. */
   readonly name: string;
+  /**
+   * Whether the algorithm handles several objectives (it reads `outcome.rewards`). A search with
+   * several objectives refuses an algorithm without it. Random and grid search ignore rewards and
+   * say `true`.
+   */
+  readonly multiObjective?: boolean;
   /** Prepares for a space; called once before the first `propose` (and before `recover`). */
   setup(spec: DNASpec, context: AlgorithmContext): void;
   /** The next DNA to evaluate, or `undefined` when the algorithm has nothing more to propose. */
   propose(): DNA | undefined;
-  /** The reward of a proposed DNA (higher is better). */
-  feedback(dna: DNA, reward: number): void;
+  /** The reward of a proposed DNA (higher is better), with the rest of its outcome. */
+  feedback(dna: DNA, reward: number, outcome?: Outcome): void;
+  /**
+   * Says that a proposed DNA will get no feedback (its trial failed or was abandoned), so an
+   * algorithm that counts pending proposals (TPE's constant liar) can forget it. Optional.
+   */
+  abandon?(dna: DNA): void;
   /**
    * Rebuilds the state from stored trials, in the order they were proposed, so that a resumed
    * seeded search proposes what the uninterrupted one would have.
@@ -35,12 +75,14 @@ export interface Algorithm {
 }
 
 /**
- * The usual `recover`: replay the history through `propose` and `feedback`. Correct for any
- * algorithm whose proposals depend only on its seed and the feedback it received, in order.
+ * The usual `recover`: replay the history through `propose` and `feedback` (and `abandon` for
+ * trials that ended without a value). Correct for any algorithm whose proposals depend only on
+ * its seed and the feedback it received, in order.
  */
-export function replayHistory(algorithm: Pick<Algorithm, 'propose' | 'feedback'>, history: readonly HistoryEntry[]): void {
+export function replayHistory(algorithm: Pick<Algorithm, 'propose' | 'feedback' | 'abandon'>, history: readonly HistoryEntry[]): void {
   for (const entry of history) {
     algorithm.propose();
-    if (entry.reward !== undefined) algorithm.feedback(entry.dna, entry.reward);
+    if (entry.reward !== undefined) algorithm.feedback(entry.dna, entry.reward, entry.outcome);
+    else if (entry.state !== 'running') algorithm.abandon?.(entry.dna);
   }
 }

@@ -3,8 +3,9 @@ import type { DNASpec } from '../geno/dna-spec.js';
 import { iterateDNA } from '../geno/iterate.js';
 import { PliantError } from '../symbolic/errors.js';
 import { replayHistory } from './algorithm.js';
-import type { Algorithm, AlgorithmContext, HistoryEntry } from './algorithm.js';
+import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from './algorithm.js';
 import { checkDNA, checkReward, requireSetup } from './checks.js';
+import { checkOutcome } from './ranking.js';
 
 /**
  * Grid search: proposes every DNA of a finite space once, in `iterateDNA`'s (PyGlove's) grid
@@ -15,6 +16,7 @@ export function grid(): Algorithm {
   let state: { spec: DNASpec; next: () => DNA | undefined } | undefined;
   const algorithm: Algorithm = {
     name: 'grid',
+    multiObjective: true,
     setup(spec: DNASpec, _context: AlgorithmContext): void {
       const points = iterateDNA(spec);
       let first: IteratorResult<DNA, void>;
@@ -37,10 +39,11 @@ export function grid(): Algorithm {
     propose(): DNA | undefined {
       return requireSetup(state, 'grid.propose').next();
     },
-    feedback(dna: DNA, reward: number): void {
+    feedback(dna: DNA, reward: number, outcome?: Outcome): void {
       const { spec } = requireSetup(state, 'grid.feedback');
       checkDNA(spec, dna, 'grid.feedback');
       checkReward(reward, 'grid.feedback');
+      checkOutcome(outcome, 'grid.feedback');
     },
     recover(history: readonly HistoryEntry[]): void {
       requireSetup(state, 'grid.recover');

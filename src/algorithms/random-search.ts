@@ -3,8 +3,9 @@ import type { DNASpec } from '../geno/dna-spec.js';
 import { randomDNA, seededRng } from '../geno/random.js';
 import type { Rng } from '../geno/random.js';
 import { replayHistory } from './algorithm.js';
-import type { Algorithm, AlgorithmContext, HistoryEntry } from './algorithm.js';
+import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from './algorithm.js';
 import { checkDNA, checkReward, requireSetup } from './checks.js';
+import { checkOutcome } from './ranking.js';
 
 /** Options of {@link random}. */
 export interface RandomSearchOptions {
@@ -20,6 +21,7 @@ export function random(options: RandomSearchOptions = {}): Algorithm {
   let state: { spec: DNASpec; rng: Rng } | undefined;
   const algorithm: Algorithm = {
     name: 'random',
+    multiObjective: true,
     setup(spec: DNASpec, context: AlgorithmContext): void {
       state = { spec, rng: seededRng(options.seed ?? context.seed) };
     },
@@ -27,10 +29,11 @@ export function random(options: RandomSearchOptions = {}): Algorithm {
       const { spec, rng } = requireSetup(state, 'random.propose');
       return randomDNA(spec, rng);
     },
-    feedback(dna: DNA, reward: number): void {
+    feedback(dna: DNA, reward: number, outcome?: Outcome): void {
       const { spec } = requireSetup(state, 'random.feedback');
       checkDNA(spec, dna, 'random.feedback');
       checkReward(reward, 'random.feedback');
+      checkOutcome(outcome, 'random.feedback');
     },
     recover(history: readonly HistoryEntry[]): void {
       requireSetup(state, 'random.recover');

@@ -25,6 +25,7 @@ export const journalEventSchema: z.ZodType<JournalEvent> = z.discriminatedUnion(
   z.object({ type: z.literal('done'), id: z.string(), value: measurement.optional(), metrics: metrics.optional(), time: z.number() }),
   z.object({ type: z.literal('fail'), id: z.string(), error: z.string(), time: z.number() }),
   z.object({ type: z.literal('abandon'), id: z.string(), reason: z.string(), time: z.number() }),
+  z.object({ type: z.literal('prune'), id: z.string(), time: z.number() }),
 ]);
 
 /** Says why a parse failed (its first issue), or `undefined` when it succeeded. */

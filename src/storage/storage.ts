@@ -20,7 +20,9 @@ export type JournalEvent =
   | { readonly type: 'report'; readonly id: string; readonly value: Measurement; readonly step?: number; readonly metrics?: Readonly<Record<string, number>>; readonly time: number }
   | { readonly type: 'done'; readonly id: string; readonly value?: Measurement; readonly metrics?: Readonly<Record<string, number>>; readonly time: number }
   | { readonly type: 'fail'; readonly id: string; readonly error: string; readonly time: number }
-  | { readonly type: 'abandon'; readonly id: string; readonly reason: string; readonly time: number };
+  | { readonly type: 'abandon'; readonly id: string; readonly reason: string; readonly time: number }
+  /** Early stopping ended the trial; its value is its last report. */
+  | { readonly type: 'prune'; readonly id: string; readonly time: number };
 
 /** An open study's journal. */
 export interface StudyJournal {

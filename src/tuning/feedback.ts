@@ -1,32 +1,41 @@
+import type { Outcome } from '../algorithms/algorithm.js';
+import type { EarlyStopping } from '../algorithms/early-stopping/early-stopping.js';
 import { PliantError } from '../symbolic/errors.js';
 import type { DNA } from '../geno/dna.js';
 import type { Measurement, StudyJournal } from '../storage/storage.js';
 import { trusted } from '../storage/storage.js';
+import type { CurveBook } from './curves.js';
+import type { Objectives } from './objectives.js';
 import type { StudyState } from './study-state.js';
 import { ACTIVE } from './study-state.js';
 import type { Trial } from './trial.js';
 
 /** Options of {@link Feedback.report}. */
 export interface ReportOptions {
-  /** The step (epoch, iteration) of the measurement. */
+  /** The step (epoch, iteration) of the measurement (default: the count of reports so far, from 1). */
   readonly step?: number;
   /** Further named numbers. */
   readonly metrics?: Readonly<Record<string, number>>;
 }
 
-/** @internal What the loop does when a trial ends. */
-export interface TrialEnd {
-  (trial: Feedback, value: Measurement | undefined): void;
+/** @internal What a trial's feedback needs from its loop. */
+export interface TrialLoop {
+  readonly journal: StudyJournal;
+  readonly state: StudyState;
+  readonly objectives: Objectives;
+  /** The early-stopping policy and the study's curves, when the loop has a policy. */
+  readonly stopping: { readonly policy: EarlyStopping; readonly curves: CurveBook } | undefined;
+  /** Tells the algorithm how a trial ended (after the journal has it). */
+  ended(feedback: Feedback, outcome: { readonly reward: number; readonly outcome: Outcome | undefined } | undefined): void;
 }
 
 /**
- * The handle of one running trial: report intermediate measurements, then end it with `done`,
- * `fail` or (by moving on) abandonment. Every call is in the journal before it returns.
+ * The handle of one running trial: report intermediate measurements (and ask `shouldStop()` when
+ * the search has an early-stopping policy), then end it with `done`, `prune`, `fail`, or (by
+ * moving on) abandonment. Every call is in the journal before it returns.
  */
 export class Feedback {
-  readonly #journal: StudyJournal;
-  readonly #state: StudyState;
-  readonly #onDone: TrialEnd;
+  readonly #loop: TrialLoop;
   /** The trial's id. */
   readonly id: string;
   /** The trial's number in the study. */
@@ -35,10 +44,8 @@ export class Feedback {
   readonly dna: DNA;
 
   /** @internal */
-  constructor(journal: StudyJournal, state: StudyState, id: string, number: number, dna: DNA, onDone: TrialEnd) {
-    this.#journal = journal;
-    this.#state = state;
-    this.#onDone = onDone;
+  constructor(loop: TrialLoop, id: string, number: number, dna: DNA) {
+    this.#loop = loop;
     this.id = id;
     this.number = number;
     this.dna = dna;
@@ -46,12 +53,12 @@ export class Feedback {
 
   /** Whether the trial has ended. */
   get ended(): boolean {
-    return this.#state.get(this.id)?.state !== 'running';
+    return this.#loop.state.get(this.id)?.state !== 'running';
   }
 
   /** The trial as recorded so far. */
   get trial(): Trial {
-    const t = this.#state.get(this.id);
+    const t = this.#loop.state.get(this.id);
     if (t === undefined) throw new PliantError('Feedback', 'argument', `no trial ${this.id}`);
     return Object.freeze({ ...t, reports: Object.freeze([...t.reports]) });
   }
@@ -61,19 +68,54 @@ export class Feedback {
     this.#check('report');
     checkMeasurement('report', value);
     if (options.metrics !== undefined) checkMeasurement('report', options.metrics);
+    if (options.step !== undefined && (typeof options.step !== 'number' || !Number.isFinite(options.step))) {
+      throw new PliantError('feedback.report', 'argument', `step must be a finite number, found ${String(options.step)}`);
+    }
+    // With early stopping, every report must carry the objective the policy compares.
+    if (this.#loop.stopping !== undefined) this.#loop.objectives.reward(value, 'feedback.report');
     await this.#record({ type: 'report', id: this.id, value, ...(options.step === undefined ? {} : { step: options.step }), ...(options.metrics === undefined ? {} : { metrics: options.metrics }), time: Date.now() });
+  }
+
+  /**
+   * Whether the search's early-stopping policy says to stop this trial now (always `false`
+   * without a policy, or before the first report). Ask after each `report`; when it says yes,
+   * end the trial with `prune()` (or throw `Pruned` from a `search` objective).
+   */
+  shouldStop(): boolean {
+    const stopping = this.#loop.stopping;
+    if (stopping === undefined || this.ended) return false;
+    const t = this.#loop.state.get(this.id);
+    if (t === undefined || t.reports.length === 0) return false;
+    return stopping.policy.shouldStop(stopping.curves.curve(t), stopping.curves.all());
   }
 
   /** Completes the trial with its final measurement (default: the last reported one). */
   async done(value?: Measurement, options: { metrics?: Readonly<Record<string, number>> } = {}): Promise<void> {
     this.#check('done');
-    const t = this.#state.get(this.id);
+    const t = this.#loop.state.get(this.id);
     const final = value ?? t?.reports[t.reports.length - 1]?.value;
     if (final !== undefined) checkMeasurement('done', final);
     if (options.metrics !== undefined) checkMeasurement('done', options.metrics);
+    // Read the objectives and constraints before recording, so a bad measurement records nothing.
+    const told = final === undefined ? undefined : this.#loop.objectives.feedback(final, 'feedback.done');
     await this.#record({ type: 'done', id: this.id, ...(final === undefined ? {} : { value: final }), ...(options.metrics === undefined ? {} : { metrics: options.metrics }), time: Date.now() });
     ACTIVE.delete(this.id);
-    this.#onDone(this, final);
+    this.#loop.ended(this, told);
+  }
+
+  /**
+   * Ends the trial as pruned (early-stopped). It keeps its intermediate values in the journal; its
+   * value is its last report, and the algorithm learns it as a pruned outcome (ranked after
+   * completed trials).
+   */
+  async prune(): Promise<void> {
+    this.#check('prune');
+    const t = this.#loop.state.get(this.id);
+    const last = t?.reports[t.reports.length - 1];
+    const told = last === undefined ? undefined : this.#loop.objectives.feedback(last.value, 'feedback.prune', last.step ?? (t?.reports.length as number));
+    await this.#record({ type: 'prune', id: this.id, time: Date.now() });
+    ACTIVE.delete(this.id);
+    this.#loop.ended(this, told);
   }
 
   /** Ends the trial as failed, recording the error. */
@@ -82,6 +124,7 @@ export class Feedback {
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     await this.#record({ type: 'fail', id: this.id, error: text, time: Date.now() });
     ACTIVE.delete(this.id);
+    this.#loop.ended(this, undefined);
   }
 
   /** @internal Ends a trial the caller moved past without ending it. */
@@ -89,15 +132,16 @@ export class Feedback {
     if (this.ended) return;
     await this.#record({ type: 'abandon', id: this.id, reason, time: Date.now() });
     ACTIVE.delete(this.id);
+    this.#loop.ended(this, undefined);
   }
 
   #check(api: string): void {
-    if (this.ended) throw new PliantError(`feedback.${api}`, 'argument', `trial ${this.number} has already ended (${this.#state.get(this.id)?.state ?? 'unknown'})`);
+    if (this.ended) throw new PliantError(`feedback.${api}`, 'argument', `trial ${this.number} has already ended (${this.#loop.state.get(this.id)?.state ?? 'unknown'})`);
   }
 
   async #record(event: Parameters<StudyJournal['append']>[0]): Promise<void> {
-    await this.#journal.append(trusted(event));
-    this.#state.apply(event);
+    await this.#loop.journal.append(trusted(event));
+    this.#loop.state.apply(event);
   }
 }
 

@@ -1,45 +1,100 @@
+import { PliantError } from '../symbolic/errors.js';
+import { Objectives } from './objectives.js';
+import type { ObjectiveOptions } from './objectives.js';
 import type { Direction, Trial } from './trial.js';
-import { objectiveOf } from './sample.js';
 
-/** Everything a search did: every trial, the best one, and the direction of the objective. */
+/**
+ * Everything a search did: every trial, the best one (or, for several objectives, the Pareto
+ * front), and how trials are judged (metrics, directions, constraints).
+ */
 export class Result {
   /** The study's name. */
   readonly study: string;
   /** Every trial, in order, with its state, DNA, candidate JSON, measurements and timing. */
   readonly trials: readonly Trial[];
+  /** The direction of the (first) objective. */
   readonly direction: Direction;
-  /** The metric optimised when measurements are records. */
+  /** The direction of each objective. */
+  readonly directions: readonly Direction[];
+  /** The metric optimised when measurements are records (the first, for several objectives). */
   readonly metric: string | undefined;
+  /** The metric of each objective (`undefined`: plain numbers or the default key). */
+  readonly metrics: readonly (string | undefined)[];
+  /** The constraint metrics (feasible when every one is ≤ 0). */
+  readonly constraints: readonly string[];
+  readonly #objectives: Objectives;
 
-  constructor(study: string, trials: readonly Trial[], direction: Direction, metric?: string) {
+  /**
+   * @param study - The study's name.
+   * @param trials - Its trials, in order.
+   * @param options - How to judge them (as given to `search`: `direction`, `metric`, `constraints`).
+   */
+  constructor(study: string, trials: readonly Trial[], options: ObjectiveOptions = {}) {
+    this.#objectives = new Objectives(options, 'Result');
     this.study = study;
     this.trials = Object.freeze([...trials]);
-    this.direction = direction;
-    this.metric = metric;
+    this.directions = this.#objectives.directions;
+    this.direction = this.directions[0] as Direction;
+    this.metrics = this.#objectives.metrics;
+    this.metric = this.metrics[0];
+    this.constraints = this.#objectives.constraints;
     Object.freeze(this);
   }
 
-  /** The completed trials. */
+  /** The completed trials (with a final value; pruned trials are not among them). */
   get completed(): Trial[] {
     return this.trials.filter((t) => t.state === 'completed' && t.value !== undefined);
   }
 
-  /** The objective of a completed trial. */
-  objective(trial: Trial): number {
-    return objectiveOf(trial.value ?? Number.NaN, this.metric, 'Result.objective');
+  /** The completed trials that satisfy every constraint. */
+  get feasible(): Trial[] {
+    return this.completed.filter((t) => this.isFeasible(t));
   }
 
-  /** The best completed trial (the first one on ties), or `undefined`. */
+  /** Whether a completed trial satisfies every constraint (always, without constraints). */
+  isFeasible(trial: Trial): boolean {
+    return trial.value !== undefined && this.#objectives.violation(trial.value, 'Result.isFeasible') === 0;
+  }
+
+  /** The value of objective `i` (default the first) of a completed trial, as measured. */
+  objective(trial: Trial, i = 0): number {
+    return this.#objectives.value(trial.value ?? Number.NaN, 'Result.objective', i);
+  }
+
+  /**
+   * The best feasible completed trial (the first one on ties), or `undefined` when there is none.
+   * For several objectives there is no single best: use {@link Result.paretoFront}.
+   */
   get best(): Trial | undefined {
+    if (this.#objectives.count > 1) throw new PliantError('Result.best', 'argument', `the search has ${this.#objectives.count} objectives: there is no single best, use result.paretoFront`);
     let best: Trial | undefined;
-    let bestValue = 0;
-    for (const t of this.completed) {
-      const v = this.objective(t);
-      if (best === undefined || (this.direction === 'maximize' ? v > bestValue : v < bestValue)) {
+    let bestReward = 0;
+    for (const t of this.feasible) {
+      const r = this.#objectives.reward(t.value as NonNullable<Trial['value']>, 'Result.best');
+      if (best === undefined || r > bestReward) {
         best = t;
-        bestValue = v;
+        bestReward = r;
       }
     }
     return best;
+  }
+
+  /**
+   * The feasible completed trials that no other feasible completed trial dominates (at least as
+   * good on every objective and better on one), in trial order. With one objective: every trial
+   * tied for the best value.
+   */
+  get paretoFront(): Trial[] {
+    const trials = this.feasible;
+    const points = trials.map((t) => this.#objectives.rewards(t.value as NonNullable<Trial['value']>, 'Result.paretoFront'));
+    const dominated = (a: readonly number[], b: readonly number[]): boolean => {
+      let better = false;
+      for (let i = 0; i < a.length; i++) {
+        if ((b[i] as number) < (a[i] as number)) return false;
+        if ((b[i] as number) > (a[i] as number)) better = true;
+      }
+      return better;
+    };
+    return trials.filter((_, i) => !points.some((q, j) => j !== i && dominated(points[i] as number[], q)));
   }
 }

@@ -1,4 +1,6 @@
-import type { Algorithm } from '../algorithms/algorithm.js';
+import type { Algorithm, HistoryEntry } from '../algorithms/algorithm.js';
+import { checkPolicy } from '../algorithms/early-stopping/early-stopping.js';
+import type { EarlyStopping } from '../algorithms/early-stopping/early-stopping.js';
 import type { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
 import { prepare } from '../geno/template.js';
@@ -10,14 +12,18 @@ import type { JsonValue } from '../symbolic/json.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { journalStorage } from '../storage/journal-storage.js';
 import { memoryStorage } from '../storage/memory-storage.js';
-import type { JournalEvent, Measurement, Storage, StudyJournal } from '../storage/storage.js';
+import type { JournalEvent, Storage, StudyJournal } from '../storage/storage.js';
 import { trusted } from '../storage/storage.js';
+import { CurveBook } from './curves.js';
 import { Feedback } from './feedback.js';
+import type { TrialLoop } from './feedback.js';
+import { Objectives } from './objectives.js';
+import type { ObjectiveOptions } from './objectives.js';
 import { ACTIVE, OWNER, StudyState, ownerIsDead } from './study-state.js';
-import type { Direction } from './trial.js';
+import type { Trial } from './trial.js';
 
 /** Options of {@link sample}. */
-export interface SampleOptions {
+export interface SampleOptions extends ObjectiveOptions {
   /** Stop when the study holds this many trials (default: until the algorithm is exhausted). */
   readonly numTrials?: number;
   /** The study's name: reopening a name resumes it. Default: a fresh throwaway study. */
@@ -26,26 +32,17 @@ export interface SampleOptions {
   readonly storage?: Storage;
   /** The seed of the algorithm (every random choice takes one; default 0). */
   readonly seed?: number | string;
-  /** Whether higher (`maximize`, the default) or lower values are better. */
-  readonly direction?: Direction;
-  /** For measurements that are records: the metric to optimise (default `objective`, or the only key). */
-  readonly metric?: string;
+  /**
+   * The early-stopping policy `feedback.shouldStop()` consults (`medianStopping()`, `asha()`,
+   * `hyperband({maxResource})`, `stopByValue(...)`, ...; combine with `.and` / `.or`). Single
+   * objective only.
+   */
+  readonly earlyStopping?: EarlyStopping;
 }
 
 /** The directory of the default journal storage (`$PLIANT_HOME/studies`, default `.pliant/studies`). */
 export function defaultStudyDir(): string {
   return `${process.env.PLIANT_HOME ?? '.pliant'}/studies`;
-}
-
-/** @internal The number a measurement contributes to the objective. */
-export function objectiveOf(value: Measurement, metric: string | undefined, api: string): number {
-  if (typeof value === 'number') return value;
-  const key = metric ?? ('objective' in value ? 'objective' : Object.keys(value).length === 1 ? (Object.keys(value)[0] as string) : undefined);
-  const v = key === undefined ? undefined : value[key];
-  if (typeof v !== 'number') {
-    throw new PliantError(api, 'argument', `cannot tell the objective among the metrics ${Object.keys(value).join(', ')}: pass {metric: name}`);
-  }
-  return v;
 }
 
 let serial = 0;
@@ -76,9 +73,15 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
   const api = 'sample';
   const numTrials = options.numTrials ?? Infinity;
   if (!(numTrials >= 0)) throw new PliantError(api, 'argument', `numTrials must be a non-negative number, found ${String(numTrials)}`);
-  const direction = options.direction ?? 'maximize';
-  if (direction !== 'maximize' && direction !== 'minimize') throw new PliantError(api, 'argument', `direction is 'maximize' or 'minimize', found ${String(direction)}`);
-  const sign = direction === 'maximize' ? 1 : -1;
+  const objectives = new Objectives(options, api);
+  if (objectives.count > 1 && algorithm.multiObjective !== true) {
+    throw new PliantError(api, 'argument', `${algorithm.name} optimises one objective, but metric names ${objectives.count}: use an algorithm for several objectives (nsga2)`);
+  }
+  const policy = options.earlyStopping;
+  if (policy !== undefined) {
+    checkPolicy(policy, api);
+    if (objectives.count > 1) throw new PliantError(api, 'argument', 'early stopping compares one objective: it cannot be used with several');
+  }
   const seed = options.seed ?? 0;
 
   let spec: DNASpec;
@@ -107,23 +110,32 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
     state.apply(event);
   };
 
+  const loop: TrialLoop = {
+    journal,
+    state,
+    objectives,
+    stopping: policy === undefined ? undefined : { policy, curves: new CurveBook(state, objectives) },
+    ended(feedback, told) {
+      if (told === undefined) algorithm.abandon?.(feedback.dna);
+      else algorithm.feedback(feedback.dna, told.reward, told.outcome);
+    },
+  };
   let current: Feedback | undefined;
   try {
     if (!journal.events.some((e) => e.type === 'study')) {
-      await append({ type: 'study', study: name, time: Date.now(), meta: { algorithm: algorithm.name, seed, direction } });
+      const meta: Record<string, JsonValue> = { algorithm: algorithm.name, seed, direction: objectives.count === 1 ? (objectives.directions[0] as string) : [...objectives.directions] };
+      if (options.metric !== undefined) meta.metric = typeof options.metric === 'string' ? options.metric : [...options.metric];
+      if (objectives.constraints.length > 0) meta.constraints = [...objectives.constraints];
+      if (policy !== undefined) meta.earlyStopping = policy.name;
+      await append({ type: 'study', study: name, time: Date.now(), meta });
     }
     for (const t of [...state.trials]) {
       if (t.state === 'running' && ownerIsDead(t.owner, t.id)) {
         await append({ type: 'abandon', id: t.id, reason: `its process (${t.owner}) is gone`, time: Date.now() });
       }
     }
-    algorithm.setup(spec, { seed });
-    algorithm.recover(
-      state.trials.map((t) => ({
-        dna: t.dna,
-        reward: t.state === 'completed' && t.value !== undefined ? sign * objectiveOf(t.value, options.metric, api) : undefined,
-      })),
-    );
+    algorithm.setup(spec, { seed, objectives: objectives.count });
+    algorithm.recover(state.trials.map((t) => historyEntry(t, objectives)));
     while (state.trials.length < numTrials) {
       const dna = algorithm.propose();
       if (dna === undefined) break;
@@ -132,9 +144,7 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
       ACTIVE.add(id);
       await append({ type: 'trial', id, dna: dna.toJSON(), candidate: record(dna, candidate), time: Date.now(), owner: OWNER });
       const number = (state.get(id) as { number: number }).number;
-      current = new Feedback(journal, state, id, number, dna, (_f, value) => {
-        if (value !== undefined) algorithm.feedback(dna, sign * objectiveOf(value, options.metric, 'feedback.done'));
-      });
+      current = new Feedback(loop, id, number, dna);
       yield [candidate as S extends TracedSpace<infer R> ? R : Concrete<S>, current];
       if (!current.ended) {
         process.emitWarning(`sample: trial ${number} was not ended (call feedback.done or feedback.fail): it is abandoned`, { code: 'PLIANT_ABANDONED' });
@@ -147,4 +157,24 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
     await journal.close();
     FINAL_STATE.set(options, state);
   }
+}
+
+/** What the algorithm learns of a recorded trial on resume. */
+function historyEntry(t: Trial, objectives: Objectives): HistoryEntry {
+  const where = `sample: trial ${t.number} of the study`;
+  try {
+    if (t.state === 'completed' && t.value !== undefined) {
+      const { reward, outcome } = objectives.feedback(t.value, where);
+      return outcome === undefined ? { dna: t.dna, reward } : { dna: t.dna, reward, outcome };
+    }
+    if (t.state === 'pruned' && t.reports.length > 0) {
+      const last = t.reports[t.reports.length - 1] as Trial['reports'][number];
+      const { reward, outcome } = objectives.feedback(last.value, where, last.step ?? t.reports.length);
+      return { dna: t.dna, reward, ...(outcome === undefined ? {} : { outcome }) };
+    }
+  } catch (error) {
+    if (error instanceof PliantError) throw new PliantError('sample', 'argument', `${where} does not fit the search's objectives: ${error.message}`, { cause: error });
+    throw error;
+  }
+  return { dna: t.dna, reward: undefined, state: t.state === 'running' ? 'running' : 'ended' };
 }

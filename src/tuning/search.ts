@@ -7,6 +7,7 @@ import type { TreeValue } from '../symbolic/node.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import type { Measurement } from '../storage/storage.js';
 import type { Feedback } from './feedback.js';
+import { Pruned } from './pruned.js';
 import { Result } from './result.js';
 import { FINAL_STATE, defaultStudyDir, sample } from './sample.js';
 import type { SampleOptions } from './sample.js';
@@ -26,11 +27,13 @@ export interface SearchOptions extends SampleOptions {
 /**
  * Runs a whole search: `objective(candidate, trial)` returns a number or a record of metrics (or
  * a promise of one). An exception marks that trial failed, with its error recorded, and the
- * search goes on. Returns every trial and the best.
+ * search goes on; throwing {@link Pruned} ends it as pruned instead (ask `trial.shouldStop()`
+ * after each `trial.report` when the search has an `earlyStopping` policy). An objective may also
+ * end its trial itself (`trial.done`, `trial.prune`). Returns every trial and the best.
  */
 export async function search<S extends TreeValue | TracedSpace<unknown>>(
   space: S,
-  objective: (candidate: S extends TracedSpace<infer R> ? R : Concrete<S>, trial: Feedback) => Measurement | Promise<Measurement>,
+  objective: (candidate: S extends TracedSpace<infer R> ? R : Concrete<S>, trial: Feedback) => Measurement | undefined | void | Promise<Measurement | undefined | void>,
   options: SearchOptions,
 ): Promise<Result> {
   if (typeof objective !== 'function') throw new PliantError('search', 'argument', 'objective must be a function (candidate, trial) => number');
@@ -39,16 +42,18 @@ export async function search<S extends TreeValue | TracedSpace<unknown>>(
   const algorithm = options.algorithm ?? random({ seed: options.seed ?? 0 });
   const sampleOptions: SampleOptions = { ...options, storage, study };
   for await (const [candidate, feedback] of sample(space, algorithm, sampleOptions)) {
-    let value: Measurement;
+    let value: Measurement | undefined | void;
     try {
       value = await objective(candidate, feedback);
     } catch (error) {
-      await feedback.fail(error);
+      if (feedback.ended) continue;
+      if (error instanceof Pruned) await feedback.prune();
+      else await feedback.fail(error);
       continue;
     }
-    await feedback.done(value);
+    if (!feedback.ended) await feedback.done(value ?? undefined);
   }
   // The loop's own record of the study (replayed on open, kept up to date by every event).
   const state = FINAL_STATE.get(sampleOptions) as StudyState;
-  return new Result(study, state.snapshot(), options.direction ?? 'maximize', options.metric);
+  return new Result(study, state.snapshot(), options);
 }

@@ -57,6 +57,10 @@ export class StudyState {
       t.value = event.value;
       t.metrics = event.metrics;
       t.ended = event.time;
+    } else if (event.type === 'prune') {
+      t.state = 'pruned';
+      t.value = t.reports[t.reports.length - 1]?.value;
+      t.ended = event.time;
     } else if (event.type === 'fail') {
       t.state = 'failed';
       t.error = event.error;

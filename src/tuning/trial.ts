@@ -6,7 +6,8 @@ import type { Measurement } from '../storage/storage.js';
 export type Direction = 'maximize' | 'minimize';
 
 /** Where a trial is in its life. */
-export type TrialState = 'running' | 'completed' | 'failed' | 'abandoned';
+/** Where a trial is in its life (`pruned`: ended by early stopping, its value is its last report). */
+export type TrialState = 'running' | 'completed' | 'pruned' | 'failed' | 'abandoned';
 
 /** An intermediate measurement of a trial. */
 export interface Report {
@@ -27,7 +28,7 @@ export interface Trial {
   /** The candidate's JSON form (`toJSON`). */
   readonly candidate: JsonValue;
   readonly reports: readonly Report[];
-  /** The final measurement of a completed trial. */
+  /** The final measurement of a completed trial (of a pruned one: its last report). */
   readonly value: Measurement | undefined;
   readonly metrics: Readonly<Record<string, number>> | undefined;
   /** Why a failed or abandoned trial ended. */

@@ -9,8 +9,9 @@ import { randomDNA, seededRng } from '../../geno/random.js';
 import type { Rng } from '../../geno/random.js';
 import { PliantError } from '../../symbolic/errors.js';
 import { replayHistory } from '../algorithm.js';
-import type { Algorithm, AlgorithmContext, HistoryEntry } from '../algorithm.js';
+import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from '../algorithm.js';
 import { checkDNA, checkFunction, checkInteger, checkReward, requireSetup } from '../checks.js';
+import { checkOutcome } from '../ranking.js';
 import type { Mutator } from './mutators.js';
 import type { Recombinator } from './recombinators.js';
 import { last } from './selectors.js';
@@ -92,11 +93,12 @@ export function evolution(options: EvolutionOptions): EvolutionAlgorithm {
       const parent = options.recombine !== undefined && p1 !== undefined ? options.recombine(p0.dna, p1.dna, s.spec, s.rng) : p0.dna;
       return options.mutate(parent, s.spec, s.rng);
     },
-    feedback(dna: DNA, reward: number): void {
+    feedback(dna: DNA, reward: number, outcome?: Outcome): void {
       const s = requireSetup(state, `${api}.feedback`);
       checkDNA(s.spec, dna, `${api}.feedback`);
       checkReward(reward, `${api}.feedback`);
-      s.population.push(Object.freeze({ dna, reward }));
+      checkOutcome(outcome, `${api}.feedback`);
+      s.population.push(Object.freeze(outcome === undefined ? { dna, reward } : { dna, reward, outcome }));
       if (s.population.length > populationSize) {
         const survivors = new Set(reduce(s.population, s.rng));
         if (survivors.size > populationSize) {

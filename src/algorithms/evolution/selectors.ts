@@ -5,12 +5,18 @@
  */
 import type { DNA } from '../../geno/dna.js';
 import type { Rng } from '../../geno/random.js';
+import type { Outcome } from '../algorithm.js';
 import { checkFunction, checkInteger } from '../checks.js';
+import { compareOutcomes } from '../ranking.js';
 
-/** One member of a population: a DNA and its reward (higher is better). */
+/**
+ * One member of a population: a DNA, its reward (higher is better) and, when the feedback said
+ * more, its outcome (constraints, pruning): infeasible and pruned members rank after the others.
+ */
 export interface Member {
   readonly dna: DNA;
   readonly reward: number;
+  readonly outcome?: Outcome;
 }
 
 /** Picks members of a population (oldest first); deterministic selectors ignore `rng`. */
@@ -37,13 +43,16 @@ export function randomSelector(n: number, options: { readonly replacement?: bool
   };
 }
 
-/** The `n` members of highest reward, best first (ties: the older first). */
+/**
+ * The `n` best members, best first (ties: the older first): feasible completed members by
+ * reward, then pruned ones, then infeasible ones (see `Outcome`).
+ */
 export function top(n: number): Selector {
   checkInteger(n, 'n', 'top');
   return (population) => ranked(population, -1).slice(0, n);
 }
 
-/** The `n` members of lowest reward, worst first (ties: the older first). */
+/** The `n` worst members (in the order of {@link top}), worst first (ties: the older first). */
 export function bottom(n: number): Selector {
   checkInteger(n, 'n', 'bottom');
   return (population) => ranked(population, 1).slice(0, n);
@@ -113,6 +122,6 @@ export function tournament(size: number, n = 1): Selector {
 function ranked(population: readonly Member[], direction: 1 | -1): Member[] {
   return population
     .map((m, i) => ({ m, i }))
-    .sort((x, y) => (x.m.reward === y.m.reward ? x.i - y.i : x.m.reward < y.m.reward ? -direction : direction))
+    .sort((x, y) => -direction * compareOutcomes(x.m.reward, x.m.outcome, y.m.reward, y.m.outcome) || x.i - y.i)
     .map((x) => x.m);
 }

@@ -13,6 +13,7 @@ export const allKinds: readonly JournalEvent[] = [
   { type: 'done', id: 't2', time: 7 },
   { type: 'fail', id: 't3', error: 'boom\nwith a newline and "quotes" and ünïcødé 🎉', time: 8 },
   { type: 'abandon', id: 't4', reason: 'owner host:2 died', time: 9 },
+  { type: 'prune', id: 't5', time: 10 },
 ];
 
 /** A numbered trial event. */

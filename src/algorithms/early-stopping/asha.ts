@@ -1,0 +1,89 @@
+/**
+ * Asynchronous successive halving (ASHA, Li et al. 2020; Optuna's `SuccessiveHalvingPruner`):
+ * at each rung of a geometric ladder of steps, a trial goes on only when it is in the top
+ * `1/η` of the trials that reached that rung.
+ */
+import { bestFirst, checkNumber, checkOptions, lastStep, previousStep, valueFrom } from './curve.js';
+import { earlyStopping } from './early-stopping.js';
+import type { EarlyStopping, LearningCurve } from './early-stopping.js';
+
+/** Options of {@link asha}. */
+export interface AshaOptions {
+  /** The step of the lowest rung, before `minEarlyStoppingRate` shifts it (default 1; > 0). */
+  readonly minResource?: number;
+  /** η, the factor between rungs; about `1/η` of the trials at a rung reach the next (default 3; > 1). */
+  readonly reductionFactor?: number;
+  /** s, shifts the ladder up: rung k is at `minResource · η^(s + k)` (default 0; an integer ≥ 0). */
+  readonly minEarlyStoppingRate?: number;
+  /** When given, only rungs below this step exist (a trial at its full budget is not judged); > `minResource`. */
+  readonly maxResource?: number;
+}
+
+/** @internal The rung ladder of one successive-halving run. */
+export interface Rungs {
+  /** See {@link AshaOptions.minResource}. */
+  readonly minResource: number;
+  /** η. */
+  readonly reductionFactor: number;
+  /** s: rung k is at `minResource · η^(s + k)`. */
+  readonly minEarlyStoppingRate: number;
+  /** Rungs exist only below this step, when given. */
+  readonly maxResource: number | undefined;
+}
+
+/**
+ * Asynchronous successive halving (Optuna's `SuccessiveHalvingPruner`, without bootstrap).
+ * Rung k (k = 0, 1, ...) is at step `r_k = minResource · η^(minEarlyStoppingRate + k)`; with
+ * `maxResource`, only rungs with `r_k < maxResource` exist. A trial's value at rung k is its
+ * reward at its first report with step ≥ `r_k`.
+ *
+ * On each report, for every rung the report crosses (previous step < `r_k` ≤ current step), the
+ * rung-k values of all the study's trials that reached rung k (any state, this trial included)
+ * are sorted best first; the trial goes on when its value is ≥ the one at index
+ * `max(0, floor(n / η) − 1)`, and stops otherwise. So the first trial at a rung always goes
+ * on, and later ones must be in the top `1/η` of those that came before. Rewards are
+ * maximised; a NaN reward counts as −∞.
+ *
+ * ```ts
+ * const policy = asha({ minResource: 1, reductionFactor: 3 }); // rungs at steps 1, 3, 9, 27, ...
+ * ```
+ */
+export function asha(options?: AshaOptions): EarlyStopping {
+  const api = 'asha';
+  const o = checkOptions(options, api);
+  const minResource = checkNumber(o.minResource ?? 1, 'minResource', api, { above: 0 });
+  const reductionFactor = checkNumber(o.reductionFactor ?? 3, 'reductionFactor', api, { above: 1 });
+  const minEarlyStoppingRate = checkNumber(o.minEarlyStoppingRate ?? 0, 'minEarlyStoppingRate', api, { min: 0, integer: true });
+  const maxResource = o.maxResource === undefined ? undefined : checkNumber(o.maxResource, 'maxResource', api, { above: minResource });
+  const rungs: Rungs = { minResource, reductionFactor, minEarlyStoppingRate, maxResource };
+  return earlyStopping(`asha(η=${reductionFactor})`, (trial: LearningCurve, study: readonly LearningCurve[]): boolean =>
+    ashaStops(trial, study.filter((c) => c.number !== trial.number), rungs),
+  );
+}
+
+/**
+ * @internal The successive-halving decision for `trial` against `competitors` (the other trials
+ * competing at the rungs, `trial` not among them): true when its last report crosses a rung at
+ * which it is not in the promotable top.
+ */
+export function ashaStops(trial: LearningCurve, competitors: readonly LearningCurve[], rungs: Rungs): boolean {
+  const step = lastStep(trial);
+  if (step === undefined) return false;
+  const prev = previousStep(trial);
+  const eta = rungs.reductionFactor;
+  for (let k = 0; ; k++) {
+    const r = rungs.minResource * eta ** (rungs.minEarlyStoppingRate + k);
+    if (!Number.isFinite(r) || r > step) return false;
+    if (rungs.maxResource !== undefined && r >= rungs.maxResource) return false;
+    if (r <= prev) continue;
+    const value = valueFrom(trial, r) as number; // the current report: the first to reach r
+    const competing = [value];
+    for (const c of competitors) {
+      const v = valueFrom(c, r);
+      if (v !== undefined) competing.push(v);
+    }
+    bestFirst(competing);
+    const i = Math.max(0, Math.floor(competing.length / eta) - 1);
+    if (value < (competing[i] as number)) return true;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Hyperband (Li et al. 2018) as an early-stopping policy, in the asynchronous form of Optuna's
+ * `HyperbandPruner`: each trial is assigned to one of several successive-halving brackets that
+ * trade the number of trials for the budget each gets, and competes only within its bracket.
+ */
+import { seededRng } from '../../geno/random.js';
+import { PliantError } from '../../symbolic/errors.js';
+import { ashaStops } from './asha.js';
+import type { Rungs } from './asha.js';
+import { checkNumber } from './curve.js';
+import { earlyStopping } from './early-stopping.js';
+import type { EarlyStopping, LearningCurve } from './early-stopping.js';
+
+/** Options of {@link hyperband}. */
+export interface HyperbandOptions {
+  /** The smallest budget (step) a trial gets before it can be stopped (default 1; > 0). */
+  readonly minResource?: number;
+  /** The largest budget (step) of a trial; > `minResource`. */
+  readonly maxResource: number;
+  /** η, the factor between rungs (default 3; > 1). */
+  readonly reductionFactor?: number;
+  /** Seed of the bracket assignment (default 0). */
+  readonly seed?: number | string;
+}
+
+/** A Hyperband policy: an {@link EarlyStopping} that also tells which bracket a trial is in. */
+export interface HyperbandPolicy extends EarlyStopping {
+  /** B, the number of brackets: `floor(log_η(maxResource / minResource)) + 1`. */
+  readonly brackets: number;
+  /** The bracket (0 .. B − 1) of the trial with this number; a pure function of the number and the seed. */
+  bracketOf(trialNumber: number): number;
+}
+
+/**
+ * Hyperband. There are `B = floor(log_η(maxResource / minResource)) + 1` brackets; bracket `b`
+ * (0 .. B − 1) is an {@link asha} with `minEarlyStoppingRate = b` (rungs at
+ * `minResource · η^(b + k)` below `maxResource`) whose competitors are only the trials of the
+ * same bracket. Bracket 0 stops most aggressively; bracket B − 1 has one rung at most, at
+ * `minResource · η^(B − 1)`, and none when `maxResource / minResource` is a power of η, so
+ * then, as Hyperband's last bracket, it runs every trial in full.
+ *
+ * A trial's bracket is a deterministic function of its number and `seed` (a seedrandom draw
+ * keyed by both, so it survives a resume and needs no stored state), drawn with probability
+ * proportional to Hyperband's number of configurations of that bracket:
+ * `n_s = ceil(B / (s + 1) · η^s)` with `s = B − 1 − b`. Optuna draws by a hash of the study name
+ * and trial number with the same weights.
+ *
+ * ```ts
+ * const policy = hyperband({ minResource: 1, maxResource: 81, reductionFactor: 3 }); // 5 brackets
+ * policy.bracketOf(7); // which bracket trial 7 competes in
+ * ```
+ */
+export function hyperband(options: HyperbandOptions): HyperbandPolicy {
+  const api = 'hyperband';
+  if (typeof options !== 'object' || options === null) throw new PliantError(api, 'argument', `expects options {maxResource, ...}, found ${String(options)}`);
+  const minResource = checkNumber(options.minResource ?? 1, 'minResource', api, { above: 0 });
+  if (options.maxResource === undefined) throw new PliantError(api, 'argument', 'maxResource is required (the largest step a trial reaches)');
+  const maxResource = checkNumber(options.maxResource, 'maxResource', api, { above: minResource });
+  const eta = checkNumber(options.reductionFactor ?? 3, 'reductionFactor', api, { above: 1 });
+  const seed = options.seed ?? 0;
+  if (typeof seed !== 'number' && typeof seed !== 'string') throw new PliantError(api, 'argument', `seed must be a number or a string, found ${String(seed)}`);
+
+  const brackets = bracketCount(minResource, maxResource, eta);
+  const weights = Array.from({ length: brackets }, (_, b) => {
+    const s = brackets - 1 - b;
+    return Math.ceil((brackets / (s + 1)) * eta ** s);
+  });
+  const total = weights.reduce((a, w) => a + w, 0);
+  const rungs: Rungs[] = Array.from({ length: brackets }, (_, b) => ({ minResource, reductionFactor: eta, minEarlyStoppingRate: b, maxResource }));
+  const memo = new Map<number, number>(); // a cache of a pure function, not state
+
+  function bracketOf(trialNumber: number): number {
+    if (typeof trialNumber !== 'number' || !Number.isFinite(trialNumber)) {
+      throw new PliantError('hyperband.bracketOf', 'argument', `a trial number must be a finite number, found ${String(trialNumber)}`);
+    }
+    const known = memo.get(trialNumber);
+    if (known !== undefined) return known;
+    let u = seededRng(`hyperband:${String(seed)}:${trialNumber}`)() * total;
+    let b = 0;
+    while (b < brackets - 1 && u >= (weights[b] as number)) u -= weights[b++] as number;
+    memo.set(trialNumber, b);
+    return b;
+  }
+
+  const policy = earlyStopping(`hyperband(η=${eta}, r=${minResource}..${maxResource})`, (trial: LearningCurve, study: readonly LearningCurve[]): boolean => {
+    const b = bracketOf(trial.number);
+    const same = study.filter((c) => c.number !== trial.number && bracketOf(c.number) === b);
+    return ashaStops(trial, same, rungs[b] as Rungs);
+  });
+  return Object.freeze({ name: policy.name, shouldStop: policy.shouldStop, and: policy.and, or: policy.or, brackets, bracketOf });
+}
+
+/** B: the number of k ≥ 0 with `minResource · η^k ≤ maxResource` (robust to rounding in the logarithm). */
+function bracketCount(minResource: number, maxResource: number, eta: number): number {
+  let count = 0;
+  while (minResource * eta ** count <= maxResource * (1 + 1e-12)) count++;
+  return count;
+}
