@@ -61,6 +61,8 @@ export { trace, TracedSpace } from './geno/trace.js';
 export type { TraceContext, TracedCandidate } from './geno/trace.js';
 export { replayHistory } from './algorithms/algorithm.js';
 export type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from './algorithms/algorithm.js';
+export { tpe } from './algorithms/tpe/tpe.js';
+export type { TpeOptions } from './algorithms/tpe/tpe.js';
 export { earlyStopping } from './algorithms/early-stopping/early-stopping.js';
 export type { CurveState, EarlyStopping, LearningCurve } from './algorithms/early-stopping/early-stopping.js';
 export { medianStopping, percentileStopping } from './algorithms/early-stopping/median-stopping.js';

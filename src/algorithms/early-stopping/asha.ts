@@ -15,7 +15,12 @@ export interface AshaOptions {
   readonly reductionFactor?: number;
   /** s, shifts the ladder up: rung k is at `minResource · η^(s + k)` (default 0; an integer ≥ 0). */
   readonly minEarlyStoppingRate?: number;
-  /** When given, only rungs below this step exist (a trial at its full budget is not judged); > `minResource`. */
+  /**
+   * A trial's full budget (its last step): only rungs below it exist, so a trial that reached its
+   * last step is never judged; > `minResource`. Give it: without it, a rung that falls on the last
+   * step (1, 3, 9, 27, 81 with the defaults) prunes finished trials when `shouldStop()` is asked
+   * after the last report (as Optuna's pruner does).
+   */
   readonly maxResource?: number;
 }
 

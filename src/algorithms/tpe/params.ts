@@ -1,0 +1,203 @@
+/**
+ * @internal The parameters TPE models, read off a DNASpec: one per decision point (one per pick
+ * of a `manyOf`), in an internal space where kernels are Gaussian (log floats on their log) or
+ * categorical. Decisions at the same place under sibling candidates of a choice (the same id
+ * once the candidate index is dropped: `cells[=0/3][0].op` and `cells[=1/3][0].op`) with the same
+ * domain share one parameter, as a define-by-run parameter name would: each DNA holds at most
+ * one of them, and what is learnt about one informs the others.
+ */
+import { DNA } from '../../geno/dna.js';
+import { childrenOf, elementDNAs, joinSpace } from '../../geno/dna-spec.js';
+import type { DNASpec, DecisionPoint, SpaceSpec } from '../../geno/dna-spec.js';
+import type { Rng } from '../../geno/random.js';
+import { candidateSpace, fromPicks, picksOf, pickElements } from '../evolution/dna-sites.js';
+
+/** How a parameter is modelled. */
+export type ParamKind = 'categorical' | 'float' | 'discrete';
+
+/** A modelled parameter. */
+export interface Param {
+  readonly key: string;
+  readonly kind: ParamKind;
+  /** Categorical: the number of candidates. */
+  readonly size: number;
+  /** Internal bounds (a discrete parameter's are widened by ½ on each side). */
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** The parameters present in one DNA and their internal values. */
+export interface Observation {
+  readonly params: Int32Array;
+  readonly values: Float64Array;
+}
+
+interface Recorder {
+  params: number[];
+  values: number[];
+}
+
+/**
+ * Chooses a parameter's internal value while a DNA is built (`param` indexes `ParamSpace.params`);
+ * for a categorical one, `exclude` holds candidate indices a distinct `manyOf` already picked.
+ */
+export type Chooser = (param: number, exclude: readonly number[] | undefined) => number;
+
+/** Whether a choice's candidates are numbers in strictly increasing order (an ordered choice). */
+function isOrdered(candidates: readonly unknown[]): boolean {
+  if (candidates.length < 3) return false;
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i];
+    if (typeof c !== 'number' || !Number.isFinite(c)) return false;
+    if (i > 0 && !(c > (candidates[i - 1] as number))) return false;
+  }
+  return true;
+}
+
+/** The id with every candidate index dropped (`a[=1/3].b` → `a[=*\/3].b`). */
+export function pooledKey(id: string): string {
+  return id.replace(/\[=\d+\/(\d+)\]/g, '[=*/$1]');
+}
+
+/** @internal The modelled parameters of a space, with DNA ↔ observation conversions. */
+export class ParamSpace {
+  readonly params: Param[] = [];
+  readonly #spec: DNASpec;
+  readonly #byKey = new Map<string, number>();
+  /** Per decision point, its parameter per pick (−1: not modelled: custom genomes, constant floats). */
+  readonly #byDecision = new Map<DecisionPoint, number[]>();
+
+  constructor(spec: DNASpec, orderedChoices: boolean) {
+    this.#spec = spec;
+    const visit = (space: SpaceSpec): void => {
+      for (const d of space.elements) {
+        if (d.kind === 'choice') {
+          const ordered = orderedChoices && d.k === 1 && isOrdered(d.candidates);
+          const ps: number[] = [];
+          for (let j = 0; j < d.k; j++) {
+            const n = d.candidates.length;
+            ps.push(
+              ordered
+                ? this.#param(`${pooledKey(d.id)}|o${n}`, 'discrete', n, -0.5, n - 0.5)
+                : this.#param(`${pooledKey(d.id)}${d.k > 1 ? `#${j}` : ''}|c${n}`, 'categorical', n, 0, n - 1),
+            );
+            for (const cand of d.picks[j] ?? []) visit(cand);
+          }
+          this.#byDecision.set(d, ps);
+        } else if (d.kind === 'float') {
+          if (d.min === d.max) this.#byDecision.set(d, [-1]);
+          else {
+            const log = d.scale === 'log' || d.scale === 'rlog';
+            const [lo, hi] = log ? [Math.log(d.min), Math.log(d.max)] : [d.min, d.max];
+            this.#byDecision.set(d, [this.#param(`${pooledKey(d.id)}|f${d.min},${d.max},${d.scale ?? 'linear'}`, 'float', 0, lo, hi)]);
+          }
+        } else if (d.kind === 'int') {
+          this.#byDecision.set(d, d.min === d.max ? [-1] : [this.#param(`${pooledKey(d.id)}|i${d.min},${d.max}`, 'discrete', 0, d.min - 0.5, d.max + 0.5)]);
+        } else {
+          this.#byDecision.set(d, [-1]);
+        }
+      }
+    };
+    visit(spec.root);
+  }
+
+  #param(key: string, kind: ParamKind, size: number, lo: number, hi: number): number {
+    const known = this.#byKey.get(key);
+    if (known !== undefined) return known;
+    this.params.push(Object.freeze({ key, kind, size, lo, hi }));
+    this.#byKey.set(key, this.params.length - 1);
+    return this.params.length - 1;
+  }
+
+  /** The modelled parameters of a valid DNA and their internal values. */
+  observe(dna: DNA, api: string): Observation {
+    const rec: Recorder = { params: [], values: [] };
+    const space = (s: SpaceSpec, elems: readonly DNA[]): void => {
+      s.elements.forEach((d, i) => decision(d, elems[i] as DNA));
+    };
+    const decision = (d: DecisionPoint, x: DNA): void => {
+      const ps = this.#byDecision.get(d) as number[];
+      if (d.kind === 'choice') {
+        const ordinal = ps[0] !== undefined && ps[0] >= 0 && (this.params[ps[0]] as Param).kind === 'discrete';
+        picksOf(d, x).forEach((p, j) => {
+          const index = p.value as number;
+          rec.params.push(ps[ordinal ? 0 : j] as number);
+          rec.values.push(index);
+          space(candidateSpace(d, j, index), pickElements(d, j, p, api));
+        });
+        return;
+      }
+      const p = ps[0] as number;
+      if (p < 0) return;
+      const v = x.value as number;
+      rec.params.push(p);
+      rec.values.push(d.kind === 'float' ? toInternal(d.scale, d.min, d.max, v) : v);
+    };
+    space(this.#spec.root, elementDNAs(this.#spec.root, dna, api));
+    return { params: Int32Array.from(rec.params), values: Float64Array.from(rec.values) };
+  }
+
+  /** Builds a DNA top-down, asking `choose` for each modelled parameter met on the way. */
+  build(choose: Chooser, rng: Rng): { dna: DNA; observation: Observation } {
+    const rec: Recorder = { params: [], values: [] };
+    const space = (s: SpaceSpec): DNA[] => s.elements.map((d) => decision(d));
+    const decision = (d: DecisionPoint): DNA => {
+      const ps = this.#byDecision.get(d) as number[];
+      if (d.kind === 'custom') return new DNA(d.definition.random(rng, d.hyper));
+      if (d.kind === 'float') {
+        const p = ps[0] as number;
+        if (p < 0) return new DNA(d.min, undefined, true);
+        const x = choose(p, undefined);
+        const v = toExternal(d.scale, d.min, d.max, x);
+        rec.params.push(p);
+        rec.values.push(toInternal(d.scale, d.min, d.max, v));
+        return new DNA(v, undefined, true);
+      }
+      if (d.kind === 'int') {
+        const p = ps[0] as number;
+        if (p < 0) return new DNA(d.min);
+        const v = Math.min(d.max, Math.max(d.min, Math.round(choose(p, undefined)))) + 0; // + 0: never −0
+        rec.params.push(p);
+        rec.values.push(v);
+        return new DNA(v);
+      }
+      const n = d.candidates.length;
+      const p0 = ps[0] as number;
+      const ordinal = (this.params[p0] as Param).kind === 'discrete';
+      const indices: number[] = [];
+      for (let j = 0; j < d.k; j++) {
+        const p = ps[ordinal ? 0 : j] as number;
+        let index = ordinal ? Math.min(n - 1, Math.max(0, Math.round(choose(p, undefined)))) + 0 : choose(p, d.distinct ? indices : undefined);
+        if (d.distinct && indices.includes(index)) {
+          const free = Array.from({ length: n }, (_, i) => i).filter((i) => !indices.includes(i));
+          index = free[Math.floor(rng() * free.length)] as number;
+        }
+        indices.push(index);
+      }
+      if (d.sorted) indices.sort((a, b) => a - b);
+      const picks = indices.map((index, j) => {
+        rec.params.push(ps[ordinal ? 0 : j] as number);
+        rec.values.push(index);
+        const cand = candidateSpace(d, j, index);
+        return new DNA(index, childrenOf(cand, space(cand)));
+      });
+      return fromPicks(d, picks);
+    };
+    const dna = joinSpace(this.#spec.root, space(this.#spec.root));
+    return { dna, observation: { params: Int32Array.from(rec.params), values: Float64Array.from(rec.values) } };
+  }
+}
+
+function toInternal(scale: string | undefined, min: number, max: number, v: number): number {
+  if (scale === 'log') return Math.log(v);
+  if (scale === 'rlog') return Math.log(Math.max(min, max + min - v));
+  return v;
+}
+
+function toExternal(scale: string | undefined, min: number, max: number, x: number): number {
+  let v: number;
+  if (scale === 'log') v = Math.exp(x);
+  else if (scale === 'rlog') v = max + min - Math.exp(x);
+  else v = x;
+  return Math.min(max, Math.max(min, v));
+}
