@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { floatv, get, journalStorage, memoryStorage, oneOf, random, regularizedEvolution, sample } from 'pliant';
-import type { Algorithm, SymbolicNode, TreeValue } from 'pliant';
+import { floatv, get, journalStorage, random, regularizedEvolution, sample } from 'pliant';
+import type { SymbolicNode, TreeValue } from 'pliant';
 import { experimentSpace } from './lib/experiment-space.js';
 import { line, sig } from './lib/harness.js';
-import { cellKey, loadNasBench201 } from './lib/nasbench201.js';
+import { nasbench } from './tpe.bench.js';
 
 /** The synthetic reward of PROBLEMS.md §1 (maximise; best 2.95). */
 function reward(e: SymbolicNode): number {
@@ -35,11 +35,6 @@ function reward(e: SymbolicNode): number {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)] as number;
-}
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.round(q * (s.length - 1))] as number;
 }
 
 function tempDir(): string {
@@ -115,59 +110,8 @@ export const cases: Record<string, () => Promise<void>> = {
   },
 
   async nasbench201() {
-    const table = loadNasBench201();
-    const space = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`e${i}`, oneOf(table.ops.map((_, j) => j))]));
-    const budgets = [100, 300, 1000];
-    const algorithms: Record<string, (seed: number) => Algorithm> = {
-      random: (seed) => random({ seed }),
-      'regularized-evolution': (seed) => regularizedEvolution({ populationSize: 50, tournamentSize: 10, seed }),
-    };
-    for (const [name, make] of Object.entries(algorithms)) {
-      const stats = budgets.map(() => ({ best: [] as number[], test: [] as number[], hits: 0, dup: [] as number[] }));
-      const t0 = process.hrtime.bigint();
-      for (let seed = 0; seed < 20; seed++) {
-        let best = -Infinity;
-        let bestTest = Number.NaN;
-        let bestKey = -1;
-        const seen = new Set<number>();
-        let dups = 0;
-        let q = 0;
-        for await (const [c, feedback] of sample(space, make(seed), { numTrials: 1000, storage: memoryStorage() })) {
-          const key = cellKey(Object.values(c as Record<string, number>));
-          if (seen.has(key)) dups++;
-          seen.add(key);
-          const v = table.val[key] as number;
-          if (v > best) {
-            best = v;
-            bestTest = table.test[key] as number;
-            bestKey = key;
-          }
-          await feedback.done(v);
-          q++;
-          const b = budgets.indexOf(q);
-          if (b >= 0) {
-            const s = stats[b] as (typeof stats)[number];
-            s.best.push(best);
-            s.test.push(bestTest);
-            if (bestKey === table.bestKey) s.hits++;
-            s.dup.push(dups / q);
-          }
-        }
-      }
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      budgets.forEach((budget, i) => {
-        const s = stats[i] as (typeof stats)[number];
-        line(`nasbench201-${name}-${budget}`, 20 * budget, (20 * 1000) / seconds, undefined, {
-          best_val_median: sig(median(s.best)),
-          best_val_q25: sig(quantile(s.best, 0.25)),
-          best_val_q75: sig(quantile(s.best, 0.75)),
-          incumbent_test_median: sig(median(s.test)),
-          hits: `${s.hits}/20`,
-          dup_fraction: sig(median(s.dup)),
-          table_best_val: table.bestVal,
-          note: 'ops_per_sec = queries per second over the whole 20 x 1,000 run, table look-ups included',
-        });
-      });
-    }
+    // the shared NAS-Bench-201 harness (tpe.bench.ts), for the PyGlove-side algorithms
+    await nasbench('random', (seed) => random({ seed }));
+    await nasbench('regularized-evolution', (seed) => regularizedEvolution({ populationSize: 50, tournamentSize: 10, seed }));
   },
 };
