@@ -1,3 +1,4 @@
+import { dominates } from '../algorithms/pareto.js';
 import { PliantError } from '../symbolic/errors.js';
 import { Objectives } from './objectives.js';
 import type { ObjectiveOptions } from './objectives.js';
@@ -87,14 +88,6 @@ export class Result {
   get paretoFront(): Trial[] {
     const trials = this.feasible;
     const points = trials.map((t) => this.#objectives.rewards(t.value as NonNullable<Trial['value']>, 'Result.paretoFront'));
-    const dominated = (a: readonly number[], b: readonly number[]): boolean => {
-      let better = false;
-      for (let i = 0; i < a.length; i++) {
-        if ((b[i] as number) < (a[i] as number)) return false;
-        if ((b[i] as number) > (a[i] as number)) better = true;
-      }
-      return better;
-    };
-    return trials.filter((_, i) => !points.some((q, j) => j !== i && dominated(points[i] as number[], q)));
+    return trials.filter((_, i) => !points.some((q, j) => j !== i && dominates(q, points[i] as number[])));
   }
 }

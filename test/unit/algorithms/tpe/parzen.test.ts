@@ -18,7 +18,7 @@ function options(overrides: Partial<ParzenOptions> = {}): ParzenOptions {
 }
 
 /** A model over `members` DNAs of `spec` (all of them members unless `pick` says which). */
-function fit(spec: DNASpec, members: readonly DNA[], overrides: Partial<ParzenOptions> = {}, pick?: readonly number[]): Fitted {
+function fitModel(spec: DNASpec, members: readonly DNA[], overrides: Partial<ParzenOptions> = {}, pick?: readonly number[]): Fitted {
   const space = new ParamSpace(spec, true);
   const store = new ObservationStore(space.params.length);
   for (const dna of members) store.add(space.observe(dna, 'test'));
@@ -79,7 +79,7 @@ describe('ParzenModel: a normalised density', () => {
       ] as [TreeValue, number[]][]) {
         const spec = dnaSpec(value);
         for (const members of [xs, xs.slice(0, 1), []]) {
-          const { space, model } = fit(
+          const { space, model } = fitModel(
             spec,
             members.map((x) => spec.fromRecord({ [spec.decisionIds[0] as string]: x })),
             o,
@@ -100,7 +100,7 @@ describe('ParzenModel: a normalised density', () => {
       ] as [TreeValue, number[]][]) {
         const spec = dnaSpec(value);
         for (const members of [values, []]) {
-          const { space, model } = fit(
+          const { space, model } = fitModel(
             spec,
             members.map((v) => spec.fromRecord({ [spec.decisionIds[0] as string]: v })),
             o,
@@ -116,7 +116,7 @@ describe('ParzenModel: a normalised density', () => {
 
   it('a categorical kernel gives its members more mass than the other candidates', () => {
     const spec = dnaSpec(oneOf(['a', 'b', 'c', 'd']));
-    const { model } = fit(spec, [1, 1, 1, 3].map((v) => spec.fromRecord({ [spec.decisionIds[0] as string]: v })));
+    const { model } = fitModel(spec, [1, 1, 1, 3].map((v) => spec.fromRecord({ [spec.decisionIds[0] as string]: v })));
     const mass = [0, 1, 2, 3].map((x) => Math.exp(model.logDensity(at(x))));
     expect(mass[1]).toBeGreaterThan(mass[3] as number);
     expect(mass[3]).toBeGreaterThan(mass[0] as number);
@@ -128,7 +128,7 @@ describe('ParzenModel: a normalised density', () => {
     const spec = dnaSpec({ b: oneOf([{ k: oneOf(['s', 't', 'v']) }, { n: intv(0, 2) }, 'none']), u: oneOf([8, 16, 32]) });
     const members = ['{"b":0,"b[=0/3].k":2,"u":0}', '{"b":1,"b[=1/3].n":2,"u":1}', '{"b":2,"u":2}', '{"b":2,"u":2}'].map((j) => spec.fromRecord(JSON.parse(j) as Record<string, unknown>));
     for (const [name, o] of variants) {
-      const { space, model } = fit(spec, members, o);
+      const { space, model } = fitModel(spec, members, o);
       let total = 0;
       for (const dna of iterateDNA(spec)) total += Math.exp(model.logDensity(space.observe(dna, 'test')));
       expect(total, name).toBeCloseTo(1, 6);
@@ -141,7 +141,7 @@ describe('ParzenModel: a normalised density', () => {
         const spec = dnaSpec(value);
         const rng = seededRng(seed);
         const members = Array.from({ length: m }, () => randomDNA(spec, rng));
-        const { space, model } = fit(spec, members, { multivariate, dims: 3 });
+        const { space, model } = fitModel(spec, members, { multivariate, dims: 3 });
         let total = 0;
         for (const dna of iterateDNA(spec)) total += Math.exp(model.logDensity(space.observe(dna, 'test')));
         expect(total).toBeCloseTo(1, 6);
@@ -157,7 +157,7 @@ describe('ParzenModel.sample', () => {
     const spec = dnaSpec(value);
     const members = ['{"b":0,"b[=0/2].x":3,"b[=0/2].k":1,"u":2,"c":[0,0]}', '{"b":0,"b[=0/2].x":2,"b[=0/2].k":1,"u":2,"c":[1,0]}', '{"b":1,"u":0,"c":[1,1]}'].map((j) => spec.fromRecord(JSON.parse(j) as Record<string, unknown>));
     for (const multivariate of [true, false]) {
-      const { space, model } = fit(spec, members, { multivariate, dims: 4 });
+      const { space, model } = fitModel(spec, members, { multivariate, dims: 4 });
       const rng = seededRng(`sample-${String(multivariate)}`);
       const counts = new Map<string, number>();
       const n = 20_000;
@@ -181,7 +181,7 @@ describe('ParzenModel.sample', () => {
   it('a float drawn from a model of many tight members stays near them (σ ≥ range/(n+2) clip)', () => {
     const spec = dnaSpec(floatv(0, 10));
     const members = Array.from({ length: 48 }, (_, i) => 2 + ((i % 7) - 3) * 0.03).map((x) => spec.fromRecord({ [spec.decisionIds[0] as string]: x }));
-    const { model } = fit(spec, members, { priorWeight: 0.01 });
+    const { model } = fitModel(spec, members, { priorWeight: 0.01 });
     const rng = seededRng(3);
     const xs = Array.from({ length: 2000 }, () => model.sample(rng).dna.value as number);
     expect(xs.every((x) => x >= 0 && x <= 10)).toBe(true);
@@ -195,9 +195,9 @@ describe('ParzenModel forms and bandwidths', () => {
     const spec = dnaSpec({ a: oneOf(['p', 'q']), b: oneOf(['p', 'q']) });
     const members = [DNA.of([0, 0]), DNA.of([1, 1]), DNA.of([0, 0]), DNA.of([1, 1])];
     const pair = (a: number, b: number): Observation => ({ params: Int32Array.of(0, 1), values: Float64Array.of(a, b) });
-    const joint = fit(spec, members, { multivariate: true }).model;
+    const joint = fitModel(spec, members, { multivariate: true }).model;
     expect(joint.logDensity(pair(0, 0))).toBeGreaterThan(joint.logDensity(pair(0, 1)) + 0.5);
-    const alone = fit(spec, members, { multivariate: false }).model;
+    const alone = fitModel(spec, members, { multivariate: false }).model;
     expect(alone.logDensity(pair(0, 0))).toBeCloseTo(alone.logDensity(pair(0, 1)), 12);
   });
 
@@ -206,7 +206,7 @@ describe('ParzenModel forms and bandwidths', () => {
     const dnas = (xs: number[]): DNA[] => xs.map((x) => spec.fromRecord({ [spec.decisionIds[0] as string]: x }));
     const tight = dnas([0.5, 0.501, 0.499, 0.5005, 0.4995, 0.5, 0.502, 0.498]);
     const wide = dnas([0.1, 0.1, 0.1, 0.1, 0.9, 0.9, 0.9, 0.9]);
-    const peak = (members: DNA[], bandwidth: 'scott' | 'optuna', x: number): number => fit(spec, members, { bandwidth, priorWeight: 1e-9 }).model.logDensity(at(x));
+    const peak = (members: DNA[], bandwidth: 'scott' | 'optuna', x: number): number => fitModel(spec, members, { bandwidth, priorWeight: 1e-9 }).model.logDensity(at(x));
     // tight members: scott's σ hits the clip range/(n+2) = 0.1, below optuna's 0.2·8^(−1/5) ≈ 0.13
     expect(peak(tight, 'scott', 0.5)).toBeGreaterThan(peak(tight, 'optuna', 0.5) + 0.2);
     // members at both ends: scott's σ (std·n^(−1/5) ≈ 0.28) is wider than optuna's, so its peaks are lower
@@ -219,7 +219,7 @@ describe('ParzenModel weights and caches', () => {
     const spec = dnaSpec(oneOf(['a', 'b']));
     const dnas = (values: number[]): DNA[] => values.map((v) => spec.fromRecord({ [spec.decisionIds[0] as string]: v }));
     const ratio = (values: number[]): number => {
-      const { model } = fit(spec, dnas(values));
+      const { model } = fitModel(spec, dnas(values));
       return Math.exp(model.logDensity(at(0)) - model.logDensity(at(1)));
     };
     const old0 = [...Array<number>(15).fill(0), ...Array<number>(25).fill(1)];
