@@ -20,9 +20,9 @@ const metrics = z.record(z.string(), z.number());
  */
 export const journalEventSchema: z.ZodType<JournalEvent> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('study'), study: z.string(), time: z.number(), meta: z.json().optional() }),
-  z.object({ type: z.literal('trial'), id: z.string(), dna: dnaJson, candidate: z.json(), time: z.number(), owner: z.string() }),
+  z.object({ type: z.literal('trial'), id: z.string(), dna: dnaJson, candidate: z.json(), time: z.number(), owner: z.string(), hash: z.string().nullable().optional() }),
   z.object({ type: z.literal('report'), id: z.string(), value: measurement, step: z.number().optional(), metrics: metrics.optional(), time: z.number() }),
-  z.object({ type: z.literal('done'), id: z.string(), value: measurement.optional(), metrics: metrics.optional(), time: z.number() }),
+  z.object({ type: z.literal('done'), id: z.string(), value: measurement.optional(), metrics: metrics.optional(), time: z.number(), cached: z.boolean().optional() }),
   z.object({ type: z.literal('fail'), id: z.string(), error: z.string(), time: z.number() }),
   z.object({ type: z.literal('abandon'), id: z.string(), reason: z.string(), time: z.number() }),
   z.object({ type: z.literal('prune'), id: z.string(), time: z.number() }),

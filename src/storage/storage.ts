@@ -16,9 +16,12 @@ export type JournalEvent =
       readonly time: number;
       /** Who runs it: `host:pid`, to tell live trials from those of a dead process. */
       readonly owner: string;
+      /** With `dedupe`: the candidate's hash (`null`: unhashable). */
+      readonly hash?: string | null;
     }
   | { readonly type: 'report'; readonly id: string; readonly value: Measurement; readonly step?: number; readonly metrics?: Readonly<Record<string, number>>; readonly time: number }
-  | { readonly type: 'done'; readonly id: string; readonly value?: Measurement; readonly metrics?: Readonly<Record<string, number>>; readonly time: number }
+  /** The trial completed; `cached`: its value was served by the functional cache, the objective did not run. */
+  | { readonly type: 'done'; readonly id: string; readonly value?: Measurement; readonly metrics?: Readonly<Record<string, number>>; readonly time: number; readonly cached?: boolean }
   | { readonly type: 'fail'; readonly id: string; readonly error: string; readonly time: number }
   | { readonly type: 'abandon'; readonly id: string; readonly reason: string; readonly time: number }
   /** Early stopping ended the trial; its value is its last report. */

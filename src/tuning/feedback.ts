@@ -5,6 +5,7 @@ import type { DNA } from '../geno/dna.js';
 import type { Measurement, StudyJournal } from '../storage/storage.js';
 import { trusted } from '../storage/storage.js';
 import type { CurveBook } from './curves.js';
+import type { DedupeBook } from './dedupe-book.js';
 import type { Objectives } from './objectives.js';
 import type { StudyState } from './study-state.js';
 import { ACTIVE } from './study-state.js';
@@ -25,6 +26,8 @@ export interface TrialLoop {
   readonly objectives: Objectives;
   /** The early-stopping policy and the study's curves, when the loop has a policy. */
   readonly stopping: { readonly policy: EarlyStopping; readonly curves: CurveBook } | undefined;
+  /** The functional cache's view of the journal, when the loop dedupes. */
+  readonly dedupe: DedupeBook | undefined;
   /** Tells the algorithm how a trial ended (after the journal has it). */
   ended(feedback: Feedback, outcome: { readonly reward: number; readonly outcome: Outcome | undefined } | undefined): void;
 }
@@ -142,6 +145,7 @@ export class Feedback {
   async #record(event: Parameters<StudyJournal['append']>[0]): Promise<void> {
     await this.#loop.journal.append(trusted(event));
     this.#loop.state.apply(event);
+    this.#loop.dedupe?.apply(event);
   }
 }
 

@@ -2,6 +2,7 @@ import { dominates } from '../algorithms/pareto.js';
 import { PliantError } from '../symbolic/errors.js';
 import { Objectives } from './objectives.js';
 import type { ObjectiveOptions } from './objectives.js';
+import type { CacheStats } from '../hashing/functional-cache.js';
 import type { Direction, Trial } from './trial.js';
 
 /**
@@ -23,14 +24,17 @@ export class Result {
   readonly metrics: readonly (string | undefined)[];
   /** The constraint metrics (feasible when every one is ≤ 0). */
   readonly constraints: readonly string[];
+  /** The dedupe cache's counters at the end of the search (`undefined` without `dedupe`). */
+  readonly cache: CacheStats | undefined;
   readonly #objectives: Objectives;
 
   /**
    * @param study - The study's name.
    * @param trials - Its trials, in order.
    * @param options - How to judge them (as given to `search`: `direction`, `metric`, `constraints`).
+   * @param cache - The dedupe cache's counters, if the search had one.
    */
-  constructor(study: string, trials: readonly Trial[], options: ObjectiveOptions = {}) {
+  constructor(study: string, trials: readonly Trial[], options: ObjectiveOptions = {}, cache?: CacheStats) {
     this.#objectives = new Objectives(options, 'Result');
     this.study = study;
     this.trials = Object.freeze([...trials]);
@@ -39,7 +43,13 @@ export class Result {
     this.metrics = this.#objectives.metrics;
     this.metric = this.metrics[0];
     this.constraints = this.#objectives.constraints;
+    this.cache = cache === undefined ? undefined : Object.freeze({ ...cache });
     Object.freeze(this);
+  }
+
+  /** The trials the objective evaluated (every trial but those served by the dedupe cache). */
+  get evaluated(): Trial[] {
+    return this.trials.filter((t) => !t.cached);
   }
 
   /** The completed trials (with a final value; pruned trials are not among them). */

@@ -9,12 +9,16 @@ import { TracedSpace } from '../geno/trace.js';
 import { PliantError } from '../symbolic/errors.js';
 import { toJSON } from '../symbolic/json.js';
 import type { JsonValue } from '../symbolic/json.js';
+import { resolveDedupe } from '../hashing/dedupe.js';
+import type { Dedupe } from '../hashing/dedupe.js';
+import type { CacheStats } from '../hashing/functional-cache.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { journalStorage } from '../storage/journal-storage.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import type { JournalEvent, Storage, StudyJournal } from '../storage/storage.js';
 import { trusted } from '../storage/storage.js';
 import { CurveBook } from './curves.js';
+import { DedupeBook } from './dedupe-book.js';
 import { Feedback } from './feedback.js';
 import type { TrialLoop } from './feedback.js';
 import { Objectives } from './objectives.js';
@@ -22,9 +26,13 @@ import type { ObjectiveOptions } from './objectives.js';
 import { ACTIVE, OWNER, StudyState, ownerIsDead } from './study-state.js';
 import type { Trial } from './trial.js';
 
-/** Options of {@link sample}. */
-export interface SampleOptions extends ObjectiveOptions {
-  /** Stop when the study holds this many trials (default: until the algorithm is exhausted). */
+/** Options of {@link sample}; `C` is the candidate type (what a `dedupe` hash or probe receives). */
+export interface SampleOptions<C = unknown> extends ObjectiveOptions {
+  /**
+   * Stop when the study holds this many evaluated trials (default: until the algorithm is
+   * exhausted). Trials served by the `dedupe` cache are recorded but not counted: this is the
+   * evaluation budget.
+   */
   readonly numTrials?: number;
   /** The study's name: reopening a name resumes it. Default: a fresh throwaway study. */
   readonly study?: string;
@@ -38,6 +46,15 @@ export interface SampleOptions extends ObjectiveOptions {
    * objective only.
    */
   readonly earlyStopping?: EarlyStopping;
+  /**
+   * Never evaluate the same candidate twice: `'structural'` (the canonical structural hash),
+   * `{hash: 'functional', probe}` (what the candidate does on a fixed probe), or a custom hash
+   * function; with cache policies (`maxEvaluations`, `forgetAfter`, `evictionProbability`,
+   * `maxEntries`, `counterfactual`). A proposal whose hash is cached completes at once with the
+   * cached value (marked `cached` in the journal) and is not yielded; the algorithm still gets
+   * its feedback. The cache is rebuilt from the journal on resume.
+   */
+  readonly dedupe?: Dedupe<C>;
 }
 
 /** The directory of the default journal storage (`$PLIANT_HOME/studies`, default `.pliant/studies`). */
@@ -47,8 +64,11 @@ export function defaultStudyDir(): string {
 
 let serial = 0;
 
-/** @internal The final study state of a `sample` run, by the options object it was given (for `search`). */
-export const FINAL_STATE = new WeakMap<SampleOptions, StudyState>();
+/** @internal The final study state (and cache counters) of a `sample` run, by the options object it was given (for `search`). */
+export const FINAL_STATE = new WeakMap<object, { readonly state: StudyState; readonly cache: CacheStats | undefined }>();
+
+/** What `sample` yields candidates as, for a space `S`. */
+export type CandidateOf<S> = S extends TracedSpace<infer R> ? R : Concrete<S>;
 
 /**
  * The search loop: an async iterable of `[candidate, feedback]`. Each candidate is the
@@ -68,8 +88,8 @@ export const FINAL_STATE = new WeakMap<SampleOptions, StudyState>();
 export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
   space: S,
   algorithm: Algorithm,
-  options: SampleOptions = {},
-): AsyncGenerator<[S extends TracedSpace<infer R> ? R : Concrete<S>, Feedback], void, undefined> {
+  options: SampleOptions<CandidateOf<S>> = {},
+): AsyncGenerator<[CandidateOf<S>, Feedback], void, undefined> {
   const api = 'sample';
   const numTrials = options.numTrials ?? Infinity;
   if (!(numTrials >= 0)) throw new PliantError(api, 'argument', `numTrials must be a non-negative number, found ${String(numTrials)}`);
@@ -83,36 +103,43 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
     if (objectives.count > 1) throw new PliantError(api, 'argument', 'early stopping compares one objective: it cannot be used with several');
   }
   const seed = options.seed ?? 0;
+  const dedupe = options.dedupe === undefined ? undefined : resolveDedupe(options.dedupe, api);
 
   let spec: DNASpec;
   let make: (dna: DNA) => unknown;
-  let record: (dna: DNA, candidate: unknown) => JsonValue;
+  let tree: (dna: DNA, candidate: unknown) => TreeValue;
   if (space instanceof TracedSpace) {
     const traced = space as TracedSpace<unknown>;
     const template = prepare(traced.space);
     spec = traced.spec;
     make = (dna) => traced.run(dna);
-    record = (dna) => toJSON(template.materialize(dna));
+    tree = (dna) => template.materialize(dna) as TreeValue;
   } else {
     const template = prepare(space as TreeValue);
     spec = template.spec;
     make = (dna) => template.materialize(dna);
-    record = (_dna, candidate) => toJSON(candidate as TreeValue);
+    tree = (_dna, candidate) => candidate as TreeValue;
   }
 
   const storage = options.storage ?? (options.study !== undefined ? journalStorage(defaultStudyDir()) : memoryStorage());
   const name = options.study ?? `study-${Date.now().toString(36)}-${(serial++).toString(36)}`;
   const journal: StudyJournal = await storage.open(name);
   const state = new StudyState();
-  for (const event of journal.events) state.apply(event);
+  const book = dedupe === undefined ? undefined : new DedupeBook(dedupe.cache);
+  for (const event of journal.events) {
+    state.apply(event);
+    book?.apply(event);
+  }
   const append = async (event: JournalEvent): Promise<void> => {
     await journal.append(trusted(event));
     state.apply(event);
+    book?.apply(event);
   };
 
   const loop: TrialLoop = {
     journal,
     state,
+    dedupe: book,
     objectives,
     stopping: policy === undefined ? undefined : { policy, curves: new CurveBook(state, objectives) },
     ended(feedback, told) {
@@ -127,6 +154,7 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
       if (options.metric !== undefined) meta.metric = typeof options.metric === 'string' ? options.metric : [...options.metric];
       if (objectives.constraints.length > 0) meta.constraints = [...objectives.constraints];
       if (policy !== undefined) meta.earlyStopping = policy.name;
+      if (dedupe !== undefined) meta.dedupe = dedupe.kind;
       await append({ type: 'study', study: name, time: Date.now(), meta });
     }
     for (const t of [...state.trials]) {
@@ -136,16 +164,43 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
     }
     algorithm.setup(spec, { seed, objectives: objectives.count });
     algorithm.recover(state.trials.map((t) => historyEntry(t, objectives)));
-    while (state.trials.length < numTrials) {
+    let consecutiveHits = 0;
+    while (state.trials.length - state.cached < numTrials) {
       const dna = algorithm.propose();
       if (dna === undefined) break;
       const candidate = make(dna);
       const id = `${OWNER}:${Date.now().toString(36)}:${(serial++).toString(36)}`;
+      let treeValue: TreeValue | undefined;
+      const treeOf = (): TreeValue => (treeValue ??= tree(dna, candidate));
+      let hash: string | undefined;
+      if (dedupe !== undefined) {
+        try {
+          hash = await dedupe.hashOf(candidate, treeOf);
+        } catch (error) {
+          throw new PliantError(api, 'argument', `dedupe could not hash the candidate of trial ${state.trials.length} (${dna.toString()}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
+        if (hash !== undefined && typeof hash !== 'string') throw new PliantError(api, 'argument', `a dedupe hash function must return a string or undefined, found ${typeof hash}`);
+      }
+      const cached = book?.cache.peek(hash);
+      const told = cached?.kind === 'hit' ? objectives.feedback(cached.value, api) : undefined;
       ACTIVE.add(id);
-      await append({ type: 'trial', id, dna: dna.toJSON(), candidate: record(dna, candidate), time: Date.now(), owner: OWNER });
+      await append({ type: 'trial', id, dna: dna.toJSON(), candidate: toJSON(treeOf()), time: Date.now(), owner: OWNER, ...(dedupe === undefined ? {} : { hash: hash ?? null }) });
+      if (cached?.kind === 'hit') {
+        // An equivalent candidate was evaluated: complete this one with its value, unevaluated.
+        await append({ type: 'done', id, value: cached.value, time: Date.now(), cached: true });
+        ACTIVE.delete(id);
+        const t = told as NonNullable<typeof told>;
+        algorithm.feedback(dna, t.reward, t.outcome);
+        if (++consecutiveHits >= (dedupe as NonNullable<typeof dedupe>).maxConsecutiveHits) {
+          process.emitWarning(`sample: the last ${consecutiveHits} proposals were all served by the dedupe cache: the algorithm keeps proposing candidates it has seen, so the search stops (dedupe.maxConsecutiveHits)`, { code: 'PLIANT_DEDUPE_STALLED' });
+          break;
+        }
+        continue;
+      }
+      consecutiveHits = 0;
       const number = (state.get(id) as { number: number }).number;
       current = new Feedback(loop, id, number, dna);
-      yield [candidate as S extends TracedSpace<infer R> ? R : Concrete<S>, current];
+      yield [candidate as CandidateOf<S>, current];
       if (!current.ended) {
         process.emitWarning(`sample: trial ${number} was not ended (call feedback.done or feedback.fail): it is abandoned`, { code: 'PLIANT_ABANDONED' });
         await current.abandon('the loop moved on before the trial ended');
@@ -155,7 +210,7 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
   } finally {
     if (current !== undefined && !current.ended) await current.abandon('the loop was left before the trial ended');
     await journal.close();
-    FINAL_STATE.set(options, state);
+    FINAL_STATE.set(options, { state, cache: book?.cache.stats });
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Algorithm } from '../algorithms/algorithm.js';
 import { random } from '../algorithms/random-search.js';
-import type { Concrete } from '../geno/template.js';
 import type { TracedSpace } from '../geno/trace.js';
 import { PliantError } from '../symbolic/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
@@ -10,15 +9,16 @@ import type { Feedback } from './feedback.js';
 import { Pruned } from './pruned.js';
 import { Result } from './result.js';
 import { FINAL_STATE, defaultStudyDir, sample } from './sample.js';
-import type { SampleOptions } from './sample.js';
+import type { CandidateOf, SampleOptions } from './sample.js';
+import type { CacheStats } from '../hashing/functional-cache.js';
 import { journalStorage } from '../storage/journal-storage.js';
 import type { StudyState } from './study-state.js';
 
 let searches = 0;
 
-/** Options of {@link search}. */
-export interface SearchOptions extends SampleOptions {
-  /** How many trials the study holds at the end. */
+/** Options of {@link search}; `C` is the candidate type. */
+export interface SearchOptions<C = unknown> extends SampleOptions<C> {
+  /** How many evaluated trials the study holds at the end (trials served by the `dedupe` cache are not counted). */
   readonly numTrials: number;
   /** The algorithm (default: random search with the seed). */
   readonly algorithm?: Algorithm;
@@ -33,14 +33,14 @@ export interface SearchOptions extends SampleOptions {
  */
 export async function search<S extends TreeValue | TracedSpace<unknown>>(
   space: S,
-  objective: (candidate: S extends TracedSpace<infer R> ? R : Concrete<S>, trial: Feedback) => Measurement | undefined | void | Promise<Measurement | undefined | void>,
-  options: SearchOptions,
+  objective: (candidate: CandidateOf<S>, trial: Feedback) => Measurement | undefined | void | Promise<Measurement | undefined | void>,
+  options: SearchOptions<CandidateOf<S>>,
 ): Promise<Result> {
   if (typeof objective !== 'function') throw new PliantError('search', 'argument', 'objective must be a function (candidate, trial) => number');
   const storage = options.storage ?? (options.study !== undefined ? journalStorage(defaultStudyDir()) : memoryStorage());
   const study = options.study ?? `search-${Date.now().toString(36)}-${(searches++).toString(36)}`;
   const algorithm = options.algorithm ?? random({ seed: options.seed ?? 0 });
-  const sampleOptions: SampleOptions = { ...options, storage, study };
+  const sampleOptions: SampleOptions<CandidateOf<S>> = { ...options, storage, study };
   for await (const [candidate, feedback] of sample(space, algorithm, sampleOptions)) {
     let value: Measurement | undefined | void;
     try {
@@ -54,6 +54,6 @@ export async function search<S extends TreeValue | TracedSpace<unknown>>(
     if (!feedback.ended) await feedback.done(value ?? undefined);
   }
   // The loop's own record of the study (replayed on open, kept up to date by every event).
-  const state = FINAL_STATE.get(sampleOptions) as StudyState;
-  return new Result(study, state.snapshot(), options);
+  const final = FINAL_STATE.get(sampleOptions) as { state: StudyState; cache: CacheStats | undefined };
+  return new Result(study, final.state.snapshot(), options, final.cache);
 }

@@ -19,12 +19,16 @@ interface MutableTrial {
   started: number;
   ended: number | undefined;
   owner: string;
+  hash: string | undefined;
+  cached: boolean;
 }
 
 /** @internal The trials of a study, rebuilt from its journal events. */
 export class StudyState {
   readonly trials: MutableTrial[] = [];
   readonly #byId = new Map<string, MutableTrial>();
+  /** How many trials were served by the functional cache (they are not evaluations). */
+  cached = 0;
 
   apply(event: JournalEvent): void {
     if (event.type === 'study') return;
@@ -43,6 +47,8 @@ export class StudyState {
         started: event.time,
         ended: undefined,
         owner: event.owner,
+        hash: event.hash ?? undefined,
+        cached: false,
       };
       this.trials.push(t);
       this.#byId.set(event.id, t);
@@ -57,6 +63,10 @@ export class StudyState {
       t.value = event.value;
       t.metrics = event.metrics;
       t.ended = event.time;
+      if (event.cached === true) {
+        t.cached = true;
+        this.cached++;
+      }
     } else if (event.type === 'prune') {
       t.state = 'pruned';
       t.value = t.reports[t.reports.length - 1]?.value;

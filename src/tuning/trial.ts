@@ -38,4 +38,8 @@ export interface Trial {
   readonly ended: number | undefined;
   /** `host:pid` of the process that ran it. */
   readonly owner: string;
+  /** With `dedupe`: the candidate's hash (`undefined` without dedupe, or when unhashable). */
+  readonly hash: string | undefined;
+  /** Whether its value was served by the functional cache (an equivalent candidate's), without evaluating it. */
+  readonly cached: boolean;
 }

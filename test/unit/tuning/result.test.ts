@@ -7,7 +7,7 @@ import { errorOf } from '../../support/error-of.js';
 const space = { x: floatv(0, 1), y: floatv(0, 1) };
 
 function trialOf(number: number, value: Trial['value'], state: Trial['state'] = 'completed'): Trial {
-  return { id: `t${number}`, number, state, dna: undefined as never, candidate: null, reports: [], value, metrics: undefined, error: undefined, started: 0, ended: 1, owner: 'x:1' };
+  return { id: `t${number}`, number, state, dna: undefined as never, candidate: null, reports: [], value, metrics: undefined, error: undefined, started: 0, ended: 1, owner: 'x:1', hash: undefined, cached: false };
 }
 
 describe('Result', () => {

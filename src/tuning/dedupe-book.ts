@@ -1,0 +1,33 @@
+import type { FunctionalCache } from '../hashing/functional-cache.js';
+import type { JournalEvent } from '../storage/storage.js';
+
+/**
+ * @internal Keeps a study's functional cache in step with its journal: a trial event with a
+ * hash is a cache lookup, a completed (not cached) trial records its value. Replaying the
+ * journal through it on open rebuilds the cache, counters included, as the live loop left it.
+ */
+export class DedupeBook {
+  readonly cache: FunctionalCache;
+  readonly #pending = new Map<string, string | undefined>();
+  readonly #seen = new Set<string>();
+
+  constructor(cache: FunctionalCache) {
+    this.cache = cache;
+  }
+
+  apply(event: JournalEvent): void {
+    if (event.type === 'study') return;
+    if (event.type === 'trial') {
+      if (event.hash === undefined || this.#seen.has(event.id)) return; // recorded without dedupe, or seen
+      this.#seen.add(event.id);
+      const hash = event.hash ?? undefined;
+      this.cache.lookup(hash);
+      this.#pending.set(event.id, hash);
+      return;
+    }
+    if (event.type === 'report' || !this.#pending.has(event.id)) return;
+    const hash = this.#pending.get(event.id);
+    this.#pending.delete(event.id);
+    if (event.type === 'done' && event.cached !== true && event.value !== undefined) this.cache.record(hash, event.value);
+  }
+}
