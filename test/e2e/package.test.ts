@@ -47,6 +47,16 @@ describe('the built package', () => {
     expect([...bare].sort()).toEqual(['immer', 'node:', 'seedrandom', 'zod']);
   });
 
+  it("resolves the ready spaces as 'pliant/spaces/<name>', sharing the package's registry", () => {
+    const out = node(`
+      import { isProgram, materialize, DNA, functionalHash } from 'pliant';
+      import { expSpace, expFitness, expProbe, expTaylor3 } from 'pliant/spaces/exp-approximation';
+      const space = expSpace();
+      console.log(isProgram(expTaylor3), expFitness(expTaylor3).toFixed(4), typeof functionalHash(expTaylor3, expProbe));`).trim();
+    expect(out).toBe('true -0.0190 string');
+    expect(existsSync(join(root, 'dist', 'spaces', 'optimizer-rules.d.ts'))).toBe(true);
+  });
+
   it('computes the same hash in another process', () => {
     const script = `
       import { symbolize, hash, rebind } from 'pliant';
