@@ -57,6 +57,14 @@ describe('the built package', () => {
     expect(existsSync(join(root, 'dist', 'spaces', 'optimizer-rules.d.ts'))).toBe(true);
   });
 
+  it('finds the default rewrite rules (rewrites/canonical.json) from the built package', () => {
+    const out = node(`
+      import { structuralHash, symbolize } from 'pliant';
+      const Dropout = symbolize('tf.layers.dropout', (a) => a);
+      console.log(structuralHash([1, Dropout({ rate: 0 })]) === structuralHash([1]), structuralHash([1, Dropout({ rate: 0.5 })]) === structuralHash([1]));`).trim();
+    expect(out).toBe('true false');
+  });
+
   it('computes the same hash in another process', () => {
     const script = `
       import { symbolize, hash, rebind } from 'pliant';
