@@ -22,7 +22,7 @@
  * mean cross-entropy) on the 150 iris samples (higher is better).
  */
 import { compileProgram, isProgram, parseProgram, PliantError, programDecision, programOpNames, programProbe, seededRng } from 'pliant';
-import type { OpName, Placeholder, Probe, Program, ProgramDecisionOptions, ProgramSignature, Rng } from 'pliant';
+import type { OpName, Placeholder, Probe, Program, ProgramDecisionOptions, ProgramInputs, ProgramSignature, Rng } from 'pliant';
 
 type IrisModule = { getNumbers(): number[][]; getClassesAsNumber(): number[] };
 let irisModule: IrisModule | undefined;
@@ -237,7 +237,13 @@ function programOf(candidate: Program | OptimizerCandidate, api: string): Progra
   throw new PliantError(api, 'argument', 'expected a pliant.Program or a candidate { program } of optimizerSpace');
 }
 
-function train(program: Program, steps: number, lr: number, keep: boolean): TrainResult {
+/** Where {@link train} copies the state a rule sees, at some steps. */
+interface StateRecorder {
+  readonly at: ReadonlySet<number>;
+  readonly states: ProgramInputs[];
+}
+
+function train(program: Program, steps: number, lr: number, keep: boolean, record?: StateRecorder): TrainResult {
   const pb = irisProblem();
   const run = compileProgram(program);
   const n = pb.numParams;
@@ -260,6 +266,7 @@ function train(program: Program, steps: number, lr: number, keep: boolean): Trai
     }
     inputs.bc1 = 1 - 0.9 ** t;
     inputs.bc2 = 1 - 0.999 ** t;
+    if (record?.at.has(t)) record.states.push({ g: g.slice(), m: m.slice(), v: v.slice(), u: u.slice(), w: w.slice(), bc1: inputs.bc1, bc2: inputs.bc2 });
     const update = run(inputs) as Float64Array;
     for (let i = 0; i < n; i++) {
       const d = update[i] as number;
@@ -300,7 +307,7 @@ export function optimizerFitness(candidate: Program | OptimizerCandidate): numbe
   return -finalLoss;
 }
 
-/** The steps the probe's states are taken at: the first steps (where `u` is still exactly 0) and later ones. */
+/** The steps the probe's drawn states are taken at: the first steps (where `u` is still exactly 0) and later ones. */
 const PROBE_STEPS = [1, 2, 3, 5, 10, 25, 50, 100] as const;
 const PROBE_LENGTH = 16;
 
@@ -311,11 +318,12 @@ function normal(rng: Rng): number {
 
 /**
  * Draws one probe record the way training makes one: for step t = PROBE_STEPS[index], each of
- * 16 parameters gets a gradient history g₁..g_t (a mean and noise, at a scale 10^U(−3, 0)), and
- * `m`, `v`, `u`, `bc1`, `bc2` are computed from it exactly as the harness does, so the probe
- * sees training's special states too (at t = 1, `u` is exactly 0 and `m` is exactly 0.1 g).
+ * 16 parameters gets a gradient history g₁..g_t (a mean plus noise, at a scale 10^U(−3, 0),
+ * decaying with a time constant 10^U(0.5, 2) steps, so late gradients and `m` can be small
+ * beside `v`, which remembers), and `m`, `v`, `u`, `bc1`, `bc2` are computed from it exactly as
+ * the harness does (at t = 1, `u` is exactly 0 and `m` exactly 0.1 g, as in training).
  */
-function drawState(rng: Rng, index: number): Record<string, number | Float64Array> {
+function drawState(rng: Rng, index: number): ProgramInputs {
   const t = PROBE_STEPS[index % PROBE_STEPS.length] as number;
   const g = new Float64Array(PROBE_LENGTH);
   const m = new Float64Array(PROBE_LENGTH);
@@ -325,13 +333,16 @@ function drawState(rng: Rng, index: number): Record<string, number | Float64Arra
   for (let i = 0; i < PROBE_LENGTH; i++) {
     const scale = 10 ** (-3 * rng());
     const mean = normal(rng);
+    const decay = Math.exp(-1 / 10 ** (0.5 + 1.5 * rng()));
     let mi = 0;
     let vi = 0;
     let ui = 0;
     let gi = 0;
+    let level = scale;
     for (let k = 1; k <= t; k++) {
       if (k > 1) ui = 0.99 * ui + 0.01 * gi;
-      gi = scale * (mean + 0.5 * normal(rng));
+      gi = level * (mean + 0.5 * normal(rng));
+      level *= decay;
       mi = 0.9 * mi + 0.1 * gi;
       vi = 0.999 * vi + 0.001 * gi * gi;
     }
@@ -344,15 +355,40 @@ function drawState(rng: Rng, index: number): Record<string, number | Float64Arra
   return { g, m, v, u, w, bc1: 1 - 0.9 ** t, bc2: 1 - 0.999 ** t };
 }
 
-/**
- * The functional-hash probe of the space: the rule's updates on 8 states of 16 parameters each,
- * made like training's (gradient histories at scales 10⁻³ to 1, at steps 1, 2, 3, 5, 10, 25, 50
- * and 100; drawn once per probe seed). Takes a program or a candidate `{ program }`, so it serves
- * as `dedupe: { hash: 'functional', probe: optimizerProbe }`. A hash costs about 20 µs, against
- * about 1.5 ms for a fitness evaluation.
- */
-export const optimizerProbe: Probe<Program | OptimizerCandidate> = programProbe<Program | OptimizerCandidate>({
+const drawnProbe = programProbe<Program | OptimizerCandidate>({
   draw: drawState,
   count: PROBE_STEPS.length,
   select: (c) => programOf(c, 'optimizerProbe'),
 });
+
+/** The steps at which the states of real training runs are recorded for the probe. */
+const RECORDED_STEPS: ReadonlySet<number> = new Set([1, 5, 20, 100]);
+let recordedProbe: Probe<Program | OptimizerCandidate> | undefined;
+
+/** The probe on states recorded from training iris with SGD, momentum, Adam and Lion (made once). */
+function recorded(): Probe<Program | OptimizerCandidate> {
+  if (recordedProbe === undefined) {
+    const states: ProgramInputs[] = [];
+    for (const rule of [sgd, sgdMomentum, adam, lion]) train(rule, OPTIMIZER_STEPS, OPTIMIZER_LR, false, { at: RECORDED_STEPS, states });
+    recordedProbe = programProbe<Program | OptimizerCandidate>({ inputs: states, select: (c) => programOf(c, 'optimizerProbe') });
+  }
+  return recordedProbe;
+}
+
+/**
+ * The functional-hash probe of the space: the rule's updates on 24 states: 8 drawn like
+ * training's (16 parameters each, gradient histories at scales 10⁻³ to 1 that decay, at steps 1,
+ * 2, 3, 5, 10, 25, 50 and 100; drawn once per probe seed), and 16 recorded from real training
+ * runs of SGD, momentum, Adam and Lion on iris (at steps 1, 5, 20 and 100), so rules that agree
+ * on the probe agree where training goes. Takes a program or a candidate `{ program }`, so it
+ * serves as `dedupe: { hash: 'functional', probe: optimizerProbe }`. A hash costs about 60 µs,
+ * against about 1.5 ms for a fitness evaluation.
+ */
+export const optimizerProbe: Probe<Program | OptimizerCandidate> = (candidate, context) => {
+  const a = drawnProbe(candidate, context) as Float64Array;
+  const b = recorded()(candidate, context) as Float64Array;
+  const out = new Float64Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};

@@ -170,6 +170,12 @@ describe('optimizer update rules space', () => {
     const byU = optimizerProgram('v0 = s2 / v3');
     expect(optimizerFitness(zero)).not.toBe(optimizerFitness(byU));
     expect(functionalHash(byU, optimizerProbe)).not.toBe(functionalHash(zero, optimizerProbe));
+    // sign(m) and sign(v + m) agree while |m| ≫ v, but not late in training, when m is small and
+    // v remembers early gradients: the probe's decaying histories and recorded states see that.
+    const signM = optimizerProgram('v0 = sign(v1)');
+    const signVM = optimizerProgram('v5 = v2 + v1; v0 = sign(v5)');
+    expect(Math.abs(optimizerFitness(signM) - optimizerFitness(signVM))).toBeGreaterThan(1e-5);
+    expect(functionalHash(signVM, optimizerProbe)).not.toBe(functionalHash(signM, optimizerProbe));
     expect(runProgram(sgd, { g: [1, 2], m: [0, 0], v: [0, 0], u: [0, 0], w: [0, 0], bc1: 1, bc2: 1 })).toEqual(new Float64Array([1, 2]));
   });
 
