@@ -99,6 +99,8 @@ function quantized(x: number, bits: number): [number, number] {
   } else if (bits < 52) {
     lo &= ~((2 ** (52 - bits) - 1) | 0);
   }
+  // A tiny negative value whose kept bits are all zero quantises to −0: the same as +0.
+  if (hi === (0x80000000 | 0) && lo === 0) hi = 0;
   return [hi, lo];
 }
 

@@ -8,6 +8,7 @@
  * - `registry`: a clash or a miss in the registry of symbolic types.
  * - `argument`: a wrong argument to a pliant function itself.
  * - `build`: a symbolic function or constructor threw while `build` ran it.
+ * - `dependency`: an optional dependency (TensorFlow.js, Redis, ts-morph) is missing or not ready.
  */
 export type PliantErrorCode =
   | 'invalid-value'
@@ -16,7 +17,8 @@ export type PliantErrorCode =
   | 'json'
   | 'registry'
   | 'argument'
-  | 'build';
+  | 'build'
+  | 'dependency';
 
 /** Options of the {@link PliantError} constructor. */
 export interface PliantErrorOptions {

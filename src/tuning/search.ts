@@ -5,14 +5,14 @@ import { PliantError } from '../symbolic/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import type { Measurement } from '../storage/storage.js';
-import type { Feedback } from './feedback.js';
+import { inlineExecutor } from '../executors/inline-executor.js';
+import type { Executor, ExecutorSession, ObjectiveSource } from '../executors/executor.js';
 import { Pruned } from './pruned.js';
 import { Result } from './result.js';
-import { FINAL_STATE, defaultStudyDir, sample } from './sample.js';
 import type { CandidateOf, SampleOptions } from './sample.js';
-import type { CacheStats } from '../hashing/functional-cache.js';
 import { journalStorage } from '../storage/journal-storage.js';
-import type { StudyState } from './study-state.js';
+import { TrialSource, defaultStudyDir } from './trial-source.js';
+import type { Proposal } from './trial-source.js';
 
 let searches = 0;
 
@@ -22,6 +22,14 @@ export interface SearchOptions<C = unknown> extends SampleOptions<C> {
   readonly numTrials: number;
   /** The algorithm (default: random search with the seed). */
   readonly algorithm?: Algorithm;
+  /**
+   * Where evaluation runs (default: {@link inlineExecutor}, in this thread): `threadExecutor()`
+   * runs trials on worker threads (give the objective as a module then). The algorithm, the
+   * journal and the cache stay in this thread.
+   */
+  readonly executor?: Executor;
+  /** How many trials run at once (default: the executor's capacity: 1 inline, its size for threads). */
+  readonly concurrency?: number;
 }
 
 /**
@@ -30,30 +38,82 @@ export interface SearchOptions<C = unknown> extends SampleOptions<C> {
  * search goes on; throwing {@link Pruned} ends it as pruned instead (ask `trial.shouldStop()`
  * after each `trial.report` when the search has an `earlyStopping` policy). An objective may also
  * end its trial itself (`trial.done`, `trial.prune`). Returns every trial and the best.
+ *
+ * The objective is a function, or a module that exports it (`{ module: new URL('./objective.js',
+ * import.meta.url) }`, or a path), which executors that evaluate elsewhere need:
+ *
+ * ```ts
+ * await search(space, { module: new URL('./objective.js', import.meta.url) }, {
+ *   numTrials: 100, executor: threadExecutor({ size: 2 }), algorithm: regularizedEvolution({ seed: 1 }),
+ * });
+ * ```
+ *
+ * With `concurrency` above 1, up to that many trials run at once; the algorithm proposes the next
+ * trial while others run, and a candidate equivalent (under `dedupe`) to one still running waits
+ * for its value instead of being evaluated twice.
  */
 export async function search<S extends TreeValue | TracedSpace<unknown>>(
   space: S,
-  objective: (candidate: CandidateOf<S>, trial: Feedback) => Measurement | undefined | void | Promise<Measurement | undefined | void>,
+  objective: ObjectiveSource<CandidateOf<S>>,
   options: SearchOptions<CandidateOf<S>>,
 ): Promise<Result> {
-  if (typeof objective !== 'function') throw new PliantError('search', 'argument', 'objective must be a function (candidate, trial) => number');
+  const api = 'search';
+  const isModule = typeof objective === 'string' || objective instanceof URL || (typeof objective === 'object' && objective !== null && 'module' in objective);
+  if (typeof objective !== 'function' && !isModule) {
+    throw new PliantError(api, 'argument', 'objective must be a function (candidate, trial) => number, or a module that exports one ({ module: path or URL, export?: name })');
+  }
+  const executor = options.executor ?? inlineExecutor();
+  const concurrency = options.concurrency ?? executor.capacity;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new PliantError(api, 'argument', `concurrency must be a positive integer, found ${String(options.concurrency)}`);
   const storage = options.storage ?? (options.study !== undefined ? journalStorage(defaultStudyDir()) : memoryStorage());
   const study = options.study ?? `search-${Date.now().toString(36)}-${(searches++).toString(36)}`;
   const algorithm = options.algorithm ?? random({ seed: options.seed ?? 0 });
-  const sampleOptions: SampleOptions<CandidateOf<S>> = { ...options, storage, study };
-  for await (const [candidate, feedback] of sample(space, algorithm, sampleOptions)) {
-    let value: Measurement | undefined | void;
+  const source = new TrialSource(space as TreeValue | TracedSpace<unknown>, algorithm, { ...options, storage, study } as SampleOptions, api);
+  await source.open();
+  try {
+    const session = await executor.open(objective as ObjectiveSource<unknown>);
     try {
-      value = await objective(candidate, feedback);
-    } catch (error) {
-      if (feedback.ended) continue;
-      if (error instanceof Pruned) await feedback.prune();
-      else await feedback.fail(error);
-      continue;
+      // Proposals are made one at a time (the algorithm and the journal are not re-entrant).
+      let turn: Promise<unknown> = Promise.resolve();
+      let failure: { error: unknown } | undefined;
+      const next = (): Promise<Proposal | undefined> => {
+        const got = turn.then(() => (failure === undefined ? source.next() : undefined));
+        turn = got.catch(() => undefined);
+        return got;
+      };
+      const lane = async (): Promise<void> => {
+        try {
+          for (;;) {
+            const proposal = await next();
+            if (proposal === undefined) return;
+            await evaluate(session, proposal);
+          }
+        } catch (error) {
+          failure ??= { error };
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, lane));
+      if (failure !== undefined) throw failure.error;
+    } finally {
+      await session.close();
     }
-    if (!feedback.ended) await feedback.done(value ?? undefined);
+  } finally {
+    await source.close();
   }
-  // The loop's own record of the study (replayed on open, kept up to date by every event).
-  const final = FINAL_STATE.get(sampleOptions) as { state: StudyState; cache: CacheStats | undefined };
-  return new Result(study, final.state.snapshot(), options, final.cache);
+  return new Result(study, source.state.snapshot(), options, source.book?.cache.stats);
+}
+
+/** Runs one trial on the executor and ends it with what the objective returned or threw. */
+async function evaluate(session: ExecutorSession<unknown>, proposal: Proposal): Promise<void> {
+  const feedback = proposal.feedback;
+  let value: Measurement | undefined | void;
+  try {
+    value = await session.evaluate({ candidate: proposal.candidate, candidateJson: proposal.candidateJson, feedback });
+  } catch (error) {
+    if (feedback.ended) return;
+    if (error instanceof Pruned || (error instanceof Error && error.name === 'Pruned')) await feedback.prune();
+    else await feedback.fail(error);
+    return;
+  }
+  if (!feedback.ended) await feedback.done(value ?? undefined);
 }

@@ -37,6 +37,11 @@ describe('quantize', () => {
     expect(() => quantize(1, 2.5)).toThrow(PliantError);
   });
 
+  it('a tiny negative value that quantises to −0 equals +0 (found by the property below)', () => {
+    expect(hashProbeOutput([-Number.MIN_VALUE], { mantissaBits: 3 })).toBe(hashProbeOutput([0], { mantissaBits: 3 }));
+    expect(hashProbeOutput([-Number.MIN_VALUE], { mantissaBits: 52 })).not.toBe(hashProbeOutput([0], { mantissaBits: 52 }));
+  });
+
   it('equal quantised values for every change below the kept bits (property)', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 52 }), fc.integer({ min: 0, max: 51 }), (x, bits, k) => {

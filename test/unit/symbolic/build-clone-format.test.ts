@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { BuildContext } from '../../../src/index.js';
 import { PliantError, build, clone, eq, format, get, hash, symbolize } from '../../../src/index.js';
 import { Conv, experiment } from '../../support/model-types.js';
 
@@ -35,6 +36,26 @@ describe('build', () => {
     expect((caught as PliantError).path).toBe('layers[1]');
     expect((caught as PliantError).message).toContain('bcf.Boom threw: no way');
     expect((caught as PliantError).cause).toBeInstanceOf(RangeError);
+  });
+});
+
+describe('build context', () => {
+  it('gives each node the seed, its key path and a per-build scratch map', () => {
+    const seen: [number, string][] = [];
+    const Counted = symbolize('test.build.Counted', (a: { n: number }, context?: BuildContext) => {
+      const c = context as BuildContext;
+      const count = ((c.scratch.get('count') as number | undefined) ?? 0) + 1;
+      c.scratch.set('count', count);
+      seen.push([c.seed, c.path]);
+      return a.n * 100 + count;
+    });
+    const tree = { a: Counted({ n: 1 }), b: [Counted({ n: 2 })] };
+    expect(build(tree, { seed: 7 })).toEqual({ a: 101, b: [202] });
+    expect(seen).toEqual([[7, 'a'], [7, 'b[0]']]);
+    // A new build starts a new scratch map; the default seed is 0.
+    expect(build(tree)).toEqual({ a: 101, b: [202] });
+    expect(seen[2]).toEqual([0, 'a']);
+    expect(() => build(tree, { seed: Number.NaN })).toThrow(/build: seed must be a finite number/);
   });
 });
 

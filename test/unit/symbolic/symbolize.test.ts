@@ -17,7 +17,7 @@ describe('symbolize', () => {
     expect(D.is(node)).toBe(true);
     expect(D.is(Conv({ filters: 1, kernel: 1 }))).toBe(false);
     expect(build(node)).toBe('dense(64,relu)');
-    expect(fn).toHaveBeenCalledWith({ units: 64, act: 'relu' });
+    expect(fn).toHaveBeenCalledWith({ units: 64, act: 'relu' }, { seed: 0, path: '', scratch: new Map() });
   });
 
   it('types nodes by their arguments', () => {

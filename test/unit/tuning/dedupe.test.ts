@@ -238,17 +238,17 @@ describe('dedupe in the loop', () => {
           return String(n);
         },
       }),
-    ).rejects.toThrow(/sample: dedupe could not hash the candidate of trial 3 \(.*\): probe broke/);
+    ).rejects.toThrow(/search: dedupe could not hash the candidate of trial 3 \(.*\): probe broke/);
     const journal = await storage.open('h');
     expect(journal.events.filter((e) => e.type === 'done')).toHaveLength(3);
   });
 
   it('rejects bad dedupe options with clear errors', async () => {
     const run = (dedupe: unknown): Promise<unknown> => search(space, () => 1, { numTrials: 1, dedupe: dedupe as never });
-    await expect(run({ hash: 'functional' })).rejects.toThrow("sample: dedupe: hash: 'functional' needs a probe");
-    await expect(run({ hash: 'sha1' })).rejects.toThrow("sample: dedupe.hash is 'structural', 'functional' or a function, found sha1");
+    await expect(run({ hash: 'functional' })).rejects.toThrow("search: dedupe: hash: 'functional' needs a probe");
+    await expect(run({ hash: 'sha1' })).rejects.toThrow("search: dedupe.hash is 'structural', 'functional' or a function, found sha1");
     await expect(run({ hash: 'structural', probe: () => 1 })).rejects.toThrow(/a probe is for hash: 'functional'/);
-    await expect(run({ hash: () => 'x', maxEvaluations: 0 })).rejects.toThrow(/sample: dedupe: FunctionalCache: maxEvaluations/);
+    await expect(run({ hash: () => 'x', maxEvaluations: 0 })).rejects.toThrow(/search: dedupe: FunctionalCache: maxEvaluations/);
     await expect(run({ hash: () => 'x', cache: new FunctionalCache(), forgetAfter: 2 })).rejects.toThrow(/gives a cache and cache options \(forgetAfter\)/);
     await expect(run({ hash: 'functional', probe: () => 1, mantissaBits: 60 })).rejects.toThrow(/mantissaBits/);
     await expect(run(() => 42)).rejects.toThrow(PliantError);

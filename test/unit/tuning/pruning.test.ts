@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PliantError, Pruned, earlyStopping, floatv, memoryStorage, oneOf, random, sample, search } from '../../../src/index.js';
-import type { Algorithm, HistoryEntry, Outcome } from '../../../src/index.js';
+import type { Algorithm, HistoryEntry, Outcome, TrialFeedback } from '../../../src/index.js';
 
 const space = { x: floatv(0, 1), act: oneOf(['relu', 'gelu']) };
 
@@ -70,7 +70,7 @@ describe('early stopping in the loop', () => {
 
   it('search prunes a trial whose objective throws Pruned, and resume tells the algorithm', async () => {
     const storage = memoryStorage();
-    const objective = async (c: { x: number }, trial: Parameters<Parameters<typeof search>[1]>[1]) => {
+    const objective = async (c: { x: number }, trial: TrialFeedback) => {
       await trial.report(c.x);
       if (trial.shouldStop()) throw new Pruned();
       return c.x;

@@ -1,0 +1,164 @@
+/**
+ * Loading an objective from a module reference: the one place that turns an
+ * {@link ObjectiveSource} into an {@link ObjectiveFunction}, used by the inline executor in the
+ * calling thread and by the worker threads of the thread executor.
+ */
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PliantError } from '../symbolic/errors.js';
+import { describeValue } from '../symbolic/values.js';
+import type { ObjectiveFunction, ObjectiveSource } from './executor.js';
+
+/**
+ * A module reference resolved in the calling thread: `specifier` is either a URL's `href` (a file
+ * path resolved against `process.cwd()` becomes a `file:` URL) or a package specifier, left for
+ * `import()` to resolve.
+ */
+export interface ResolvedObjectiveModule {
+  /** A URL (`file:...`, `data:...`) or a package specifier (`my-objectives`, `node:path`). */
+  readonly specifier: string;
+  /** The export to use as given (`undefined`: `objective`, else the default export). */
+  readonly export: string | undefined;
+}
+
+/**
+ * Resolves a module reference (a path, a `file:` URL, a URL object or a package specifier) the
+ * way {@link loadObjective} does: a string starting with `.` or `/` (or an absolute path of the
+ * platform) is a file path resolved against `process.cwd()`; a string starting with `file:` is a
+ * URL; any other string is a package specifier, passed to `import()` unchanged.
+ *
+ * @param module - The module reference.
+ * @param api - The public API to name in an error.
+ * @returns A URL's `href`, or the package specifier.
+ */
+export function resolveModuleSpecifier(module: string | URL, api: string): string {
+  if (module instanceof URL) return module.href;
+  if (typeof module !== 'string' || module === '') {
+    throw new PliantError(api, 'argument', `a module must be a file path, a URL or a package specifier, found ${describeValue(module)}`);
+  }
+  if (module.startsWith('file:')) {
+    try {
+      return new URL(module).href;
+    } catch (error) {
+      throw new PliantError(api, 'argument', `not a valid file URL: ${JSON.stringify(module)}`, { cause: error });
+    }
+  }
+  if (module.startsWith('.') || module.startsWith('/') || isAbsolute(module)) return pathToFileURL(resolvePath(process.cwd(), module)).href;
+  return module;
+}
+
+/**
+ * Resolves an objective given as a module reference (not as a function) to its specifier and
+ * export name, checking its shape.
+ *
+ * @param source - A path string, a URL, or `{ module, export? }`.
+ * @param api - The public API to name in an error.
+ * @throws {PliantError} For a function (use {@link loadObjective}) or a malformed reference.
+ */
+export function resolveObjectiveModule(source: ObjectiveSource, api: string): ResolvedObjectiveModule {
+  if (typeof source === 'string' || source instanceof URL) return { specifier: resolveModuleSpecifier(source, api), export: undefined };
+  if (typeof source === 'object' && source !== null && !Array.isArray(source) && 'module' in source) {
+    const name: unknown = (source as { export?: unknown }).export;
+    if (name !== undefined && (typeof name !== 'string' || name === '')) {
+      throw new PliantError(api, 'argument', `the objective's export must be a non-empty string, found ${describeValue(name)}`);
+    }
+    return { specifier: resolveModuleSpecifier(source.module, api), export: name };
+  }
+  throw new PliantError(
+    api,
+    'argument',
+    `an objective is a function, a module path, a URL or { module, export? }, found ${describeValue(source)}`,
+  );
+}
+
+/** How a module is named in messages: a file path for `file:` URLs, the specifier otherwise. */
+export function displayModule(specifier: string): string {
+  if (specifier.startsWith('file:')) {
+    try {
+      return `'${fileURLToPath(specifier)}'`;
+    } catch {
+      // not a path of this platform: show the URL
+    }
+  }
+  return `'${specifier}'`;
+}
+
+/** Whether a module specifier names a TypeScript file (`.ts`, `.mts`, `.cts`, `.tsx`). */
+export function isTypeScriptModule(specifier: string): boolean {
+  return /\.(?:[mc]?ts|tsx)(?:[?#].*)?$/.test(specifier);
+}
+
+const cache = new Map<string, ObjectiveFunction>();
+
+/** The key of a package specifier in the cache: the URL it resolves to, when it can be known. */
+function cacheKey(specifier: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier) && !/^[a-z]:[\\/]/i.test(specifier)) return specifier;
+  try {
+    return import.meta.resolve(specifier);
+  } catch {
+    return specifier;
+  }
+}
+
+/**
+ * Loads an objective. A function is returned as is. A module reference — a path string (absolute,
+ * or starting with `.`, resolved against `process.cwd()`), a `file:` URL (string or `URL`), a
+ * package specifier, or `{ module, export? }` — is imported, and its export named `export`
+ * (default: `objective`, else the default export) is returned. Loaded objectives are cached per
+ * resolved URL and export.
+ *
+ * @param source - The objective.
+ * @param api - The public API to name in an error (`inlineExecutor`, `threadExecutor`, ...).
+ * @returns The objective function.
+ * @throws {PliantError} Naming `api` and the module, when the module cannot be imported, lacks
+ * the export, or the export is not a function.
+ */
+export async function loadObjective<C = unknown>(source: ObjectiveSource<C>, api: string): Promise<ObjectiveFunction<C>> {
+  if (typeof source === 'function') return source;
+  const resolved = resolveObjectiveModule(source as ObjectiveSource, api);
+  const key = `${cacheKey(resolved.specifier)}#${resolved.export ?? ''}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit as ObjectiveFunction<C>;
+  const where = displayModule(resolved.specifier);
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = (await import(resolved.specifier)) as Record<string, unknown>;
+  } catch (error) {
+    throw new PliantError(api, 'argument', `cannot import the objective module ${where}: ${messageOf(error)}`, { cause: error });
+  }
+  let name: string;
+  if (resolved.export !== undefined) {
+    name = resolved.export;
+    if (!(name in namespace)) {
+      throw new PliantError(api, 'argument', `the objective module ${where} has no export '${name}' (it exports ${listExports(namespace)})`);
+    }
+  } else if ('objective' in namespace) {
+    name = 'objective';
+  } else if ('default' in namespace) {
+    name = 'default';
+  } else {
+    throw new PliantError(
+      api,
+      'argument',
+      `the objective module ${where} exports neither 'objective' nor a default export (it exports ${listExports(namespace)}); name the export with { module, export }`,
+    );
+  }
+  const value = namespace[name];
+  if (typeof value !== 'function') {
+    throw new PliantError(api, 'argument', `export '${name}' of the objective module ${where} is not a function, found ${describeValue(value)}`);
+  }
+  const objective = value as ObjectiveFunction;
+  cache.set(key, objective);
+  return objective as ObjectiveFunction<C>;
+}
+
+function listExports(namespace: Record<string, unknown>): string {
+  const names = Object.keys(namespace);
+  return names.length === 0 ? 'nothing' : names.map((n) => `'${n}'`).join(', ');
+}
+
+/** The message of a thrown value. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : describeValue(error);
+}
