@@ -10,7 +10,7 @@ import type { TreeValue } from '../symbolic/node.js';
 import { build } from '../symbolic/build.js';
 import { graph } from './graph.js';
 import { loadTf } from './load-tf.js';
-import { MODEL_SIGNATURE } from './seeds.js';
+import { MODEL_SIGNATURE, deriveSeed } from './seeds.js';
 import { sequential } from './sequential.js';
 import type * as Tfjs from '@tensorflow/tfjs';
 
@@ -64,7 +64,8 @@ export function modelProbe<C = unknown>(options: ModelProbeOptions<C> = {}): Asy
         const shape = i === 0 && options.inputShape !== undefined ? [...options.inputShape] : symbolic.shape.slice(1);
         if (shape.some((d) => d === null)) throw new PliantError('modelProbe', 'argument', `input ${i} has a free dimension (${JSON.stringify(symbolic.shape)}): give the probe an inputShape`);
         const full = [batch, ...(shape as number[])];
-        const t = options.input !== undefined ? options.input(full, context.seed + i) : tf.randomNormal(full, 0, 1, 'float32', context.seed + i);
+        const seed = deriveSeed(context.seed, 'probe input', i);
+        const t = options.input !== undefined ? options.input(full, seed) : tf.randomNormal(full, 0, 1, 'float32', seed);
         made.push(t);
         return t;
       });

@@ -49,9 +49,9 @@ export interface LayerInfo {
 /** The info of each layer made by a symbolic layer's build. */
 export const LAYER_INFO = new WeakMap<object, LayerInfo>();
 
-/** A 31-bit seed from any parts. */
+/** A positive 31-bit seed from any parts (never 0: TensorFlow.js takes a seed of 0 as no seed). */
 export function deriveSeed(...parts: readonly (string | number)[]): number {
-  return Math.floor(seededRng(parts.join('\u0000'))() * 2147483647);
+  return 1 + Math.floor(seededRng(parts.join('\u0000'))() * 2147483646);
 }
 
 const COUNTER = Symbol('pliant.tf.weightCounter');

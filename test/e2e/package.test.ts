@@ -47,6 +47,19 @@ describe('the built package', () => {
     expect([...bare].sort()).toEqual(['immer', 'node:', 'seedrandom', 'zod']);
   });
 
+  it('loads no TensorFlow.js on import, and building a layer before loadTf says what to do', () => {
+    const out = node(`
+      import { createRequire } from 'node:module';
+      import { build, layers } from 'pliant';
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('@tensorflow'));
+      let message = '';
+      try { build(layers.dense({ units: 2 })); } catch (e) { message = e.message; }
+      console.log(JSON.stringify({ loaded, message }));`).trim();
+    const { loaded, message } = JSON.parse(out) as { loaded: string[]; message: string };
+    expect(loaded).toEqual([]);
+    expect(message).toMatch(/TensorFlow\.js is not loaded yet: `await loadTf\(\)` first/);
+  });
+
   it("resolves the ready spaces as 'pliant/spaces/<name>', sharing the package's registry", () => {
     const out = node(`
       import { isProgram, materialize, DNA, functionalHash } from 'pliant';

@@ -165,7 +165,7 @@ describe('loadRules', () => {
     const set = loadRules(new URL('../../../rewrites/canonical.json', import.meta.url));
     expect(set.name).toBe('pliant-canonical');
     expect(set.source).toMatch(/rewrites[/\\]canonical\.json$/);
-    expect(set.rules.map((r) => r.name)).toEqual(['drop-zero-dropout', 'drop-linear-activation']);
+    expect(set.rules.map((r) => r.name)).toEqual(['drop-zero-dropout', 'drop-linear-activation', 'drop-identity', 'drop-zero-spatial-dropout', 'drop-zero-gaussian-dropout', 'drop-zero-alpha-dropout', 'drop-zero-gaussian-noise']);
   });
 
   it('loads a user file from a path, and its rules work', () => {

@@ -42,7 +42,7 @@ describe('defaultRules', () => {
     expect(defaultRules()).toBe(set);
     expect(set.name).toBe('pliant-canonical');
     expect(set.source).toMatch(/rewrites[/\\]canonical\.json$/);
-    expect(set.rules.map((r) => r.name)).toEqual(['drop-zero-dropout', 'drop-linear-activation']);
+    expect(set.rules.map((r) => r.name)).toEqual(['drop-zero-dropout', 'drop-linear-activation', 'drop-identity', 'drop-zero-spatial-dropout', 'drop-zero-gaussian-dropout', 'drop-zero-alpha-dropout', 'drop-zero-gaussian-noise']);
   });
 
   it('removes a zero dropout and a linear activation from a layer list, and nothing else', () => {
