@@ -66,7 +66,8 @@ function run(value: TreeValue, at: KeySegment[], shared: { readonly seed: number
       if (type.kind === 'class') return new (type.target as new (a: unknown, c: BuildContext) => unknown)(args, context);
       return (type.target as (a: unknown, c: BuildContext) => unknown)(args, context);
     } catch (error) {
-      if (error instanceof PliantError && error.api === 'build') throw error;
+      // Errors that already name their place (a build error of a deeper node, a graph's wiring) pass through.
+      if (error instanceof PliantError && (error.api === 'build' || error.path !== undefined)) throw error;
       const message = error instanceof Error ? error.message : String(error);
       throw new PliantError('build', 'build', `${type.name} threw: ${message}`, { path: formatKeyPath(at), cause: error });
     }

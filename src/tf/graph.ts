@@ -53,13 +53,17 @@ export const input: SymbolicFactory<InputArgs, Tfjs.SymbolicTensor> = symbolize(
   },
 ) as unknown as SymbolicFactory<InputArgs, Tfjs.SymbolicTensor>;
 
-/** One node of a {@link graph}: a layer applied to other nodes or inputs, by name. */
-export interface GraphNode {
+/**
+ * One node of a {@link graph}: a layer applied to other nodes or inputs, by name. (A type alias,
+ * not an interface, so that `Loose` maps it and a symbolic layer or a hyper value can stand for
+ * `layer` in the factory's arguments.)
+ */
+export type GraphNode = {
   /** The layer (a symbolic layer, possibly chosen by a hyper value). */
   layer: TfLayer;
   /** The names of its inputs: one name, or several for merging layers (`add`, `concatenate`). */
   inputs: string | string[];
-}
+};
 
 /** Arguments of {@link graph}. */
 export interface GraphArgs {

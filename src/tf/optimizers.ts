@@ -74,7 +74,7 @@ const Rmsprop = symbolize('tf.train.rmsprop', (a: RmspropArgs) => train().rmspro
   schema: z.object({ learningRate: rate, decay: unit.optional(), momentum: z.number().min(0).optional(), epsilon: positive.optional(), centered: z.boolean().optional() }).strict(),
 });
 const Adagrad = symbolize('tf.train.adagrad', (a: AdagradArgs) => train().adagrad?.(a.learningRate, a.initialAccumulatorValue) as Tfjs.Optimizer, {
-  schema: z.object({ learningRate: rate, initialAccumulatorValue: z.number().min(0).optional() }).strict(),
+  schema: z.object({ learningRate: rate, initialAccumulatorValue: z.number().positive().optional() }).strict(),
 });
 const Adadelta = symbolize('tf.train.adadelta', (a: AdadeltaArgs) => train().adadelta?.(a.learningRate, a.rho, a.epsilon) as Tfjs.Optimizer, {
   schema: z.object({ learningRate: rate.optional(), rho: unit.optional(), epsilon: positive.optional() }).strict(),
@@ -83,7 +83,8 @@ const Adamax = symbolize('tf.train.adamax', (a: AdamaxArgs) => train().adamax?.(
   schema: z.object({ learningRate: rate.optional(), beta1: unit.optional(), beta2: unit.optional(), epsilon: positive.optional(), decay: z.number().min(0).optional() }).strict(),
 });
 
-type Node = SymbolicNode<object, Tfjs.Optimizer>;
+/** An optimizer node (its args type keeps it a `TreeValue`, so `build(optimizers.adam())` type-checks). */
+type Node<A> = SymbolicNode<A, Tfjs.Optimizer>;
 type L<T> = Loose<T>;
 
 /** Records only the arguments given (so `adam()` and `adam(undefined)` are the same node). */
@@ -99,20 +100,20 @@ function given<T extends object>(record: Record<string, unknown>): T {
  */
 export const optimizers = Object.freeze({
   /** `tf.train.sgd(learningRate)`. */
-  sgd: (learningRate: L<number>): Node => Sgd(given({ learningRate })),
+  sgd: (learningRate: L<number>): Node<SgdArgs> => Sgd(given({ learningRate })),
   /** `tf.train.momentum(learningRate, momentum, useNesterov?)`. */
-  momentum: (learningRate: L<number>, momentum: L<number>, useNesterov?: L<boolean>): Node => Momentum(given({ learningRate, momentum, useNesterov })),
+  momentum: (learningRate: L<number>, momentum: L<number>, useNesterov?: L<boolean>): Node<MomentumArgs> => Momentum(given({ learningRate, momentum, useNesterov })),
   /** `tf.train.adam(learningRate?, beta1?, beta2?, epsilon?)`. */
-  adam: (learningRate?: L<number>, beta1?: L<number>, beta2?: L<number>, epsilon?: L<number>): Node => Adam(given({ learningRate, beta1, beta2, epsilon })),
+  adam: (learningRate?: L<number>, beta1?: L<number>, beta2?: L<number>, epsilon?: L<number>): Node<AdamArgs> => Adam(given({ learningRate, beta1, beta2, epsilon })),
   /** `tf.train.rmsprop(learningRate, decay?, momentum?, epsilon?, centered?)`. */
-  rmsprop: (learningRate: L<number>, decay?: L<number>, momentum?: L<number>, epsilon?: L<number>, centered?: L<boolean>): Node =>
+  rmsprop: (learningRate: L<number>, decay?: L<number>, momentum?: L<number>, epsilon?: L<number>, centered?: L<boolean>): Node<RmspropArgs> =>
     Rmsprop(given({ learningRate, decay, momentum, epsilon, centered })),
   /** `tf.train.adagrad(learningRate, initialAccumulatorValue?)`. */
-  adagrad: (learningRate: L<number>, initialAccumulatorValue?: L<number>): Node => Adagrad(given({ learningRate, initialAccumulatorValue })),
+  adagrad: (learningRate: L<number>, initialAccumulatorValue?: L<number>): Node<AdagradArgs> => Adagrad(given({ learningRate, initialAccumulatorValue })),
   /** `tf.train.adadelta(learningRate?, rho?, epsilon?)`. */
-  adadelta: (learningRate?: L<number>, rho?: L<number>, epsilon?: L<number>): Node => Adadelta(given({ learningRate, rho, epsilon })),
+  adadelta: (learningRate?: L<number>, rho?: L<number>, epsilon?: L<number>): Node<AdadeltaArgs> => Adadelta(given({ learningRate, rho, epsilon })),
   /** `tf.train.adamax(learningRate?, beta1?, beta2?, epsilon?, decay?)`. */
-  adamax: (learningRate?: L<number>, beta1?: L<number>, beta2?: L<number>, epsilon?: L<number>, decay?: L<number>): Node =>
+  adamax: (learningRate?: L<number>, beta1?: L<number>, beta2?: L<number>, epsilon?: L<number>, decay?: L<number>): Node<AdamaxArgs> =>
     Adamax(given({ learningRate, beta1, beta2, epsilon, decay })),
 });
 
