@@ -114,7 +114,10 @@ async function choose(forced: TfBackendName | undefined, options: LoadTfOptions)
       return info;
     } catch (error) {
       const missing = (error as { code?: string }).code === 'MODULE_NOT_FOUND';
-      const why = missing ? `${name === 'tensorflow' ? '@tensorflow/tfjs-node' : name === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs'} is not installed` : short(error);
+      const noBinding = name === 'tensorflow' && /tfjs_binding\.node/.test(String((error as Error).message));
+      const why = noBinding
+        ? '@tensorflow/tfjs-node is installed without its native binding (its install script downloads libtensorflow)'
+        : missing ? `${name === 'tensorflow' ? '@tensorflow/tfjs-node' : name === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs'} is not installed` : short(error);
       if (forced !== undefined) {
         throw new PliantError('loadTf', 'dependency', `the ${name} backend was forced but cannot load: ${why}${name === 'tensorflow' ? ' (npm install @tensorflow/tfjs-node)' : ''}`, { cause: error });
       }
