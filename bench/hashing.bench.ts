@@ -17,19 +17,12 @@ import { edgeCellGraph, functionalHash, graphHash, memoryStorage, oneOf, regular
 import type { CacheStats, DedupeOptions, Probe, TreeValue } from 'pliant';
 import { expFitness, expProbe, expSpace } from '../spaces/exp-approximation.js';
 import { optimizerFitness, optimizerProbe, optimizerSpace } from '../spaces/optimizer-rules.js';
+import { NB201_EDGES as EDGES } from '../spaces/nasbench201-cell.js';
 import { line, measure } from './lib/harness.js';
 import { cellKey, loadNasBench201 } from './lib/nasbench201.js';
 import { median, quantile } from './lib/stats.js';
 
 const sig4 = (x: number): number => Number(x.toPrecision(4));
-const EDGES = [
-  [0, 1],
-  [0, 2],
-  [1, 2],
-  [0, 3],
-  [1, 3],
-  [2, 3],
-] as const;
 
 type Cell = Readonly<Record<string, string>>;
 

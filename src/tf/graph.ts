@@ -115,6 +115,21 @@ function buildGraph(tf: TfModule, args: GraphArgs, context: BuildContext | undef
     throw new PliantError('graph', 'argument', message, { path: `${base}${path}` });
   };
   const assigner = new SeedAssigner(context?.seed ?? 0);
+  // Layers on dead branches (whose values reach the outputs only through a zero layer, which takes
+  // just their shape) are applied with a throwaway assigner, so they count neither in the seeds nor
+  // in the signature, and their weights are disposed once the model is made without them.
+  const deadAssigner = new SeedAssigner(0);
+  const dead: TfLayer[] = [];
+  const live = new Set<string>();
+  const outputNames = typeof args.outputs === 'string' ? [args.outputs] : args.outputs;
+  const markLive = (name: string): void => {
+    if (live.has(name) || !Object.hasOwn(args.nodes, name)) return;
+    live.add(name);
+    const node = args.nodes[name] as GraphNode;
+    if (LAYER_INFO.get(node.layer)?.zero === true) return;
+    for (const n of typeof node.inputs === 'string' ? [node.inputs] : node.inputs) markLive(n);
+  };
+  outputNames.forEach(markLive);
   const values = new Map<string, Flow>();
   const inputTensors: Tfjs.SymbolicTensor[] = [];
   Object.entries(args.inputs).forEach(([name, tensor], i) => {
@@ -145,25 +160,28 @@ function buildGraph(tf: TfModule, args: GraphArgs, context: BuildContext | undef
       const terms = ins.filter((f) => f.zero !== true);
       if (terms.length === 0) out = ins[0] as Flow;
       else if (terms.length === 1) out = terms[0] as Flow;
-      else out = apply(node.layer, terms.map(materialize));
+      else out = apply(name, node.layer, terms.map(materialize));
     } else if (info.identity && ins.length === 1) {
       out = ins[0] as Flow;
     } else {
-      out = apply(node.layer, ins.map(materialize));
+      out = apply(name, node.layer, ins.map(materialize));
     }
     visiting.delete(name);
     values.set(name, out);
     return out;
   };
-  const apply = (layer: TfLayer, ins: { tensor: Tfjs.SymbolicTensor; key: string }[]): Flow => {
-    const key = assigner.assign(layer, ins.map((f) => f.key));
+  const apply = (name: string, layer: TfLayer, ins: { tensor: Tfjs.SymbolicTensor; key: string }[]): Flow => {
+    const isLive = live.has(name);
+    if (!isLive) dead.push(layer);
+    const key = (isLive ? assigner : deadAssigner).assign(layer, ins.map((f) => f.key));
     const tensors = ins.map((f) => f.tensor);
     const tensor = layer.apply(tensors.length === 1 ? (tensors[0] as Tfjs.SymbolicTensor) : tensors) as Tfjs.SymbolicTensor;
     return { tensor, key };
   };
-  const outputs = typeof args.outputs === 'string' ? [args.outputs] : args.outputs;
-  const outs = outputs.map((n, i) => materialize(resolve(n, typeof args.outputs === 'string' ? 'outputs' : `outputs[${i}]`)).tensor);
+  const outs = outputNames.map((n, i) => materialize(resolve(n, typeof args.outputs === 'string' ? 'outputs' : `outputs[${i}]`)).tensor);
   const model = tf.model({ inputs: inputTensors.length === 1 ? (inputTensors[0] as Tfjs.SymbolicTensor) : inputTensors, outputs: outs.length === 1 ? (outs[0] as Tfjs.SymbolicTensor) : outs, ...(args.name === undefined ? {} : { name: args.name }) });
   MODEL_SIGNATURE.set(model, assigner.signature());
+  const kept = new Set<object>(model.layers);
+  for (const layer of dead) if (!kept.has(layer)) for (const weight of layer.weights) weight.dispose();
   return model;
 }

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PliantError } from '../symbolic/errors.js';
 import type * as Tfjs from '@tensorflow/tfjs';
+import { installWasmTrainingKernels } from './wasm-kernels.js';
 
 /** The TensorFlow.js module (`@tensorflow/tfjs`, or `@tensorflow/tfjs-node` which re-exports it). */
 export type TfModule = typeof Tfjs;
@@ -69,11 +70,15 @@ async function tryBackend(name: TfBackendName): Promise<TfModule> {
   if (name === 'wasm') load('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") failed`);
   await tf.ready();
+  // The stock wasm backend cannot train a conv net (no Conv2DBackpropFilter) and its other
+  // gradient kernels are slow: give it pliant's.
+  if (name === 'wasm') installWasmTrainingKernels(tf);
   return tf;
 }
 
 /**
- * Loads TensorFlow.js and makes a backend ready (once per process; later calls return the same
+ * Loads TensorFlow.js and makes a backend ready (on wasm, with the training kernels the stock
+ * wasm backend lacks: convolution filter gradients, and faster input and pooling gradients) (once per process; later calls return the same
  * choice, and a call that forces a different backend switches to it). The choice is logged:
  * `pliant: TensorFlow.js backend wasm (tensorflow: @tensorflow/tfjs-node is not installed)`.
  *

@@ -12,7 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 function runExample(name: string): string[] {
-  return execFileSync(process.execPath, [tsx, join(root, 'examples', name)], { cwd: root, encoding: 'utf8' }).split('\n');
+  // stderr (the TensorFlow.js backend line) is not part of the checked output
+  return execFileSync(process.execPath, [tsx, join(root, 'examples', name)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n');
 }
 
 describe('examples', () => {
@@ -28,6 +29,21 @@ describe('examples', () => {
     expect(out).toContain('replayed from its DNA: true');
     expect(out).toContain('holds: with hidden fixed to [1, 1], every width is in [8, 256] (100 models)');
   });
+
+  it('iris/index.ts: a whole TensorFlow.js model search in seconds, with a sane best accuracy and no tensor left', () => {
+    const started = Date.now();
+    const out = runExample('iris/index.ts');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const trials = out.filter((l) => /^trial +\d+: (validation accuracy [\d.]+ after \d+ epochs|pruned after epoch \d+)/.test(l));
+    expect(trials, out.join('\n')).toHaveLength(12);
+    // 12 evaluations; trials the functional cache served come on top
+    const summary = out.find((l) => /^\d+ trials: \d+ completed, \d+ pruned by early stopping, \d+ served by the functional cache$/.test(l));
+    expect(summary, out.join('\n')).toBeDefined();
+    const best = /^best validation accuracy ([\d.]+) \(trial \d+, DNA DNA\(/.exec(out.find((l) => l.startsWith('best validation accuracy')) ?? '');
+    expect(Number(best?.[1])).toBeGreaterThanOrEqual(0.9);
+    expect(out).toContain('  model: tf.sequential(');
+    expect(out.some((l) => /^done in [\d.]+ s; tensors alive: 0$/.test(l)), out.join('\n')).toBe(true);
+  }, 60_000);
 
   it("resolves 'pliant/testing' through the package exports, with fast-check an optional peer", () => {
     const script = `

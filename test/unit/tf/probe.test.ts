@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionalHash, graph, grid, structuralHash, input, layers, loadTf, modelProbe, oneOf, optimizers, search, sequential } from '../../../src/index.js';
+import { buildModel, disposeModel, functionalHash, graph, grid, structuralHash, input, layers, loadTf, modelProbe, oneOf, optimizers, search, sequential } from '../../../src/index.js';
 import type { SymbolicNode, TfLayer, TfModule } from '../../../src/index.js';
 
 let tf: TfModule;
@@ -64,6 +64,26 @@ describe('modelProbe', () => {
     expect(await h(withZero)).toBe(r1);
     const noSkip = graph({ inputs: { x: input({ shape: [6] }) }, nodes: { a: { layer: dense(6), inputs: 'x' }, head: { layer: layers.dense({ units: 3 }), inputs: 'a' } }, outputs: 'head' });
     expect(await h(noSkip)).not.toBe(r1);
+  });
+
+  it('leaves layers that reach the output only through a zero op out of the hash, and leaks none of their weights', async () => {
+    const plain = graph({ inputs: { x: input({ shape: [6] }) }, nodes: { h: { layer: dense(6), inputs: 'x' }, out: { layer: layers.dense({ units: 3 }), inputs: 'h' } }, outputs: 'out' });
+    const deadBranch = graph({
+      inputs: { x: input({ shape: [6] }) },
+      nodes: {
+        d: { layer: dense(6, 'tanh'), inputs: 'x' },
+        h: { layer: dense(6), inputs: 'x' },
+        z: { layer: layers.zero({}), inputs: 'd' },
+        s: { layer: layers.add({}), inputs: ['z', 'h'] },
+        out: { layer: layers.dense({ units: 3 }), inputs: 's' },
+      },
+      outputs: 'out',
+    });
+    expect(await h(deadBranch)).toBe(await h(plain));
+    const before = tf.memory().numTensors;
+    const model = await buildModel(deadBranch);
+    disposeModel(model);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('hashes the rest of a candidate as it is (optimizer, batch size), and leaks no tensors', async () => {
