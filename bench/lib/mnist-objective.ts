@@ -13,6 +13,9 @@ import { loadMnist } from '../../examples/mnist/data.js';
 /** The validation share of the 8,000 training digits (the last 1,000), as in examples/mnist. */
 export const VALIDATION = 0.125;
 
+// Load the data when the thread imports the module (while the executor opens), not in the first trial.
+await loadMnist();
+
 /** Trains and evaluates one candidate. */
 export async function objective(candidate: ModelCandidate, trial: TrialFeedback): Promise<CandidateMetrics> {
   const data = await loadMnist();

@@ -5,20 +5,12 @@ import type { ObjectiveFunction } from '../../../src/executors/executor.js';
 import { loadObjective, resolveObjectiveModule } from '../../../src/executors/objective-module.js';
 import { PliantError } from '../../../src/symbolic/errors.js';
 import { fakeFeedback } from './fake-feedback.js';
+import { rejection } from '../../support/error-of.js';
 
 const relative = './test/fixtures/executors/objectives.ts';
 const absolute = resolve(process.cwd(), relative);
 const { feedback } = fakeFeedback(1);
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`rejected with a non-error: ${String(error)}`);
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('loadObjective', () => {
   test('returns a function as is', async () => {

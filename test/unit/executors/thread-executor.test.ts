@@ -8,6 +8,7 @@ import { toJSON } from '../../../src/symbolic/json.js';
 import { Point } from '../../fixtures/executors/symbolic-types.js';
 import { fakeFeedback } from './fake-feedback.js';
 import type { FakeFeedbackOptions, RecordedCall } from './fake-feedback.js';
+import { rejection } from '../../support/error-of.js';
 
 const objectives = new URL('../../fixtures/executors/objectives.ts', import.meta.url);
 const symbolicTypes = new URL('../../fixtures/executors/symbolic-types.ts', import.meta.url);
@@ -23,15 +24,6 @@ function trial(fn: string, arg?: unknown, options?: FakeFeedbackOptions): { eval
   return { evaluation: { candidate, candidateJson: toJSON(candidate as TreeValue), feedback }, calls, number };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`rejected with a non-error: ${String(error)}`);
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('threadExecutor: a pool of two threads', () => {
   let session: ExecutorSession;

@@ -1,30 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PliantError, dnaSpec, format, functionalHash, loadTf, materialize, modelProbe, sampleRandom } from 'pliant';
 import { cnnSpace } from '../../../spaces/cnn.js';
 import { trainCandidate } from '../../../spaces/model-candidate.js';
-import { mnistSubset } from '../../../examples/mnist/data.js';
-import type { MnistData } from '../../../examples/mnist/data.js';
+import { thrown } from '../../support/error-of.js';
+import { useMnistSubset } from './mnist-subset.js';
 
-let data: MnistData;
-
-beforeAll(async () => {
-  await loadTf({ log: false });
-  data = await mnistSubset(400, 200);
-});
-
-afterAll(async () => {
-  const { tf } = await loadTf({ log: false });
-  tf.dispose([data.train.x, data.train.y, data.test.x, data.test.y]);
-});
-
-function errorOf(f: () => unknown): PliantError {
-  try {
-    f();
-  } catch (e) {
-    return e as PliantError;
-  }
-  throw new Error('no error');
-}
+const mnist = useMnistSubset(400, 200);
+const errorOf = (f: () => unknown): PliantError => thrown(f) as PliantError;
 
 describe('spaces/cnn', () => {
   it('has per-block decisions under a choice of depth, and the training decisions', () => {
@@ -60,7 +42,7 @@ describe('spaces/cnn', () => {
     const candidates = sampleRandom(cnnSpace({ filters: [8, 16], denseUnits: [32, 64] }), { seed: 3, n: 3 });
     for (const candidate of candidates) {
       const before = tf.memory().numTensors;
-      const metrics = await trainCandidate(candidate, data.train, { epochs: 1, validation: 0.25, test: data.test, seed: 1 });
+      const metrics = await trainCandidate(candidate, mnist().train, { epochs: 1, validation: 0.25, test: mnist().test, seed: 1 });
       expect(tf.memory().numTensors, format(candidate)).toBe(before);
       expect(metrics.epochs).toBe(1);
       expect(metrics.testAccuracy).toBeGreaterThanOrEqual(0);
@@ -68,7 +50,7 @@ describe('spaces/cnn', () => {
     }
     // a fixed small candidate learns in 3 epochs on 300 digits (83.5% of 200 test digits)
     const fixed = materialize(cnnSpace({ minBlocks: 2, maxBlocks: 2, filters: [16], kernelSizes: [3], pooling: ['max'], batchNorm: [true], denseUnits: [64], dropout: [0, 0], optimizers: ['adam'], learningRate: [1e-3, 1e-3], batchSizes: [16] }), {});
-    const trained = await trainCandidate(fixed, data.train, { epochs: 3, validation: 0.25, test: data.test, seed: 1 });
+    const trained = await trainCandidate(fixed, mnist().train, { epochs: 3, validation: 0.25, test: mnist().test, seed: 1 });
     expect(trained.testAccuracy).toBeGreaterThan(0.7);
   }, 120_000);
 

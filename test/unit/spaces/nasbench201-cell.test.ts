@@ -1,37 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PliantError, build, dnaSpec, edgeCellGraph, encode, format, functionalHash, graphHash, loadTf, materialize, modelProbe, sampleRandom } from 'pliant';
 import type * as Tfjs from '@tensorflow/tfjs';
 import { NB201_EDGES, NB201_NODES, NB201_OPS, nb201Arch, nb201Candidate, nb201CellGraph, nb201Space, parseNb201Arch } from '../../../spaces/nasbench201-cell.js';
 import type { Nb201Op } from '../../../spaces/nasbench201-cell.js';
 import { trainCandidate } from '../../../spaces/model-candidate.js';
 import type { ModelCandidate } from '../../../spaces/model-candidate.js';
-import { mnistSubset } from '../../../examples/mnist/data.js';
-import type { MnistData } from '../../../examples/mnist/data.js';
+import { thrown } from '../../support/error-of.js';
+import { useMnistSubset } from './mnist-subset.js';
 
 /** Small and fast: 8 channels on a 14 × 14 map (the stem has stride 2). */
 const SMALL = { channels: 8, stemStrides: 2 } as const;
 const ARCH = '|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|';
 
-let data: MnistData;
-
-beforeAll(async () => {
-  await loadTf({ log: false });
-  data = await mnistSubset(300, 100);
-});
-
-afterAll(async () => {
-  const { tf } = await loadTf({ log: false });
-  tf.dispose([data.train.x, data.train.y, data.test.x, data.test.y]);
-});
-
-function errorOf(f: () => unknown): PliantError {
-  try {
-    f();
-  } catch (e) {
-    return e as PliantError;
-  }
-  throw new Error('no error');
-}
+const mnist = useMnistSubset(300, 100);
+const errorOf = (f: () => unknown): PliantError => thrown(f) as PliantError;
 
 const probe = modelProbe();
 const probeHash = (arch: string): Promise<string | undefined> => functionalHash(nb201Candidate(arch, SMALL), probe) as Promise<string | undefined>;
@@ -93,14 +75,14 @@ describe('spaces/nasbench201-cell', () => {
   it('trains a random candidate and a fixed one for an epoch on real MNIST digits', async () => {
     const { tf } = await loadTf({ log: false });
     const [random] = sampleRandom(nb201Space(SMALL), { seed: 5, n: 1 });
-    const metrics = await trainCandidate(random as ModelCandidate, data.train, { epochs: 1, validation: 0.2, test: data.test, seed: 1 });
+    const metrics = await trainCandidate(random as ModelCandidate, mnist().train, { epochs: 1, validation: 0.2, test: mnist().test, seed: 1 });
     expect(metrics.epochs).toBe(1);
     expect(metrics.testAccuracy).toBeGreaterThanOrEqual(0);
     // a cell with no dead node leaves no tensor behind (one with a dead node leaks the dead layers'
     // weights today: `graph` applies the layers into a dead node, then leaves them out of the model)
     const before = tf.memory().numTensors;
     const losses: number[] = [];
-    const fixed = await trainCandidate(nb201Candidate(ARCH, SMALL), data.train, { epochs: 3, validation: 0.2, test: data.test, seed: 1, onEpoch: (m) => void losses.push(m.loss) });
+    const fixed = await trainCandidate(nb201Candidate(ARCH, SMALL), mnist().train, { epochs: 3, validation: 0.2, test: mnist().test, seed: 1, onEpoch: (m) => void losses.push(m.loss) });
     expect(tf.memory().numTensors).toBe(before);
     expect(fixed.params).toBe(1538);
     // it learns (slowly: a one-cell, 8-channel network behind global pooling; 74% after 5 epochs on 2,000 digits at 16 channels)
