@@ -283,6 +283,9 @@ class ThreadPool {
     worker.on('message', (raw: unknown) => this.#onMessage(slot, raw));
     worker.on('messageerror', (error: Error) => {
       process.emitWarning(`${API}: a message from a worker thread could not be read: ${error.message}`, { code: 'PLIANT_THREAD_MESSAGE' });
+      // The lost message may have been the result of the trial it runs: rather than let that trial
+      // wait forever, retire the thread (its trial fails with the reason) and start a new one.
+      if (slot.job !== undefined) this.#die(slot, `a message from it could not be read (${error.message})`, error);
     });
     worker.on('error', (error: unknown) => this.#die(slot, describeDeath(error), error));
     worker.on('exit', (code: number) => this.#die(slot, `exited with code ${code}`, undefined));
