@@ -20,27 +20,21 @@ export function customLayers(tf: TfModule): CustomLayerClasses {
   if (found !== undefined) return found;
   const Layer = tf.layers.Layer as unknown as new (config: Record<string, unknown>) => TfLayer;
   const first = (inputs: Tfjs.Tensor | Tfjs.Tensor[]): Tfjs.Tensor => (Array.isArray(inputs) ? (inputs[0] as Tfjs.Tensor) : inputs);
-  class PliantIdentity extends Layer {
-    static className = 'PliantIdentity';
-    override computeOutputShape(shape: Tfjs.Shape | Tfjs.Shape[]): Tfjs.Shape | Tfjs.Shape[] {
-      return shape;
-    }
-    override call(inputs: Tfjs.Tensor | Tfjs.Tensor[]): Tfjs.Tensor {
-      return tf.clone(first(inputs));
-    }
-  }
-  class PliantZero extends Layer {
-    static className = 'PliantZero';
-    override computeOutputShape(shape: Tfjs.Shape | Tfjs.Shape[]): Tfjs.Shape | Tfjs.Shape[] {
-      return shape;
-    }
-    override call(inputs: Tfjs.Tensor | Tfjs.Tensor[]): Tfjs.Tensor {
-      return tf.zerosLike(first(inputs));
-    }
-  }
-  tf.serialization.registerClass(PliantIdentity as unknown as Tfjs.serialization.SerializableConstructor<Tfjs.serialization.Serializable>);
-  tf.serialization.registerClass(PliantZero as unknown as Tfjs.serialization.SerializableConstructor<Tfjs.serialization.Serializable>);
-  found = { identity: (c) => new PliantIdentity(c), zero: (c) => new PliantZero(c) };
+  /** A shape-preserving layer computing `f` of its (first) input, registered under `className`. */
+  const shapePreserving = (className: string, f: (x: Tfjs.Tensor) => Tfjs.Tensor): ((config: Record<string, unknown>) => TfLayer) => {
+    const Made = class extends Layer {
+      static className = className;
+      override computeOutputShape(shape: Tfjs.Shape | Tfjs.Shape[]): Tfjs.Shape | Tfjs.Shape[] {
+        return shape;
+      }
+      override call(inputs: Tfjs.Tensor | Tfjs.Tensor[]): Tfjs.Tensor {
+        return f(first(inputs));
+      }
+    };
+    tf.serialization.registerClass(Made as unknown as Tfjs.serialization.SerializableConstructor<Tfjs.serialization.Serializable>);
+    return (config) => new Made(config);
+  };
+  found = { identity: shapePreserving('PliantIdentity', (x) => tf.clone(x)), zero: shapePreserving('PliantZero', (x) => tf.zerosLike(x)) };
   classes.set(tf, found);
   return found;
 }

@@ -1,4 +1,5 @@
 import type { Outcome } from '../algorithms/algorithm.js';
+import type { TrialFeedback, TrialReportOptions } from '../executors/executor.js';
 import type { EarlyStopping } from '../algorithms/early-stopping/early-stopping.js';
 import { PliantError } from '../symbolic/errors.js';
 import type { DNA } from '../geno/dna.js';
@@ -11,13 +12,8 @@ import type { StudyState } from './study-state.js';
 import { ACTIVE } from './study-state.js';
 import type { Trial } from './trial.js';
 
-/** Options of {@link Feedback.report}. */
-export interface ReportOptions {
-  /** The step (epoch, iteration) of the measurement (default: the count of reports so far, from 1). */
-  readonly step?: number;
-  /** Further named numbers. */
-  readonly metrics?: Readonly<Record<string, number>>;
-}
+/** Options of {@link Feedback.report} (the same as a trial handle's, in any executor). */
+export type ReportOptions = TrialReportOptions;
 
 /** @internal What a trial's feedback needs from its loop. */
 export interface TrialLoop {
@@ -37,7 +33,7 @@ export interface TrialLoop {
  * the search has an early-stopping policy), then end it with `done`, `prune`, `fail`, or (by
  * moving on) abandonment. Every call is in the journal before it returns.
  */
-export class Feedback {
+export class Feedback implements TrialFeedback {
   readonly #loop: TrialLoop;
   /** The trial's id. */
   readonly id: string;

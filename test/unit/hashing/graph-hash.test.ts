@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_GRAPH_HASH, edgeCellGraph, graphHash, nasbench101Hash, pruneGraph } from '../../../src/hashing/graph-hash.js';
 import type { CellEdge, CellGraph, EdgeCell, GraphLabel } from '../../../src/hashing/graph-hash.js';
 import { PliantError } from '../../../src/symbolic/errors.js';
+import { errorOf } from '../../support/error-of.js';
 
 interface FixtureRecord {
   readonly hash: string;
@@ -41,16 +42,6 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const recordIndex = fc.integer({ min: 0, max: records.length - 1 });
 const rec = (i: number): FixtureRecord => records[i] as FixtureRecord;
 
-/** Catches the PliantError `f` throws. */
-function caught(f: () => unknown): PliantError {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PliantError);
-    return error as PliantError;
-  }
-  throw new Error('expected a PliantError');
-}
 
 describe('nasbench101Hash', () => {
   it('reproduces the official NAS-Bench-101 key of all 30 fixture records', () => {
@@ -69,13 +60,13 @@ describe('nasbench101Hash', () => {
     expect(nasbench101Hash(r.adjacency, ops, availableOps)).toBe(r.hash);
     const badOp = r.ops.slice();
     badOp[3] = 'conv5x5';
-    expect(caught(() => nasbench101Hash(r.adjacency, badOp, availableOps)).message).toBe(
+    expect(errorOf(() => nasbench101Hash(r.adjacency, badOp, availableOps)).message).toBe(
       `nasbench101Hash: at 'ops[3]': "conv5x5" is not one of availableOps ["conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3"]`,
     );
-    expect(caught(() => nasbench101Hash(r.adjacency, r.ops.slice(1), availableOps)).path).toBe('ops');
+    expect(errorOf(() => nasbench101Hash(r.adjacency, r.ops.slice(1), availableOps)).path).toBe('ops');
     const badEntry = r.adjacency.map((row) => row.slice());
     (badEntry[2] as number[])[5] = 2;
-    const e = caught(() => nasbench101Hash(badEntry, r.ops, availableOps));
+    const e = errorOf(() => nasbench101Hash(badEntry, r.ops, availableOps));
     expect(e.api).toBe('nasbench101Hash');
     expect(e.path).toBe('adjacency[2][5]');
   });
@@ -211,12 +202,12 @@ describe('graphHash: pruning', () => {
       [0, 0, 0, 0],
     ];
     const g: CellGraph = { adjacency, labels: [-1, 0, 1, -2] };
-    const e = caught(() => graphHash(g));
+    const e = errorOf(() => graphHash(g));
     expect(e.api).toBe('graphHash');
     expect(e.path).toBe('adjacency');
     expect(e.message).toContain('1 → 2 → 1');
-    expect(caught(() => pruneGraph(g)).api).toBe('pruneGraph');
-    expect(caught(() => graphHash({ adjacency: [[0, 1, 0], [0, 1, 1], [0, 0, 0]], labels: [-1, 0, -2] })).message).toContain('1 → 1');
+    expect(errorOf(() => pruneGraph(g)).api).toBe('pruneGraph');
+    expect(errorOf(() => graphHash({ adjacency: [[0, 1, 0], [0, 1, 1], [0, 0, 0]], labels: [-1, 0, -2] })).message).toContain('1 → 1');
     // Without pruning, hash_module is defined for any graph.
     expect(graphHash(g, { prune: false })).toMatch(/^[0-9a-f]{32}$/);
   });
@@ -307,7 +298,7 @@ describe('graphHash: labels enter as Python reprs', () => {
   it('rejects labels Python would not print as an int or a str', () => {
     const g = (label: unknown): CellGraph => ({ adjacency: [[0, 1], [0, 0]], labels: [label as GraphLabel, -2] });
     for (const bad of [1.5, Number.NaN, 2 ** 60, true, null, {}]) {
-      const e = caught(() => graphHash(g(bad)));
+      const e = errorOf(() => graphHash(g(bad)));
       expect(e.api).toBe('graphHash');
       expect(e.path).toBe('labels[0]');
     }
@@ -318,7 +309,7 @@ describe('graphHash: validation', () => {
   it('names the API and the key path', () => {
     const labels = [-1, 0, -2];
     const check = (graph: unknown, path: string | undefined): void => {
-      const e = caught(() => graphHash(graph as CellGraph));
+      const e = errorOf(() => graphHash(graph as CellGraph));
       expect(e.api).toBe('graphHash');
       expect(e.code).toBe('argument');
       expect(e.path).toBe(path);
@@ -333,10 +324,10 @@ describe('graphHash: validation', () => {
     check({ adjacency: [[0, 1, 0], [0, 0, 1], [0, 0, 0]], labels: [-1, 0.5, -2] }, 'labels[1]');
     const big = range(6).map(() => new Array<number>(6).fill(0));
     (big[2] as number[])[5] = 0.5;
-    expect(caught(() => graphHash({ adjacency: big, labels: range(6) })).message).toBe(
+    expect(errorOf(() => graphHash({ adjacency: big, labels: range(6) })).message).toBe(
       `graphHash: at 'adjacency[2][5]': an adjacency entry must be 0 or 1, found 0.5`,
     );
-    expect(caught(() => graphHash({ adjacency: [[0, 1], [0, 0]], labels: [-1, -2] }, { prune: 'yes' as unknown as boolean })).path).toBe('prune');
+    expect(errorOf(() => graphHash({ adjacency: [[0, 1], [0, 0]], labels: [-1, -2] }, { prune: 'yes' as unknown as boolean })).path).toBe('prune');
   });
 });
 
@@ -461,7 +452,7 @@ describe('edgeCellGraph', () => {
   it('rejects malformed cells, naming edgeCellGraph and the key path', () => {
     const edges: CellEdge[] = nb201(['skip_connect', 'skip_connect', 'skip_connect', 'skip_connect', 'skip_connect', 'skip_connect']).edges.slice();
     const check = (cell: unknown, path: string | undefined, options?: unknown): PliantError => {
-      const e = caught(() => edgeCellGraph(cell as EdgeCell, options as object));
+      const e = errorOf(() => edgeCellGraph(cell as EdgeCell, options as object));
       expect(e.api).toBe('edgeCellGraph');
       expect(e.code).toBe('argument');
       expect(e.path).toBe(path);

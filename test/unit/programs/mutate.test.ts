@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PliantError, Program, eq, fromJSONString, mutateProgram, mutateProgramWithInfo, parseProgram, programMutationKinds, randomProgram, seededRng, signatureOf, toJSONString } from '../../../src/index.js';
 import type { OpName, ProgramMutationKind } from '../../../src/index.js';
 import { anyProgramArb } from './program-arbitrary.js';
+import { errorOf } from '../../support/error-of.js';
 
 const sig = { scalars: 4, inputs: { x: 's1' as const }, output: 's0' as const };
 
@@ -94,22 +95,14 @@ describe('mutateProgram', () => {
 
   it('rejects bad options, naming the option', () => {
     const p = parseProgram('s0 = s1 + s1', sig);
-    const err = (fn: () => unknown): PliantError => {
-      try {
-        fn();
-      } catch (error) {
-        return error as PliantError;
-      }
-      throw new Error('no error');
-    };
-    const e = err(() => mutateProgram(p, seededRng(1), { ops: ['add', 'pow' as OpName] }));
+    const e = errorOf(() => mutateProgram(p, seededRng(1), { ops: ['add', 'pow' as OpName] }));
     expect(e).toBeInstanceOf(PliantError);
     expect(e.api).toBe('mutateProgram');
     expect(e.path).toBe('ops[1]');
-    expect(err(() => mutateProgram(p, seededRng(1), { weights: { grow: 1 } as never })).path).toBe('weights.grow');
-    expect(err(() => mutateProgram(p, seededRng(1), { maxInstructions: 2, minInstructions: 3 })).path).toBe('minInstructions');
-    expect(err(() => mutateProgram(p, seededRng(1), { constantRange: [0, 1] })).path).toBe('constantRange');
-    expect(err(() => mutateProgram(p, undefined as never)).message).toMatch(/seeded generator/);
+    expect(errorOf(() => mutateProgram(p, seededRng(1), { weights: { grow: 1 } as never })).path).toBe('weights.grow');
+    expect(errorOf(() => mutateProgram(p, seededRng(1), { maxInstructions: 2, minInstructions: 3 })).path).toBe('minInstructions');
+    expect(errorOf(() => mutateProgram(p, seededRng(1), { constantRange: [0, 1] })).path).toBe('constantRange');
+    expect(errorOf(() => mutateProgram(p, undefined as never)).message).toMatch(/seeded generator/);
   });
 });
 

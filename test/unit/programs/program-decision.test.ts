@@ -21,6 +21,7 @@ import {
   toJSONString,
 } from '../../../src/index.js';
 import type { CustomDecision, Program } from '../../../src/index.js';
+import { errorOf } from '../../support/error-of.js';
 
 const sig = { scalars: 4, inputs: { x: 's1' as const }, output: 's0' as const };
 const initial = parseProgram('s2 = 1; s0 = s1 + s2', sig);
@@ -107,20 +108,12 @@ describe('programDecision', () => {
     expect(() => encode(space, { f: 3 })).toThrow(/expected a pliant.Program/);
     expect(() => materialize(space, new DNA('{"not": "a program"}'))).toThrow(/programDecision/);
     expect(() => materialize(space, new DNA('not json'))).toThrow(/programDecision: cannot decode the genome/);
-    const err = (fn: () => unknown): PliantError => {
-      try {
-        fn();
-      } catch (error) {
-        return error as PliantError;
-      }
-      throw new Error('no error');
-    };
-    expect(err(() => programDecision({ initial, ops: ['add', 'pow' as never] })).path).toBe('ops[1]');
-    expect(err(() => programDecision({ initial: 3 as never })).path).toBe('initial');
-    expect(err(() => programDecision({ initial, ops: ['add'] })).message).toMatch(/initial program is not in the decision's space/);
-    expect(err(() => programDecision({ initial, randomLength: [0, 100] })).path).toBe('randomLength');
-    expect(err(() => programDecision({ initial, random: 'fresh' as never })).path).toBe('random');
-    expect(err(() => programDecision({ initial, color: 'red' } as never)).path).toBe('color');
+    expect(errorOf(() => programDecision({ initial, ops: ['add', 'pow' as never] })).path).toBe('ops[1]');
+    expect(errorOf(() => programDecision({ initial: 3 as never })).path).toBe('initial');
+    expect(errorOf(() => programDecision({ initial, ops: ['add'] })).message).toMatch(/initial program is not in the decision's space/);
+    expect(errorOf(() => programDecision({ initial, randomLength: [0, 100] })).path).toBe('randomLength');
+    expect(errorOf(() => programDecision({ initial, random: 'fresh' as never })).path).toBe('random');
+    expect(errorOf(() => programDecision({ initial, color: 'red' } as never)).path).toBe('color');
   });
 
   it('evolves through search with regularized evolution (x² + 1, deterministic)', async () => {

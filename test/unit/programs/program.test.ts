@@ -24,18 +24,10 @@ import {
 } from '../../../src/index.js';
 import { OP } from '../../../src/programs/ops.js';
 import { SCALAR_SIG, anyProgramArb, programArb } from './program-arbitrary.js';
+import { errorOf } from '../../support/error-of.js';
 
 const sig = { scalars: 4, inputs: { x: 's1' as const }, output: 's0' as const };
 
-function thrown(fn: () => unknown): PliantError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PliantError);
-    return error as PliantError;
-  }
-  throw new Error('expected a PliantError');
-}
 
 describe('the op table', () => {
   it('has every op with its arity, commutativity and a code matching the interpreter', () => {
@@ -103,58 +95,58 @@ describe('Program and Instruction', () => {
 
 describe('bad programs', () => {
   it('an unknown op names the API and the key path', () => {
-    const e = thrown(() => Instruction({ op: 'pow' as never, out: 's0', args: ['s1', 's2'] }));
+    const e = errorOf(() => Instruction({ op: 'pow' as never, out: 's0', args: ['s1', 's2'] }));
     expect(e.api).toBe('pliant.Instruction');
     expect(e.path).toBe('op');
     expect(e.message).toMatch(/unknown op 'pow'/);
   });
 
   it('a wrong number of operands names the args', () => {
-    const e = thrown(() => Instruction({ op: 'add', out: 's0', args: ['s1'] }));
+    const e = errorOf(() => Instruction({ op: 'add', out: 's0', args: ['s1'] }));
     expect(e.path).toBe('args');
     expect(e.message).toMatch(/add takes 2 operands, not 1/);
-    expect(thrown(() => Instruction({ op: 'const', out: 's0', args: [] })).message).toMatch(/needs a finite value/);
-    expect(thrown(() => Instruction({ op: 'const', out: 's0', args: [], value: Infinity })).path).toBe('value');
-    expect(thrown(() => Instruction({ op: 'neg', out: 's0', args: ['s1'], value: 1 })).message).toMatch(/only a const instruction has a value/);
-    expect(thrown(() => Instruction({ op: 'neg', out: 'r0' as never, args: ['s1'] })).path).toBe('out');
-    expect(thrown(() => Instruction({ op: 'neg', out: 's0', args: ['s01' as never] })).path).toBe('args[0]');
+    expect(errorOf(() => Instruction({ op: 'const', out: 's0', args: [] })).message).toMatch(/needs a finite value/);
+    expect(errorOf(() => Instruction({ op: 'const', out: 's0', args: [], value: Infinity })).path).toBe('value');
+    expect(errorOf(() => Instruction({ op: 'neg', out: 's0', args: ['s1'], value: 1 })).message).toMatch(/only a const instruction has a value/);
+    expect(errorOf(() => Instruction({ op: 'neg', out: 'r0' as never, args: ['s1'] })).path).toBe('out');
+    expect(errorOf(() => Instruction({ op: 'neg', out: 's0', args: ['s01' as never] })).path).toBe('args[0]');
   });
 
   it('a register out of range names the instruction and operand', () => {
-    const e = thrown(() => makeProgram(sig, [['add', 's0', 's1', 's7']]));
+    const e = errorOf(() => makeProgram(sig, [['add', 's0', 's1', 's7']]));
     expect(e.api).toBe('makeProgram');
     expect(e.path).toBe('instructions[0].args[1]');
     expect(e.message).toMatch(/register s7 is out of range: the program has 4 scalar registers/);
-    const direct = thrown(() => Program({ ...sig, instructions: [Instruction({ op: 'neg', out: 'v0', args: ['s1'] })] }));
+    const direct = errorOf(() => Program({ ...sig, instructions: [Instruction({ op: 'neg', out: 'v0', args: ['s1'] })] }));
     expect(direct.api).toBe('pliant.Program');
     expect(direct.path).toBe('instructions[0].out');
   });
 
   it('a scalar computed from a vector, bad inputs and bad outputs are rejected', () => {
     const vsig = { scalars: 2, vectors: 2, inputs: { g: 'v0' as const }, output: 'v1' as const };
-    const e = thrown(() => makeProgram(vsig, [['add', 's0', 's1', 'v0']]));
+    const e = errorOf(() => makeProgram(vsig, [['add', 's0', 's1', 'v0']]));
     expect(e.path).toBe('instructions[0].args[1]');
     expect(e.message).toMatch(/cannot be computed from a vector/);
-    expect(thrown(() => makeProgram({ ...vsig, output: 'v2' }, [])).path).toBe('output');
-    expect(thrown(() => makeProgram({ ...vsig, inputs: { g: 'v0', h: 'v0' } }, [])).message).toMatch(/both loaded into v0/);
-    expect(thrown(() => makeProgram({ ...vsig, inputs: { '1x': 's0' } }, [])).path).toBe('inputs["1x"]');
-    expect(thrown(() => makeProgram({ scalars: 0, inputs: {}, output: 's0' }, [])).message).toMatch(/at least one register|out of range/);
+    expect(errorOf(() => makeProgram({ ...vsig, output: 'v2' }, [])).path).toBe('output');
+    expect(errorOf(() => makeProgram({ ...vsig, inputs: { g: 'v0', h: 'v0' } }, [])).message).toMatch(/both loaded into v0/);
+    expect(errorOf(() => makeProgram({ ...vsig, inputs: { '1x': 's0' } }, [])).path).toBe('inputs["1x"]');
+    expect(errorOf(() => makeProgram({ scalars: 0, inputs: {}, output: 's0' }, [])).message).toMatch(/at least one register|out of range/);
   });
 
   it('fromJSON of a corrupted program names the key path', () => {
     const json = toJSON(parseProgram('s0 = s1 + s1', sig)) as { instructions: { op: string }[] };
     (json.instructions[0] as { op: string }).op = 'pow';
-    const e = thrown(() => fromJSON(json));
+    const e = errorOf(() => fromJSON(json));
     expect(e.api).toBe('fromJSON');
     expect(e.path).toBe('instructions[0].op');
   });
 
   it('parseProgram names the line', () => {
-    expect(thrown(() => parseProgram('s0 = s1 + s1\ns0 = pow(s1)', sig)).message).toMatch(/line 2: unknown function 'pow'/);
-    expect(thrown(() => parseProgram('s0 = s1 ^ s1', sig)).message).toMatch(/line 1: cannot read/);
-    expect(thrown(() => parseProgram('s0 = 1\ns9 = s1 + s0', sig)).message).toMatch(/line 2: register s9 is out of range/);
-    expect(thrown(() => parseProgram('s0 = 1\nreturn s2', sig)).message).toMatch(/returns s0/);
-    expect(thrown(() => parseProgram('s0 = max(s1)', sig)).message).toMatch(/max takes 2/);
+    expect(errorOf(() => parseProgram('s0 = s1 + s1\ns0 = pow(s1)', sig)).message).toMatch(/line 2: unknown function 'pow'/);
+    expect(errorOf(() => parseProgram('s0 = s1 ^ s1', sig)).message).toMatch(/line 1: cannot read/);
+    expect(errorOf(() => parseProgram('s0 = 1\ns9 = s1 + s0', sig)).message).toMatch(/line 2: register s9 is out of range/);
+    expect(errorOf(() => parseProgram('s0 = 1\nreturn s2', sig)).message).toMatch(/returns s0/);
+    expect(errorOf(() => parseProgram('s0 = max(s1)', sig)).message).toMatch(/max takes 2/);
   });
 
   it('a generated program is valid under the Program schema (property)', () => {

