@@ -10,7 +10,9 @@
  * - `Conv2DBackpropInput` (stride 1): a convolution of `dy` with the flipped, transposed filter;
  * - `MaxPoolGrad`: one pass in JavaScript over the wasm heap, the gradient going to the first
  *   maximum of each window (as TensorFlow and the cpu backend do);
- * - `BatchMatMul` with `transposeA` / `transposeB`: a transpose, then XNNPACK's plain product.
+ * - `BatchMatMul` with `transposeA` / `transposeB`: a transpose, then XNNPACK's plain product;
+ * - `UnsortedSegmentSum`, which the wasm backend lacks: the gradient of a gather, so an
+ *   `embedding` layer trains.
  *
  * Each gives the cpu backend's result (checked in test/unit/tf/wasm-kernels.test.ts); a typical
  * small CNN trains about 4 times faster than with the stock kernels. `loadTf` installs them when
@@ -243,6 +245,34 @@ export function installWasmTrainingKernels(tf: TfModule): void {
   };
   leading('Sum');
   leading('Mean');
+
+  // The gradient of a gather (an embedding layer's) is a segment sum, which the wasm backend
+  // lacks: without it, no model with an embedding trains on wasm.
+  if (tf.getKernel('UnsortedSegmentSum', BACKEND) === undefined) {
+    replace('UnsortedSegmentSum', (args) => {
+      const { inputs, backend } = args;
+      const { x, segmentIds } = inputs as Record<string, TensorInfo>;
+      const n = (args.attrs as Attrs).numSegments as number;
+      const xInfo = x as TensorInfo;
+      const ids = segmentIds as TensorInfo;
+      const count = ids.shape.reduce((p, q) => p * q, 1);
+      const inner = xInfo.shape.slice(ids.shape.length).reduce((p, q) => p * q, 1);
+      const out = backend.makeOutput([n, ...xInfo.shape.slice(ids.shape.length)], xInfo.dtype);
+      // Views after makeOutput (it may grow the heap); typed by dtype (an Int32Array for ids).
+      const src = backend.typedArrayFromHeap(xInfo);
+      const at = backend.typedArrayFromHeap(ids);
+      const dst = backend.typedArrayFromHeap(out);
+      dst.fill(0);
+      for (let i = 0; i < count; i++) {
+        const id = at[i] as number;
+        if (id < 0 || id >= n) continue; // as TensorFlow: out-of-range ids are dropped
+        const from = i * inner;
+        const to = id * inner;
+        for (let j = 0; j < inner; j++) dst[to + j] = (dst[to + j] as number) + (src[from + j] as number);
+      }
+      return out;
+    });
+  }
 
   // XNNPACK multiplies untransposed operands only; the stock kernel loops for the others.
   replace('BatchMatMul', (args) => {

@@ -97,4 +97,18 @@ describe('wasm training kernels', () => {
     });
     expectClose(cpu, wasm);
   });
+
+  it('unsorted segment sums, so an embedding layer trains on wasm (the stock backend has no UnsortedSegmentSum)', async () => {
+    const { cpu, wasm } = await both((tf) => {
+      const x = tf.randomNormal([6, 4], 0, 1, 'float32', 9);
+      const ids = tf.tensor1d([2, 0, 2, 1, 7, -1], 'int32'); // 7 and -1 out of range: dropped
+      const table = tf.variable(tf.randomNormal([10, 3], 0, 1, 'float32', 10));
+      const grad = tf.grad((t: Tfjs.Tensor) => tf.gather(t, tf.tensor1d([1, 4, 1, 9], 'int32')).square().sum())(table);
+      table.dispose();
+      return [tf.unsortedSegmentSum(x, ids, 4), tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3], 'int32'), tf.tensor1d([1, 1, 0], 'int32'), 2), grad];
+    });
+    expectClose(cpu, wasm);
+    expect(wasm[1]).toEqual([3, 3]);
+  });
 });
+
