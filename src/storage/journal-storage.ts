@@ -1,5 +1,5 @@
 import { fdatasyncSync, writeSync } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PliantError } from '../symbolic/errors.js';
@@ -308,4 +308,21 @@ function parseLine(file: string, lineNumber: number, text: string): { event: Jou
 
 function warn(message: string): void {
   process.emitWarning(`${API}: ${message}`, { type: 'PliantWarning', code: 'PLIANT_TORN_JOURNAL_LINE' });
+}
+
+/**
+ * @internal Reads the events of a journal file without opening it for writing (for reading a
+ * study, such as `loadStudy` does): whole lines only; a torn line is skipped, as on open.
+ */
+export async function readJournalFile(file: string): Promise<JournalEvent[]> {
+  const text = await readFile(file, 'utf8');
+  const lines = text.split('\n');
+  lines.pop(); // the part after the last newline: empty, or a line still being written
+  const events: JournalEvent[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const parsed = parseLine(file, i + 1, line);
+    if (parsed.event !== undefined) events.push(parsed.event);
+  });
+  return events;
 }

@@ -1,0 +1,134 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PliantError, floatv, journalStorage, loadStudy, oneOf, random, search } from '../../../src/index.js';
+import type { Result, Trial } from '../../../src/index.js';
+import { rejection } from '../../support/error-of.js';
+
+const space = { x: floatv(0, 1), k: oneOf(['a', 'b']) };
+
+/** What a trial must keep through the journal. */
+function summary(t: Trial): unknown {
+  return { id: t.id, number: t.number, state: t.state, dna: t.dna.toString(), candidate: t.candidate, value: t.value, error: t.error, cached: t.cached };
+}
+
+function expectSameStudy(loaded: Result, ran: Result): void {
+  expect(loaded.study).toBe(ran.study);
+  expect(loaded.trials.map(summary)).toEqual(ran.trials.map(summary));
+  expect(loaded.best).toBeDefined();
+  expect(loaded.best?.id).toBe(ran.best?.id);
+  expect(loaded.best?.value).toEqual(ran.best?.value);
+  expect(loaded.direction).toBe(ran.direction);
+  expect(loaded.metric).toBe(ran.metric);
+  expect(loaded.constraints).toEqual(ran.constraints);
+}
+
+describe('loadStudy', () => {
+  let dir: string;
+  const home = process.env.PLIANT_HOME;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pliant-cli-'));
+  });
+
+  afterEach(() => {
+    if (home === undefined) delete process.env.PLIANT_HOME;
+    else process.env.PLIANT_HOME = home;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads back a minimizing search from its journal file and by name: same trials, same best, the direction', async () => {
+    const storage = journalStorage(dir);
+    const ran = await search(space, (c) => c.x + (c.k === 'a' ? 0 : 0.5), { numTrials: 6, study: 'demo', storage, direction: 'minimize', algorithm: random({ seed: 4 }) });
+    expect(ran.trials).toHaveLength(6);
+    expect(readdirSync(dir)).toEqual(['demo.jsonl']);
+
+    const fromFile = await loadStudy(join(dir, 'demo.jsonl'));
+    expectSameStudy(fromFile, ran);
+    expect(fromFile.direction).toBe('minimize');
+    expect(fromFile.metric).toBeUndefined();
+    // Minimizing: the best is the smallest value, which a maximizing reading would not pick.
+    const values = fromFile.trials.map((t) => t.value as number);
+    expect(fromFile.best?.value).toBe(Math.min(...values));
+    expect(Math.min(...values)).not.toBe(Math.max(...values));
+
+    const byName = await loadStudy('demo', { storage });
+    expectSameStudy(byName, ran);
+    expect(byName.direction).toBe('minimize');
+    // Reading changed nothing in the folder.
+    expect(readdirSync(dir)).toEqual(['demo.jsonl']);
+  });
+
+  it('reads back the metric and constraints of a search of records, and failed trials with their errors', async () => {
+    const storage = journalStorage(dir);
+    const ran = await search(
+      space,
+      (c) => {
+        if (c.k === 'b' && c.x > 0.7) throw new RangeError(`x too large: ${c.x}`);
+        return { acc: 1 - Math.abs(c.x - 0.3), over: c.x - 0.6 };
+      },
+      { numTrials: 12, study: 'records', storage, metric: 'acc', constraints: ['over'], algorithm: random({ seed: 7 }) },
+    );
+    const loaded = await loadStudy(join(dir, 'records.jsonl'));
+    expectSameStudy(loaded, ran);
+    expect(loaded.metric).toBe('acc');
+    expect(loaded.direction).toBe('maximize');
+    expect(loaded.constraints).toEqual(['over']);
+    expect(loaded.feasible.map((t) => t.id)).toEqual(ran.feasible.map((t) => t.id));
+    // The best honours the constraint read back from the journal.
+    expect((loaded.best?.value as { over: number }).over).toBeLessThanOrEqual(0);
+    const failed = loaded.trials.filter((t) => t.state === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(loaded.feasible.length).toBeGreaterThan(0);
+    expect(loaded.feasible.length).toBeLessThan(loaded.completed.length);
+    expect(failed.map((t) => t.id)).toEqual(ran.trials.filter((t) => t.state === 'failed').map((t) => t.id));
+    for (const t of failed) expect(t.error).toMatch(/RangeError: x too large/);
+  });
+
+  it('decodes the study name of a journal file', async () => {
+    const storage = journalStorage(dir);
+    const ran = await search(space, (c) => c.x, { numTrials: 3, study: 'my study/1', storage });
+    expect(readdirSync(dir)).toEqual(['my%20study%2F1.jsonl']);
+    const loaded = await loadStudy(join(dir, 'my%20study%2F1.jsonl'));
+    expect(loaded.study).toBe('my study/1');
+    expectSameStudy(loaded, ran);
+  });
+
+  it('finds a study by name under $PLIANT_HOME/studies', async () => {
+    process.env.PLIANT_HOME = dir;
+    const ran = await search(space, (c) => (c.k === 'b' ? c.x : -c.x), { numTrials: 6, study: 'homed', seed: 2 });
+    expect(existsSync(join(dir, 'studies', 'homed.jsonl'))).toBe(true);
+    const loaded = await loadStudy('homed');
+    expectSameStudy(loaded, ran);
+    expect(loaded.direction).toBe('maximize');
+  });
+
+  it('rejects a journal file that does not exist, without making it', async () => {
+    const missing = join(dir, 'missing.jsonl');
+    const error = await rejection(loadStudy(missing));
+    expect(error).toBeInstanceOf(PliantError);
+    expect(error.message).toBe(`loadStudy: no journal file ${missing}`);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('rejects an unknown study name, naming the folder, without making a file', async () => {
+    process.env.PLIANT_HOME = dir;
+    const error = await rejection(loadStudy('nope'));
+    expect(error).toBeInstanceOf(PliantError);
+    expect(error.message).toContain(`no study named 'nope' in ${dir}/studies`);
+    expect(error.message).toContain('PLIANT_HOME');
+    expect(existsSync(join(dir, 'studies', 'nope.jsonl'))).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('rejects an empty name, with or without a storage', async () => {
+    const error = await rejection(loadStudy(''));
+    expect(error).toBeInstanceOf(PliantError);
+    expect(error.message).toMatch(/^loadStudy: .*study name or a journal file, found ""/);
+    const withStorage = await rejection(loadStudy('', { storage: journalStorage(dir) }));
+    expect(withStorage).toBeInstanceOf(PliantError);
+    expect(withStorage.message).toMatch(/^loadStudy: /);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
