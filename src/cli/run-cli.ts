@@ -1,26 +1,30 @@
 import { VERSION } from '../version.js';
+import { annotateCommand } from './annotate-command.js';
+import { applyCommand } from './apply-command.js';
+import { runCommand } from './command.js';
+import type { CliStreams, Command } from './command.js';
 
-/** Where the CLI writes. */
-export interface CliStreams {
-  readonly out: { write(text: string): unknown };
-  readonly err: { write(text: string): unknown };
-}
+export type { CliStreams } from './command.js';
+
+const COMMANDS: readonly Command[] = [annotateCommand, applyCommand];
 
 const HELP = `pliant ${VERSION}: symbolic AutoML for TypeScript
 
 Usage: pliant <command> [options]
 
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+
 Options:
-  -h, --help       show this help
+  -h, --help       show this help (pliant <command> --help for a command's)
   -v, --version    print the version
 
-Commands arrive with the search loop (search, resume, report), the codemod (annotate,
-apply) and the job queue (worker); see the README.
+Exit codes: 0 done, 1 failed, 2 bad usage.
 `;
 
 /** Runs the `pliant` command with `argv` (without `node` and the script); returns the exit code. */
 export async function runCli(argv: readonly string[], streams: CliStreams): Promise<number> {
-  const [first] = argv;
+  const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     streams.out.write(HELP);
     return first === undefined ? 1 : 0;
@@ -29,6 +33,10 @@ export async function runCli(argv: readonly string[], streams: CliStreams): Prom
     streams.out.write(`${VERSION}\n`);
     return 0;
   }
-  streams.err.write(`pliant: unknown command '${first}'\n\n${HELP}`);
-  return 2;
+  const command = COMMANDS.find((c) => c.name === first);
+  if (command === undefined) {
+    streams.err.write(`pliant: unknown command '${first}'\n\n${HELP}`);
+    return 2;
+  }
+  return runCommand(command, rest, streams);
 }

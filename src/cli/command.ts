@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { PliantError } from '../symbolic/errors.js';
+
+/** Where the CLI writes. */
+export interface CliStreams {
+  readonly out: { write(text: string): unknown };
+  readonly err: { write(text: string): unknown };
+}
+
+/** A mistake in how the command was called: exit code 2, with the command's usage. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** One subcommand of `pliant`. */
+export interface Command {
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** The full `--help` text. */
+  readonly help: string;
+  /** The options, as `node:util` `parseArgs` takes them (`help`, `json` and `verbose` are added). */
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** Runs with the parsed arguments; returns the exit code. */
+  run(positionals: readonly string[], values: Readonly<Record<string, string | boolean | undefined>>, streams: CliStreams): Promise<number>;
+}
+
+const COMMON = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+} as const;
+
+/** Runs a subcommand: parses its arguments, prints `--help`, maps errors to exit codes (1 failure, 2 usage). */
+export async function runCommand(command: Command, argv: readonly string[], streams: CliStreams): Promise<number> {
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options: { ...command.options, ...COMMON }, allowPositionals: true, strict: true }) as typeof parsed;
+  } catch (error) {
+    streams.err.write(`pliant ${command.name}: ${(error as Error).message}\n\n${command.help}`);
+    return 2;
+  }
+  if (parsed.values.help === true) {
+    streams.out.write(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(parsed.positionals, parsed.values, streams);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      streams.err.write(`pliant ${command.name}: ${error.message}\n\n${command.help}`);
+      return 2;
+    }
+    // A PliantError's message names its API already (`apply: ...`).
+    const message = error instanceof PliantError ? `pliant: ${error.message}` : error instanceof Error ? `pliant ${command.name}: ${error.name}: ${error.message}` : `pliant ${command.name}: ${String(error)}`;
+    streams.err.write(`${message}\n`);
+    if (parsed.values.verbose === true && error instanceof Error && error.stack !== undefined) streams.err.write(`${error.stack}\n`);
+    return 1;
+  }
+}
