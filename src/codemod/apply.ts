@@ -4,9 +4,9 @@
  * what a person reviews: the original values reproduce the file byte for byte.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { PliantError } from '../symbolic/errors.js';
+import { requireOptional } from '../symbolic/require-optional.js';
 import { isPlainRecord } from '../symbolic/values.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { DNA } from '../geno/dna.js';
@@ -104,18 +104,8 @@ export function unifiedDiff(before: string, after: string, file: string): string
 }
 
 type DiffModule = typeof import('diff');
-let diffModule: DiffModule | undefined;
 function loadDiff(): DiffModule {
-  if (diffModule !== undefined) return diffModule;
-  for (const require of [createRequire(join(process.cwd(), 'noop.js')), createRequire(import.meta.url)]) {
-    try {
-      diffModule = require('diff') as DiffModule;
-      return diffModule;
-    } catch {
-      // try the next place
-    }
-  }
-  throw new PliantError(API, 'dependency', 'apply needs the diff package to print a diff: npm install --save-dev diff@9');
+  return requireOptional<DiffModule>('diff', API, 'npm install --save-dev diff@9');
 }
 
 function valuesOf(sites: readonly Site[], decisions: TreeValue | DNA, space: TreeValue | undefined, fileName: string): TreeValue {
