@@ -26,7 +26,7 @@ export interface Command {
   /** The options, as `node:util` `parseArgs` takes them (`help`, `json` and `verbose` are added). */
   readonly options: NonNullable<ParseArgsConfig['options']>;
   /** Runs with the parsed arguments; returns the exit code. */
-  run(positionals: readonly string[], values: Readonly<Record<string, string | boolean | undefined>>, streams: CliStreams): Promise<number>;
+  run(positionals: readonly string[], values: Readonly<Record<string, string | boolean | string[] | undefined>>, streams: CliStreams): Promise<number>;
 }
 
 const COMMON = {
@@ -37,7 +37,7 @@ const COMMON = {
 
 /** Runs a subcommand: parses its arguments, prints `--help`, maps errors to exit codes (1 failure, 2 usage). */
 export async function runCommand(command: Command, argv: readonly string[], streams: CliStreams): Promise<number> {
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({ args: [...argv], options: { ...command.options, ...COMMON }, allowPositionals: true, strict: true }) as typeof parsed;
   } catch (error) {

@@ -2,11 +2,13 @@ import { VERSION } from '../version.js';
 import { annotateCommand } from './annotate-command.js';
 import { applyCommand } from './apply-command.js';
 import { runCommand } from './command.js';
+import { studyCommand } from './study-command.js';
+import { workerCommand } from './worker-command.js';
 import type { CliStreams, Command } from './command.js';
 
 export type { CliStreams } from './command.js';
 
-const COMMANDS: readonly Command[] = [annotateCommand, applyCommand];
+const COMMANDS: readonly Command[] = [annotateCommand, applyCommand, workerCommand, studyCommand];
 
 const HELP = `pliant ${VERSION}: symbolic AutoML for TypeScript
 

@@ -71,6 +71,8 @@ export interface Evaluation<C = unknown> {
   readonly candidateJson: unknown;
   /** The trial's handle in the calling thread (its id, number and DNA). */
   readonly feedback: TrialFeedback;
+  /** For a trial taken up again (a resumed search): the step of its last report in the journal. */
+  readonly lastStep?: number;
 }
 
 /**
@@ -86,6 +88,12 @@ export interface ExecutorSession<C = unknown> {
   close(): Promise<void>;
 }
 
+/** What `search` tells an executor about the search it serves. */
+export interface ExecutorContext {
+  /** The study's name (a queue executor names its queue after it). */
+  readonly study: string;
+}
+
 /**
  * Where evaluation runs: `search(space, objective, { executor, concurrency })`. An executor is a
  * reusable description; `search` opens a session with the objective and closes it at the end.
@@ -95,6 +103,12 @@ export interface Executor {
   readonly name: string;
   /** How many evaluations it runs at once: the default `concurrency` of `search`. */
   readonly capacity: number;
+  /**
+   * Trials outlive the calling process: evaluation goes on elsewhere (workers on a job queue)
+   * when the controller stops. A search that resumes its study hands trials still running to the
+   * executor again (`evaluate` of the same trial) instead of abandoning them.
+   */
+  readonly durable?: boolean;
   /** Starts the executor for an objective. */
-  open<C>(objective: ObjectiveSource<C>): Promise<ExecutorSession<C>>;
+  open<C>(objective: ObjectiveSource<C>, context?: ExecutorContext): Promise<ExecutorSession<C>>;
 }

@@ -69,14 +69,17 @@ export async function search<S extends TreeValue | TracedSpace<unknown>>(
   const study = options.study ?? `search-${Date.now().toString(36)}-${(searches++).toString(36)}`;
   const algorithm = options.algorithm ?? random({ seed: options.seed ?? 0 });
   const source = new TrialSource(space as TreeValue | TracedSpace<unknown>, algorithm, { ...options, storage, study } as SampleOptions, api);
-  await source.open();
+  await source.open(executor.durable === true);
   try {
-    const session = await executor.open(objective as ObjectiveSource<unknown>);
+    const session = await executor.open(objective as ObjectiveSource<unknown>, { study });
+    // A durable executor takes up the trials an earlier run of the study left running.
+    const resumed = executor.durable === true ? source.resumable() : [];
     try {
       // Proposals are made one at a time (the algorithm and the journal are not re-entrant).
       let turn: Promise<unknown> = Promise.resolve();
       let failure: { error: unknown } | undefined;
       const next = (): Promise<Proposal | undefined> => {
+        if (failure === undefined && resumed.length > 0) return Promise.resolve(resumed.shift());
         const got = turn.then(() => (failure === undefined ? source.next() : undefined));
         turn = got.catch(() => undefined);
         return got;
@@ -108,7 +111,7 @@ async function evaluate(session: ExecutorSession<unknown>, proposal: Proposal): 
   const feedback = proposal.feedback;
   let value: Measurement | undefined | void;
   try {
-    value = await session.evaluate({ candidate: proposal.candidate, candidateJson: proposal.candidateJson, feedback });
+    value = await session.evaluate({ candidate: proposal.candidate, candidateJson: proposal.candidateJson, feedback, ...(proposal.lastStep === undefined ? {} : { lastStep: proposal.lastStep }) });
   } catch (error) {
     if (feedback.ended) return;
     if (error instanceof Pruned || (error instanceof Error && error.name === 'Pruned')) await feedback.prune();

@@ -43,6 +43,8 @@ export interface Proposal {
   /** The candidate's tree in JSON, as the journal records it. */
   readonly candidateJson: JsonValue;
   readonly feedback: Feedback;
+  /** For a trial taken up again: the step of its last recorded report. */
+  readonly lastStep?: number;
 }
 
 /** @internal See the module comment. */
@@ -100,8 +102,12 @@ export class TrialSource {
     this.name = options.study ?? `study-${Date.now().toString(36)}-${(serial++).toString(36)}`;
   }
 
-  /** Opens the study: replays the journal, records the study, abandons dead trials, recovers the algorithm. */
-  async open(): Promise<void> {
+  /**
+   * Opens the study: replays the journal, records the study, abandons dead trials (or, with
+   * `keepRunning`, keeps every trial still running, for a durable executor to take up again),
+   * recovers the algorithm.
+   */
+  async open(keepRunning = false): Promise<void> {
     const options = this.#options;
     const storage = options.storage ?? (options.study !== undefined ? journalStorage(defaultStudyDir()) : memoryStorage());
     const journal = await storage.open(this.name);
@@ -135,7 +141,7 @@ export class TrialSource {
       await this.#append({ type: 'study', study: this.name, time: Date.now(), meta });
     }
     for (const t of [...state.trials]) {
-      if (t.state === 'running' && ownerIsDead(t.owner, t.id)) {
+      if (t.state === 'running' && !keepRunning && ownerIsDead(t.owner, t.id)) {
         await this.#append({ type: 'abandon', id: t.id, reason: `its process (${t.owner}) is gone`, time: Date.now() });
       }
     }
@@ -214,6 +220,20 @@ export class TrialSource {
       return { candidate, candidateJson, feedback: new Feedback(this.#loop as TrialLoop, id, number, dna) };
     }
     return undefined;
+  }
+
+  /**
+   * The trials of earlier runs of the study that are still running, as proposals to evaluate
+   * again (a durable executor finds each one's job, finished or not).
+   */
+  resumable(): Proposal[] {
+    return this.state.trials
+      .filter((t) => t.state === 'running' && !ACTIVE.has(t.id))
+      .map((t) => {
+        ACTIVE.add(t.id);
+        const last = t.reports[t.reports.length - 1];
+        return { candidate: this.#make(t.dna), candidateJson: t.candidate, feedback: new Feedback(this.#loop as TrialLoop, t.id, t.number, t.dna), lastStep: last === undefined ? 0 : (last.step ?? t.reports.length) };
+      });
   }
 
   /** Closes the journal. */

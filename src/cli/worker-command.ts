@@ -1,0 +1,83 @@
+import { startQueueWorker } from '../executors/queue-worker.js';
+import { UsageError } from './command.js';
+import type { Command } from './command.js';
+
+/** `pliant worker --redis <url> --study <name> --objective <module>`. */
+export const workerCommand: Command = {
+  name: 'worker',
+  summary: "evaluate a study's trials from its Redis job queue",
+  help: `Usage: pliant worker --redis <url> --study <name> --objective <module> [options]
+
+Pulls the trials of <study> from its job queue on Redis (the queue a search with
+bullmqExecutor fills), evaluates each with the objective module, and sends the trial's reports
+and result back to the controller. Run any number, on any number of machines; stop one with
+Ctrl-C (it finishes its running trials first). A worker that dies mid-trial loses the trial to
+another worker once its lock lapses (--lock-duration).
+
+Options:
+  --redis <url>           redis://[:password@]host:port[/db]   (or the REDIS_URL variable)
+  --study <name>          the study whose trials to evaluate
+  --objective <module>    the module that exports the objective (a .js file, or .ts with tsx)
+  --export <name>         the objective's export (default: objective, else default)
+  --import <module>       a module to import first (symbolic types of the candidates); repeatable
+  --concurrency <n>       trials at once (default 1)
+  --timeout <seconds>     fail a trial that runs longer (default: no limit)
+  --lock-duration <ms>    how long a trial's lock lasts without renewal (default 30000)
+  --queue <name>          the queue, when not the study's (pliant-<study>)
+  -h, --help              show this help
+`,
+  options: {
+    redis: { type: 'string' },
+    study: { type: 'string' },
+    objective: { type: 'string' },
+    export: { type: 'string' },
+    import: { type: 'string', multiple: true },
+    concurrency: { type: 'string' },
+    timeout: { type: 'string' },
+    'lock-duration': { type: 'string' },
+    queue: { type: 'string' },
+  },
+  async run(positionals, values, streams) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] as string}'`);
+    const redis = (values.redis as string | undefined) ?? process.env.REDIS_URL;
+    if (redis === undefined) throw new UsageError('--redis <url> is required (or set REDIS_URL)');
+    const study = values.study as string | undefined;
+    const queue = values.queue as string | undefined;
+    if (study === undefined && queue === undefined) throw new UsageError('--study <name> is required');
+    const objective = values.objective as string | undefined;
+    if (objective === undefined) throw new UsageError('--objective <module> is required');
+    const number = (name: string, value: unknown, integer: boolean): number | undefined => {
+      if (value === undefined) return undefined;
+      const n = Number(value);
+      if (!(n > 0) || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, found '${String(value)}'`);
+      return n;
+    };
+    const concurrency = number('concurrency', values.concurrency, true);
+    const timeout = number('timeout', values.timeout, false);
+    const lockDuration = number('lock-duration', values['lock-duration'], true);
+    const exportName = values.export as string | undefined;
+    const worker = await startQueueWorker({
+      connection: redis,
+      ...(study === undefined ? {} : { study }),
+      ...(queue === undefined ? {} : { queue }),
+      objective: exportName === undefined ? objective : { module: objective, export: exportName },
+      imports: (values.import as unknown as string[] | undefined) ?? [],
+      ...(concurrency === undefined ? {} : { concurrency }),
+      ...(timeout === undefined ? {} : { timeout: timeout * 1000 }),
+      ...(lockDuration === undefined ? {} : { lockDuration }),
+      log: (line) => void streams.err.write(`${line}\n`),
+    });
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        streams.err.write('pliant worker: stopping (finishing running trials)\n');
+        void worker.close().then(resolve, resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    streams.err.write(`pliant worker: stopped after ${worker.finished} trial${worker.finished === 1 ? '' : 's'}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,270 @@
+/**
+ * The job-queue executor: trials go to a BullMQ queue on Redis, and workers on any number of
+ * machines (`pliant worker`) evaluate them. The algorithm, the journal and the cache stay in the
+ * controller (the process that runs `search`); workers only evaluate.
+ *
+ * - A trial is one job whose id is derived from the trial's id, so adding it twice (a controller
+ *   that resumes its study) finds the job already there: each trial is evaluated once, and its
+ *   result is recorded once (the first end of a trial wins; a re-run after a stall is recorded
+ *   only if the first run never ended).
+ * - A worker that dies mid-trial stops renewing the job's lock; after `lockDuration` BullMQ's
+ *   stalled-job check (run by the other workers) puts the job back in the queue and another worker
+ *   runs it (up to `maxStalledCount` times).
+ * - The worker's calls on the trial's handle (`report`, `done`, `prune`, `fail`) travel as job
+ *   progress; the controller records each in the journal, then answers on a Redis list (with
+ *   `shouldStop`), so a report is in the journal before the worker's `report` returns.
+ * - Completions arrive as queue events; a poll of the jobs in flight (`pollInterval`) catches any
+ *   an event was missed for (a Redis restart, a controller that resumed after the job ended).
+ */
+import { PliantError } from '../symbolic/errors.js';
+import { requireOptional } from '../symbolic/require-optional.js';
+import type { Measurement } from '../storage/storage.js';
+import { openRedis, retryStrategy, safeRedisUrl } from '../storage/redis-connection.js';
+import type { Evaluation, Executor, ExecutorContext, ExecutorSession, ObjectiveResult, ObjectiveSource, TrialFeedback } from './executor.js';
+import { messageOf, resolveObjectiveModule } from './objective-module.js';
+import { JOB_KIND, jobIdOf, jobResultSchema, queueNameOf, replyKeyOf, trialCallSchema } from './queue-protocol.js';
+import type { TrialJob, TrialReply } from './queue-protocol.js';
+import type * as Bullmq from 'bullmq';
+
+/** Options of {@link bullmqExecutor}. */
+export interface BullmqExecutorOptions {
+  /** The Redis server: `redis://[:password@]host:port[/db]`. */
+  readonly connection: string;
+  /** The queue (default `pliant-<study>`, the queue `pliant worker --study <study>` serves). */
+  readonly queue?: string;
+  /** The prefix of BullMQ's keys (default `pliant`; workers must use the same). */
+  readonly prefix?: string;
+  /** How many trials the controller keeps in flight: the default `concurrency` of `search` (default 4). */
+  readonly capacity?: number;
+  /** Milliseconds between checks of the jobs in flight, for completions whose event was missed (default 2000). */
+  readonly pollInterval?: number;
+}
+
+type BullmqModule = typeof Bullmq;
+const API = 'bullmqExecutor';
+
+/** Loads BullMQ (an optional dependency). */
+export function loadBullmq(api: string): BullmqModule {
+  return requireOptional<BullmqModule>('bullmq', api, 'npm install bullmq@6 ioredis@6');
+}
+
+/**
+ * An executor that puts each trial on a BullMQ queue for `pliant worker` processes to evaluate:
+ *
+ * ```ts
+ * await search(space, { module: new URL('./objective.js', import.meta.url) }, {
+ *   study: 'mnist', storage: redisStorage('redis://10.0.0.5:6379'),
+ *   executor: bullmqExecutor({ connection: 'redis://10.0.0.5:6379' }), concurrency: 8,
+ * });
+ * // on each machine: pliant worker --redis redis://10.0.0.5:6379 --study mnist --objective ./objective.js
+ * ```
+ *
+ * The objective runs in the workers, so `search` takes it as a module reference (the workers
+ * load their own copy with `--objective`). It is `durable`: a search resumed after its controller
+ * stopped takes up the trials still running (or finished meanwhile) instead of abandoning them.
+ */
+export function bullmqExecutor(options: BullmqExecutorOptions): Executor {
+  if (typeof options !== 'object' || options === null || typeof options.connection !== 'string') {
+    throw new PliantError(API, 'argument', 'bullmqExecutor takes { connection: "redis://host:port" }');
+  }
+  const capacity = options.capacity ?? 4;
+  if (!Number.isInteger(capacity) || capacity < 1) throw new PliantError(API, 'argument', `capacity must be a positive integer, found ${String(options.capacity)}`);
+  const pollInterval = options.pollInterval ?? 2000;
+  if (!(pollInterval > 0)) throw new PliantError(API, 'argument', `pollInterval must be positive, found ${String(options.pollInterval)}`);
+  return {
+    name: 'bullmq',
+    capacity,
+    durable: true,
+    async open<C>(objective: ObjectiveSource<C>, context?: ExecutorContext): Promise<ExecutorSession<C>> {
+      if (typeof objective === 'function') {
+        throw new PliantError(API, 'argument', 'the objective runs in the workers: pass it as a module ({ module: new URL("./objective.js", import.meta.url) }), the module the workers load with --objective');
+      }
+      const module = resolveObjectiveModule(objective, API).specifier;
+      const study = context?.study;
+      const queueName = options.queue ?? (study === undefined ? undefined : queueNameOf(study));
+      if (queueName === undefined) throw new PliantError(API, 'argument', 'name the queue (options.queue) when the executor is not used by search');
+      return QueueSession.open<C>(options, queueName, study ?? queueName, module, pollInterval);
+    },
+  };
+}
+
+interface InFlight {
+  readonly feedback: TrialFeedback;
+  readonly resolve: (value: ObjectiveResult) => void;
+  readonly reject: (error: unknown) => void;
+  /** The last step recorded for the trial (a run after a stall repeats its reports). */
+  lastStep: number;
+  /** Calls are handled one at a time, in order. */
+  chain: Promise<void>;
+}
+
+class QueueSession<C> implements ExecutorSession<C> {
+  readonly #queue: Bullmq.Queue;
+  readonly #events: Bullmq.QueueEvents;
+  readonly #replies: import('ioredis').Redis;
+  readonly #queueName: string;
+  readonly #prefix: string;
+  readonly #study: string;
+  readonly #module: string;
+  readonly #inFlight = new Map<string, InFlight>();
+  readonly #timer: NodeJS.Timeout;
+  #closed = false;
+
+  private constructor(queue: Bullmq.Queue, events: Bullmq.QueueEvents, replies: import('ioredis').Redis, queueName: string, prefix: string, study: string, module: string, pollInterval: number) {
+    this.#queue = queue;
+    this.#events = events;
+    this.#replies = replies;
+    this.#queueName = queueName;
+    this.#prefix = prefix;
+    this.#study = study;
+    this.#module = module;
+    events.on('progress', ({ jobId, data }) => this.#onCall(jobId, data));
+    events.on('completed', ({ jobId, returnvalue }) => this.#settle(jobId, { returned: returnvalue }));
+    events.on('failed', ({ jobId, failedReason }) => this.#settle(jobId, { failed: failedReason }));
+    events.on('error', () => undefined); // connection trouble: ioredis reconnects, the poll covers the gap
+    this.#timer = setInterval(() => void this.#poll(), pollInterval);
+    this.#timer.unref();
+  }
+
+  static async open<C>(options: BullmqExecutorOptions, queueName: string, study: string, module: string, pollInterval: number): Promise<QueueSession<C>> {
+    const bull = loadBullmq(API);
+    const replies = await openRedis(options.connection, API);
+    const prefix = options.prefix ?? 'pliant';
+    const connection = { url: options.connection, maxRetriesPerRequest: null, retryStrategy };
+    const queue = new bull.Queue(queueName, { connection, prefix });
+    const events = new bull.QueueEvents(queueName, { connection, prefix });
+    queue.on('error', () => undefined);
+    try {
+      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    } catch (cause) {
+      replies.disconnect();
+      await Promise.allSettled([queue.close(), events.close()]);
+      throw new PliantError(API, 'argument', `cannot open the queue '${queueName}' on ${safeRedisUrl(options.connection)}: ${messageOf(cause)}`, { cause });
+    }
+    return new QueueSession<C>(queue, events, replies, queueName, prefix, study, module, pollInterval);
+  }
+
+  async evaluate(evaluation: Evaluation<C>): Promise<ObjectiveResult> {
+    if (this.#closed) throw new PliantError(API, 'argument', 'the executor is closed');
+    const { feedback } = evaluation;
+    const jobId = jobIdOf(feedback.id);
+    const done = new Promise<ObjectiveResult>((resolve, reject) => {
+      this.#inFlight.set(jobId, { feedback, resolve, reject, lastStep: evaluation.lastStep ?? 0, chain: Promise.resolve() });
+    });
+    const data: TrialJob = {
+      kind: JOB_KIND,
+      version: 1,
+      study: this.#study,
+      trial: { id: feedback.id, number: feedback.number, dna: feedback.dna.toJSON() },
+      candidate: evaluation.candidateJson as TrialJob['candidate'],
+      objective: this.#module,
+    };
+    // The same id again (a resumed search) finds the job there: BullMQ adds nothing.
+    await this.#queue.add('trial', data, { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
+    await this.#check(jobId);
+    return done;
+  }
+
+  /** Settles a job in flight from its state in Redis, if it has ended. */
+  async #check(jobId: string): Promise<void> {
+    if (!this.#inFlight.has(jobId)) return;
+    const state = await this.#queue.getJobState(jobId);
+    if (state !== 'completed' && state !== 'failed') return;
+    const job = await this.#queue.getJob(jobId);
+    if (job === undefined) return;
+    this.#settle(jobId, state === 'completed' ? { returned: job.returnvalue } : { failed: job.failedReason });
+  }
+
+  async #poll(): Promise<void> {
+    for (const jobId of [...this.#inFlight.keys()]) {
+      try {
+        await this.#check(jobId);
+      } catch {
+        // Redis is away: the next poll tries again
+      }
+    }
+  }
+
+  #settle(jobId: string, outcome: { returned: unknown } | { failed: string }): void {
+    const flight = this.#inFlight.get(jobId);
+    if (flight === undefined) return; // another controller's job, or one settled already
+    this.#inFlight.delete(jobId);
+    // Calls still being handled (a `done` sent just before the job returned) go first.
+    void flight.chain.then(() => {
+      if ('failed' in outcome) {
+        flight.reject(new Error(outcome.failed || 'the job failed'));
+        return;
+      }
+      let value = outcome.returned;
+      if (typeof value === 'string') {
+        try {
+          value = JSON.parse(value);
+        } catch {
+          // a plain string: rejected below
+        }
+      }
+      const parsed = jobResultSchema.safeParse(value ?? { pliant: 'ended' });
+      if (!parsed.success) {
+        flight.reject(new PliantError(API, 'argument', `trial ${flight.feedback.number}: the worker returned ${JSON.stringify(value)}, not a measurement`));
+        return;
+      }
+      const result = parsed.data;
+      if (typeof result === 'object' && 'pliant' in result) {
+        if (result.pliant === 'pruned') {
+          const pruned = new Error('pruned by the objective');
+          pruned.name = 'Pruned';
+          flight.reject(pruned);
+        } else flight.resolve(undefined);
+        return;
+      }
+      flight.resolve(result as Measurement);
+    });
+  }
+
+  #onCall(jobId: string, data: unknown): void {
+    const flight = this.#inFlight.get(jobId);
+    if (flight === undefined) return;
+    flight.chain = flight.chain.then(async () => {
+      let raw = data;
+      if (typeof raw === 'string') {
+        try {
+          raw = JSON.parse(raw);
+        } catch {
+          // rejected below
+        }
+      }
+      const parsed = trialCallSchema.safeParse(raw);
+      if (!parsed.success) return; // not one of ours (a number set by someone else): ignore
+      const call = parsed.data;
+      const feedback = flight.feedback;
+      try {
+        if (!feedback.ended) {
+          if (call.call === 'report') {
+            // A run after a stall repeats the reports of the first: record each step once.
+            if (call.step > flight.lastStep) {
+              await feedback.report(call.value, { step: call.step, ...(call.metrics === undefined ? {} : { metrics: call.metrics }) });
+              flight.lastStep = call.step;
+            }
+          } else if (call.call === 'done') await feedback.done(call.value, call.metrics === undefined ? {} : { metrics: call.metrics });
+          else if (call.call === 'prune') await feedback.prune();
+          else await feedback.fail(new Error(call.error));
+        }
+      } finally {
+        const reply: TrialReply = { seq: call.seq, shouldStop: feedback.ended || feedback.shouldStop(), ended: feedback.ended };
+        const key = replyKeyOf(this.#prefix, this.#queueName, jobId);
+        await this.#replies.multi().rpush(key, JSON.stringify(reply)).expire(key, 600).exec();
+      }
+    });
+    flight.chain = flight.chain.catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    for (const flight of this.#inFlight.values()) flight.reject(new PliantError(API, 'argument', 'the executor closed before the trial ended'));
+    this.#inFlight.clear();
+    await Promise.allSettled([this.#events.close(), this.#queue.close()]);
+    this.#replies.disconnect();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * @internal The messages of the job-queue executor, between the controller (`bullmqExecutor`) and
+ * the workers (`pliant worker`): the job of one trial, the worker's calls on the trial's handle
+ * (sent as job progress), the controller's replies (a Redis list per job), and what a job returns.
+ * Every message is checked with zod on arrival: a malformed or foreign one is rejected, never
+ * half-read.
+ */
+import { z } from 'zod';
+import type { DNAJson } from '../geno/dna.js';
+import type { Measurement } from '../storage/storage.js';
+
+/** Marks pliant's jobs among whatever else a queue may hold. */
+export const JOB_KIND = 'pliant.trial';
+
+const dnaValue = z.union([z.number(), z.string()]);
+const dnaJson: z.ZodType<DNAJson> = z.lazy(() => z.union([dnaValue, z.null(), z.array(dnaJson), z.object({ value: dnaValue, children: z.array(dnaJson) })])) as z.ZodType<DNAJson>;
+const measurement: z.ZodType<Measurement> = z.union([z.number(), z.record(z.string(), z.number())]);
+const metrics = z.record(z.string(), z.number()).optional();
+
+/** The data of a trial's job. */
+export const trialJobSchema = z.strictObject({
+  kind: z.literal(JOB_KIND),
+  version: z.literal(1),
+  study: z.string(),
+  trial: z.strictObject({ id: z.string().min(1), number: z.number().int().nonnegative(), dna: dnaJson }),
+  candidate: z.json(),
+  /** The controller's objective module, for the worker's log (the worker runs its own `--objective`). */
+  objective: z.string().nullable(),
+});
+export type TrialJob = z.infer<typeof trialJobSchema>;
+
+/** A worker's call on a trial's handle, sent as the job's progress. */
+// `seq` numbers a worker's calls on one trial; a call sent again (no answer yet: the controller
+// restarted, or an event was lost) keeps its number, and the answer carries it back.
+const seq = z.number().int().nonnegative();
+export const trialCallSchema = z.discriminatedUnion('call', [
+  z.strictObject({ call: z.literal('report'), seq, value: measurement, step: z.number(), metrics }),
+  z.strictObject({ call: z.literal('done'), seq, value: measurement.optional(), metrics }),
+  z.strictObject({ call: z.literal('prune'), seq }),
+  z.strictObject({ call: z.literal('fail'), seq, error: z.string() }),
+]);
+export type TrialCall = z.infer<typeof trialCallSchema>;
+
+/** The controller's answer to a call: the state of the trial's handle after it. */
+export const trialReplySchema = z.strictObject({ seq, shouldStop: z.boolean(), ended: z.boolean() });
+export type TrialReply = z.infer<typeof trialReplySchema>;
+
+/** What a job returns: the objective's measurement, or how the trial ended without one. */
+export const jobResultSchema = z.union([measurement, z.strictObject({ pliant: z.enum(['pruned', 'ended']) })]);
+export type JobResult = z.infer<typeof jobResultSchema>;
+
+/** The queue of a study: `pliant-<study>` (characters BullMQ cannot take are escaped). */
+export function queueNameOf(study: string): string {
+  return `pliant-${study.replace(/[^A-Za-z0-9_.-]/g, (c) => `~${c.codePointAt(0)?.toString(16) ?? ''}`)}`;
+}
+
+/** A trial's job id (BullMQ's custom ids cannot hold ':'). */
+export function jobIdOf(trialId: string): string {
+  return trialId.replace(/~/g, '~7e').replace(/:/g, '~3a');
+}
+
+/** The Redis list where the controller answers a job's calls. */
+export function replyKeyOf(prefix: string, queue: string, jobId: string): string {
+  return `${prefix}:${queue}:reply:${jobId}`;
+}

@@ -1,0 +1,246 @@
+/**
+ * The job-queue executor against the faults it must survive, end to end: a real `redis-server`
+ * on a free loopback port, `pliant worker` processes (the built bin), a controller in this process
+ * or in a child process, and the study's journal in Redis. Every test ends by checking the
+ * journal: each trial completed (or failed) exactly once, none lost, none duplicated.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+// The built package, as the workers run it.
+import { bullmqExecutor, floatv, grid, loadStudy, oneOf, redisStorage, search } from '../../dist/index.js';
+import type { JournalEvent } from '../../dist/index.js';
+import { startRedis } from '../support/redis-server.js';
+import type { RedisServer } from '../support/redis-server.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'dist', 'cli', 'main.js');
+
+/** The objective every worker runs: behaviour chosen by the candidate. */
+const OBJECTIVE = `
+export async function objective(c, trial) {
+  const ms = c.ms ?? 100;
+  if (c.mode === 'throw') throw new Error('boom: the objective failed');
+  if (c.mode === 'hang') await new Promise(() => {});
+  await new Promise((r) => setTimeout(r, ms / 2));
+  await trial.report(c.x ?? 0);
+  await new Promise((r) => setTimeout(r, ms / 2));
+  return c.x ?? 1;
+}
+`;
+
+let work: string;
+let objective: string;
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  work = mkdtempSync(join(root, '.tmp-queue-'));
+  objective = join(work, 'objective.mjs');
+  writeFileSync(objective, OBJECTIVE);
+});
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Spawned {
+  readonly child: ChildProcess;
+  output(): string;
+  exited(): Promise<number | null>;
+}
+
+function spawnNode(args: string[]): Spawned {
+  const child = spawn(process.execPath, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let text = '';
+  child.stdout?.on('data', (d) => (text += String(d)));
+  child.stderr?.on('data', (d) => (text += String(d)));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => text, exited: () => exit };
+}
+
+/** Starts a worker and waits until it serves. */
+async function startWorker(url: string, study: string, ...extra: string[]): Promise<Spawned> {
+  const w = spawnNode([bin, 'worker', '--redis', url, '--study', study, '--objective', objective, '--lock-duration', '1500', ...extra]);
+  const deadline = Date.now() + 20_000;
+  while (!w.output().includes('serving queue')) {
+    if (w.child.exitCode !== null || Date.now() > deadline) throw new Error(`the worker did not start:\n${w.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return w;
+}
+
+async function journal(url: string, study: string): Promise<JournalEvent[]> {
+  const j = await redisStorage(url).open(study);
+  try {
+    return [...j.events];
+  } finally {
+    await j.close();
+  }
+}
+
+/** Each trial of the journal ended exactly once; returns the counts by end. */
+function endsOnce(events: readonly JournalEvent[]): { trials: number; done: number; fail: number; abandon: number } {
+  const trials = events.filter((e) => e.type === 'trial');
+  expect(new Set(trials.map((t) => t.id)).size).toBe(trials.length);
+  const ends = events.filter((e) => e.type === 'done' || e.type === 'fail' || e.type === 'abandon' || e.type === 'prune');
+  const byId = new Map<string, number>();
+  for (const e of ends) byId.set((e as { id: string }).id, (byId.get((e as { id: string }).id) ?? 0) + 1);
+  for (const t of trials) expect(byId.get(t.id), `trial ${t.id} ended ${byId.get(t.id) ?? 0} times`).toBe(1);
+  return { trials: trials.length, done: ends.filter((e) => e.type === 'done').length, fail: ends.filter((e) => e.type === 'fail').length, abandon: ends.filter((e) => e.type === 'abandon').length };
+}
+
+const objectiveModule = (): { module: string } => ({ module: pathToFileURL(objective).href });
+
+describe('bullmq executor: faults', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis.dispose();
+  });
+
+  it('a worker killed with kill -9 mid-trial: its trial is re-run elsewhere, every trial completes exactly once', async () => {
+    const study = 'kill-worker';
+    const a = await startWorker(redis.url, study);
+    const b = await startWorker(redis.url, study);
+    const running = search({ x: floatv(0, 1), ms: 1200 }, objectiveModule(), { numTrials: 6, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 500 }), concurrency: 2, seed: 1 });
+    const deadline = Date.now() + 10_000;
+    while (!/trial (\d+) started/.test(a.output())) {
+      if (Date.now() > deadline) throw new Error(`worker a took no trial:\n${a.output()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const lost = /trial (\d+) started/.exec(a.output())?.[1] as string;
+    await new Promise((r) => setTimeout(r, 300)); // mid-trial
+    a.child.kill('SIGKILL');
+    const result = await running;
+    expect(result.completed).toHaveLength(6);
+    expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 6, done: 6, fail: 0, abandon: 0 });
+    // the killed worker's trial was taken up by the other one
+    expect(a.output()).not.toContain(`trial ${lost} returned`);
+    expect(b.output()).toContain(`trial ${lost} started (again: its worker was lost)`);
+    expect(b.output()).toContain(`trial ${lost} returned`);
+    b.child.kill('SIGTERM');
+    expect(await b.exited()).toBe(0);
+  });
+
+  it('the controller killed mid-search and restarted: it resumes from Redis, and trials completed meanwhile are not lost', async () => {
+    const study = 'kill-controller';
+    const script = join(work, 'controller.mjs');
+    writeFileSync(
+      script,
+      `import { search, floatv, bullmqExecutor, redisStorage } from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'index.js')).href)};
+const url = process.argv[2];
+const result = await search({ x: floatv(0, 1), ms: 500 }, { module: ${JSON.stringify(pathToFileURL(objective).href)} }, { numTrials: 10, study: ${JSON.stringify(study)}, storage: redisStorage(url), executor: bullmqExecutor({ connection: url, pollInterval: 300 }), concurrency: 2, seed: 3 });
+console.log('finished', result.trials.length, result.completed.length);
+process.exit(0);
+`,
+    );
+    const workers = [await startWorker(redis.url, study), await startWorker(redis.url, study)];
+    const first = spawnNode([script, redis.url]);
+    // kill it once some trials are done and two are in flight
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const events = await journal(redis.url, study).catch(() => [] as JournalEvent[]);
+      if (events.filter((e) => e.type === 'done').length >= 3) break;
+      if (Date.now() > deadline) throw new Error(`no progress:\n${first.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    first.child.kill('SIGKILL');
+    await first.exited();
+    const atKill = await journal(redis.url, study);
+    const inFlight = atKill.filter((e) => e.type === 'trial').length - atKill.filter((e) => e.type === 'done').length;
+    expect(inFlight).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 1200)); // the workers finish those trials meanwhile
+    const second = spawnNode([script, redis.url]);
+    expect(await second.exited(), second.output()).toBe(0);
+    expect(second.output()).toContain('finished 10 10');
+    expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 10, done: 10, fail: 0, abandon: 0 });
+    // pliant study export: the study in Redis becomes a journal file that loadStudy reads
+    const exported = spawnNode([bin, 'study', 'export', study, '--storage', redis.url, '--out', join(work, 'exported.jsonl')]);
+    expect(await exported.exited(), exported.output()).toBe(0);
+    const fromFile = await loadStudy(join(work, 'exported.jsonl'));
+    expect(fromFile.completed).toHaveLength(10);
+    for (const w of workers) w.child.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.exited()));
+  });
+
+  it('Redis restarted while workers run: workers and controller reconnect and the search completes', async () => {
+    const study = 'restart-redis';
+    const workers = [await startWorker(redis.url, study), await startWorker(redis.url, study)];
+    const running = search({ x: floatv(0, 1), ms: 300 }, objectiveModule(), { numTrials: 12, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), concurrency: 2, seed: 4 });
+    await new Promise((r) => setTimeout(r, 800));
+    await redis.restart({ downMs: 1000 });
+    const result = await running;
+    expect(result.completed).toHaveLength(12);
+    expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 12, done: 12, fail: 0, abandon: 0 });
+    for (const w of workers) {
+      expect(w.child.exitCode).toBeNull();
+      w.child.kill('SIGTERM');
+    }
+    await Promise.all(workers.map((w) => w.exited()));
+  });
+
+  it('an objective that throws or hangs: the trial fails with its error or times out, and the worker keeps serving', async () => {
+    const study = 'throw-hang';
+    const w = await startWorker(redis.url, study, '--timeout', '1');
+    const result = await search({ mode: oneOf(['throw', 'hang', 'ok']), ms: 50 }, objectiveModule(), { numTrials: 3, algorithm: grid(), study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), concurrency: 1 });
+    const [thrown, hung, ok] = result.trials;
+    expect(thrown?.state).toBe('failed');
+    expect(thrown?.error).toContain('boom: the objective failed');
+    expect(hung?.state).toBe('failed');
+    expect(hung?.error).toContain('timed out after 1 s');
+    expect(ok?.state).toBe('completed');
+    expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 3, done: 1, fail: 2, abandon: 0 });
+    expect(w.child.exitCode).toBeNull();
+    w.child.kill('SIGTERM');
+    expect(await w.exited()).toBe(0);
+  });
+
+  it('a malformed or foreign message on the queue is rejected and logged; no worker crashes', async () => {
+    const study = 'foreign';
+    const w = await startWorker(redis.url, study);
+    const queue = new Queue('pliant-foreign', { connection: { url: redis.url }, prefix: 'pliant' });
+    await queue.add('foreign', { hello: 'world' });
+    await queue.add('trial', { kind: 'pliant.trial', version: 1, study, trial: { id: 'x' } });
+    const result = await search({ x: floatv(0, 1), ms: 50 }, objectiveModule(), { numTrials: 3, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), seed: 5 });
+    expect(result.completed).toHaveLength(3);
+    expect(w.output()).toMatch(/rejected job \d+ \(foreign\): not a pliant trial/);
+    expect(w.output()).toMatch(/rejected job \d+ \(trial\): not a pliant trial/);
+    expect(await queue.getFailedCount()).toBe(2);
+    expect(w.child.exitCode).toBeNull();
+    await queue.close();
+    w.child.kill('SIGTERM');
+    expect(await w.exited()).toBe(0);
+  });
+});
+
+describe('bullmq executor: Redis with a password', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis({ password: 's3cret pass' });
+  });
+  afterAll(async () => {
+    await redis.dispose();
+  });
+
+  it('workers authenticate; a wrong password is a clear error, for a worker and for the controller', async () => {
+    const study = 'auth';
+    const w = await startWorker(redis.url, study);
+    const result = await search({ x: floatv(0, 1), ms: 20 }, objectiveModule(), { numTrials: 3, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url }), seed: 6 });
+    expect(result.completed).toHaveLength(3);
+    const wrong = `redis://:nope@127.0.0.1:${redis.port}`;
+    const bad = spawnNode([bin, 'worker', '--redis', wrong, '--study', study, '--objective', objective]);
+    expect(await bad.exited()).toBe(1);
+    expect(bad.output()).toContain('refused the password');
+    expect(bad.output()).not.toContain('nope');
+    await expect(search({ x: floatv(0, 1) }, objectiveModule(), { numTrials: 1, executor: bullmqExecutor({ connection: wrong }) })).rejects.toThrow(/refused the password/);
+    w.child.kill('SIGTERM');
+    expect(await w.exited()).toBe(0);
+  });
+});
