@@ -2,13 +2,15 @@ import { VERSION } from '../version.js';
 import { annotateCommand } from './annotate-command.js';
 import { applyCommand } from './apply-command.js';
 import { runCommand } from './command.js';
+import { inspectCommand } from './inspect-command.js';
+import { searchCommand } from './search-command.js';
 import { studyCommand } from './study-command.js';
 import { workerCommand } from './worker-command.js';
 import type { CliStreams, Command } from './command.js';
 
 export type { CliStreams } from './command.js';
 
-const COMMANDS: readonly Command[] = [annotateCommand, applyCommand, workerCommand, studyCommand];
+const COMMANDS: readonly Command[] = [searchCommand, inspectCommand, studyCommand, annotateCommand, applyCommand, workerCommand];
 
 const HELP = `pliant ${VERSION}: symbolic AutoML for TypeScript
 

@@ -1,11 +1,19 @@
-import { resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { exportStudy } from '../storage/export-journal.js';
 import { journalStorage } from '../storage/journal-storage.js';
-import { redisStorage } from '../storage/redis-storage.js';
+import { redisStorage, redisStudyNames } from '../storage/redis-storage.js';
 import type { Storage } from '../storage/storage.js';
+import type { TreeValue } from '../symbolic/node.js';
+import { format } from '../symbolic/format.js';
+import { loadStudy } from '../tuning/load-study.js';
+import type { Result } from '../tuning/result.js';
+import type { Trial } from '../tuning/trial.js';
 import { defaultStudyDir } from '../tuning/trial-source.js';
 import { UsageError } from './command.js';
 import type { Command } from './command.js';
+import { shortNumber, table } from './terminal.js';
 
 /** The storage a `--storage` option names: a Redis URL, or a folder of journal files (default `.pliant/studies`). */
 export function storageOf(value: string | undefined): Storage {
@@ -14,34 +22,149 @@ export function storageOf(value: string | undefined): Storage {
   return journalStorage(resolve(value));
 }
 
-/** `pliant study export <study> --out <file.jsonl> [--storage <dir|redis-url>]`. */
+/** Loads a study by name from `--storage`, or from a journal file given as its path. */
+export async function studyResult(study: string, storageOption: string | undefined): Promise<Result> {
+  if (storageOption === undefined) return loadStudy(study);
+  return loadStudy(study, { storage: storageOf(storageOption) });
+}
+
+const valueText = (v: Trial['value']): string => (v === undefined ? '' : typeof v === 'number' ? shortNumber(v) : Object.entries(v).map(([k, x]) => `${k}=${shortNumber(x)}`).join(' '));
+const seconds = (t: Trial): string => (t.ended === undefined ? '' : ((t.ended - t.started) / 1000).toFixed(1));
+
+function csvCell(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** `pliant study list|show|best|export`. */
 export const studyCommand: Command = {
   name: 'study',
-  summary: 'work with a study: export it to a journal file',
-  help: `Usage: pliant study export <study> --out <file.jsonl> [--storage <folder|redis-url>] [--force]
+  summary: 'list studies; show, print the best of, or export one',
+  help: `Usage: pliant study <action> [<study>] [options]
 
-export   writes every event of <study> as a journal file (JSON lines, the format of the
-         embedded storage): a study kept in Redis becomes a file that loadStudy, pliant apply
-         and journalStorage read, and that a search can resume from.
+Actions:
+  list                      the studies in the storage, with their trial counts and best values
+  show <study>              the study's trials as a table
+  best <study>              the best trial's candidate (JSON on stdout) and value
+  export <study> --out <f>  the study as a journal file (.jsonl: for loadStudy, pliant apply, a
+                            resume) or a table of trials (.csv, or --format csv)
+
+<study> is a name in the storage, or the path of a journal file (.jsonl).
 
 Options:
   --storage <where>   a Redis URL (redis://[:password@]host:port) or a folder of journal files
                       (default: .pliant/studies, or $PLIANT_HOME/studies)
-  --out <file>        the journal file to write
-  --force             overwrite <file> if it exists
+  --out <file>        where export writes
+  --format <f>        export's format: jsonl or csv (default: from --out's extension)
+  --force             let export overwrite <file>
+  --json              print as JSON (list, show, best)
   -h, --help          show this help
 `,
-  options: { storage: { type: 'string' }, out: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
+  options: { storage: { type: 'string' }, out: { type: 'string', short: 'o' }, format: { type: 'string' }, force: { type: 'boolean' } },
   async run(positionals, values, streams) {
     const [action, study, extra] = positionals;
-    if (action !== 'export') throw new UsageError(action === undefined ? 'which action? (pliant study export <study> --out <file>)' : `unknown action '${action}' (this version has: export)`);
-    if (study === undefined) throw new UsageError('which study? (pliant study export <study> --out <file>)');
+    const json = values.json === true;
+    const storageOption = values.storage as string | undefined;
+    if (action === 'list') {
+      if (study !== undefined) throw new UsageError(`list takes no study (found '${study}')`);
+      let names: string[];
+      if (storageOption !== undefined && /^rediss?:\/\//.test(storageOption)) names = await redisStudyNames(storageOption);
+      else {
+        const dir = storageOption === undefined ? defaultStudyDir() : resolve(storageOption);
+        names = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => decodeURIComponent(f.slice(0, -6))).sort() : [];
+      }
+      const rows: { study: string; trials: number; completed: number; best: Trial['value'] | null }[] = [];
+      for (const name of names) {
+        try {
+          const r = await studyResult(name, storageOption);
+          rows.push({ study: name, trials: r.trials.length, completed: r.completed.length, best: r.metrics.length > 1 ? null : (r.best?.value ?? null) });
+        } catch {
+          rows.push({ study: name, trials: 0, completed: 0, best: null });
+        }
+      }
+      if (json) streams.out.write(`${JSON.stringify(rows)}\n`);
+      else if (rows.length === 0) streams.err.write('no studies\n');
+      else streams.out.write(table(['study', 'trials', 'completed', 'best'], rows.map((r) => [r.study, String(r.trials), String(r.completed), r.best === null ? '' : valueText(r.best)])));
+      return 0;
+    }
+    if (action === undefined || !['show', 'best', 'export'].includes(action)) {
+      throw new UsageError(action === undefined ? 'which action? (list, show, best, export)' : `unknown action '${action}' (list, show, best, export)`);
+    }
+    if (study === undefined) throw new UsageError(`which study? (pliant study ${action} <study>)`);
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
-    const out = values.out as string | undefined;
-    if (out === undefined) throw new UsageError('--out <file.jsonl> is required');
-    const events = await exportStudy(storageOf(values.storage as string | undefined), study, out, { overwrite: values.force === true });
-    if (values.json === true) streams.out.write(`${JSON.stringify({ study, out, events })}\n`);
-    else streams.err.write(`pliant study export: wrote ${events} events of '${study}' to ${out}\n`);
+    if (action === 'export') {
+      const out = values.out as string | undefined;
+      if (out === undefined) throw new UsageError('--out <file> is required');
+      const fmt = (values.format as string | undefined) ?? (out.endsWith('.csv') ? 'csv' : 'jsonl');
+      if (fmt !== 'csv' && fmt !== 'jsonl') throw new UsageError(`--format is jsonl or csv, found '${fmt}'`);
+      if (fmt === 'jsonl') {
+        const storage = storageOf(storageOption);
+        const events = study.endsWith('.jsonl') && storageOption === undefined ? await exportFile(study, out, values.force === true) : await exportStudy(storage, study, out, { overwrite: values.force === true });
+        if (json) streams.out.write(`${JSON.stringify({ study, out, format: fmt, events })}\n`);
+        else streams.err.write(`pliant study export: wrote ${events} events of '${study}' to ${out}\n`);
+        return 0;
+      }
+      const result = await studyResult(study, storageOption);
+      if (existsSync(out) && values.force !== true) throw new UsageError(`${out} exists: pass --force to overwrite it`);
+      const metrics = result.trials.some((t) => t.value !== undefined && typeof t.value !== 'number') ? [...new Set(result.trials.flatMap((t) => (t.value !== undefined && typeof t.value !== 'number' ? Object.keys(t.value) : [])))] : ['value'];
+      const header = ['number', 'state', ...metrics, 'cached', 'seconds', 'dna', 'candidate', 'error'];
+      const lines = result.trials.map((t) =>
+        [
+          String(t.number),
+          t.state,
+          ...metrics.map((m) => (t.value === undefined ? '' : typeof t.value === 'number' ? String(t.value) : String(t.value[m] ?? ''))),
+          String(t.cached),
+          seconds(t),
+          t.dna.toString(),
+          JSON.stringify(t.candidate),
+          t.error ?? '',
+        ]
+          .map(csvCell)
+          .join(','),
+      );
+      await mkdir(dirname(resolve(out)), { recursive: true });
+      await writeFile(out, `${header.join(',')}\n${lines.map((l) => `${l}\n`).join('')}`);
+      if (json) streams.out.write(`${JSON.stringify({ study, out, format: fmt, trials: lines.length })}\n`);
+      else streams.err.write(`pliant study export: wrote ${lines.length} trials of '${study}' to ${out}\n`);
+      return 0;
+    }
+    const result = await studyResult(study, storageOption);
+    if (action === 'show') {
+      if (json) {
+        streams.out.write(`${JSON.stringify(result.trials.map((t) => ({ number: t.number, state: t.state, value: t.value ?? null, cached: t.cached, seconds: t.ended === undefined ? null : (t.ended - t.started) / 1000, dna: t.dna.toJSON(), candidate: t.candidate, error: t.error ?? null })))}\n`);
+        return 0;
+      }
+      const shortCandidate = (t: Trial): string => {
+        const text = format(t.candidate as TreeValue);
+        return text.length > 70 ? `${text.slice(0, 67)}...` : text;
+      };
+      streams.out.write(table(['#', 'state', 'value', 's', 'candidate'], result.trials.map((t) => [String(t.number), t.cached ? 'cached' : t.state, valueText(t.value), seconds(t), shortCandidate(t)])));
+      return 0;
+    }
+    // best
+    if (result.metrics.length > 1) {
+      const front = result.paretoFront;
+      streams.out.write(`${JSON.stringify(front.map((t) => ({ number: t.number, value: t.value, candidate: t.candidate })), null, json ? undefined : 2)}\n`);
+      return 0;
+    }
+    const best = result.best;
+    if (best === undefined) {
+      streams.err.write(`pliant study best: the study '${result.study}' has no completed trial\n`);
+      return 1;
+    }
+    if (json) streams.out.write(`${JSON.stringify({ number: best.number, value: best.value, dna: best.dna.toJSON(), candidate: best.candidate })}\n`);
+    else {
+      streams.out.write(`${JSON.stringify(best.candidate, null, 2)}\n`);
+      streams.err.write(`best of '${result.study}': trial ${best.number}, ${valueText(best.value)}\n`);
+    }
     return 0;
   },
 };
+
+/** Copies a journal file to `out` (export of a study given as a path). */
+async function exportFile(file: string, out: string, overwrite: boolean): Promise<number> {
+  const text = await readFile(file, 'utf8');
+  if (!overwrite && existsSync(out)) throw new UsageError(`${out} exists: pass --force to overwrite it`);
+  await mkdir(dirname(resolve(out)), { recursive: true });
+  await writeFile(out, text);
+  return text.split('\n').filter((l) => l.trim() !== '').length;
+}

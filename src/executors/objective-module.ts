@@ -162,3 +162,27 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return typeof error === 'string' ? error : describeValue(error);
 }
+
+let tsxRegistered = false;
+
+/**
+ * Makes `import()` of a `.ts` module work in this process: registers tsx's loader once, unless a
+ * TypeScript loader is there already (tsx, or Node's type stripping).
+ */
+export async function ensureTypeScriptLoader(specifier: string, api: string): Promise<void> {
+  if (!isTypeScriptModule(specifier) || tsxRegistered) return;
+  const loaded = process.execArgv.some((a) => /tsx|strip-types/.test(a)) || (process as { features?: { typescript?: unknown } }).features?.typescript !== undefined;
+  if (!loaded) {
+    // The ESM entry of tsx's API (its CommonJS one cannot register ESM hooks); a variable
+    // specifier keeps it out of the package's static imports.
+    const name = 'tsx/esm/api';
+    let tsx: { register: () => unknown };
+    try {
+      tsx = (await import(name)) as { register: () => unknown };
+    } catch (cause) {
+      throw new PliantError(api, 'dependency', `${api} needs tsx to load a TypeScript module: npm install --save-dev tsx (${messageOf(cause)})`, { cause });
+    }
+    tsx.register();
+  }
+  tsxRegistered = true;
+}

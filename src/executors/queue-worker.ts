@@ -10,10 +10,9 @@ import type { Measurement } from '../storage/storage.js';
 import { openRedis, retryStrategy, safeRedisUrl } from '../storage/redis-connection.js';
 import { PliantError } from '../symbolic/errors.js';
 import { fromJSON } from '../symbolic/json.js';
-import { requireOptional } from '../symbolic/require-optional.js';
 import { loadBullmq } from './bullmq-executor.js';
 import type { ObjectiveFunction, ObjectiveSource, TrialFeedback, TrialReportOptions } from './executor.js';
-import { isTypeScriptModule, loadObjective, messageOf, resolveObjectiveModule } from './objective-module.js';
+import { ensureTypeScriptLoader, loadObjective, messageOf, resolveObjectiveModule } from './objective-module.js';
 import { jobResultSchema, queueNameOf, replyKeyOf, trialJobSchema, trialReplySchema } from './queue-protocol.js';
 import type { JobResult, TrialCall, TrialJob } from './queue-protocol.js';
 import type * as Bullmq from 'bullmq';
@@ -136,11 +135,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 
 async function load(options: QueueWorkerOptions): Promise<ObjectiveFunction> {
   const specifiers = [...(options.imports ?? []), resolveObjectiveModule(options.objective, API).specifier];
-  if (specifiers.some((s) => isTypeScriptModule(s)) && !typeScriptLoaded()) {
-    // A TypeScript objective: register tsx's loader first (installed in the user's project).
-    const tsx = requireOptional<{ register: () => unknown }>('tsx/esm/api', API, 'npm install --save-dev tsx (to load a TypeScript objective)');
-    tsx.register();
-  }
+  for (const s of specifiers) await ensureTypeScriptLoader(s, API);
   for (const m of options.imports ?? []) {
     try {
       await import(resolveObjectiveModule(m, API).specifier);
@@ -149,10 +144,6 @@ async function load(options: QueueWorkerOptions): Promise<ObjectiveFunction> {
     }
   }
   return loadObjective(options.objective, API);
-}
-
-function typeScriptLoaded(): boolean {
-  return process.execArgv.some((a) => /tsx|strip-types/.test(a)) || (process as { features?: { typescript?: unknown } }).features?.typescript !== undefined;
 }
 
 function describe(result: JobResult): string {

@@ -1,6 +1,7 @@
 import type { Algorithm } from '../algorithms/algorithm.js';
 import type { EarlyStopping } from '../algorithms/early-stopping/early-stopping.js';
 import type { Concrete } from '../geno/template.js';
+import type { Trial } from './trial.js';
 import type { TracedSpace } from '../geno/trace.js';
 import type { Dedupe } from '../hashing/dedupe.js';
 import type { TreeValue } from '../symbolic/node.js';
@@ -38,6 +39,11 @@ export interface SampleOptions<C = unknown> extends ObjectiveOptions {
    * its feedback. The cache is rebuilt from the journal on resume.
    */
   readonly dedupe?: Dedupe<C>;
+  /**
+   * Called when a trial ends (completed, failed, pruned, or served by the dedupe cache), after
+   * its end is in the journal: for progress displays and logs. It must not throw.
+   */
+  readonly onTrialEnd?: (trial: Trial) => void;
 }
 
 export { defaultStudyDir } from './trial-source.js';

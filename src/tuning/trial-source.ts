@@ -128,6 +128,7 @@ export class TrialSource {
         if (told === undefined) this.#algorithm.abandon?.(feedback.dna);
         else this.#algorithm.feedback(feedback.dna, told.reward, told.outcome);
         this.#ends.get(feedback.id)?.();
+        this.#tellEnd(feedback.id);
       },
     };
     const objectives = this.#objectives;
@@ -147,6 +148,18 @@ export class TrialSource {
     }
     this.#algorithm.setup(this.#spec, { seed, objectives: objectives.count });
     this.#algorithm.recover(state.trials.map((t) => historyEntry(t, objectives)));
+  }
+
+  /** Tells `options.onTrialEnd` that a trial ended (a throwing listener is reported, not propagated). */
+  #tellEnd(id: string): void {
+    const listener = this.#options.onTrialEnd;
+    const trial = this.state.get(id);
+    if (listener === undefined || trial === undefined) return;
+    try {
+      listener(Object.freeze({ ...trial, reports: Object.freeze([...trial.reports]) }));
+    } catch (error) {
+      process.emitWarning(`${this.#api}: onTrialEnd threw: ${error instanceof Error ? error.message : String(error)}`, { code: 'PLIANT_LISTENER_THREW' });
+    }
   }
 
   async #append(event: JournalEvent): Promise<void> {
@@ -193,6 +206,7 @@ export class TrialSource {
         // An equivalent candidate was evaluated: complete this one with its value, unevaluated.
         await this.#append({ type: 'done', id, value: cached.value, time: Date.now(), cached: true });
         ACTIVE.delete(id);
+        this.#tellEnd(id);
         const t = told as NonNullable<typeof told>;
         this.#algorithm.feedback(dna, t.reward, t.outcome);
         if (++this.#consecutiveHits >= (dedupe as NonNullable<typeof dedupe>).maxConsecutiveHits) {

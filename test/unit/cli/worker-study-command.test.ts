@@ -71,7 +71,7 @@ describe('pliant study export', () => {
     for (const argv of [['study'], ['study', 'frob', 'x'], ['study', 'export'], ['study', 'export', 'x']]) {
       const c = capture();
       expect(await runCli(argv, c.streams), argv.join(' ')).toBe(2);
-      expect(c.err()).toContain('Usage: pliant study export');
+      expect(c.err()).toContain('Usage: pliant study <action>');
     }
   });
 });

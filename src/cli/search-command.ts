@@ -1,0 +1,151 @@
+import { basename, extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Algorithm } from '../algorithms/algorithm.js';
+import { grid } from '../algorithms/grid-search.js';
+import { hillClimb } from '../algorithms/evolution/hill-climb.js';
+import { nsga2 } from '../algorithms/evolution/nsga2.js';
+import { regularizedEvolution } from '../algorithms/evolution/regularized-evolution.js';
+import { random } from '../algorithms/random-search.js';
+import { tpe } from '../algorithms/tpe/tpe.js';
+import { threadExecutor } from '../executors/thread-executor.js';
+import { PliantError } from '../symbolic/errors.js';
+import type { TreeValue } from '../symbolic/node.js';
+import { format } from '../symbolic/format.js';
+import { search } from '../tuning/search.js';
+import type { SearchOptions } from '../tuning/search.js';
+import type { Trial } from '../tuning/trial.js';
+import { UsageError } from './command.js';
+import type { Command } from './command.js';
+import { importModule } from './experiment.js';
+import { startProgress } from './progress.js';
+import { storageOf } from './study-command.js';
+import { painter, shortNumber, useColour } from './terminal.js';
+
+const ALGORITHMS: Readonly<Record<string, (seed: number) => Algorithm>> = {
+  random: (seed) => random({ seed }),
+  grid: () => grid(),
+  evolution: (seed) => regularizedEvolution({ seed }),
+  'regularized-evolution': (seed) => regularizedEvolution({ seed }),
+  'hill-climb': (seed) => hillClimb({ seed }),
+  tpe: (seed) => tpe({ seed }),
+  nsga2: (seed) => nsga2({ seed }),
+};
+
+/** `pliant search <experiment>`. */
+export const searchCommand: Command = {
+  name: 'search',
+  summary: 'run the search an experiment module exports',
+  help: `Usage: pliant search <experiment.ts|js> [options]
+
+Runs the search an experiment module describes. It exports:
+  space       the search space (hyper values in a symbolic tree, or a trace)
+  objective   (candidate, trial) => number | record of numbers
+  options     optional defaults for search (numTrials, metric, direction, earlyStopping, dedupe, ...)
+The study is kept in a journal (default: .pliant/studies/<study>.jsonl): running the same
+command again resumes it. Progress shows as a bar on a terminal, as one line per trial otherwise.
+
+Options:
+  --algorithm <name>    ${Object.keys(ALGORITHMS).join(', ')} (default: the module's, else random)
+  --trials <n>          evaluated trials the study should hold at the end
+  --study <name>        the study (default: the module's file name)
+  --storage <where>     a folder of journal files, or a Redis URL (default .pliant/studies)
+  --concurrency <n>     trials at once (default 1; with --threads, the number of threads)
+  --threads <n>         evaluate on n worker threads (the module is loaded in each)
+  --seed <s>            the seed of the algorithm (default 0)
+  --json                print the summary as JSON
+  --verbose             stack traces on errors
+  -h, --help            show this help
+`,
+  options: {
+    algorithm: { type: 'string' },
+    trials: { type: 'string' },
+    study: { type: 'string' },
+    storage: { type: 'string' },
+    concurrency: { type: 'string' },
+    threads: { type: 'string' },
+    seed: { type: 'string' },
+  },
+  async run(positionals, values, streams) {
+    const [file, extra] = positionals;
+    if (file === undefined) throw new UsageError('which experiment? (pliant search <experiment.ts>)');
+    if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+    const positive = (name: string): number | undefined => {
+      const v = values[name];
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, found '${String(v)}'`);
+      return n;
+    };
+    const trials = positive('trials');
+    const concurrency = positive('concurrency');
+    const threads = positive('threads');
+    const seedText = values.seed as string | undefined;
+    const seed = seedText === undefined ? 0 : Number(seedText);
+    if (!Number.isFinite(seed)) throw new UsageError(`--seed must be a number, found '${seedText as string}'`);
+    const algorithmName = values.algorithm as string | undefined;
+    if (algorithmName !== undefined && ALGORITHMS[algorithmName] === undefined) throw new UsageError(`unknown algorithm '${algorithmName}' (one of ${Object.keys(ALGORITHMS).join(', ')})`);
+
+    const module = await importModule(file, 'pliant search');
+    const space = module.space;
+    const objective = module.objective;
+    if (space === undefined) throw new PliantError('pliant search', 'argument', `${file} exports no 'space'`);
+    if (typeof objective !== 'function') throw new PliantError('pliant search', 'argument', `${file} exports no 'objective' function`);
+    const defaults = (module.options ?? {}) as Partial<SearchOptions>;
+    const numTrials = trials ?? defaults.numTrials;
+    if (numTrials === undefined) throw new UsageError('how many trials? (--trials <n>, or options.numTrials in the module)');
+    const study = (values.study as string | undefined) ?? basename(file, extname(file));
+    const storage = storageOf(values.storage as string | undefined);
+    const algorithm = algorithmName !== undefined ? (ALGORITHMS[algorithmName] as (s: number) => Algorithm)(seed) : (defaults.algorithm ?? random({ seed }));
+
+    const json = values.json === true;
+    const progress = json ? undefined : startProgress(streams.err, numTrials, defaults.direction);
+    const options: SearchOptions = {
+      ...defaults,
+      numTrials,
+      study,
+      storage,
+      algorithm,
+      seed,
+      ...(threads === undefined ? {} : { executor: threadExecutor({ size: threads }), concurrency: concurrency ?? threads }),
+      ...(threads === undefined && concurrency !== undefined ? { concurrency } : {}),
+      onTrialEnd: (trial: Trial) => {
+        progress?.trialEnded(trial);
+        defaults.onTrialEnd?.(trial);
+      },
+    };
+    const objectiveSource = threads === undefined ? objective : { module: pathToFileURL(resolve(file)).href, export: 'objective' };
+    let result;
+    try {
+      result = await search(space as TreeValue, objectiveSource as Parameters<typeof search>[1], options);
+    } finally {
+      progress?.stop();
+    }
+    const multi = result.metrics.length > 1;
+    const best = multi ? undefined : result.best;
+    if (json) {
+      streams.out.write(
+        `${JSON.stringify({
+          study,
+          storage: storage.description,
+          trials: result.trials.length,
+          completed: result.completed.length,
+          failed: result.trials.filter((t) => t.state === 'failed').length,
+          pruned: result.trials.filter((t) => t.state === 'pruned').length,
+          cached: result.trials.filter((t) => t.cached).length,
+          best: best === undefined ? null : { number: best.number, value: best.value, candidate: best.candidate, dna: best.dna.toJSON() },
+          paretoFront: multi ? result.paretoFront.map((t) => ({ number: t.number, value: t.value })) : undefined,
+        })}\n`,
+      );
+      return 0;
+    }
+    const paint = painter(useColour(streams.out as { isTTY?: boolean }));
+    streams.out.write(`study '${study}' (${storage.description}): ${result.trials.length} trials, ${result.completed.length} completed\n`);
+    if (best !== undefined) {
+      streams.out.write(`best: trial ${best.number}, ${paint.bold(typeof best.value === 'number' ? shortNumber(best.value) : JSON.stringify(best.value))}\n`);
+      streams.out.write(`${format(best.candidate as TreeValue)}\n`);
+    } else if (multi) {
+      streams.out.write(`Pareto front: ${result.paretoFront.map((t) => `trial ${t.number} ${JSON.stringify(t.value)}`).join('; ')}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startProgress } from '../../../src/cli/progress.js';
+import { painter, shortNumber, table, useColour } from '../../../src/cli/terminal.js';
+import { DNA } from '../../../src/geno/dna.js';
+import type { Trial } from '../../../src/tuning/trial.js';
+
+const trial = (number: number, value: number, extra: Partial<Trial> = {}): Trial =>
+  ({ id: `t${number}`, number, state: 'completed', dna: new DNA(0), candidate: {}, reports: [], value, metrics: undefined, error: undefined, started: 0, ended: 1500, owner: 'x', hash: undefined, cached: false, ...extra }) as Trial;
+
+const saved = process.env.NO_COLOR;
+afterEach(() => {
+  if (saved === undefined) delete process.env.NO_COLOR;
+  else process.env.NO_COLOR = saved;
+});
+
+describe('progress', () => {
+  it('off a terminal: a line per trial with the count and the best so far (lower is better when minimizing)', () => {
+    let text = '';
+    const p = startProgress({ write: (t: string) => (text += t) }, 3, 'minimize');
+    p.trialEnded(trial(0, 2));
+    p.trialEnded(trial(1, 1));
+    p.trialEnded(trial(2, 0, { cached: true }));
+    p.stop();
+    expect(text.split('\n')).toEqual(['trial 0 completed: 2, 1.5 s | 1/3 | best 2', 'trial 1 completed: 1, 1.5 s | 2/3 | best 1', 'trial 2 served by the cache, 1.5 s | 2/3 | best 0', '']);
+  });
+
+  it('on a terminal: a bar with trials done, the best, the rate and the cache hits', () => {
+    let text = '';
+    const stream = { isTTY: true, columns: 120, write: (t: string) => ((text += t), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true, on: () => stream, removeListener: () => stream };
+    const p = startProgress(stream, 4, 'maximize');
+    p.trialEnded(trial(0, 0.5));
+    p.trialEnded(trial(1, 0.75));
+    p.stop();
+    expect(text).toContain('2/4 trials | best 0.75 (#1)');
+    expect(text).toContain('cache hits 0');
+  });
+});
+
+describe('terminal', () => {
+  it('colours only a terminal, and never with NO_COLOR', () => {
+    delete process.env.NO_COLOR;
+    expect(useColour({ isTTY: true })).toBe(process.env.TERM !== 'dumb');
+    expect(useColour({ isTTY: false })).toBe(false);
+    process.env.NO_COLOR = '1';
+    expect(useColour({ isTTY: true })).toBe(false);
+    expect(painter(false).bold('x')).toBe('x');
+    expect(painter(true).bold('x')).toBe('\u001b[1mx\u001b[22m');
+  });
+
+  it('tables and numbers', () => {
+    expect(table(['a', 'n'], [['x', '1'], ['yy', '10']])).toBe('a    n\n--  --\nx    1\nyy  10\n');
+    expect(shortNumber(0.123456)).toBe('0.1235');
+    expect(shortNumber(42)).toBe('42');
+    expect(shortNumber(undefined)).toBe('');
+  });
+});

@@ -1,0 +1,123 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/run-cli.js';
+import { loadStudy } from '../../../src/tuning/load-study.js';
+
+function capture(): { out: () => string; err: () => string; streams: { out: { write(t: string): void }; err: { write(t: string): void } } } {
+  let out = '';
+  let err = '';
+  return { out: () => out, err: () => err, streams: { out: { write: (t) => void (out += t) }, err: { write: (t) => void (err += t) } } };
+}
+
+const srcIndex = new URL('../../../src/index.ts', import.meta.url).href;
+let dir: string;
+let experiment: string;
+let studies: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pliant-cli-search-'));
+  studies = join(dir, 'studies');
+  experiment = join(dir, 'experiment.mjs');
+  writeFileSync(
+    experiment,
+    `import { floatv, intv, oneOf } from ${JSON.stringify(srcIndex)};
+export const space = { lr: floatv(1e-4, 1e-1, { scale: 'log' }), act: oneOf(['relu', 'tanh']), width: intv(8, 64) };
+export function objective(c) {
+  if (c.width === 13) throw new Error('unlucky width');
+  return -Math.abs(Math.log10(c.lr) + 2) + (c.act === 'relu' ? 0.1 : 0) + c.width / 640;
+}
+export const options = { numTrials: 6 };
+`,
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('pliant search', () => {
+  it("runs the module's search, one log line per trial off a terminal, and resumes the study when run again", async () => {
+    const first = capture();
+    expect(await runCli(['search', experiment, '--storage', studies, '--algorithm', 'tpe', '--seed', '3'], first.streams)).toBe(0);
+    expect(first.err().trim().split('\n').filter((l) => /^trial \d+ (completed: -?[\d.]+|failed: .*), [\d.]+ s \| \d+\/6 \| best /.test(l))).toHaveLength(6);
+    expect(first.out()).toContain("study 'experiment'");
+    expect(first.out()).toMatch(/best: trial \d+, -?[\d.]+\n\{lr: /);
+    const again = capture();
+    expect(await runCli(['search', experiment, '--storage', studies, '--trials', '9', '--json'], again.streams)).toBe(0);
+    const summary = JSON.parse(again.out()) as { study: string; trials: number; best: { number: number; candidate: unknown } };
+    expect(summary.study).toBe('experiment');
+    expect(summary.trials).toBe(9);
+    expect(again.err()).toBe('');
+    const study = await loadStudy(join(studies, 'experiment.jsonl'));
+    expect(study.trials).toHaveLength(9);
+    expect(study.best?.number).toBe(summary.best.number);
+  });
+
+  it('bad usage exits 2; a module without a space or objective exits 1', async () => {
+    for (const [argv, message] of [
+      [['search'], 'which experiment?'],
+      [['search', experiment, '--algorithm', 'annealing'], "unknown algorithm 'annealing'"],
+      [['search', experiment, '--trials', '0'], '--trials must be a positive integer'],
+    ] as const) {
+      const c = capture();
+      expect(await runCli([...argv], c.streams)).toBe(2);
+      expect(c.err()).toContain(message);
+    }
+    const empty = join(dir, 'empty.mjs');
+    writeFileSync(empty, 'export const nothing = 1;\n');
+    const c = capture();
+    expect(await runCli(['search', empty, '--storage', studies, '--trials', '1'], c.streams)).toBe(1);
+    expect(c.err()).toContain("exports no 'space'");
+  });
+});
+
+describe('pliant inspect', () => {
+  it('prints the decisions, the size and an example', async () => {
+    const c = capture();
+    expect(await runCli(['inspect', experiment, '--seed', '1'], c.streams)).toBe(0);
+    expect(c.out()).toContain('3 decision points:\nlr  floatv [0.0001, 0.1] log\nact  oneOf of 2\n  [0] \'relu\'\n  [1] \'tanh\'\nwidth  intv [8, 64]\n');
+    expect(c.out()).toContain('size: infinite (continuous decisions)');
+    expect(c.out()).toMatch(/example \(seed 1, DNA DNA\(\[[\d.e-]+, [01], \d+\]\)\):\n\{lr: /);
+    const json = capture();
+    expect(await runCli(['inspect', experiment, '--json'], json.streams)).toBe(0);
+    const parsed = JSON.parse(json.out()) as { decisions: { id: string; kind: string }[]; size: number };
+    expect(parsed.decisions.map((d) => `${d.id}:${d.kind}`)).toEqual(['lr:floatv', 'act:oneOf', 'width:intv']);
+  });
+
+  it('reads a space from JSON, with nested decisions under their candidate, and counts a finite space', async () => {
+    const file = join(dir, 'space.json');
+    writeFileSync(file, JSON.stringify({ opt: { $type: 'pliant.oneOf', candidates: [{ kind: 'sgd', momentum: { $type: 'pliant.oneOf', candidates: [0, 0.9] } }, { kind: 'adam' }] } }));
+    const c = capture();
+    expect(await runCli(['inspect', file], c.streams)).toBe(0);
+    expect(c.out()).toContain('opt  oneOf of 2');
+    expect(c.out()).toMatch(/\[0\] .*sgd.*\n +opt\[=0\/2\]\.momentum  oneOf of 2/);
+    expect(c.out()).toContain('size: 3');
+  });
+});
+
+describe('pliant study', () => {
+  it('list, show, best and export (jsonl and csv)', async () => {
+    const list = capture();
+    expect(await runCli(['study', 'list', '--storage', studies], list.streams)).toBe(0);
+    expect(list.out()).toMatch(/^study +trials +completed +best\n/);
+    expect(list.out()).toMatch(/experiment +9 +\d+ +-?[\d.]+/);
+    const show = capture();
+    expect(await runCli(['study', 'show', 'experiment', '--storage', studies], show.streams)).toBe(0);
+    expect(show.out().trim().split('\n')).toHaveLength(2 + 9);
+    const best = capture();
+    expect(await runCli(['study', 'best', 'experiment', '--storage', studies], best.streams)).toBe(0);
+    const study = await loadStudy(join(studies, 'experiment.jsonl'));
+    expect(JSON.parse(best.out())).toEqual(study.best?.candidate);
+    const csv = join(dir, 'out', 'experiment.csv');
+    expect(await runCli(['study', 'export', 'experiment', '--storage', studies, '--out', csv], capture().streams)).toBe(0);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('number,state,value,cached,seconds,dna,candidate,error');
+    expect(lines).toHaveLength(10);
+    expect(lines[1]).toMatch(/^0,(completed|failed),/);
+    const jsonl = join(dir, 'out', 'experiment.jsonl');
+    expect(await runCli(['study', 'export', 'experiment', '--storage', studies, '--out', jsonl], capture().streams)).toBe(0);
+    expect((await loadStudy(jsonl)).trials).toHaveLength(9);
+    const bad = capture();
+    expect(await runCli(['study', 'export', 'experiment', '--storage', studies, '--out', csv], bad.streams)).toBe(2);
+    expect(bad.err()).toContain('exists: pass --force');
+  });
+});
