@@ -3,6 +3,7 @@ import { annotateCommand } from './annotate-command.js';
 import { applyCommand } from './apply-command.js';
 import { runCommand } from './command.js';
 import { inspectCommand } from './inspect-command.js';
+import { reportCommand, serveCommand } from './report-command.js';
 import { searchCommand } from './search-command.js';
 import { studyCommand } from './study-command.js';
 import { workerCommand } from './worker-command.js';
@@ -10,7 +11,7 @@ import type { CliStreams, Command } from './command.js';
 
 export type { CliStreams } from './command.js';
 
-const COMMANDS: readonly Command[] = [searchCommand, inspectCommand, studyCommand, annotateCommand, applyCommand, workerCommand];
+const COMMANDS: readonly Command[] = [searchCommand, inspectCommand, studyCommand, reportCommand, serveCommand, annotateCommand, applyCommand, workerCommand];
 
 const HELP = `pliant ${VERSION}: symbolic AutoML for TypeScript
 

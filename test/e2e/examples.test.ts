@@ -3,7 +3,7 @@
  * importing the built `pliant` and `pliant/testing`), in a child process; their output is checked.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -17,8 +17,8 @@ function runExample(name: string): string[] {
 }
 
 describe('examples', () => {
-  it('property-test-a-space.ts: a holding property, a shrunk counter-example with its DNA, fixed decisions', () => {
-    const out = runExample('property-test-a-space.ts');
+  it('property-test/index.ts: a holding property, a shrunk counter-example with its DNA, fixed decisions', () => {
+    const out = runExample('property-test/index.ts');
     expect(out).toContain('holds: every model has a 10-unit softmax output after 2 hidden layers (300 models)');
     // shrunk to the first candidate for the first hidden layer and the smallest failing width, 129
     const fails = out.find((l) => l.startsWith('fails: a hidden layer can be wider than 128, e.g. '));
@@ -41,6 +41,20 @@ describe('examples', () => {
     // every changed line is one of the five annotated ones
     for (const line of diff) expect(line, out.join('\n')).toMatch(/LEARNING_RATE =|units: \d+, activation|rate: |batchSize: /);
     expect(readFileSync(model, 'utf8')).toBe(before);
+  });
+
+  it('cli/experiment.ts: pliant search runs it (a TypeScript module, through the built bin), then report writes its page', () => {
+    const home = mkdtempSync(join(root, '.tmp-cli-home-'));
+    try {
+      const env = { ...process.env, PLIANT_HOME: home };
+      const bin = join(root, 'dist', 'cli', 'main.js');
+      const out = execFileSync(process.execPath, [bin, 'search', 'examples/cli/experiment.ts', '--algorithm', 'tpe', '--trials', '12'], { cwd: root, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(out).toMatch(/^study 'experiment' \(journal:.*\): 12 trials, \d+ completed\nbest: trial \d+, 0\.\d+\n\{learningRate: /);
+      execFileSync(process.execPath, [bin, 'report', 'experiment', '--out', join(home, 'report.html')], { cwd: root, env, stdio: 'ignore' });
+      expect(readFileSync(join(home, 'report.html'), 'utf8')).toContain('data-plot="history"');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('iris/index.ts: a whole TensorFlow.js model search in seconds, with a sane best accuracy and no tensor left', () => {

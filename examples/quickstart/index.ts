@@ -1,8 +1,8 @@
 /**
- * The main job: an end-to-end search on the embedded default storage. A small model space is
- * searched by regularized evolution against a synthetic objective; every trial goes to the study's
- * journal file under `.pliant/studies`, so running it again resumes the study (and finds it done).
- * Run with `npm start`.
+ * A first search in seconds, without TensorFlow.js: a small model space, searched by regularized
+ * evolution against a synthetic objective; every trial goes to the study's journal file under
+ * `.pliant/studies`, so running it again resumes the study (and finds it done). Run with
+ * `npm run example:quickstart`. (The README's main job, `npm start`, is `examples/mnist`.)
  */
 import { z } from 'zod';
 import { floatv, format, fromJSON, get, intv, manyOf, nodeSchema, oneOf, regularizedEvolution, search, symbolize } from 'pliant';

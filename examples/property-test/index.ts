@@ -1,7 +1,7 @@
 /**
  * Property-testing your own search space with pliant/testing and fast-check: every model the
  * space can produce is checked, and a property that does not hold is reported with a small
- * counter-example and the DNA that selects it. Run with `npx tsx examples/property-test-a-space.ts`
+ * counter-example and the DNA that selects it. Run with `npm run example:property-test`
  * after `npm run build`.
  */
 import fc from 'fast-check';
