@@ -7,6 +7,7 @@ import { nsga2 } from '../algorithms/evolution/nsga2.js';
 import { regularizedEvolution } from '../algorithms/evolution/regularized-evolution.js';
 import { random } from '../algorithms/random-search.js';
 import { tpe } from '../algorithms/tpe/tpe.js';
+import { bullmqExecutor } from '../executors/bullmq-executor.js';
 import { threadExecutor } from '../executors/thread-executor.js';
 import { PliantError } from '../symbolic/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
@@ -51,6 +52,8 @@ Options:
   --storage <where>     a folder of journal files, or a Redis URL (default .pliant/studies)
   --concurrency <n>     trials at once (default 1; with --threads, the number of threads)
   --threads <n>         evaluate on n worker threads (the module is loaded in each)
+  --queue <redis-url>   evaluate on pliant worker processes fed by a Redis job queue; start them
+                        with: pliant worker --redis <url> --study <study> --objective <module>
   --seed <s>            the seed of the algorithm (default 0)
   --json                print the summary as JSON
   --verbose             stack traces on errors
@@ -63,6 +66,7 @@ Options:
     storage: { type: 'string' },
     concurrency: { type: 'string' },
     threads: { type: 'string' },
+    queue: { type: 'string' },
     seed: { type: 'string' },
   },
   async run(positionals, values, streams) {
@@ -79,6 +83,8 @@ Options:
     const trials = positive('trials');
     const concurrency = positive('concurrency');
     const threads = positive('threads');
+    const queue = values.queue as string | undefined;
+    if (queue !== undefined && threads !== undefined) throw new UsageError('--threads and --queue are two places to evaluate: choose one');
     const seedText = values.seed as string | undefined;
     const seed = seedText === undefined ? 0 : Number(seedText);
     if (!Number.isFinite(seed)) throw new UsageError(`--seed must be a number, found '${seedText as string}'`);
@@ -107,13 +113,15 @@ Options:
       algorithm,
       seed,
       ...(threads === undefined ? {} : { executor: threadExecutor({ size: threads }), concurrency: concurrency ?? threads }),
+      ...(queue === undefined ? {} : { executor: bullmqExecutor({ connection: queue }) }),
       ...(threads === undefined && concurrency !== undefined ? { concurrency } : {}),
       onTrialEnd: (trial: Trial) => {
         progress?.trialEnded(trial);
         defaults.onTrialEnd?.(trial);
       },
     };
-    const objectiveSource = threads === undefined ? objective : { module: pathToFileURL(resolve(file)).href, export: 'objective' };
+    // Threads and workers load the objective from the module themselves.
+    const objectiveSource = threads === undefined && queue === undefined ? objective : { module: pathToFileURL(resolve(file)).href, export: 'objective' };
     let result;
     try {
       result = await search(space as TreeValue, objectiveSource as Parameters<typeof search>[1], options);

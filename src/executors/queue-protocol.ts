@@ -14,7 +14,7 @@ export const JOB_KIND = 'pliant.trial';
 
 const dnaValue = z.union([z.number(), z.string()]);
 const dnaJson: z.ZodType<DNAJson> = z.lazy(() => z.union([dnaValue, z.null(), z.array(dnaJson), z.object({ value: dnaValue, children: z.array(dnaJson) })])) as z.ZodType<DNAJson>;
-const measurement: z.ZodType<Measurement> = z.union([z.number(), z.record(z.string(), z.number())]);
+const measurement: z.ZodType<Measurement> = z.union([z.number().finite(), z.record(z.string(), z.number().finite())]);
 const metrics = z.record(z.string(), z.number()).optional();
 
 /** The data of a trial's job. */

@@ -13,7 +13,7 @@ import { fromJSON } from '../symbolic/json.js';
 import { loadBullmq } from './bullmq-executor.js';
 import type { ObjectiveFunction, ObjectiveSource, TrialFeedback, TrialReportOptions } from './executor.js';
 import { ensureTypeScriptLoader, loadObjective, messageOf, resolveObjectiveModule } from './objective-module.js';
-import { jobResultSchema, queueNameOf, replyKeyOf, trialJobSchema, trialReplySchema } from './queue-protocol.js';
+import { jobResultSchema, queueNameOf, replyKeyOf, trialCallSchema, trialJobSchema, trialReplySchema } from './queue-protocol.js';
 import type { JobResult, TrialCall, TrialJob } from './queue-protocol.js';
 import type * as Bullmq from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -178,6 +178,13 @@ async function runTrial(
   // answer within RESEND_MS (a controller that restarted, an event lost in a Redis restart) the
   // same call is sent again; the controller records each call once.
   const call = async (message: TrialCall): Promise<void> => {
+    // A value the controller cannot take is the objective's mistake: say so here, at once (as
+    // the trial handle does in-process), rather than send a call that gets no answer.
+    const checked = trialCallSchema.safeParse(message);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      throw new PliantError(`trial.${message.call}`, 'argument', `trial ${data.trial.number}: ${issue?.message ?? 'malformed'} at '${issue?.path.join('.') ?? ''}' (a measurement is a finite number or a record of them)`);
+    }
     const deadline = Date.now() + replyTimeout;
     for (;;) {
       await job.updateProgress(message as unknown as object);

@@ -26,6 +26,7 @@ export async function objective(c, trial) {
   const ms = c.ms ?? 100;
   if (c.mode === 'throw') throw new Error('boom: the objective failed');
   if (c.mode === 'hang') await new Promise(() => {});
+  if (c.mode === 'bad-report') await trial.report({ accuracy: 'high' });
   await new Promise((r) => setTimeout(r, ms / 2));
   await trial.report(c.x ?? 0);
   await new Promise((r) => setTimeout(r, ms / 2));
@@ -186,17 +187,19 @@ process.exit(0);
     await Promise.all(workers.map((w) => w.exited()));
   });
 
-  it('an objective that throws or hangs: the trial fails with its error or times out, and the worker keeps serving', async () => {
+  it('an objective that throws, hangs or reports a bad value: the trial fails with its error or times out, and the worker keeps serving', async () => {
     const study = 'throw-hang';
     const w = await startWorker(redis.url, study, '--timeout', '1');
-    const result = await search({ mode: oneOf(['throw', 'hang', 'ok']), ms: 50 }, objectiveModule(), { numTrials: 3, algorithm: grid(), study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), concurrency: 1 });
-    const [thrown, hung, ok] = result.trials;
+    const result = await search({ mode: oneOf(['throw', 'hang', 'bad-report', 'ok']), ms: 50 }, objectiveModule(), { numTrials: 4, algorithm: grid(), study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), concurrency: 1 });
+    const [thrown, hung, badReport, ok] = result.trials;
+    expect(badReport?.state).toBe('failed');
+    expect(badReport?.error).toContain('a measurement is a finite number or a record of them');
     expect(thrown?.state).toBe('failed');
     expect(thrown?.error).toContain('boom: the objective failed');
     expect(hung?.state).toBe('failed');
     expect(hung?.error).toContain('timed out after 1 s');
     expect(ok?.state).toBe('completed');
-    expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 3, done: 1, fail: 2, abandon: 0 });
+    expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 4, done: 1, fail: 3, abandon: 0 });
     expect(w.child.exitCode).toBeNull();
     w.child.kill('SIGTERM');
     expect(await w.exited()).toBe(0);
@@ -215,6 +218,31 @@ process.exit(0);
     expect(await queue.getFailedCount()).toBe(2);
     expect(w.child.exitCode).toBeNull();
     await queue.close();
+    w.child.kill('SIGTERM');
+    expect(await w.exited()).toBe(0);
+  });
+});
+
+describe('pliant search --queue', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis.dispose();
+  });
+
+  it('runs an experiment module on pliant worker processes (the bins), journalled in Redis', async () => {
+    const experiment = join(work, 'experiment.mjs');
+    const dist = pathToFileURL(join(root, 'dist', 'index.js')).href;
+    writeFileSync(experiment, `import { floatv } from ${JSON.stringify(dist)};\nexport const space = { x: floatv(0, 1), ms: 50 };\nexport { objective } from ${JSON.stringify(pathToFileURL(objective).href)};\n`);
+    const w = await startWorker(redis.url, 'experiment');
+    const run = spawnNode([bin, 'search', experiment, '--trials', '5', '--storage', redis.url, '--queue', redis.url, '--json']);
+    expect(await run.exited(), run.output()).toBe(0);
+    const summary = JSON.parse(run.output().trim().split('\n').at(-1) as string) as { trials: number; completed: number };
+    expect(summary).toMatchObject({ trials: 5, completed: 5 });
+    expect(w.output().match(/trial \d+ returned/g)).toHaveLength(5);
+    expect(endsOnce(await journal(redis.url, 'experiment'))).toEqual({ trials: 5, done: 5, fail: 0, abandon: 0 });
     w.child.kill('SIGTERM');
     expect(await w.exited()).toBe(0);
   });
