@@ -48,13 +48,14 @@ command again resumes it. Progress shows as a bar on a terminal, as one line per
 Options:
   --algorithm <name>    ${Object.keys(ALGORITHMS).join(', ')} (default: the module's, else random)
   --trials <n>          evaluated trials the study should hold at the end
-  --study <name>        the study (default: the module's file name)
+  --study <name>        the study (default: the module's options.study, else its file name)
   --storage <where>     a folder of journal files, or a Redis URL (default .pliant/studies)
-  --concurrency <n>     trials at once (default 1; with --threads, the number of threads)
+  --concurrency <n>     trials at once (default 1; with --threads, the number of threads; with
+                        --queue, 4)
   --threads <n>         evaluate on n worker threads (the module is loaded in each)
   --queue <redis-url>   evaluate on pliant worker processes fed by a Redis job queue; start them
                         with: pliant worker --redis <url> --study <study> --objective <module>
-  --seed <s>            the seed of the algorithm (default 0)
+  --seed <s>            the seed of the algorithm (default: the module's options.seed, else 0)
   --json                print the summary as JSON
   --verbose             stack traces on errors
   -h, --help            show this help
@@ -86,8 +87,8 @@ Options:
     const queue = values.queue as string | undefined;
     if (queue !== undefined && threads !== undefined) throw new UsageError('--threads and --queue are two places to evaluate: choose one');
     const seedText = values.seed as string | undefined;
-    const seed = seedText === undefined ? 0 : Number(seedText);
-    if (!Number.isFinite(seed)) throw new UsageError(`--seed must be a number, found '${seedText as string}'`);
+    const seedFlag = seedText === undefined ? undefined : Number(seedText);
+    if (seedFlag !== undefined && !Number.isFinite(seedFlag)) throw new UsageError(`--seed must be a number, found '${seedText as string}'`);
     const algorithmName = values.algorithm as string | undefined;
     if (algorithmName !== undefined && ALGORITHMS[algorithmName] === undefined) throw new UsageError(`unknown algorithm '${algorithmName}' (one of ${Object.keys(ALGORITHMS).join(', ')})`);
 
@@ -99,8 +100,10 @@ Options:
     const defaults = (module.options ?? {}) as Partial<SearchOptions>;
     const numTrials = trials ?? defaults.numTrials;
     if (numTrials === undefined) throw new UsageError('how many trials? (--trials <n>, or options.numTrials in the module)');
-    const study = (values.study as string | undefined) ?? basename(file, extname(file));
-    const storage = storageOf(values.storage as string | undefined);
+    // Flags win over the module's options, which win over the defaults.
+    const seed = seedFlag ?? (typeof defaults.seed === 'number' ? defaults.seed : 0);
+    const study = (values.study as string | undefined) ?? defaults.study ?? basename(file, extname(file));
+    const storage = values.storage !== undefined ? storageOf(values.storage as string) : (defaults.storage ?? storageOf(undefined));
     const algorithm = algorithmName !== undefined ? (ALGORITHMS[algorithmName] as (s: number) => Algorithm)(seed) : (defaults.algorithm ?? random({ seed }));
 
     const json = values.json === true;

@@ -25,6 +25,8 @@ Options:
   --concurrency <n>       trials at once (default 1)
   --timeout <seconds>     fail a trial that runs longer (default: no limit)
   --lock-duration <ms>    how long a trial's lock lasts without renewal (default 30000)
+  --reply-timeout <s>     how long a trial's report waits for the controller (default 600): a
+                          controller restarted within it takes the trial up again
   --queue <name>          the queue, when not the study's (pliant-<study>)
   -h, --help              show this help
 `,
@@ -37,6 +39,7 @@ Options:
     concurrency: { type: 'string' },
     timeout: { type: 'string' },
     'lock-duration': { type: 'string' },
+    'reply-timeout': { type: 'string' },
     queue: { type: 'string' },
   },
   async run(positionals, values, streams) {
@@ -60,6 +63,7 @@ Options:
     const concurrency = number('concurrency', values.concurrency, true);
     const timeout = number('timeout', values.timeout, false);
     const lockDuration = number('lock-duration', values['lock-duration'], true);
+    const replyTimeout = number('reply-timeout', values['reply-timeout'], false);
     const exportName = values.export as string | undefined;
     const worker = await startQueueWorker({
       connection: redis,
@@ -70,6 +74,7 @@ Options:
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(timeout === undefined ? {} : { timeout: timeout * 1000 }),
       ...(lockDuration === undefined ? {} : { lockDuration }),
+      ...(replyTimeout === undefined ? {} : { replyTimeout: replyTimeout * 1000 }),
       log: (line) => void streams.err.write(`${line}\n`),
     });
     await new Promise<void>((resolve) => {

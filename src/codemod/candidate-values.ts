@@ -86,8 +86,8 @@ export interface AnnotatedModule<M extends AnnotatedExports = AnnotatedExports> 
   readonly module: M;
   /**
    * The module's instance for a candidate: a concrete value of `space` (what `search` gives the
-   * objective), a DNA of `space`, or a record of decision id → value. The candidate is checked
-   * against the space first; a bad one is an error that names its key path.
+   * objective) or a DNA of `space`. The candidate is checked against the space first; a bad one
+   * is an error that names its key path.
    */
   load(candidate: M['originalValues'] | DNA): Promise<M>;
 }

@@ -282,6 +282,8 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
 
 const MERGES = new Set(['layers.add', 'layers.multiply', 'layers.average', 'layers.maximum', 'layers.minimum']);
 const WIDTH_ARGS = new Set(['units', 'filters']);
+/** Layers whose output has their input's shape: a merge sees through them. */
+const SHAPE_PRESERVING = new Set(['batchNormalization', 'layerNormalization', 'activation', 'dropout', 'spatialDropout1d', 'gaussianDropout', 'gaussianNoise', 'alphaDropout', 'reLU', 'leakyReLU', 'eLU', 'pReLU', 'thresholdedReLU', 'softmax', 'identity']);
 
 /**
  * Layers whose outputs a merge (`layers.add().apply([a, b])`, a residual connection) combines
@@ -296,24 +298,34 @@ function tieMergedWidths(
   sites: Map<number, Site>,
   skip: (node: Node, reason: string, kind?: SkippedSite['kind']) => void,
 ): void {
-  const { Node } = tsMorph;
+  const { Node, VariableDeclarationKind } = tsMorph;
   const unwrap = (node: Node | undefined): Node | undefined => {
     let n = node;
     while (n !== undefined && (Node.isAsExpression(n) || Node.isParenthesizedExpression(n) || Node.isNonNullExpression(n))) n = n.getExpression();
     return n;
   };
-  /** The width literal behind a merged value: its site start, or undefined when it is fixed or unknown. */
-  const widthOf = (element: Node): { start: number | undefined; node: Node } => {
+  /**
+   * The width literal behind a merged value: its site start, or undefined when it is fixed or
+   * unknown. Layers that keep their input's shape (batch norm, activations, dropout) are
+   * followed to their input.
+   */
+  const widthOf = (element: Node, depth = 0): { start: number | undefined; node: Node } => {
     let value = unwrap(element);
     if (value !== undefined && Node.isIdentifier(value)) {
       const declaration = value.getSymbol()?.getDeclarations()[0];
-      if (declaration !== undefined && Node.isVariableDeclaration(declaration)) value = unwrap(declaration.getInitializer());
+      const statement = declaration !== undefined && Node.isVariableDeclaration(declaration) ? declaration.getVariableStatement() : undefined;
+      // Only a const: a variable may be assigned something else before the merge.
+      if (declaration === undefined || !Node.isVariableDeclaration(declaration) || statement?.getDeclarationKind() !== VariableDeclarationKind.Const) return { start: undefined, node: element };
+      value = unwrap(declaration.getInitializer());
     }
     if (value === undefined || !Node.isCallExpression(value)) return { start: undefined, node: element };
     const callee = value.getExpression();
     if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'apply') return { start: undefined, node: element };
     const layer = unwrap(callee.getExpression());
-    if (layer === undefined || !Node.isCallExpression(layer) || canonical(layer)?.startsWith('layers.') !== true) return { start: undefined, node: element };
+    const name = layer !== undefined && Node.isCallExpression(layer) ? canonical(layer) : undefined;
+    if (layer === undefined || !Node.isCallExpression(layer) || name?.startsWith('layers.') !== true) return { start: undefined, node: element };
+    const [input] = value.getArguments();
+    if (SHAPE_PRESERVING.has(name.slice('layers.'.length)) && input !== undefined && depth < 20) return widthOf(input, depth + 1);
     const [options] = layer.getArguments();
     if (!Node.isObjectLiteralExpression(options)) return { start: undefined, node: element };
     for (const p of options.getProperties()) {
@@ -338,7 +350,7 @@ function tieMergedWidths(
     if (tied.length < widths.length || tied.some((t) => t.original !== first.original)) {
       for (const t of tied) {
         sites.delete(t.start);
-        skip(widths.find((w) => w.start === t.start)?.node ?? info.call, `${info.name} merges it with an output of fixed width: the widths must stay equal`, 'kept');
+        skip(widths.find((w) => w.start === t.start)?.node ?? info.call, `${info.name} merges it with an output whose width cannot be followed to a literal (a model input, another merge, a variable): the widths must stay equal`);
       }
       continue;
     }

@@ -92,8 +92,8 @@ interface InFlight {
   readonly feedback: TrialFeedback;
   readonly resolve: (value: ObjectiveResult) => void;
   readonly reject: (error: unknown) => void;
-  /** The last step recorded for the trial (a run after a stall repeats its reports). */
-  lastStep: number;
+  /** How many of the trial's reports are recorded (a run after a stall, or a resumed controller, sees them again). */
+  recorded: number;
   /** Calls are handled one at a time, in order. */
   chain: Promise<void>;
 }
@@ -127,18 +127,21 @@ class QueueSession<C> implements ExecutorSession<C> {
   }
 
   static async open<C>(options: BullmqExecutorOptions, queueName: string, study: string, module: string, pollInterval: number): Promise<QueueSession<C>> {
+    if (!/^[A-Za-z0-9_.~-]+$/.test(queueName)) throw new PliantError(API, 'argument', `a queue name takes letters, digits and _ . ~ - only, found ${JSON.stringify(queueName)}`);
     const bull = loadBullmq(API);
     const replies = await openRedis(options.connection, API);
     const prefix = options.prefix ?? 'pliant';
     const connection = { url: options.connection, maxRetriesPerRequest: null, retryStrategy };
-    const queue = new bull.Queue(queueName, { connection, prefix });
-    const events = new bull.QueueEvents(queueName, { connection, prefix });
-    queue.on('error', () => undefined);
+    let queue: Bullmq.Queue | undefined;
+    let events: Bullmq.QueueEvents | undefined;
     try {
+      queue = new bull.Queue(queueName, { connection, prefix });
+      queue.on('error', () => undefined);
+      events = new bull.QueueEvents(queueName, { connection, prefix });
       await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     } catch (cause) {
       replies.disconnect();
-      await Promise.allSettled([queue.close(), events.close()]);
+      await Promise.allSettled([queue?.close(), events?.close()]);
       throw new PliantError(API, 'argument', `cannot open the queue '${queueName}' on ${safeRedisUrl(options.connection)}: ${messageOf(cause)}`, { cause });
     }
     return new QueueSession<C>(queue, events, replies, queueName, prefix, study, module, pollInterval);
@@ -149,7 +152,7 @@ class QueueSession<C> implements ExecutorSession<C> {
     const { feedback } = evaluation;
     const jobId = jobIdOf(feedback.id);
     const done = new Promise<ObjectiveResult>((resolve, reject) => {
-      this.#inFlight.set(jobId, { feedback, resolve, reject, lastStep: evaluation.lastStep ?? 0, chain: Promise.resolve() });
+      this.#inFlight.set(jobId, { feedback, resolve, reject, recorded: evaluation.reports ?? 0, chain: Promise.resolve() });
     });
     const data: TrialJob = {
       kind: JOB_KIND,
@@ -234,16 +237,27 @@ class QueueSession<C> implements ExecutorSession<C> {
         }
       }
       const parsed = trialCallSchema.safeParse(raw);
-      if (!parsed.success) return; // not one of ours (a number set by someone else): ignore
+      if (!parsed.success) {
+        // A call this controller cannot read (another version of pliant): answer with the reason,
+        // so the worker fails the call at once. Progress that is not a call at all is ignored.
+        const seq = (raw as { seq?: unknown } | null)?.seq;
+        if (typeof seq === 'number') {
+          const key = replyKeyOf(this.#prefix, this.#queueName, jobId);
+          const reply: TrialReply = { seq, shouldStop: false, ended: flight.feedback.ended, error: `the controller cannot read the call: ${parsed.error.issues[0]?.message ?? 'malformed'}` };
+          await this.#replies.multi().rpush(key, JSON.stringify(reply)).expire(key, 600).exec();
+        }
+        return;
+      }
       const call = parsed.data;
       const feedback = flight.feedback;
       try {
         if (!feedback.ended) {
           if (call.call === 'report') {
-            // A run after a stall repeats the reports of the first: record each step once.
-            if (call.step > flight.lastStep) {
+            // A run after a stall repeats the reports of the first: record each report once,
+            // by its position among the run's reports.
+            if (call.index > flight.recorded) {
               await feedback.report(call.value, { step: call.step, ...(call.metrics === undefined ? {} : { metrics: call.metrics }) });
-              flight.lastStep = call.step;
+              flight.recorded = call.index;
             }
           } else if (call.call === 'done') await feedback.done(call.value, call.metrics === undefined ? {} : { metrics: call.metrics });
           else if (call.call === 'prune') await feedback.prune();

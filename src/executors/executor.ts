@@ -71,8 +71,8 @@ export interface Evaluation<C = unknown> {
   readonly candidateJson: unknown;
   /** The trial's handle in the calling thread (its id, number and DNA). */
   readonly feedback: TrialFeedback;
-  /** For a trial taken up again (a resumed search): the step of its last report in the journal. */
-  readonly lastStep?: number;
+  /** For a trial taken up again (a resumed search): how many of its reports the journal holds. */
+  readonly reports?: number;
 }
 
 /**

@@ -34,7 +34,7 @@ export type TrialJob = z.infer<typeof trialJobSchema>;
 // restarted, or an event was lost) keeps its number, and the answer carries it back.
 const seq = z.number().int().nonnegative();
 export const trialCallSchema = z.discriminatedUnion('call', [
-  z.strictObject({ call: z.literal('report'), seq, value: measurement, step: z.number(), metrics }),
+  z.strictObject({ call: z.literal('report'), seq, index: z.number().int().positive(), value: measurement, step: z.number().finite(), metrics }),
   z.strictObject({ call: z.literal('done'), seq, value: measurement.optional(), metrics }),
   z.strictObject({ call: z.literal('prune'), seq }),
   z.strictObject({ call: z.literal('fail'), seq, error: z.string() }),
@@ -42,7 +42,7 @@ export const trialCallSchema = z.discriminatedUnion('call', [
 export type TrialCall = z.infer<typeof trialCallSchema>;
 
 /** The controller's answer to a call: the state of the trial's handle after it. */
-export const trialReplySchema = z.strictObject({ seq, shouldStop: z.boolean(), ended: z.boolean() });
+export const trialReplySchema = z.strictObject({ seq, shouldStop: z.boolean(), ended: z.boolean(), error: z.string().optional() });
 export type TrialReply = z.infer<typeof trialReplySchema>;
 
 /** What a job returns: the objective's measurement, or how the trial ended without one. */

@@ -40,7 +40,11 @@ export interface QueueWorkerOptions {
   readonly stalledInterval?: number;
   /** How many times a trial whose worker died is run again before it fails (default 5). */
   readonly maxStalledCount?: number;
-  /** How long a call on the trial's handle waits for the controller's answer, in ms (default 60000). */
+  /**
+   * How long a call on the trial's handle waits for the controller's answer, in ms (default
+   * 600000): a controller that restarts within it finds the trial still running. Past it, the
+   * call fails (and with it, usually, the trial).
+   */
   readonly replyTimeout?: number;
   /** The prefix of BullMQ's keys (default `pliant`). */
   readonly prefix?: string;
@@ -71,7 +75,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new PliantError(API, 'argument', `concurrency must be a positive integer, found ${String(options.concurrency)}`);
   if (options.timeout !== undefined && !(options.timeout > 0)) throw new PliantError(API, 'argument', `timeout must be positive, found ${String(options.timeout)}`);
   const prefix = options.prefix ?? 'pliant';
-  const replyTimeout = options.replyTimeout ?? 60_000;
+  const replyTimeout = options.replyTimeout ?? 600_000;
   const lockDuration = options.lockDuration ?? 30_000;
 
   // The connection first: a wrong password or an unreachable server is an error now.
@@ -194,6 +198,7 @@ async function runTrial(
         if (answer === null) break;
         const reply = trialReplySchema.safeParse(JSON.parse(answer[1]));
         if (reply.success && reply.data.seq === message.seq) {
+          if (reply.data.error !== undefined) throw new PliantError(`trial.${message.call}`, 'argument', `trial ${data.trial.number}: ${reply.data.error}`);
           state.shouldStop = reply.data.shouldStop;
           state.ended = reply.data.ended;
           return;
@@ -211,7 +216,7 @@ async function runTrial(
     },
     async report(value: Measurement, options: TrialReportOptions = {}) {
       reports++;
-      await call({ call: 'report', seq: calls++, value, step: options.step ?? reports, ...(options.metrics === undefined ? {} : { metrics: { ...options.metrics } }) });
+      await call({ call: 'report', seq: calls++, index: reports, value, step: options.step ?? reports, ...(options.metrics === undefined ? {} : { metrics: { ...options.metrics } }) });
     },
     shouldStop: () => state.shouldStop,
     async done(value?: Measurement, options: { metrics?: Readonly<Record<string, number>> } = {}) {

@@ -51,29 +51,6 @@ export async function serveReport(load: () => Promise<Result>, options: ReportSe
   let last = signature(result);
   const clients = new Set<ServerResponse>();
   let busy = false;
-  const poll = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    void (async () => {
-      try {
-        const next = await load();
-        const sig = signature(next);
-        if (sig === last) return;
-        result = next;
-        html = await renderReport(result, { live: true, ...(options.title === undefined ? {} : { title: options.title }) });
-        renders++;
-        last = sig;
-        for (const client of clients) client.write(`data: ${JSON.stringify({ trials: result.trials.length })}\n\n`);
-      } catch {
-        // the study is being written, or storage is away: the next poll tries again
-      } finally {
-        busy = false;
-      }
-    })();
-  }, interval);
-  const ping = setInterval(() => {
-    for (const client of clients) client.write(': ping\n\n');
-  }, 15_000);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET') {
@@ -101,6 +78,30 @@ export async function serveReport(load: () => Promise<Result>, options: ReportSe
     server.once('error', (error) => reject(new PliantError(api, 'argument', `cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${error.message}`, { cause: error })));
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
+  // The timers start once the server listens (a port in use must not leave them running).
+  const poll = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      try {
+        const next = await load();
+        const sig = signature(next);
+        if (sig === last) return;
+        result = next;
+        html = await renderReport(result, { live: true, ...(options.title === undefined ? {} : { title: options.title }) });
+        renders++;
+        last = sig;
+        for (const client of clients) client.write(`data: ${JSON.stringify({ trials: result.trials.length })}\n\n`);
+      } catch {
+        // the study is being written, or storage is away: the next poll tries again
+      } finally {
+        busy = false;
+      }
+    })();
+  }, interval);
+  const ping = setInterval(() => {
+    for (const client of clients) client.write(': ping\n\n');
+  }, 15_000);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {

@@ -1,4 +1,4 @@
-import { fdatasyncSync, writeSync } from 'node:fs';
+import { existsSync, fdatasyncSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -64,6 +64,9 @@ export function journalStorage(dir: string, options: JournalStorageOptions = {})
   const root = resolve(dir);
   return {
     description: `journal:${root}`,
+    exists(name: string): Promise<boolean> {
+      return Promise.resolve(existsSync(join(root, `${studyFileName(name)}.jsonl`)));
+    },
     async open(name: string): Promise<StudyJournal> {
       const file = join(root, `${studyFileName(name)}.jsonl`);
       await mkdir(root, { recursive: true });

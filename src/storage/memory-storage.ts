@@ -19,6 +19,9 @@ export function memoryStorage(): Storage {
   const studies = new Map<string, StudyLog>();
   return {
     description: 'memory',
+    exists(name: string): Promise<boolean> {
+      return Promise.resolve(studies.has(name));
+    },
     open(name: string): Promise<StudyJournal> {
       if (typeof name !== 'string' || name === '') {
         return Promise.reject(new PliantError(API, 'argument', `a study name must be a non-empty string, found ${JSON.stringify(name)}`));

@@ -85,6 +85,14 @@ export function redisStorage(connection: string | RedisStorageOptions): Storage 
     open(name: string): Promise<StudyJournal> {
       return RedisJournal.open(url, prefix, name);
     },
+    async exists(name: string): Promise<boolean> {
+      const client = await connect(url, API);
+      try {
+        return (await client.exists(`${prefix}:journal:${encodeURIComponent(name)}`)) === 1;
+      } finally {
+        client.disconnect();
+      }
+    },
   };
 }
 

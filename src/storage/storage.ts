@@ -47,6 +47,8 @@ export interface Storage {
   readonly description: string;
   /** Opens (creating if needed) the study `name`. */
   open(name: string): Promise<StudyJournal>;
+  /** Whether the study `name` exists, without creating it (for readers: `loadStudy`, exports). */
+  exists?(name: string): Promise<boolean>;
 }
 
 /**

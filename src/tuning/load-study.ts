@@ -40,6 +40,7 @@ export async function loadStudy(study: string, options: LoadStudyOptions = {}): 
     if (!isFile(file)) throw new PliantError(API, 'argument', `no study named '${study}' in ${dir} (pass a journal file's path${storage === undefined ? ', or set PLIANT_HOME' : ''})`);
     return resultOf(await readJournalFile(file), study, file);
   }
+  if (storage.exists !== undefined && !(await storage.exists(study))) throw new PliantError(API, 'argument', `no study named '${study}' in ${storage.description}`);
   const journal = await storage.open(study);
   try {
     return resultOf(journal.events, study, storage.description);

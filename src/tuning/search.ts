@@ -111,7 +111,7 @@ async function evaluate(session: ExecutorSession<unknown>, proposal: Proposal): 
   const feedback = proposal.feedback;
   let value: Measurement | undefined | void;
   try {
-    value = await session.evaluate({ candidate: proposal.candidate, candidateJson: proposal.candidateJson, feedback, ...(proposal.lastStep === undefined ? {} : { lastStep: proposal.lastStep }) });
+    value = await session.evaluate({ candidate: proposal.candidate, candidateJson: proposal.candidateJson, feedback, ...(proposal.reports === undefined ? {} : { reports: proposal.reports }) });
   } catch (error) {
     if (feedback.ended) return;
     if (error instanceof Pruned || (error instanceof Error && error.name === 'Pruned')) await feedback.prune();

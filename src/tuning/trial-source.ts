@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 /**
  * @internal The search loop's engine, shared by `sample` (one trial at a time, yielded) and
  * `search` (several at once, on an executor): opens the study, replays its journal, recovers
@@ -43,8 +44,8 @@ export interface Proposal {
   /** The candidate's tree in JSON, as the journal records it. */
   readonly candidateJson: JsonValue;
   readonly feedback: Feedback;
-  /** For a trial taken up again: the step of its last recorded report. */
-  readonly lastStep?: number;
+  /** For a trial taken up again: how many of its reports are recorded. */
+  readonly reports?: number;
 }
 
 /** @internal See the module comment. */
@@ -241,12 +242,12 @@ export class TrialSource {
    * again (a durable executor finds each one's job, finished or not).
    */
   resumable(): Proposal[] {
+    // Not those of a controller still alive on this machine (one controller per study).
     return this.state.trials
-      .filter((t) => t.state === 'running' && !ACTIVE.has(t.id))
+      .filter((t) => t.state === 'running' && !ACTIVE.has(t.id) && (ownerIsDead(t.owner, t.id) || !sameHost(t.owner)))
       .map((t) => {
         ACTIVE.add(t.id);
-        const last = t.reports[t.reports.length - 1];
-        return { candidate: this.#make(t.dna), candidateJson: t.candidate, feedback: new Feedback(this.#loop as TrialLoop, t.id, t.number, t.dna), lastStep: last === undefined ? 0 : (last.step ?? t.reports.length) };
+        return { candidate: this.#make(t.dna), candidateJson: t.candidate, feedback: new Feedback(this.#loop as TrialLoop, t.id, t.number, t.dna), reports: t.reports.length };
       });
   }
 
@@ -254,6 +255,11 @@ export class TrialSource {
   async close(): Promise<void> {
     await this.#journal?.close();
   }
+}
+
+/** Whether a trial owner (`host:pid`) is a process of this machine. */
+function sameHost(owner: string): boolean {
+  return owner.slice(0, owner.lastIndexOf(':')) === hostname();
 }
 
 /** What the algorithm learns of a recorded trial on resume. */

@@ -27,6 +27,10 @@ export async function objective(c, trial) {
   if (c.mode === 'throw') throw new Error('boom: the objective failed');
   if (c.mode === 'hang') await new Promise(() => {});
   if (c.mode === 'bad-report') await trial.report({ accuracy: 'high' });
+  if (c.mode === 'epochs') {
+    for (let epoch = 0; epoch < 3; epoch++) await trial.report(epoch / 10, { step: epoch });
+    return 1;
+  }
   await new Promise((r) => setTimeout(r, ms / 2));
   await trial.report(c.x ?? 0);
   await new Promise((r) => setTimeout(r, ms / 2));
@@ -218,6 +222,25 @@ process.exit(0);
     expect(await queue.getFailedCount()).toBe(2);
     expect(w.child.exitCode).toBeNull();
     await queue.close();
+    w.child.kill('SIGTERM');
+    expect(await w.exited()).toBe(0);
+  });
+});
+
+describe('bullmq executor: reports', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis.dispose();
+  });
+
+  it('records every report, with the steps the objective gives (from 0 too), once', async () => {
+    const study = 'epochs';
+    const w = await startWorker(redis.url, study);
+    const result = await search({ mode: 'epochs', x: floatv(0, 1) }, objectiveModule(), { numTrials: 2, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), seed: 8 });
+    for (const t of result.trials) expect(t.reports.map((r) => [r.step, r.value])).toEqual([[0, 0], [1, 0.1], [2, 0.2]]);
     w.child.kill('SIGTERM');
     expect(await w.exited()).toBe(0);
   });

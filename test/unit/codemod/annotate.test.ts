@@ -531,7 +531,7 @@ describe('annotateSource: widths a merge ties', () => {
     expect(at(r.space, 'createModel.dense_2')).toEqual({ activation: at(r.space, 'createModel.dense_2.activation') });
   });
 
-  it('keeps widths merged with an output of fixed width', () => {
+  it('leaves widths merged with an output it cannot follow (a model input), and says why', () => {
     const text = [
       "import * as tf from '@tensorflow/tfjs';",
       'export function make(x: tf.SymbolicTensor) {',
@@ -542,7 +542,7 @@ describe('annotateSource: widths a merge ties', () => {
     ].join('\n');
     const r = annotateSource(text);
     expect(r.decisions).toEqual([]);
-    expect(r.skipped.map((s) => [s.line, s.text, s.reason, s.kind])).toEqual([[3, 'units: 16', 'layers.add merges it with an output of fixed width: the widths must stay equal', 'kept']]);
+    expect(r.skipped.map((s) => [s.line, s.text, s.reason, s.kind])).toEqual([[3, 'units: 16', 'layers.add merges it with an output whose width cannot be followed to a literal (a model input, another merge, a variable): the widths must stay equal', 'unsafe']]);
   });
 });
 
@@ -762,3 +762,25 @@ describe('annotate: hyper values that cannot hold the original', () => {
     expect(result.skipped).toEqual([{ line: 2, column: 31, text: 'rate: 2.5', reason: "rule 'int-rate' cannot make a decision of it: an integer range cannot hold 2.5", kind: 'unsafe' }]);
   });
 });
+
+describe('annotateSource: merged widths through shape-preserving layers', () => {
+  it('ties a residual block\'s widths through a batch normalization, so every candidate builds', () => {
+    const text = [
+      "import * as tf from '@tensorflow/tfjs';",
+      'export function block(x: tf.SymbolicTensor) {',
+      "  const stem = tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same' }).apply(x) as tf.SymbolicTensor;",
+      "  const y = tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same' }).apply(stem) as tf.SymbolicTensor;",
+      '  const yn = tf.layers.batchNormalization().apply(y) as tf.SymbolicTensor;',
+      '  return tf.layers.add().apply([stem, yn]);',
+      '}',
+      '',
+    ].join('\n');
+    const r = annotateSource(text);
+    expect(r.decisions.filter((d) => d.key.endsWith('.filters')).map((d) => [d.key, d.line])).toEqual([
+      ['block.conv2d_1.filters', 3],
+      ['block.conv2d_1.filters', 4],
+    ]);
+    expect(r.code).toContain("tf.layers.conv2d({ filters: $.block.conv2d_1.filters, kernelSize: $.block.conv2d_2.kernelSize, padding: 'same' }).apply(stem)");
+  });
+});
+

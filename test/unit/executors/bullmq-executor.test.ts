@@ -46,8 +46,9 @@ describe('the queue protocol', () => {
     expect(trialJobSchema.safeParse({ ...job, kind: 'other' }).success).toBe(false);
     expect(trialJobSchema.safeParse({ ...job, extra: 1 }).success).toBe(false);
     expect(trialJobSchema.safeParse({ hello: 'world' }).success).toBe(false);
-    expect(trialCallSchema.safeParse({ call: 'report', seq: 0, value: 0.5, step: 1 }).success).toBe(true);
-    expect(trialCallSchema.safeParse({ call: 'report', seq: 0, value: 'high', step: 1 }).success).toBe(false);
+    expect(trialCallSchema.safeParse({ call: 'report', seq: 0, index: 1, value: 0.5, step: 1 }).success).toBe(true);
+    expect(trialCallSchema.safeParse({ call: 'report', seq: 0, index: 1, value: 'high', step: 1 }).success).toBe(false);
+    expect(trialCallSchema.safeParse({ call: 'report', seq: 0, index: 1, value: Number.NaN, step: 1 }).success).toBe(false);
     expect(trialCallSchema.safeParse(42).success).toBe(false);
   });
 });

@@ -479,8 +479,10 @@ describe('exportStudy', () => {
     const file = join(root, unique(), 'none.jsonl');
     const error = await rejection(exportStudy(storage, 'no such study', file));
     expect(error).toBeInstanceOf(PliantError);
-    expect(error.message).toMatch(/no events/);
+    expect(error.message).toMatch(/no study named 'no such study'/);
     expect(existsSync(file)).toBe(false);
+    // and it did not create the study
+    expect(await storage.exists?.('no such study')).toBe(false);
   });
 });
 
