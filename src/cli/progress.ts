@@ -10,15 +10,22 @@ export interface Progress {
 }
 
 /** Starts showing progress on `stream` for a budget of `total` evaluated trials. */
-export function startProgress(stream: { write(text: string): unknown; isTTY?: boolean }, total: number, direction: Direction | readonly Direction[] | undefined): Progress {
+export function startProgress(
+  stream: { write(text: string): unknown; isTTY?: boolean },
+  total: number,
+  direction: Direction | readonly Direction[] | undefined,
+  resumed: { readonly done: number; readonly best?: number | undefined } = { done: 0 },
+): Progress {
   const started = Date.now();
   const sign = (Array.isArray(direction) ? direction[0] : direction) === 'minimize' ? -1 : 1;
-  let best: number | undefined;
+  // A resumed study starts where it stood: its evaluated trials count, its best is the best.
+  let best: number | undefined = resumed.best;
   let bestTrial: number | undefined;
-  let done = 0;
+  let done = resumed.done;
+  const startedDone = resumed.done;
   let hits = 0;
   const objective = (t: Trial): number | undefined => (typeof t.value === 'number' ? t.value : undefined);
-  const rate = (): number => (done * 60_000) / Math.max(1, Date.now() - started);
+  const rate = (): number => ((done - startedDone) * 60_000) / Math.max(1, Date.now() - started);
   const update = (t: Trial): void => {
     if (t.cached) hits++;
     else done++;
@@ -40,7 +47,7 @@ export function startProgress(stream: { write(text: string): unknown; isTTY?: bo
       },
       Presets.shades_classic,
     );
-    bar.start(total, 0, { best: '-', rate: '0', hits: 0 });
+    bar.start(total, Math.min(done, total), { best: best === undefined ? '-' : shortNumber(best), rate: '0', hits: 0 });
     return {
       trialEnded(t) {
         update(t);

@@ -4,7 +4,11 @@ import { renderReport } from '../report/html-report.js';
 import { serveReport } from '../report/report-server.js';
 import { UsageError } from './command.js';
 import type { Command } from './command.js';
-import { studyResult } from './study-command.js';
+import { storageOf, studyResult } from './study-command.js';
+import { PliantError } from '../symbolic/errors.js';
+import type { StudyJournal } from '../storage/storage.js';
+import { resultOf } from '../tuning/load-study.js';
+import type { Result } from '../tuning/result.js';
 
 /** `pliant report <study> [--out report.html]`. */
 export const reportCommand: Command = {
@@ -67,14 +71,30 @@ Options:
     const interval = values.interval === undefined ? 1000 : Number(values.interval);
     if (!(interval > 0)) throw new UsageError(`--interval must be a positive number of ms, found '${String(values.interval)}'`);
     const storage = values.storage as string | undefined;
-    const server = await serveReport(() => studyResult(study, storage), { port, interval, ...(values.host === undefined ? {} : { host: values.host as string }) });
+    let load = (): Promise<Result> => studyResult(study, storage);
+    let journal: StudyJournal | undefined;
+    if (storage !== undefined && /^rediss?:\/\//.test(storage)) {
+      // Redis: one connection for the whole session, reading only what was appended since.
+      const redis = storageOf(storage);
+      if (!(await redis.exists?.(study))) throw new PliantError('pliant serve', 'argument', `no study named '${study}' in ${redis.description}`);
+      const opened = await redis.open(study);
+      journal = opened;
+      load = async () => {
+        await opened.refresh();
+        return resultOf(opened.events, study, redis.description);
+      };
+    }
+    const server = await serveReport(load, { port, interval, ...(values.host === undefined ? {} : { host: values.host as string }) });
     if (values.json === true) streams.out.write(`${JSON.stringify({ url: server.url })}\n`);
     streams.err.write(`pliant serve: the report of '${study}' is at ${server.url} (Ctrl-C to stop)\n`);
     await new Promise<void>((resolveStop) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        void server.close().then(resolveStop, resolveStop);
+        void server
+          .close()
+          .then(() => journal?.close())
+          .then(resolveStop, resolveStop);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

@@ -12,6 +12,7 @@ import { threadExecutor } from '../executors/thread-executor.js';
 import { PliantError } from '../symbolic/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { format } from '../symbolic/format.js';
+import { loadStudy } from '../tuning/load-study.js';
 import { search } from '../tuning/search.js';
 import type { SearchOptions } from '../tuning/search.js';
 import type { Trial } from '../tuning/trial.js';
@@ -107,7 +108,14 @@ Options:
     const algorithm = algorithmName !== undefined ? (ALGORITHMS[algorithmName] as (s: number) => Algorithm)(seed) : (defaults.algorithm ?? random({ seed }));
 
     const json = values.json === true;
-    const progress = json ? undefined : startProgress(streams.err, numTrials, defaults.direction);
+    // A resumed study: the progress starts from its evaluated trials and its best.
+    let resumed: { done: number; best?: number } = { done: 0 };
+    if (!json && (await storage.exists?.(study)) === true) {
+      const before = await loadStudy(study, { storage });
+      const best = before.metrics.length > 1 ? undefined : before.best?.value;
+      resumed = { done: before.evaluated.filter((t) => t.state !== 'running').length, ...(typeof best === 'number' ? { best } : {}) };
+    }
+    const progress = json ? undefined : startProgress(streams.err, numTrials, defaults.direction, resumed);
     const options: SearchOptions = {
       ...defaults,
       numTrials,

@@ -62,7 +62,8 @@ function fallbackName(file: string): string {
   }
 }
 
-function resultOf(events: readonly JournalEvent[], name: string, where: string): Result {
+/** @internal A study's `Result` from its journal events (what `loadStudy` returns). */
+export function resultOf(events: readonly JournalEvent[], name: string, where: string): Result {
   const state = new StudyState();
   for (const event of events) state.apply(event);
   const header = events.find((e) => e.type === 'study');

@@ -266,6 +266,22 @@ describe('pliant search --queue', () => {
     expect(summary).toMatchObject({ trials: 5, completed: 5 });
     expect(w.output().match(/trial \d+ returned/g)).toHaveLength(5);
     expect(endsOnce(await journal(redis.url, 'experiment'))).toEqual({ trials: 5, done: 5, fail: 0, abandon: 0 });
+    // pliant serve on the study in Redis: one connection, the page with its plots
+    const serve = spawnNode([bin, 'serve', 'experiment', '--storage', redis.url, '--json', '--interval', '200']);
+    const deadline = Date.now() + 20_000;
+    while (!/"url":"([^"]+)"/.test(serve.output())) {
+      if (serve.child.exitCode !== null || Date.now() > deadline) throw new Error(`pliant serve did not start:\n${serve.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const url = /"url":"([^"]+)"/.exec(serve.output())?.[1] as string;
+    const page = await (await fetch(url)).text();
+    expect(page).toContain('data-plot="history"');
+    expect(page).toContain('EventSource');
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited()).toBe(0);
+    const missing = spawnNode([bin, 'serve', 'no-such-study', '--storage', redis.url]);
+    expect(await missing.exited()).toBe(1);
+    expect(missing.output()).toContain("no study named 'no-such-study'");
     w.child.kill('SIGTERM');
     expect(await w.exited()).toBe(0);
   });

@@ -24,6 +24,13 @@ describe('progress', () => {
     expect(text.split('\n')).toEqual(['trial 0 completed: 2, 1.5 s | 1/3 | best 2', 'trial 1 completed: 1, 1.5 s | 2/3 | best 1', 'trial 2 served by the cache, 1.5 s | 2/3 | best 0', '']);
   });
 
+  it('a resumed study counts from its evaluated trials and keeps its best', () => {
+    let text = '';
+    const p = startProgress({ write: (t: string) => (text += t) }, 10, 'maximize', { done: 7, best: 0.9 });
+    p.trialEnded(trial(7, 0.5));
+    expect(text).toBe('trial 7 completed: 0.5, 1.5 s | 8/10 | best 0.9\n');
+  });
+
   it('on a terminal: a bar with trials done, the best, the rate and the cache hits', () => {
     let text = '';
     const stream = { isTTY: true, columns: 120, write: (t: string) => ((text += t), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true, on: () => stream, removeListener: () => stream };

@@ -50,6 +50,10 @@ describe('pliant search', () => {
     const study = await loadStudy(join(studies, 'experiment.jsonl'));
     expect(study.trials).toHaveLength(9);
     expect(study.best?.number).toBe(summary.best.number);
+    // resumed again: the progress counts from the 9 trials already there
+    const third = capture();
+    expect(await runCli(['search', experiment, '--storage', studies, '--trials', '10'], third.streams)).toBe(0);
+    expect(third.err()).toMatch(/^trial 9 (completed|failed)[^|]*\| 10\/10 \| best /);
   });
 
   it('bad usage exits 2; a module without a space or objective exits 1', async () => {
@@ -99,10 +103,10 @@ describe('pliant study', () => {
     const list = capture();
     expect(await runCli(['study', 'list', '--storage', studies], list.streams)).toBe(0);
     expect(list.out()).toMatch(/^study +trials +completed +best\n/);
-    expect(list.out()).toMatch(/experiment +9 +\d+ +-?[\d.]+/);
+    expect(list.out()).toMatch(/experiment +10 +\d+ +-?[\d.]+/);
     const show = capture();
     expect(await runCli(['study', 'show', 'experiment', '--storage', studies], show.streams)).toBe(0);
-    expect(show.out().trim().split('\n')).toHaveLength(2 + 9);
+    expect(show.out().trim().split('\n')).toHaveLength(2 + 10);
     const best = capture();
     expect(await runCli(['study', 'best', 'experiment', '--storage', studies], best.streams)).toBe(0);
     const study = await loadStudy(join(studies, 'experiment.jsonl'));
@@ -111,11 +115,11 @@ describe('pliant study', () => {
     expect(await runCli(['study', 'export', 'experiment', '--storage', studies, '--out', csv], capture().streams)).toBe(0);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('number,state,value,cached,seconds,dna,candidate,error');
-    expect(lines).toHaveLength(10);
+    expect(lines).toHaveLength(11);
     expect(lines[1]).toMatch(/^0,(completed|failed),/);
     const jsonl = join(dir, 'out', 'experiment.jsonl');
     expect(await runCli(['study', 'export', 'experiment', '--storage', studies, '--out', jsonl], capture().streams)).toBe(0);
-    expect((await loadStudy(jsonl)).trials).toHaveLength(9);
+    expect((await loadStudy(jsonl)).trials).toHaveLength(10);
     const bad = capture();
     expect(await runCli(['study', 'export', 'experiment', '--storage', studies, '--out', csv], bad.streams)).toBe(2);
     expect(bad.err()).toContain('exists: pass --force');
