@@ -16,6 +16,18 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A positive number option (`--trials 20`), or undefined when absent; anything else is a
+ * {@link UsageError} that names the option.
+ */
+export function positiveOption(values: Readonly<Record<string, unknown>>, name: string, integer: boolean): number | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0) || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, found '${String(value)}'`);
+  return n;
+}
+
 /** One subcommand of `pliant`. */
 export interface Command {
   readonly name: string;

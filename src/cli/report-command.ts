@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { renderReport } from '../report/html-report.js';
 import { serveReport } from '../report/report-server.js';
-import { UsageError } from './command.js';
+import { UsageError, positiveOption } from './command.js';
 import type { Command } from './command.js';
 import { storageOf, studyResult } from './study-command.js';
 import { PliantError } from '../symbolic/errors.js';
@@ -68,8 +68,7 @@ Options:
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, found '${String(values.port)}'`);
-    const interval = values.interval === undefined ? 1000 : Number(values.interval);
-    if (!(interval > 0)) throw new UsageError(`--interval must be a positive number of ms, found '${String(values.interval)}'`);
+    const interval = positiveOption(values, 'interval', false) ?? 1000;
     const storage = values.storage as string | undefined;
     let load = (): Promise<Result> => studyResult(study, storage);
     let journal: StudyJournal | undefined;

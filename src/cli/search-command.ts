@@ -16,7 +16,7 @@ import { loadStudy } from '../tuning/load-study.js';
 import { search } from '../tuning/search.js';
 import type { SearchOptions } from '../tuning/search.js';
 import type { Trial } from '../tuning/trial.js';
-import { UsageError } from './command.js';
+import { UsageError, positiveOption } from './command.js';
 import type { Command } from './command.js';
 import { importModule } from './experiment.js';
 import { startProgress } from './progress.js';
@@ -75,16 +75,9 @@ Options:
     const [file, extra] = positionals;
     if (file === undefined) throw new UsageError('which experiment? (pliant search <experiment.ts>)');
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
-    const positive = (name: string): number | undefined => {
-      const v = values[name];
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, found '${String(v)}'`);
-      return n;
-    };
-    const trials = positive('trials');
-    const concurrency = positive('concurrency');
-    const threads = positive('threads');
+    const trials = positiveOption(values, 'trials', true);
+    const concurrency = positiveOption(values, 'concurrency', true);
+    const threads = positiveOption(values, 'threads', true);
     const queue = values.queue as string | undefined;
     if (queue !== undefined && threads !== undefined) throw new UsageError('--threads and --queue are two places to evaluate: choose one');
     const seedText = values.seed as string | undefined;

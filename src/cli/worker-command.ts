@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startQueueWorker } from '../executors/queue-worker.js';
-import { UsageError } from './command.js';
+import { UsageError, positiveOption } from './command.js';
 import type { Command } from './command.js';
 
 /** `pliant worker --redis <url> --study <name> --objective <module>`. */
@@ -54,16 +54,10 @@ Options:
     const given = values.objective as string | undefined;
     if (given === undefined) throw new UsageError('--objective <module> is required');
     const objective = asFile(given);
-    const number = (name: string, value: unknown, integer: boolean): number | undefined => {
-      if (value === undefined) return undefined;
-      const n = Number(value);
-      if (!(n > 0) || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, found '${String(value)}'`);
-      return n;
-    };
-    const concurrency = number('concurrency', values.concurrency, true);
-    const timeout = number('timeout', values.timeout, false);
-    const lockDuration = number('lock-duration', values['lock-duration'], true);
-    const replyTimeout = number('reply-timeout', values['reply-timeout'], false);
+    const concurrency = positiveOption(values, 'concurrency', true);
+    const timeout = positiveOption(values, 'timeout', false);
+    const lockDuration = positiveOption(values, 'lock-duration', true);
+    const replyTimeout = positiveOption(values, 'reply-timeout', false);
     const exportName = values.export as string | undefined;
     const worker = await startQueueWorker({
       connection: redis,

@@ -9,8 +9,7 @@
  * instance stays in the module cache for the life of the process (a few kilobytes each), and a
  * candidate loaded again reuses its instance.
  */
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { moduleHref } from '../executors/objective-module.js';
 import { PliantError } from '../symbolic/errors.js';
 import { hash } from '../symbolic/hash.js';
 import type { TreeValue } from '../symbolic/node.js';
@@ -114,7 +113,7 @@ export interface AnnotatedExports {
  */
 export async function annotatedModule<M extends AnnotatedExports = AnnotatedExports & Record<string, unknown>>(url: string | URL): Promise<AnnotatedModule<M>> {
   const api = 'annotatedModule';
-  const href = url instanceof URL ? url.href : /^[a-z][a-z\d+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url) ? url : pathToFileURL(resolve(url)).href;
+  const href = moduleHref(url);
   let module: M;
   try {
     module = (await import(href)) as M;

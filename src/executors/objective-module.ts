@@ -48,6 +48,15 @@ export function resolveModuleSpecifier(module: string | URL, api: string): strin
 }
 
 /**
+ * The `href` of a module given as a file path (relative to the working directory, with or
+ * without a leading `./`) or a URL: for `import()` of a user's own file.
+ */
+export function moduleHref(path: string | URL): string {
+  if (path instanceof URL) return path.href;
+  return /^[a-z][a-z\d+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path) ? path : pathToFileURL(resolvePath(process.cwd(), path)).href;
+}
+
+/**
  * Resolves an objective given as a module reference (not as a function) to its specifier and
  * export name, checking its shape.
  *

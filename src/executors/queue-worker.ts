@@ -85,7 +85,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const bull = loadBullmq(API);
   const connection = { url: options.connection, maxRetriesPerRequest: null, retryStrategy };
   let finished = 0;
-  const blocking = new Set<Redis>();
+  // Connections for the controller's answers (blocking reads: one per trial running at once),
+  // kept between trials instead of opened for each.
+  const idle: Redis[] = [];
+  const busy = new Set<Redis>();
 
   const processor = async (job: Bullmq.Job): Promise<JobResult> => {
     const parsed = trialJobSchema.safeParse(job.data);
@@ -97,19 +100,24 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const data = parsed.data;
     const started = Date.now();
     log(`pliant worker: trial ${data.trial.number} started${job.attemptsStarted > 1 || (job.stalledCounter ?? 0) > 0 ? ' (again: its worker was lost)' : ''}`);
-    const replies = await openRedis(options.connection, API);
-    blocking.add(replies);
+    const replies = idle.pop() ?? (await openRedis(options.connection, API));
+    busy.add(replies);
+    let reusable = false;
     try {
       const result = await runTrial(objective, data, job, replies, prefix, queueName, replyTimeout, options.timeout);
       log(`pliant worker: trial ${data.trial.number} ${describe(result)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      reusable = true;
       return result;
     } catch (error) {
       log(`pliant worker: trial ${data.trial.number} failed in ${((Date.now() - started) / 1000).toFixed(1)} s: ${messageOf(error)}`);
       throw error instanceof Error ? error : new Error(messageOf(error));
     } finally {
       finished++;
-      blocking.delete(replies);
-      replies.disconnect();
+      busy.delete(replies);
+      // After a failure (a timeout: the objective may still be running and calling), the
+      // connection is not handed to another trial.
+      if (reusable) idle.push(replies);
+      else replies.disconnect();
     }
   };
 
@@ -132,7 +140,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     },
     async close() {
       await worker.close();
-      for (const r of blocking) r.disconnect();
+      for (const r of [...busy, ...idle]) r.disconnect();
     },
   };
 }

@@ -101,7 +101,8 @@ function endsOnce(events: readonly JournalEvent[]): { trials: number; done: numb
 
 const objectiveModule = (): { module: string } => ({ module: pathToFileURL(objective).href });
 
-describe('bullmq executor: faults', () => {
+/** One server for the tests without a password (each uses its own study, so its own queue). */
+describe('on one redis-server', () => {
   let redis: RedisServer;
   beforeAll(async () => {
     redis = await startRedis();
@@ -110,181 +111,168 @@ describe('bullmq executor: faults', () => {
     await redis.dispose();
   });
 
-  it('a worker killed with kill -9 mid-trial: its trial is re-run elsewhere, every trial completes exactly once', async () => {
-    const study = 'kill-worker';
-    const a = await startWorker(redis.url, study);
-    const b = await startWorker(redis.url, study);
-    const running = search({ x: floatv(0, 1), ms: 1200 }, objectiveModule(), { numTrials: 6, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 500 }), concurrency: 2, seed: 1 });
-    const deadline = Date.now() + 10_000;
-    while (!/trial (\d+) started/.test(a.output())) {
-      if (Date.now() > deadline) throw new Error(`worker a took no trial:\n${a.output()}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const lost = /trial (\d+) started/.exec(a.output())?.[1] as string;
-    await new Promise((r) => setTimeout(r, 300)); // mid-trial
-    a.child.kill('SIGKILL');
-    const result = await running;
-    expect(result.completed).toHaveLength(6);
-    expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 6, done: 6, fail: 0, abandon: 0 });
-    // the killed worker's trial was taken up by the other one
-    expect(a.output()).not.toContain(`trial ${lost} returned`);
-    expect(b.output()).toContain(`trial ${lost} started (again: its worker was lost)`);
-    expect(b.output()).toContain(`trial ${lost} returned`);
-    b.child.kill('SIGTERM');
-    expect(await b.exited()).toBe(0);
-  });
+  describe('bullmq executor: faults', () => {
+    it('a worker killed with kill -9 mid-trial: its trial is re-run elsewhere, every trial completes exactly once', async () => {
+      const study = 'kill-worker';
+      const a = await startWorker(redis.url, study);
+      const b = await startWorker(redis.url, study);
+      const running = search({ x: floatv(0, 1), ms: 1200 }, objectiveModule(), { numTrials: 6, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 500 }), concurrency: 2, seed: 1 });
+      const deadline = Date.now() + 10_000;
+      while (!/trial (\d+) started/.test(a.output())) {
+        if (Date.now() > deadline) throw new Error(`worker a took no trial:\n${a.output()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const lost = /trial (\d+) started/.exec(a.output())?.[1] as string;
+      await new Promise((r) => setTimeout(r, 300)); // mid-trial
+      a.child.kill('SIGKILL');
+      const result = await running;
+      expect(result.completed).toHaveLength(6);
+      expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 6, done: 6, fail: 0, abandon: 0 });
+      // the killed worker's trial was taken up by the other one
+      expect(a.output()).not.toContain(`trial ${lost} returned`);
+      expect(b.output()).toContain(`trial ${lost} started (again: its worker was lost)`);
+      expect(b.output()).toContain(`trial ${lost} returned`);
+      b.child.kill('SIGTERM');
+      expect(await b.exited()).toBe(0);
+    });
 
-  it('the controller killed mid-search and restarted: it resumes from Redis, and trials completed meanwhile are not lost', async () => {
-    const study = 'kill-controller';
-    const script = join(work, 'controller.mjs');
-    writeFileSync(
-      script,
-      `import { search, floatv, bullmqExecutor, redisStorage } from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'index.js')).href)};
-const url = process.argv[2];
-const result = await search({ x: floatv(0, 1), ms: 500 }, { module: ${JSON.stringify(pathToFileURL(objective).href)} }, { numTrials: 10, study: ${JSON.stringify(study)}, storage: redisStorage(url), executor: bullmqExecutor({ connection: url, pollInterval: 300 }), concurrency: 2, seed: 3 });
-console.log('finished', result.trials.length, result.completed.length);
-process.exit(0);
-`,
-    );
-    const workers = [await startWorker(redis.url, study), await startWorker(redis.url, study)];
-    const first = spawnNode([script, redis.url]);
-    // kill it once some trials are done and two are in flight
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const events = await journal(redis.url, study).catch(() => [] as JournalEvent[]);
-      if (events.filter((e) => e.type === 'done').length >= 3) break;
-      if (Date.now() > deadline) throw new Error(`no progress:\n${first.output()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    first.child.kill('SIGKILL');
-    await first.exited();
-    const atKill = await journal(redis.url, study);
-    const inFlight = atKill.filter((e) => e.type === 'trial').length - atKill.filter((e) => e.type === 'done').length;
-    expect(inFlight).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 1200)); // the workers finish those trials meanwhile
-    const second = spawnNode([script, redis.url]);
-    expect(await second.exited(), second.output()).toBe(0);
-    expect(second.output()).toContain('finished 10 10');
-    expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 10, done: 10, fail: 0, abandon: 0 });
-    // pliant study export: the study in Redis becomes a journal file that loadStudy reads
-    const exported = spawnNode([bin, 'study', 'export', study, '--storage', redis.url, '--out', join(work, 'exported.jsonl')]);
-    expect(await exported.exited(), exported.output()).toBe(0);
-    const fromFile = await loadStudy(join(work, 'exported.jsonl'));
-    expect(fromFile.completed).toHaveLength(10);
-    for (const w of workers) w.child.kill('SIGTERM');
-    await Promise.all(workers.map((w) => w.exited()));
-  });
+    it('the controller killed mid-search and restarted: it resumes from Redis, and trials completed meanwhile are not lost', async () => {
+      const study = 'kill-controller';
+      const script = join(work, 'controller.mjs');
+      writeFileSync(
+        script,
+        `import { search, floatv, bullmqExecutor, redisStorage } from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'index.js')).href)};
+  const url = process.argv[2];
+  const result = await search({ x: floatv(0, 1), ms: 500 }, { module: ${JSON.stringify(pathToFileURL(objective).href)} }, { numTrials: 10, study: ${JSON.stringify(study)}, storage: redisStorage(url), executor: bullmqExecutor({ connection: url, pollInterval: 300 }), concurrency: 2, seed: 3 });
+  console.log('finished', result.trials.length, result.completed.length);
+  process.exit(0);
+  `,
+      );
+      const workers = [await startWorker(redis.url, study), await startWorker(redis.url, study)];
+      const first = spawnNode([script, redis.url]);
+      // kill it once some trials are done and two are in flight
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const events = await journal(redis.url, study).catch(() => [] as JournalEvent[]);
+        if (events.filter((e) => e.type === 'done').length >= 3) break;
+        if (Date.now() > deadline) throw new Error(`no progress:\n${first.output()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      first.child.kill('SIGKILL');
+      await first.exited();
+      const atKill = await journal(redis.url, study);
+      const inFlight = atKill.filter((e) => e.type === 'trial').length - atKill.filter((e) => e.type === 'done').length;
+      expect(inFlight).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 1200)); // the workers finish those trials meanwhile
+      const second = spawnNode([script, redis.url]);
+      expect(await second.exited(), second.output()).toBe(0);
+      expect(second.output()).toContain('finished 10 10');
+      expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 10, done: 10, fail: 0, abandon: 0 });
+      // pliant study export: the study in Redis becomes a journal file that loadStudy reads
+      const exported = spawnNode([bin, 'study', 'export', study, '--storage', redis.url, '--out', join(work, 'exported.jsonl')]);
+      expect(await exported.exited(), exported.output()).toBe(0);
+      const fromFile = await loadStudy(join(work, 'exported.jsonl'));
+      expect(fromFile.completed).toHaveLength(10);
+      for (const w of workers) w.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.exited()));
+    });
 
-  it('Redis restarted while workers run: workers and controller reconnect and the search completes', async () => {
-    const study = 'restart-redis';
-    const workers = [await startWorker(redis.url, study), await startWorker(redis.url, study)];
-    const running = search({ x: floatv(0, 1), ms: 300 }, objectiveModule(), { numTrials: 12, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), concurrency: 2, seed: 4 });
-    await new Promise((r) => setTimeout(r, 800));
-    await redis.restart({ downMs: 1000 });
-    const result = await running;
-    expect(result.completed).toHaveLength(12);
-    expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 12, done: 12, fail: 0, abandon: 0 });
-    for (const w of workers) {
+    it('Redis restarted while workers run: workers and controller reconnect and the search completes', async () => {
+      const study = 'restart-redis';
+      const workers = [await startWorker(redis.url, study), await startWorker(redis.url, study)];
+      const running = search({ x: floatv(0, 1), ms: 300 }, objectiveModule(), { numTrials: 12, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), concurrency: 2, seed: 4 });
+      await new Promise((r) => setTimeout(r, 800));
+      await redis.restart({ downMs: 1000 });
+      const result = await running;
+      expect(result.completed).toHaveLength(12);
+      expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 12, done: 12, fail: 0, abandon: 0 });
+      for (const w of workers) {
+        expect(w.child.exitCode).toBeNull();
+        w.child.kill('SIGTERM');
+      }
+      await Promise.all(workers.map((w) => w.exited()));
+    });
+
+    it('an objective that throws, hangs or reports a bad value: the trial fails with its error or times out, and the worker keeps serving', async () => {
+      const study = 'throw-hang';
+      const w = await startWorker(redis.url, study, '--timeout', '1');
+      const result = await search({ mode: oneOf(['throw', 'hang', 'bad-report', 'ok']), ms: 50 }, objectiveModule(), { numTrials: 4, algorithm: grid(), study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), concurrency: 1 });
+      const [thrown, hung, badReport, ok] = result.trials;
+      expect(badReport?.state).toBe('failed');
+      expect(badReport?.error).toContain('a measurement is a finite number or a record of them');
+      expect(thrown?.state).toBe('failed');
+      expect(thrown?.error).toContain('boom: the objective failed');
+      expect(hung?.state).toBe('failed');
+      expect(hung?.error).toContain('timed out after 1 s');
+      expect(ok?.state).toBe('completed');
+      expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 4, done: 1, fail: 3, abandon: 0 });
       expect(w.child.exitCode).toBeNull();
       w.child.kill('SIGTERM');
-    }
-    await Promise.all(workers.map((w) => w.exited()));
+      expect(await w.exited()).toBe(0);
+    });
+
+    it('a malformed or foreign message on the queue is rejected and logged; no worker crashes', async () => {
+      const study = 'foreign';
+      const w = await startWorker(redis.url, study);
+      const queue = new Queue('pliant-foreign', { connection: { url: redis.url }, prefix: 'pliant' });
+      await queue.add('foreign', { hello: 'world' });
+      await queue.add('trial', { kind: 'pliant.trial', version: 1, study, trial: { id: 'x' } });
+      const result = await search({ x: floatv(0, 1), ms: 50 }, objectiveModule(), { numTrials: 3, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), seed: 5 });
+      expect(result.completed).toHaveLength(3);
+      expect(w.output()).toMatch(/rejected job \d+ \(foreign\): not a pliant trial/);
+      expect(w.output()).toMatch(/rejected job \d+ \(trial\): not a pliant trial/);
+      expect(await queue.getFailedCount()).toBe(2);
+      expect(w.child.exitCode).toBeNull();
+      await queue.close();
+      w.child.kill('SIGTERM');
+      expect(await w.exited()).toBe(0);
+    });
   });
 
-  it('an objective that throws, hangs or reports a bad value: the trial fails with its error or times out, and the worker keeps serving', async () => {
-    const study = 'throw-hang';
-    const w = await startWorker(redis.url, study, '--timeout', '1');
-    const result = await search({ mode: oneOf(['throw', 'hang', 'bad-report', 'ok']), ms: 50 }, objectiveModule(), { numTrials: 4, algorithm: grid(), study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), concurrency: 1 });
-    const [thrown, hung, badReport, ok] = result.trials;
-    expect(badReport?.state).toBe('failed');
-    expect(badReport?.error).toContain('a measurement is a finite number or a record of them');
-    expect(thrown?.state).toBe('failed');
-    expect(thrown?.error).toContain('boom: the objective failed');
-    expect(hung?.state).toBe('failed');
-    expect(hung?.error).toContain('timed out after 1 s');
-    expect(ok?.state).toBe('completed');
-    expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 4, done: 1, fail: 3, abandon: 0 });
-    expect(w.child.exitCode).toBeNull();
-    w.child.kill('SIGTERM');
-    expect(await w.exited()).toBe(0);
+  describe('bullmq executor: reports', () => {
+    it('records every report, with the steps the objective gives (from 0 too), once', async () => {
+      const study = 'epochs';
+      const w = await startWorker(redis.url, study);
+      const result = await search({ mode: 'epochs', x: floatv(0, 1) }, objectiveModule(), { numTrials: 2, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), seed: 8 });
+      for (const t of result.trials) expect(t.reports.map((r) => [r.step, r.value])).toEqual([[0, 0], [1, 0.1], [2, 0.2]]);
+      w.child.kill('SIGTERM');
+      expect(await w.exited()).toBe(0);
+    });
   });
 
-  it('a malformed or foreign message on the queue is rejected and logged; no worker crashes', async () => {
-    const study = 'foreign';
-    const w = await startWorker(redis.url, study);
-    const queue = new Queue('pliant-foreign', { connection: { url: redis.url }, prefix: 'pliant' });
-    await queue.add('foreign', { hello: 'world' });
-    await queue.add('trial', { kind: 'pliant.trial', version: 1, study, trial: { id: 'x' } });
-    const result = await search({ x: floatv(0, 1), ms: 50 }, objectiveModule(), { numTrials: 3, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), seed: 5 });
-    expect(result.completed).toHaveLength(3);
-    expect(w.output()).toMatch(/rejected job \d+ \(foreign\): not a pliant trial/);
-    expect(w.output()).toMatch(/rejected job \d+ \(trial\): not a pliant trial/);
-    expect(await queue.getFailedCount()).toBe(2);
-    expect(w.child.exitCode).toBeNull();
-    await queue.close();
-    w.child.kill('SIGTERM');
-    expect(await w.exited()).toBe(0);
-  });
-});
-
-describe('bullmq executor: reports', () => {
-  let redis: RedisServer;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis.dispose();
-  });
-
-  it('records every report, with the steps the objective gives (from 0 too), once', async () => {
-    const study = 'epochs';
-    const w = await startWorker(redis.url, study);
-    const result = await search({ mode: 'epochs', x: floatv(0, 1) }, objectiveModule(), { numTrials: 2, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), seed: 8 });
-    for (const t of result.trials) expect(t.reports.map((r) => [r.step, r.value])).toEqual([[0, 0], [1, 0.1], [2, 0.2]]);
-    w.child.kill('SIGTERM');
-    expect(await w.exited()).toBe(0);
-  });
-});
-
-describe('pliant search --queue', () => {
-  let redis: RedisServer;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis.dispose();
+  describe('pliant search --queue', () => {
+    it('runs an experiment module on pliant worker processes (the bins), journalled in Redis', async () => {
+      const experiment = join(work, 'experiment.mjs');
+      const dist = pathToFileURL(join(root, 'dist', 'index.js')).href;
+      writeFileSync(experiment, `import { floatv } from ${JSON.stringify(dist)};\nexport const space = { x: floatv(0, 1), ms: 50 };\nexport { objective } from ${JSON.stringify(pathToFileURL(objective).href)};\n`);
+      const w = await startWorker(redis.url, 'experiment');
+      const run = spawnNode([bin, 'search', experiment, '--trials', '5', '--storage', redis.url, '--queue', redis.url, '--json']);
+      expect(await run.exited(), run.output()).toBe(0);
+      const summary = JSON.parse(run.output().trim().split('\n').at(-1) as string) as { trials: number; completed: number };
+      expect(summary).toMatchObject({ trials: 5, completed: 5 });
+      expect(w.output().match(/trial \d+ returned/g)).toHaveLength(5);
+      expect(endsOnce(await journal(redis.url, 'experiment'))).toEqual({ trials: 5, done: 5, fail: 0, abandon: 0 });
+      // pliant serve on the study in Redis: one connection, the page with its plots
+      const serve = spawnNode([bin, 'serve', 'experiment', '--storage', redis.url, '--json', '--interval', '200']);
+      const deadline = Date.now() + 20_000;
+      while (!/"url":"([^"]+)"/.test(serve.output())) {
+        if (serve.child.exitCode !== null || Date.now() > deadline) throw new Error(`pliant serve did not start:\n${serve.output()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const url = /"url":"([^"]+)"/.exec(serve.output())?.[1] as string;
+      const page = await (await fetch(url)).text();
+      expect(page).toContain('data-plot="history"');
+      expect(page).toContain('EventSource');
+      serve.child.kill('SIGTERM');
+      expect(await serve.exited()).toBe(0);
+      const missing = spawnNode([bin, 'serve', 'no-such-study', '--storage', redis.url]);
+      expect(await missing.exited()).toBe(1);
+      expect(missing.output()).toContain("no study named 'no-such-study'");
+      w.child.kill('SIGTERM');
+      expect(await w.exited()).toBe(0);
+    });
   });
 
-  it('runs an experiment module on pliant worker processes (the bins), journalled in Redis', async () => {
-    const experiment = join(work, 'experiment.mjs');
-    const dist = pathToFileURL(join(root, 'dist', 'index.js')).href;
-    writeFileSync(experiment, `import { floatv } from ${JSON.stringify(dist)};\nexport const space = { x: floatv(0, 1), ms: 50 };\nexport { objective } from ${JSON.stringify(pathToFileURL(objective).href)};\n`);
-    const w = await startWorker(redis.url, 'experiment');
-    const run = spawnNode([bin, 'search', experiment, '--trials', '5', '--storage', redis.url, '--queue', redis.url, '--json']);
-    expect(await run.exited(), run.output()).toBe(0);
-    const summary = JSON.parse(run.output().trim().split('\n').at(-1) as string) as { trials: number; completed: number };
-    expect(summary).toMatchObject({ trials: 5, completed: 5 });
-    expect(w.output().match(/trial \d+ returned/g)).toHaveLength(5);
-    expect(endsOnce(await journal(redis.url, 'experiment'))).toEqual({ trials: 5, done: 5, fail: 0, abandon: 0 });
-    // pliant serve on the study in Redis: one connection, the page with its plots
-    const serve = spawnNode([bin, 'serve', 'experiment', '--storage', redis.url, '--json', '--interval', '200']);
-    const deadline = Date.now() + 20_000;
-    while (!/"url":"([^"]+)"/.test(serve.output())) {
-      if (serve.child.exitCode !== null || Date.now() > deadline) throw new Error(`pliant serve did not start:\n${serve.output()}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const url = /"url":"([^"]+)"/.exec(serve.output())?.[1] as string;
-    const page = await (await fetch(url)).text();
-    expect(page).toContain('data-plot="history"');
-    expect(page).toContain('EventSource');
-    serve.child.kill('SIGTERM');
-    expect(await serve.exited()).toBe(0);
-    const missing = spawnNode([bin, 'serve', 'no-such-study', '--storage', redis.url]);
-    expect(await missing.exited()).toBe(1);
-    expect(missing.output()).toContain("no study named 'no-such-study'");
-    w.child.kill('SIGTERM');
-    expect(await w.exited()).toBe(0);
-  });
 });
 
 describe('bullmq executor: Redis with a password', () => {
