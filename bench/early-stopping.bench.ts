@@ -173,7 +173,10 @@ export async function earlyStoppingBench(algoName: string, makeAlgorithm: (seed:
     });
     sameBest.sort((a, b) => a - b);
     // the median of the compute no stopping needed: null when the middle values are "never"
-    const mid = sameBest.length % 2 === 1 ? [sameBest[(sameBest.length - 1) / 2] as number] : [sameBest[sameBest.length / 2 - 1] as number, sameBest[sameBest.length / 2] as number];
+    const mid =
+      sameBest.length % 2 === 1
+        ? [sameBest[(sameBest.length - 1) / 2] as number]
+        : [sameBest[sameBest.length / 2 - 1] as number, sameBest[sameBest.length / 2] as number];
     const sameBestMedian = mid.every(Number.isFinite) ? median(mid) : null;
     const secs = rs.reduce((a, r) => a + r.secs, 0);
     line(`early-stopping-${algoName}-${policyName}`, TRIALS * SEEDS, (TRIALS * SEEDS) / secs, undefined, {

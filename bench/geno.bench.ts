@@ -37,15 +37,27 @@ function checkSpec(space: SymbolicNode): { first: string; ids: readonly string[]
 /** The cases, each run in a fresh process by bench/run.ts. */
 export const cases: Record<string, () => void> = {
   'build-space'() {
-    line('build-space', N_BUILD, measure(N_BUILD, () => experimentSpace(), { rounds: 9 }), 99.6, {
-      note: 'construct the space tree (hyper values and nodes validated)',
-    });
+    line(
+      'build-space',
+      N_BUILD,
+      measure(N_BUILD, () => experimentSpace(), { rounds: 9 }),
+      99.6,
+      {
+        note: 'construct the space tree (hyper values and nodes validated)',
+      },
+    );
   },
   'build-space+dnaSpec'() {
     const { first, ids } = checkSpec(experimentSpace());
-    line('build-space+dnaSpec', N_BUILD, measure(N_BUILD, () => dnaSpec(experimentSpace()), { rounds: 9 }), 23.6, {
-      note: `construct a new space + dnaSpec (prepare caches per space object); first DNA ${first}; decision ids (${ids.length}): ${ids.join(', ')}`,
-    });
+    line(
+      'build-space+dnaSpec',
+      N_BUILD,
+      measure(N_BUILD, () => dnaSpec(experimentSpace()), { rounds: 9 }),
+      23.6,
+      {
+        note: `construct a new space + dnaSpec (prepare caches per space object); first DNA ${first}; decision ids (${ids.length}): ${ids.join(', ')}`,
+      },
+    );
   },
   'random-materialize'() {
     const space = experimentSpace();
@@ -60,16 +72,28 @@ export const cases: Record<string, () => void> = {
     const dnas = drawDNAs(space, N, 1);
     const template = prepare(space);
     if (!eq(template.materialize(dnas[0] as DNA), materialize(space, dnas[0] as DNA))) throw new Error('decode and materialize disagree');
-    line('decode', N, measure(N, (i) => template.materialize(dnas[i] as DNA)), 64.3, {
-      note: '10,000 pre-drawn DNAs decoded with a prepared template: prepare(space).materialize(dna)',
-    });
+    line(
+      'decode',
+      N,
+      measure(N, (i) => template.materialize(dnas[i] as DNA)),
+      64.3,
+      {
+        note: '10,000 pre-drawn DNAs decoded with a prepared template: prepare(space).materialize(dna)',
+      },
+    );
   },
   materialize() {
     const space = experimentSpace();
     const dnas = drawDNAs(space, N, 1);
-    line('materialize', N, measure(N, (i) => materialize(space, dnas[i] as DNA)), 63.9, {
-      note: 'the same 10,000 DNAs through the top-level materialize(space, dna)',
-    });
+    line(
+      'materialize',
+      N,
+      measure(N, (i) => materialize(space, dnas[i] as DNA)),
+      63.9,
+      {
+        note: 'the same 10,000 DNAs through the top-level materialize(space, dna)',
+      },
+    );
   },
   'iterate-grid'() {
     const space = gridSpace();

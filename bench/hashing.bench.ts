@@ -137,7 +137,13 @@ interface ProgramProblem {
 
 const PROGRAM_PROBLEMS: readonly ProgramProblem[] = [
   { name: 'exp', space: () => expSpace() as TreeValue, fitness: (c) => expFitness(c as never), probe: expProbe as Probe<unknown>, budget: 1000 },
-  { name: 'optimizer', space: () => optimizerSpace() as TreeValue, fitness: (c) => optimizerFitness(c as never), probe: optimizerProbe as Probe<unknown>, budget: 300 },
+  {
+    name: 'optimizer',
+    space: () => optimizerSpace() as TreeValue,
+    fitness: (c) => optimizerFitness(c as never),
+    probe: optimizerProbe as Probe<unknown>,
+    budget: 300,
+  },
 ];
 
 const evolution = (seed: number) => regularizedEvolution({ populationSize: 50, tournamentSize: 10, seed });
@@ -231,9 +237,14 @@ export const cases: Record<string, () => Promise<void>> = {
   'collisions-programs': programCollisions,
   async 'hash-cost'() {
     const table = loadNasBench201();
-    const cells: Cell[] = Array.from({ length: 1000 }, (_, k) => Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`e${i}`, table.ops[Math.floor(k / 5 ** i) % 5] as string])));
+    const cells: Cell[] = Array.from({ length: 1000 }, (_, k) =>
+      Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`e${i}`, table.ops[Math.floor(k / 5 ** i) % 5] as string])),
+    );
     const rate = measure(1000, (i) => nb201GraphHash(cells[i] as Cell), { rounds: 9 });
-    line('hash-cost-nasbench201-graph-hash', 1000, rate, undefined, { us_per_hash: sig4(1e6 / rate), note: 'edgeCellGraph + graphHash (md5 fingerprint) per NAS-Bench-201 cell; a table query costs nothing here, a real NAS-Bench-201 training run hours' });
+    line('hash-cost-nasbench201-graph-hash', 1000, rate, undefined, {
+      us_per_hash: sig4(1e6 / rate),
+      note: 'edgeCellGraph + graphHash (md5 fingerprint) per NAS-Bench-201 cell; a table query costs nothing here, a real NAS-Bench-201 training run hours',
+    });
     for (const problem of PROGRAM_PROBLEMS) {
       // candidates as evolution proposes them: the first 200 of a short search
       const candidates: unknown[] = [];

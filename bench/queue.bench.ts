@@ -37,7 +37,9 @@ function objectiveFile(): { dir: string; file: string } {
 }
 
 async function startWorker(url: string, study: string, objective: string, lockMs: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, 'worker', '--redis', url, '--study', study, '--objective', objective, '--lock-duration', String(lockMs)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'worker', '--redis', url, '--study', study, '--objective', objective, '--lock-duration', String(lockMs)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let text = '';
   child.stderr?.on('data', (d) => (text += String(d)));
   const deadline = Date.now() + 20_000;
@@ -78,7 +80,14 @@ export const cases = {
         const procs = await Promise.all(Array.from({ length: workers }, () => startWorker(redis.url, study, file, 30_000)));
         const n = 40 * workers;
         const t0 = performance.now();
-        const result = await search({ x: floatv(0, 1) }, module, { numTrials: n, study, executor: bullmqExecutor({ connection: redis.url }), concurrency: 2 * workers, storage: memoryStorage(), seed: workers });
+        const result = await search({ x: floatv(0, 1) }, module, {
+          numTrials: n,
+          study,
+          executor: bullmqExecutor({ connection: redis.url }),
+          concurrency: 2 * workers,
+          storage: memoryStorage(),
+          seed: workers,
+        });
         const seconds = (performance.now() - t0) / 1000;
         await stopAll(procs);
         const perSecond = result.completed.length / seconds;
@@ -110,7 +119,7 @@ export const cases = {
     try {
       for (let i = 0; i < 4; i++) workers.push(await startWorker(redis.url, study, file, lockMs));
       let seed = 7;
-      const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
       const chaos = setInterval(() => {
         const i = Math.floor(rand() * workers.length);
         (workers[i] as ChildProcess).kill('SIGKILL');
@@ -119,7 +128,18 @@ export const cases = {
       }, 20_000);
       const n = 2000;
       const t0 = performance.now();
-      const result = await search({ x: floatv(0, 1) }, { module: pathToFileURL(file).href }, { numTrials: n, study, executor: bullmqExecutor({ connection: redis.url, pollInterval: 1000 }), concurrency: 8, storage: redisStorage(redis.url), seed: 11 });
+      const result = await search(
+        { x: floatv(0, 1) },
+        { module: pathToFileURL(file).href },
+        {
+          numTrials: n,
+          study,
+          executor: bullmqExecutor({ connection: redis.url, pollInterval: 1000 }),
+          concurrency: 8,
+          storage: redisStorage(redis.url),
+          seed: 11,
+        },
+      );
       const seconds = (performance.now() - t0) / 1000;
       clearInterval(chaos);
       const journal = await redisStorage(redis.url).open(study);
@@ -127,7 +147,8 @@ export const cases = {
       await journal.close();
       const trials = new Set(events.filter((e) => e.type === 'trial').map((e) => (e as { id: string }).id));
       const ends = new Map<string, number>();
-      for (const e of events) if (e.type === 'done' || e.type === 'fail' || e.type === 'abandon' || e.type === 'prune') ends.set(e.id, (ends.get(e.id) ?? 0) + 1);
+      for (const e of events)
+        if (e.type === 'done' || e.type === 'fail' || e.type === 'abandon' || e.type === 'prune') ends.set(e.id, (ends.get(e.id) ?? 0) + 1);
       const distinctCompleted = new Set(result.completed.map((t) => t.id)).size;
       emit({
         bench: 'queue-chaos',

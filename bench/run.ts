@@ -38,7 +38,10 @@ if (args[0] === '--case') {
   }
   for (const name of args.length > 0 ? args : available) {
     for (const caseName of Object.keys(await load(name))) {
-      const out = execFileSync(process.execPath, [...process.execArgv, self, '--case', name, caseName], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const out = execFileSync(process.execPath, [...process.execArgv, self, '--case', name, caseName], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       process.stdout.write(out);
     }
   }

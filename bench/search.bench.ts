@@ -85,7 +85,12 @@ export const cases: Record<string, () => Promise<void>> = {
       try {
         const times: number[] = [];
         let t = process.hrtime.bigint();
-        for await (const [c, feedback] of sample(space, random({ seed }), { numTrials: n, storage: journalStorage(dir), study: 'sphere', direction: 'minimize' })) {
+        for await (const [c, feedback] of sample(space, random({ seed }), {
+          numTrials: n,
+          storage: journalStorage(dir),
+          study: 'sphere',
+          direction: 'minimize',
+        })) {
           let f = 0;
           for (const v of Object.values(c as Record<string, number>)) f += v * v;
           await feedback.done(f);

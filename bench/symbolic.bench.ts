@@ -29,48 +29,86 @@ export const cases: Record<string, () => void> = {
   'hash-memo'() {
     const warm = drawExperiments(N, 77);
     for (const t of warm) hash(t);
-    line('hash-memo', N, measure(N, (i) => hash(warm[i] as SymbolicNode)), 25_700, { note: 'trees hashed before: the memoised digest' });
+    line(
+      'hash-memo',
+      N,
+      measure(N, (i) => hash(warm[i] as SymbolicNode)),
+      25_700,
+      { note: 'trees hashed before: the memoised digest' },
+    );
   },
   'json-roundtrip'() {
     const trees = drawExperiments(N, 42);
-    line('json-roundtrip', N, measure(N, (i) => fromJSON(toJSON(trees[i] as SymbolicNode))), 890, { note: 'toJSON + fromJSON (validating)' });
+    line(
+      'json-roundtrip',
+      N,
+      measure(N, (i) => fromJSON(toJSON(trees[i] as SymbolicNode))),
+      890,
+      { note: 'toJSON + fromJSON (validating)' },
+    );
   },
   'json-roundtrip-string'() {
     const trees = drawExperiments(N, 42);
     const bytes = trees.reduce((s, t) => s + toJSONString(t).length, 0) / N;
-    line('json-roundtrip-string', N, measure(N, (i) => fromJSONString(toJSONString(trees[i] as SymbolicNode))), 856, {
-      mean_bytes: Math.round(bytes),
-    });
+    line(
+      'json-roundtrip-string',
+      N,
+      measure(N, (i) => fromJSONString(toJSONString(trees[i] as SymbolicNode))),
+      856,
+      {
+        mean_bytes: Math.round(bytes),
+      },
+    );
   },
   'baseline-json-parse-stringify'() {
     const plain = drawExperiments(N, 42).map((t) => JSON.parse(toJSONString(t)) as unknown);
-    line('baseline-json-parse-stringify', N, measure(N, (i) => JSON.parse(JSON.stringify(plain[i]))), undefined, {
-      note: 'plain JSON.parse(JSON.stringify(x)) of the same documents: the floor of any JSON round trip',
-    });
+    line(
+      'baseline-json-parse-stringify',
+      N,
+      measure(N, (i) => JSON.parse(JSON.stringify(plain[i]))),
+      undefined,
+      {
+        note: 'plain JSON.parse(JSON.stringify(x)) of the same documents: the floor of any JSON round trip',
+      },
+    );
   },
   rebind() {
     const [start] = drawExperiments(1, 5, true) as [SymbolicNode];
     let t: SymbolicNode = start;
-    line('rebind', N, measure(N, (i) => (t = rebind(t, 'model.stem.kernel', kernel(i)))), 17_000, {
-      note: "rebind(tree, 'model.stem.kernel', 3|5), validated",
-    });
+    line(
+      'rebind',
+      N,
+      measure(N, (i) => (t = rebind(t, 'model.stem.kernel', kernel(i)))),
+      17_000,
+      {
+        note: "rebind(tree, 'model.stem.kernel', 3|5), validated",
+      },
+    );
   },
   'rebind-recipe'() {
     const [start] = drawExperiments(1, 5, true) as [SymbolicNode];
     let u: SymbolicNode = start;
-    const rate = measure(N, (i) =>
-      (u = rebind(u, (d) => {
-        (d.args as unknown as { model: { args: { stem: { args: { kernel: number } } } } }).model.args.stem.args.kernel = kernel(i);
-      })),
+    const rate = measure(
+      N,
+      (i) =>
+        (u = rebind(u, (d) => {
+          (d.args as unknown as { model: { args: { stem: { args: { kernel: number } } } } }).model.args.stem.args.kernel = kernel(i);
+        })),
     );
     line('rebind-recipe', N, rate, 17_000, { note: 'the same change through an immer recipe' });
   },
   'rebind+hash'() {
     const [start] = drawExperiments(1, 5, true) as [SymbolicNode];
     let v: SymbolicNode = start;
-    line('rebind+hash', N, measure(N, (i) => hash((v = rebind(v, 'model.stem.kernel', kernel(i))))), undefined, {
-      note: 'rebind then hash: only the changed path is hashed again',
-    });
+    line(
+      'rebind+hash',
+      N,
+      measure(N, (i) => hash((v = rebind(v, 'model.stem.kernel', kernel(i))))),
+      undefined,
+      {
+        note: 'rebind then hash: only the changed path is hashed again',
+      },
+    );
   },
   'mixed-workload'() {
     // All operations interleaved in one process (profiles shared, as in a real search).

@@ -33,7 +33,9 @@ const objective = { module: new URL('./lib/mnist-objective.ts', import.meta.url)
 const QUICK: CnnSpaceOptions = { maxBlocks: 2, filters: [8, 16, 32], denseUnits: [64, 128], batchSizes: [64, 128] };
 
 function epochsTrained(result: Result): number {
-  return result.trials.filter((t) => !t.cached).reduce((s, t) => s + (t.state === 'completed' ? ((t.value as Record<string, number>).epochs ?? 0) : t.reports.length), 0);
+  return result.trials
+    .filter((t) => !t.cached)
+    .reduce((s, t) => s + (t.state === 'completed' ? ((t.value as Record<string, number>).epochs ?? 0) : t.reports.length), 0);
 }
 
 function bestValue(result: Result, metric: string): number {
@@ -46,13 +48,28 @@ async function threads(): Promise<void> {
   const rates: number[] = [];
   for (const size of [1, 2]) {
     const t0 = performance.now();
-    const result = await search(cnnSpace(QUICK), objective, { numTrials: n, algorithm: random({ seed: 1 }), executor: threadExecutor({ size }), metric: 'valAccuracy' });
+    const result = await search(cnnSpace(QUICK), objective, {
+      numTrials: n,
+      algorithm: random({ seed: 1 }),
+      executor: threadExecutor({ size }),
+      metric: 'valAccuracy',
+    });
     const total = (performance.now() - t0) / 1000;
     // From the first trial's start to the last one's end: thread start-up (tfjs, the data) excluded.
     const seconds = (Math.max(...result.trials.map((t) => t.ended ?? 0)) - Math.min(...result.trials.map((t) => t.started))) / 1000;
     const done = result.trials.filter((t) => t.state === 'completed').length;
     rates.push(done / seconds);
-    emit({ bench: 'mnist-candidates', n: done, threads: size, ops_per_sec: done / seconds, candidates_per_min: (60 * done) / seconds, seconds, seconds_with_startup: total, failed: n - done, best_val: bestValue(result, 'valAccuracy') });
+    emit({
+      bench: 'mnist-candidates',
+      n: done,
+      threads: size,
+      ops_per_sec: done / seconds,
+      candidates_per_min: (60 * done) / seconds,
+      seconds,
+      seconds_with_startup: total,
+      failed: n - done,
+      best_val: bestValue(result, 'valAccuracy'),
+    });
   }
   emit({ bench: 'mnist-candidates-speedup', n, threads: 2, ops_per_sec: rates[1] as number, ratio: (rates[1] as number) / (rates[0] as number), target: 1.7 });
 }
@@ -73,7 +90,17 @@ async function earlyStopping(): Promise<void> {
   }
   for (const { name, result, seconds } of runs) {
     const epochs = epochsTrained(result);
-    emit({ bench: 'mnist-early-stopping', n: result.trials.length, policy: name, ops_per_sec: epochs / seconds, epochs_trained: epochs, seconds, pruned: result.trials.filter((t) => t.state === 'pruned').length, best_val: bestValue(result, 'valAccuracy'), best_test: bestValue(result, 'testAccuracy') });
+    emit({
+      bench: 'mnist-early-stopping',
+      n: result.trials.length,
+      policy: name,
+      ops_per_sec: epochs / seconds,
+      epochs_trained: epochs,
+      seconds,
+      pruned: result.trials.filter((t) => t.state === 'pruned').length,
+      best_val: bestValue(result, 'valAccuracy'),
+      best_test: bestValue(result, 'testAccuracy'),
+    });
   }
   const [none, with_] = runs as [(typeof runs)[0], (typeof runs)[0]];
   emit({
@@ -103,7 +130,15 @@ async function probeCost(): Promise<void> {
   for (const c of candidates.slice(0, 4)) epochSeconds.push((await trainCandidate(c, data.train, { epochs: 1, validation: 0.125, seed: 1 })).seconds);
   const meanProbe = probeMs.reduce((a, b) => a + b, 0) / probeMs.length;
   const meanEpoch = epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length;
-  emit({ bench: 'mnist-probe-cost', n: probeMs.length, ops_per_sec: 1000 / meanProbe, probe_ms: meanProbe, probe_ms_max: Math.max(...probeMs), epoch_seconds: meanEpoch, probe_share_of_epoch: meanProbe / 1000 / meanEpoch });
+  emit({
+    bench: 'mnist-probe-cost',
+    n: probeMs.length,
+    ops_per_sec: 1000 / meanProbe,
+    probe_ms: meanProbe,
+    probe_ms_max: Math.max(...probeMs),
+    epoch_seconds: meanEpoch,
+    probe_share_of_epoch: meanProbe / 1000 / meanEpoch,
+  });
 }
 
 async function full(): Promise<void> {
@@ -118,8 +153,26 @@ async function full(): Promise<void> {
     const trained = result.trials.filter((t) => !t.cached && t.state === 'completed');
     const meanSeconds = trained.reduce((s, t) => s + ((t.value as Record<string, number>).seconds ?? 0), 0) / Math.max(1, trained.length);
     const cache = result.cache;
-    emit({ bench: 'mnist-full-search', n: result.trials.length, ops_per_sec: result.evaluated.length / seconds, seconds, minutes: seconds / 60, best_val: best?.valAccuracy, best_test: best?.testAccuracy, target_test: 0.98, target_minutes: 30 });
-    emit({ bench: 'mnist-probe-duplicates', n: result.trials.length, ops_per_sec: (cache?.hits ?? 0) / seconds, duplicates: cache?.hits ?? 0, evaluations_saved: cache?.evaluationsSaved ?? 0, mean_trial_seconds: meanSeconds, seconds_saved_estimate: (cache?.evaluationsSaved ?? 0) * meanSeconds });
+    emit({
+      bench: 'mnist-full-search',
+      n: result.trials.length,
+      ops_per_sec: result.evaluated.length / seconds,
+      seconds,
+      minutes: seconds / 60,
+      best_val: best?.valAccuracy,
+      best_test: best?.testAccuracy,
+      target_test: 0.98,
+      target_minutes: 30,
+    });
+    emit({
+      bench: 'mnist-probe-duplicates',
+      n: result.trials.length,
+      ops_per_sec: (cache?.hits ?? 0) / seconds,
+      duplicates: cache?.hits ?? 0,
+      evaluations_saved: cache?.evaluationsSaved ?? 0,
+      mean_trial_seconds: meanSeconds,
+      seconds_saved_estimate: (cache?.evaluationsSaved ?? 0) * meanSeconds,
+    });
   } finally {
     if (previous === undefined) delete process.env.PLIANT_HOME;
     else process.env.PLIANT_HOME = previous;

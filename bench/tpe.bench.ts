@@ -53,7 +53,9 @@ export const ALGORITHMS: Record<string, AlgorithmEntry> = {
 // Anchors (ANCHORS.md, Optuna 5.0.0, Python 3.11, in-memory storage)
 
 /** Optuna's median best value (minimise) over seeds 0–9, after 100 and 300 trials. */
-const EFFICIENCY_ANCHORS: Readonly<Record<string, { readonly tpe: readonly [number, number]; readonly random: readonly [number, number]; readonly nsga2: readonly [number, number] }>> = {
+const EFFICIENCY_ANCHORS: Readonly<
+  Record<string, { readonly tpe: readonly [number, number]; readonly random: readonly [number, number]; readonly nsga2: readonly [number, number] }>
+> = {
   branin: { tpe: [0.4164, 0.3986], random: [0.5963, 0.47], nsga2: [0.9411, 0.4747] },
   hartmann6: { tpe: [-3.2068, -3.3055], random: [-2.0368, -2.1999], nsga2: [-1.6534, -2.6087] },
   rosenbrock10: { tpe: [2169, 304.7], random: [82651, 56697], nsga2: [86662, 14319] },
@@ -72,11 +74,12 @@ const OVERHEAD_ANCHORS: Readonly<Record<OverheadAnchorKey, Readonly<Record<200 |
 };
 
 /** Optuna 5.0 TPE (defaults) on NAS-Bench-201, by budget; and random search's median. */
-const NASBENCH_ANCHORS: Readonly<Record<number, { readonly tpeHits: string; readonly tpeBest: number; readonly tpeDup: number; readonly randomBest: number }>> = {
-  100: { tpeHits: '6/20', tpeBest: 84.711, tpeDup: 0.19, randomBest: 83.751 },
-  300: { tpeHits: '18/20', tpeBest: 84.892, tpeDup: 0.255, randomBest: 84.252 },
-  1000: { tpeHits: '20/20', tpeBest: 84.892, tpeDup: 0.277, randomBest: 84.424 },
-};
+const NASBENCH_ANCHORS: Readonly<Record<number, { readonly tpeHits: string; readonly tpeBest: number; readonly tpeDup: number; readonly randomBest: number }>> =
+  {
+    100: { tpeHits: '6/20', tpeBest: 84.711, tpeDup: 0.19, randomBest: 83.751 },
+    300: { tpeHits: '18/20', tpeBest: 84.892, tpeDup: 0.255, randomBest: 84.252 },
+    1000: { tpeHits: '20/20', tpeBest: 84.892, tpeDup: 0.277, randomBest: 84.424 },
+  };
 
 // ---------------------------------------------------------------------------------------------
 
@@ -156,7 +159,11 @@ export async function efficiency(name: string, makeAlgorithm: MakeAlgorithm, opt
  * loop iteration timed (propose, materialize, record, evaluate, feedback); mean ms per trial over
  * the run and over its last 10%, median over 5 runs (seeds 0–4).
  */
-export async function overhead(name: string, makeAlgorithm: MakeAlgorithm, options: { trials: 200 | 1000; anchor?: OverheadAnchorKey; runs?: number }): Promise<void> {
+export async function overhead(
+  name: string,
+  makeAlgorithm: MakeAlgorithm,
+  options: { trials: 200 | 1000; anchor?: OverheadAnchorKey; runs?: number },
+): Promise<void> {
   const { trials } = options;
   const runs = options.runs ?? 5;
   const perRun: number[] = [];
@@ -165,7 +172,12 @@ export async function overhead(name: string, makeAlgorithm: MakeAlgorithm, optio
     const problem: Problem = sphereProblem();
     const times: number[] = [];
     let t = process.hrtime.bigint();
-    for await (const [c, feedback] of sample(problem.space, makeAlgorithm(seed), { numTrials: trials, storage: memoryStorage(), direction: 'minimize', seed })) {
+    for await (const [c, feedback] of sample(problem.space, makeAlgorithm(seed), {
+      numTrials: trials,
+      storage: memoryStorage(),
+      direction: 'minimize',
+      seed,
+    })) {
       await feedback.done(problem.evaluate(c));
       const now = process.hrtime.bigint();
       times.push(Number(now - t) / 1e6);

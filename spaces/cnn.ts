@@ -82,22 +82,34 @@ export function cnnSpace(options: CnnSpaceOptions = {}): CnnSpace {
   const maxBlocks = options.maxBlocks ?? 3;
   const deepest = Math.floor(Math.log2(Math.min(inputShape[0], inputShape[1])));
   if (!positiveInt(minBlocks) || !positiveInt(maxBlocks) || maxBlocks < minBlocks || maxBlocks > deepest) {
-    throw new PliantError(api, 'argument', `minBlocks and maxBlocks must be integers with 1 ≤ minBlocks ≤ maxBlocks ≤ ${deepest} (each block halves the ${inputShape[0]} × ${inputShape[1]} input), found ${String(minBlocks)} and ${String(maxBlocks)}`);
+    throw new PliantError(
+      api,
+      'argument',
+      `minBlocks and maxBlocks must be integers with 1 ≤ minBlocks ≤ maxBlocks ≤ ${deepest} (each block halves the ${inputShape[0]} × ${inputShape[1]} input), found ${String(minBlocks)} and ${String(maxBlocks)}`,
+    );
   }
   const filters = options.filters ?? [16, 32, 64];
   const kernelSizes = options.kernelSizes ?? [3, 5];
   const denseUnits = options.denseUnits ?? [64, 128, 256];
-  for (const [name, list] of [['filters', filters], ['kernelSizes', kernelSizes], ['denseUnits', denseUnits]] as const) {
-    if (list.length === 0 || !list.every(positiveInt)) throw new PliantError(api, 'argument', `${name} must be a non-empty list of positive integers, found ${JSON.stringify(list)}`);
+  for (const [name, list] of [
+    ['filters', filters],
+    ['kernelSizes', kernelSizes],
+    ['denseUnits', denseUnits],
+  ] as const) {
+    if (list.length === 0 || !list.every(positiveInt))
+      throw new PliantError(api, 'argument', `${name} must be a non-empty list of positive integers, found ${JSON.stringify(list)}`);
   }
   const pooling = options.pooling ?? ['max', 'avg'];
-  if (pooling.length === 0 || !pooling.every((p) => p === 'max' || p === 'avg')) throw new PliantError(api, 'argument', `pooling must list 'max' and/or 'avg', found ${JSON.stringify(pooling)}`);
+  if (pooling.length === 0 || !pooling.every((p) => p === 'max' || p === 'avg'))
+    throw new PliantError(api, 'argument', `pooling must list 'max' and/or 'avg', found ${JSON.stringify(pooling)}`);
   const batchNorm = options.batchNorm ?? [false, true];
   const dropout = options.dropout ?? [0, 0.5];
-  if (!(dropout[0] >= 0 && dropout[1] >= dropout[0] && dropout[1] < 1)) throw new PliantError(api, 'argument', `dropout must be [min, max] with 0 ≤ min ≤ max < 1, found ${JSON.stringify(dropout)}`);
+  if (!(dropout[0] >= 0 && dropout[1] >= dropout[0] && dropout[1] < 1))
+    throw new PliantError(api, 'argument', `dropout must be [min, max] with 0 ≤ min ≤ max < 1, found ${JSON.stringify(dropout)}`);
   const shape = [...inputShape];
 
-  const poolLayer = (p: CnnPooling): SymbolicNode<object, TfLayer> => (p === 'max' ? layers.maxPooling2d({ poolSize: 2 }) : layers.averagePooling2d({ poolSize: 2 }));
+  const poolLayer = (p: CnnPooling): SymbolicNode<object, TfLayer> =>
+    p === 'max' ? layers.maxPooling2d({ poolSize: 2 }) : layers.averagePooling2d({ poolSize: 2 });
   const normLayer = (on: boolean): SymbolicNode<object, TfLayer> => (on ? layers.batchNormalization({ momentum: 0.9 }) : layers.identity({}));
   const block = (first: boolean): SymbolicNode<object, TfLayer>[] => [
     layers.conv2d({

@@ -69,7 +69,11 @@ export function mlpSpace(options: MlpSpaceOptions): MlpSpace {
   const minDepth = options.minDepth ?? 1;
   const maxDepth = options.maxDepth ?? 3;
   if (!positiveInt(minDepth) || !positiveInt(maxDepth) || maxDepth < minDepth) {
-    throw new PliantError(api, 'argument', `minDepth and maxDepth must be positive integers with minDepth ≤ maxDepth, found ${String(minDepth)} and ${String(maxDepth)}`);
+    throw new PliantError(
+      api,
+      'argument',
+      `minDepth and maxDepth must be positive integers with minDepth ≤ maxDepth, found ${String(minDepth)} and ${String(maxDepth)}`,
+    );
   }
   const units = options.units ?? [16, 32, 64, 128];
   if (!units.every(positiveInt)) throw new PliantError(api, 'argument', `units must be positive integers, found ${JSON.stringify(units)}`);

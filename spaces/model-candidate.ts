@@ -67,7 +67,11 @@ function optimizerNode(name: OptimizerName, learningRate: number | Placeholder<n
     case 'adamax':
       return optimizers.adamax(learningRate);
     default:
-      throw new PliantError('optimizerChoice', 'argument', `unknown optimizer '${String(name)}': expected sgd, momentum, adam, rmsprop, adagrad, adadelta or adamax`);
+      throw new PliantError(
+        'optimizerChoice',
+        'argument',
+        `unknown optimizer '${String(name)}': expected sgd, momentum, adam, rmsprop, adagrad, adadelta or adamax`,
+      );
   }
 }
 

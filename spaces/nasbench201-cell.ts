@@ -109,7 +109,11 @@ function reluConvBnClass(tf: TfModule): LayerClass {
         useBias: false,
         ...(kernelInitializer === undefined ? {} : { kernelInitializer: kernelInitializer as 'heNormal' }),
       });
-      this.norm = tf.layers.batchNormalization({ axis: -1, momentum: (momentum as number | undefined) ?? 0.9, epsilon: (epsilon as number | undefined) ?? 1e-5 });
+      this.norm = tf.layers.batchNormalization({
+        axis: -1,
+        momentum: (momentum as number | undefined) ?? 0.9,
+        epsilon: (epsilon as number | undefined) ?? 1e-5,
+      });
     }
     override build(inputShape: Tfjs.Shape | Tfjs.Shape[]): void {
       this.conv.build(inputShape);
@@ -168,10 +172,13 @@ function isOp(value: unknown): value is Nb201Op {
 
 function checkOps(ops: readonly unknown[], api: string, path = 'ops'): asserts ops is readonly Nb201Op[] {
   if (!Array.isArray(ops) || ops.length !== NB201_EDGES.length) {
-    throw new PliantError(api, 'argument', `a cell has ${NB201_EDGES.length} edge ops, found ${Array.isArray(ops) ? ops.length : JSON.stringify(ops)}`, { path });
+    throw new PliantError(api, 'argument', `a cell has ${NB201_EDGES.length} edge ops, found ${Array.isArray(ops) ? ops.length : JSON.stringify(ops)}`, {
+      path,
+    });
   }
   ops.forEach((op, k) => {
-    if (!isOp(op)) throw new PliantError(api, 'argument', `unknown op ${JSON.stringify(op)}: expected one of ${NB201_OPS.join(', ')}`, { path: `${path}[${k}]` });
+    if (!isOp(op))
+      throw new PliantError(api, 'argument', `unknown op ${JSON.stringify(op)}: expected one of ${NB201_OPS.join(', ')}`, { path: `${path}[${k}]` });
   });
 }
 
@@ -339,8 +346,7 @@ export function nb201NetworkGraph(args: Nb201NetworkArgs): SymbolicOf<Tfjs.Layer
  */
 export const nb201Network: SymbolicFactory<Nb201NetworkArgs, Tfjs.LayersModel> = symbolize(
   'pliant.spaces.nb201Network',
-  (args: Nb201NetworkArgs, context?: BuildContext): Tfjs.LayersModel =>
-    build(nb201NetworkGraph(args), { seed: context?.seed ?? 0 }),
+  (args: Nb201NetworkArgs, context?: BuildContext): Tfjs.LayersModel => build(nb201NetworkGraph(args), { seed: context?.seed ?? 0 }),
   {
     schema: z
       .object({

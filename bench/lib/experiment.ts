@@ -33,28 +33,20 @@ export const Sgd = symbolize('bench.Sgd', (a: { lr: number; momentum: number }) 
 export const Adam = symbolize('bench.Adam', (a: { lr: number; beta1: number }) => ({ adam: a }), {
   schema: z.object({ lr: z.number(), beta1: z.number() }),
 });
-export const Experiment = symbolize(
-  'bench.Experiment',
-  (a: { model: SymbolicNode; optimizer: SymbolicNode; batch_size: number }) => ({ experiment: a }),
-  { schema: z.object({ model: nodeSchema(Net), optimizer: nodeSchema(Sgd, Adam), batch_size: z.number().int() }) },
-);
+export const Experiment = symbolize('bench.Experiment', (a: { model: SymbolicNode; optimizer: SymbolicNode; batch_size: number }) => ({ experiment: a }), {
+  schema: z.object({ model: nodeSchema(Net), optimizer: nodeSchema(Sgd, Adam), batch_size: z.number().int() }),
+});
 
 const BLOCKS = ['conv3x3', 'conv5x5', 'maxpool', 'avgpool', 'identity'];
 
 /** One random concrete experiment from the §1 space. */
 export function drawExperiment(rng: () => number, forceConv = false): SymbolicNode {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T;
-  const stem =
-    forceConv || rng() < 0.5
-      ? Conv({ filters: pick([16, 32, 64]), kernel: pick([3, 5]) })
-      : Dense({ units: pick([64, 128, 256]) });
+  const stem = forceConv || rng() < 0.5 ? Conv({ filters: pick([16, 32, 64]), kernel: pick([3, 5]) }) : Dense({ units: pick([64, 128, 256]) });
   const first = pick(BLOCKS);
   const second = pick(BLOCKS.filter((b) => b !== first));
   const logUniform = (lo: number, hi: number): number => Math.exp(Math.log(lo) + rng() * (Math.log(hi) - Math.log(lo)));
-  const optimizer =
-    rng() < 0.5
-      ? Sgd({ lr: logUniform(1e-4, 1e-1), momentum: rng() * 0.99 })
-      : Adam({ lr: logUniform(1e-4, 1e-1), beta1: pick([0.9, 0.95]) });
+  const optimizer = rng() < 0.5 ? Sgd({ lr: logUniform(1e-4, 1e-1), momentum: rng() * 0.99 }) : Adam({ lr: logUniform(1e-4, 1e-1), beta1: pick([0.9, 0.95]) });
   return Experiment({
     model: Net({
       stem,

@@ -16,7 +16,12 @@ export const space = {
 
 /** A made-up accuracy curve: best near a learning rate of 0.003, relu, 128 units, a little dropout. */
 export async function objective(c: { learningRate: number; activation: string; width: number; dropout: number }, trial: TrialFeedback): Promise<number> {
-  const peak = 0.95 - 0.08 * Math.abs(Math.log10(c.learningRate) + 2.5) - (c.activation === 'relu' ? 0 : 0.03) - Math.abs(Math.log2(c.width / 128)) * 0.01 - Math.abs(c.dropout - 0.1) * 0.05;
+  const peak =
+    0.95 -
+    0.08 * Math.abs(Math.log10(c.learningRate) + 2.5) -
+    (c.activation === 'relu' ? 0 : 0.03) -
+    Math.abs(Math.log2(c.width / 128)) * 0.01 -
+    Math.abs(c.dropout - 0.1) * 0.05;
   let accuracy = 0;
   for (let epoch = 1; epoch <= 5; epoch++) {
     accuracy = peak * (1 - Math.exp(-epoch / 1.5));

@@ -134,7 +134,9 @@ async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }>
   child.once('error', (error: NodeJS.ErrnoException) => {
     failure =
       error.code === 'ENOENT'
-        ? new SetupError('redis-server is not installed: install it (Debian/Ubuntu: apt-get install -y redis-server), or set REDIS_URL to a Redis server you have')
+        ? new SetupError(
+            'redis-server is not installed: install it (Debian/Ubuntu: apt-get install -y redis-server), or set REDIS_URL to a Redis server you have',
+          )
         : error;
   });
   child.once('exit', (code) => (failure ??= new SetupError(`redis-server exited at start (code ${String(code)})`)));
@@ -232,7 +234,9 @@ export async function main(options: DistributedOptions = {}): Promise<Distribute
     const shown = `./${relative(process.cwd(), objective)}`; // as a path on the command line: './' or '/' first
     for (let i = 0; i < workerCount; i++) workers.push(startWorker(String.fromCharCode(65 + i), url, study, objective, log));
     if (workerCount > 0) {
-      log(`started ${workerCount} worker${workerCount === 1 ? '' : 's'}: node ${relative(process.cwd(), pliantBin())} worker --study ${study} --objective ${shown}`);
+      log(
+        `started ${workerCount} worker${workerCount === 1 ? '' : 's'}: node ${relative(process.cwd(), pliantBin())} worker --study ${study} --objective ${shown}`,
+      );
       await Promise.all(workers.map((w) => w.ready));
     } else log(`no workers started here: start some with  npx pliant worker --redis <url> --study ${study} --objective ${shown}`);
 
@@ -247,23 +251,35 @@ export async function main(options: DistributedOptions = {}): Promise<Distribute
         : `resuming study '${study}': it holds ${resumedFrom} evaluated trials already (marked 'before' below), ` +
             (trials > resumedFrom ? `${trials - resumedFrom} to go` : `none to go (raise --trials to add some)`),
     );
-    const space = mlpSpace({ inputShape: [4], classes: 3, maxDepth: 2, units: [4, 8, 16, 32], optimizers: ['adam', 'rmsprop'], learningRate: [1e-3, 1e-1], batchSizes: [8, 16, 32] });
-    const result = await search(space, { module: pathToFileURL(objective) }, {
-      study,
-      numTrials: trials,
-      seed,
-      algorithm: tpe({ seed }),
-      metric: 'accuracy',
-      storage,
-      executor: bullmqExecutor({ connection: url, pollInterval: 500 }),
-      concurrency: Math.max(workerCount, 1),
+    const space = mlpSpace({
+      inputShape: [4],
+      classes: 3,
+      maxDepth: 2,
+      units: [4, 8, 16, 32],
+      optimizers: ['adam', 'rmsprop'],
+      learningRate: [1e-3, 1e-1],
+      batchSizes: [8, 16, 32],
     });
+    const result = await search(
+      space,
+      { module: pathToFileURL(objective) },
+      {
+        study,
+        numTrials: trials,
+        seed,
+        algorithm: tpe({ seed }),
+        metric: 'accuracy',
+        storage,
+        executor: bullmqExecutor({ connection: url, pollInterval: 500 }),
+        concurrency: Math.max(workerCount, 1),
+      },
+    );
 
     // 4. Who evaluated what (from the workers' logs), and the best. A worker logs a trial's end
     // just before it sends the result: wait (a little) for the last lines to come through the pipes.
     const ranHere = result.trials.filter((t) => t.number >= earlier && t.state === 'completed').map((t) => t.number);
     const logged = (): boolean => ranHere.every((n) => workers.some((w) => w.trials.includes(n)));
-    for (const deadline = Date.now() + 2000; workerCount > 0 && !logged() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    for (const deadline = Date.now() + 2000; workerCount > 0 && !logged() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
     const byWorker: Record<string, number[]> = {};
     const who = new Map<number, string>();
     for (const w of workers) {
@@ -284,7 +300,11 @@ export async function main(options: DistributedOptions = {}): Promise<Distribute
     const best = result.best;
     if (best === undefined) throw new Error('no trial completed');
     const bestAccuracy = result.objective(best);
-    const by = who.has(best.number) ? `worker ${who.get(best.number) as string}` : best.number < earlier ? 'a worker of an earlier run' : 'a worker started elsewhere';
+    const by = who.has(best.number)
+      ? `worker ${who.get(best.number) as string}`
+      : best.number < earlier
+        ? 'a worker of an earlier run'
+        : 'a worker started elsewhere';
     log(`best validation accuracy ${bestAccuracy.toFixed(3)} (trial ${best.number}, evaluated by ${by}):`);
     log(format(fromJSON(best.candidate) as TreeValue, { indent: 2 }));
     const seconds = (performance.now() - started) / 1000;

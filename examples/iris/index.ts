@@ -42,7 +42,15 @@ export async function main(options: IrisOptions = {}): Promise<IrisSummary> {
   const started = performance.now();
   const { tf } = await loadTf();
   const data = await irisTensors();
-  const space = mlpSpace({ inputShape: [4], classes: 3, maxDepth: 2, units: [4, 8, 16, 32], optimizers: ['adam', 'rmsprop'], learningRate: [1e-3, 1e-1], batchSizes: [8, 16, 32] });
+  const space = mlpSpace({
+    inputShape: [4],
+    classes: 3,
+    maxDepth: 2,
+    units: [4, 8, 16, 32],
+    optimizers: ['adam', 'rmsprop'],
+    learningRate: [1e-3, 1e-1],
+    batchSizes: [8, 16, 32],
+  });
   let result: Result;
   try {
     result = await search(
@@ -51,8 +59,16 @@ export async function main(options: IrisOptions = {}): Promise<IrisSummary> {
         const number = String(trial.number).padStart(2);
         let last = { epoch: 0, valAccuracy: Number.NaN };
         try {
-          const metrics = await trainCandidate(candidate, data, { epochs, validation: 0.2, trial, seed, onEpoch: (m) => void (last = { epoch: m.epoch, valAccuracy: m.valAccuracy ?? Number.NaN }) });
-          log(`trial ${number}: validation accuracy ${metrics.valAccuracy.toFixed(3)} after ${metrics.epochs} epochs (${metrics.params} weights, ${metrics.seconds.toFixed(1)} s)`);
+          const metrics = await trainCandidate(candidate, data, {
+            epochs,
+            validation: 0.2,
+            trial,
+            seed,
+            onEpoch: (m) => void (last = { epoch: m.epoch, valAccuracy: m.valAccuracy ?? Number.NaN }),
+          });
+          log(
+            `trial ${number}: validation accuracy ${metrics.valAccuracy.toFixed(3)} after ${metrics.epochs} epochs (${metrics.params} weights, ${metrics.seconds.toFixed(1)} s)`,
+          );
           return metrics.valAccuracy;
         } catch (error) {
           if (error instanceof Pruned) log(`trial ${number}: pruned after epoch ${last.epoch} (validation accuracy ${last.valAccuracy.toFixed(3)})`);

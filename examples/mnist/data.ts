@@ -95,12 +95,16 @@ export function mnistArrays(): { readonly train: MnistArrays; readonly test: Mni
   const train: [number, number][] = [];
   const test: [number, number][] = [];
   digits.forEach((g, d) => {
-    const order = permute(Array.from({ length: g.length }, (_v, k) => k), rng);
+    const order = permute(
+      Array.from({ length: g.length }, (_v, k) => k),
+      rng,
+    );
     order.forEach((k, i) => (i < (shares[d] as number) ? train : test).push([d, k]));
   });
   permute(train, rng);
   permute(test, rng);
-  if (train.length !== MNIST_TRAIN_SIZE || test.length !== MNIST_TEST_SIZE) throw new Error(`mnist: expected 10,000 digits, found ${train.length + test.length}`);
+  if (train.length !== MNIST_TRAIN_SIZE || test.length !== MNIST_TEST_SIZE)
+    throw new Error(`mnist: expected 10,000 digits, found ${train.length + test.length}`);
   arrays = { train: gather(digits, train), test: gather(digits, test) };
   return arrays;
 }

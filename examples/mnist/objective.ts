@@ -19,7 +19,9 @@ export const VALIDATION = 0.125;
 export function describe(candidate: ModelCandidate): string {
   const node = (v: unknown): SymbolicNode => v as SymbolicNode;
   const layers = (node(candidate.model).args as { layers: unknown[] }).layers.map(node);
-  const convs = layers.filter((l) => l.type.name === 'tf.layers.conv2d').map((l) => `${String(l.args.filters)}@${String(l.args.kernelSize)}x${String(l.args.kernelSize)}`);
+  const convs = layers
+    .filter((l) => l.type.name === 'tf.layers.conv2d')
+    .map((l) => `${String(l.args.filters)}@${String(l.args.kernelSize)}x${String(l.args.kernelSize)}`);
   const pools = layers.filter((l) => /pooling2d$/i.test(l.type.name)).map((l) => (l.type.name.includes('max') ? 'max' : 'avg'));
   const bn = layers.filter((l) => l.type.name === 'tf.layers.batchNormalization').length;
   const dense = layers.find((l) => l.type.name === 'tf.layers.dense');
@@ -63,10 +65,13 @@ export function mnistObjective(options: MnistObjectiveOptions): (candidate: Mode
         trial,
         onEpoch: (m) => void (last = { epoch: m.epoch, valAccuracy: m.valAccuracy ?? Number.NaN }),
       });
-      options.log(`${label}: validation ${pct(metrics.valAccuracy)}, test ${pct(metrics.testAccuracy)} after ${metrics.epochs} epochs, ${metrics.seconds.toFixed(0)} s`);
+      options.log(
+        `${label}: validation ${pct(metrics.valAccuracy)}, test ${pct(metrics.testAccuracy)} after ${metrics.epochs} epochs, ${metrics.seconds.toFixed(0)} s`,
+      );
       return metrics;
     } catch (error) {
-      if (error instanceof Pruned || (error instanceof Error && error.name === 'Pruned')) options.log(`${label}: pruned after epoch ${last.epoch} (validation ${pct(last.valAccuracy)})`);
+      if (error instanceof Pruned || (error instanceof Error && error.name === 'Pruned'))
+        options.log(`${label}: pruned after epoch ${last.epoch} (validation ${pct(last.valAccuracy)})`);
       else options.log(`${label}: failed: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
     }

@@ -80,7 +80,10 @@ export async function main(options: MnistSearchOptions = {}): Promise<Result | u
   const { tf, backend } = await loadTf();
   const data = await loadMnist();
   log(`MNIST: 7,000 training, 1,000 validation and 2,000 test digits; TensorFlow.js on ${backend}`);
-  if (trials > 0) log(`study '${study}' (.pliant/studies): ${trials} trials of at most ${epochs} epochs, regularized evolution, asha, functional dedupe${threads > 1 ? `, ${threads} worker threads` : ''}`);
+  if (trials > 0)
+    log(
+      `study '${study}' (.pliant/studies): ${trials} trials of at most ${epochs} epochs, regularized evolution, asha, functional dedupe${threads > 1 ? `, ${threads} worker threads` : ''}`,
+    );
   if (options.baseline === true) await baseline(seed, log);
   if (trials === 0) {
     await releaseMnist();
@@ -114,7 +117,9 @@ export async function main(options: MnistSearchOptions = {}): Promise<Result | u
     log('no trial completed');
   } else {
     const value = best.value as Record<string, number>;
-    log(`best: trial ${best.number}: validation ${pct(value.valAccuracy)}, test ${pct(value.testAccuracy)} after ${value.epochs} epochs (${value.params} weights), DNA ${best.dna.toString()}`);
+    log(
+      `best: trial ${best.number}: validation ${pct(value.valAccuracy)}, test ${pct(value.testAccuracy)} after ${value.epochs} epochs (${value.params} weights), DNA ${best.dna.toString()}`,
+    );
     log(format(fromJSON(best.candidate) as TreeValue, { indent: 2 }));
     log(`as JSON: ${JSON.stringify(best.candidate)}`);
   }

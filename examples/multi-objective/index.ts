@@ -143,10 +143,18 @@ export async function main(options: MultiObjectiveOptions = {}): Promise<MultiOb
   const paretoFront = result.paretoFront;
   const front: FrontPoint[] = paretoFront
     .filter((t) => !t.cached)
-    .map((t) => ({ trial: t.number, accuracy: metricOf(t, 'accuracy'), latency: metricOf(t, 'latency'), params: metricOf(t, 'params'), architecture: architectures.get(t.number) ?? '?' }))
+    .map((t) => ({
+      trial: t.number,
+      accuracy: metricOf(t, 'accuracy'),
+      latency: metricOf(t, 'latency'),
+      params: metricOf(t, 'params'),
+      architecture: architectures.get(t.number) ?? '?',
+    }))
     .sort((a, b) => a[minimize] - b[minimize] || b.accuracy - a.accuracy);
   const cached = result.trials.filter((t) => t.cached).length;
-  log(`${result.trials.length} trials: ${result.evaluated.length} evaluated, ${cached} repeated architectures served by the dedupe cache; NSGA-II completed ${algorithm.generation} generations of ${population} (the first one random)`);
+  log(
+    `${result.trials.length} trials: ${result.evaluated.length} evaluated, ${cached} repeated architectures served by the dedupe cache; NSGA-II completed ${algorithm.generation} generations of ${population} (the first one random)`,
+  );
   const repeats = paretoFront.length - front.length;
   log(
     `Pareto front: ${front.length} architecture${front.length === 1 ? '' : 's'} that no other trial beats on both accuracy and ${minimize}` +
@@ -154,7 +162,9 @@ export async function main(options: MultiObjectiveOptions = {}): Promise<MultiOb
   );
   log(`  trial  accuracy  latency (ms)  params  architecture`);
   for (const p of front) {
-    log(`  ${String(p.trial).padStart(5)}  ${p.accuracy.toFixed(3).padStart(8)}  ${p.latency.toFixed(3).padStart(12)}  ${String(p.params).padStart(6)}  ${p.architecture}`);
+    log(
+      `  ${String(p.trial).padStart(5)}  ${p.accuracy.toFixed(3).padStart(8)}  ${p.latency.toFixed(3).padStart(12)}  ${String(p.params).padStart(6)}  ${p.architecture}`,
+    );
   }
   const seconds = (performance.now() - started) / 1000;
   const tensors = tf.memory().numTensors;

@@ -8,7 +8,19 @@
  * `npx tsx examples/program-evolution/index.ts` after `npm run build`); `--trials N` (evaluations)
  * and `--seed S` change the budget and the seed.
  */
-import { compileProgram, fromJSON, memoryStorage, parseProgram, programDecision, programHash, programProbe, regularizedEvolution, search, simplifyProgram, toSource } from 'pliant';
+import {
+  compileProgram,
+  fromJSON,
+  memoryStorage,
+  parseProgram,
+  programDecision,
+  programHash,
+  programProbe,
+  regularizedEvolution,
+  search,
+  simplifyProgram,
+  toSource,
+} from 'pliant';
 import type { JsonValue, Program, ProgramSignature, Result, Trial } from 'pliant';
 import { numberFlags, runIfMain } from '../lib/flags.js';
 
@@ -93,8 +105,12 @@ export async function main(options: ProgramEvolutionOptions = {}): Promise<Progr
   // the same error, so the second one need not be evaluated.
   const probe = programProbe<{ program: Program }>({ inputs: points.map((x) => ({ x })), select: (c) => c.program });
 
-  log(`target: f(x) = x² + x + 1 on ${points.length} points of [-2, 2]; programs over +, −, × and constants: 4 registers (x in s1, the others start at 0, the result is s0), at most 12 instructions`);
-  log(`regularized evolution (population 50, tournament 10, seed ${seed}), ${trials} evaluations, dedupe by functional hash (the outputs on the ${points.length} points)`);
+  log(
+    `target: f(x) = x² + x + 1 on ${points.length} points of [-2, 2]; programs over +, −, × and constants: 4 registers (x in s1, the others start at 0, the result is s0), at most 12 instructions`,
+  );
+  log(
+    `regularized evolution (population 50, tournament 10, seed ${seed}), ${trials} evaluations, dedupe by functional hash (the outputs on the ${points.length} points)`,
+  );
   let evaluations = 0;
   let bestSoFar = Infinity;
   const result = await search(
@@ -135,12 +151,16 @@ export async function main(options: ProgramEvolutionOptions = {}): Promise<Progr
   const best = simplifyProgram(evolved);
   const error = result.objective(bestTrial);
   const dead = evolved.args.instructions.length - best.args.instructions.length;
-  log(`best program: trial ${bestTrial.number} (evaluation ${result.evaluated.indexOf(bestTrial) + 1}), error ${number(error)} (mean squared error on the ${points.length} points)${dead > 0 ? `; ${dead} dead instruction${dead === 1 ? '' : 's'} removed by simplifyProgram` : ''}:`);
+  log(
+    `best program: trial ${bestTrial.number} (evaluation ${result.evaluated.indexOf(bestTrial) + 1}), error ${number(error)} (mean squared error on the ${points.length} points)${dead > 0 ? `; ${dead} dead instruction${dead === 1 ? '' : 's'} removed by simplifyProgram` : ''}:`,
+  );
   for (const line of toSource(best).split('\n')) log(`  ${line}`);
   const twins = result.trials.filter((t) => t.cached && t.hash === bestTrial.hash).length;
   log(`  (${twins} later proposal${twins === 1 ? '' : 's'} computed the same values and ${twins === 1 ? 'was' : 'were'} served this error from the cache)`);
   const run = compileProgram(best);
-  log(`off the sample points: p(10) = ${number(run({ x: 10 }) as number)}, f(10) = ${number(target(10))}; p(-7.5) = ${number(run({ x: -7.5 }) as number)}, f(-7.5) = ${number(target(-7.5))}`);
+  log(
+    `off the sample points: p(10) = ${number(run({ x: 10 }) as number)}, f(10) = ${number(target(10))}; p(-7.5) = ${number(run({ x: -7.5 }) as number)}, f(-7.5) = ${number(target(-7.5))}`,
+  );
 
   // What the cache served: each cached trial against the evaluated trial whose value it was given.
   const stats = result.cache;
@@ -160,18 +180,25 @@ export async function main(options: ProgramEvolutionOptions = {}): Promise<Progr
       algebra++;
       // the example: preferably another program with the best's values, the shortest, the first on ties
       const rank = [source === bestTrial ? 0 : 1, simplifyProgram(programOf(t)).args.instructions.length] as const;
-      if (example === undefined || rank[0] < example.rank[0] || (rank[0] === example.rank[0] && rank[1] < example.rank[1])) example = { served: t, source, rank };
+      if (example === undefined || rank[0] < example.rank[0] || (rank[0] === example.rank[0] && rank[1] < example.rank[1]))
+        example = { served: t, source, rank };
     }
   }
   const share = Math.round((100 * stats.hits) / result.trials.length);
-  log(`${result.trials.length} proposals, ${result.evaluated.length} evaluated; the functional cache served ${stats.hits} (${share}%) without evaluating them:`);
+  log(
+    `${result.trials.length} proposals, ${result.evaluated.length} evaluated; the functional cache served ${stats.hits} (${share}%) without evaluating them:`,
+  );
   log(`  ${same} were a program already evaluated, unchanged`);
   log(`  ${dataflow} were the same computation written differently (dead code, other registers, another order, commuted operands: equal programHash)`);
   log(`  ${algebra} computed the same values another way (a different programHash)${example === undefined ? '' : ', e.g.'}`);
   if (example !== undefined) {
     const { served, source } = example;
     log(`    trial ${served.number}: ${oneLine(programOf(served))}`);
-    log(source === bestTrial ? `    was served the error of trial ${source.number}, the best program above` : `    was served the error of trial ${source.number}: ${oneLine(programOf(source))}  (error ${number(source.value as number)})`);
+    log(
+      source === bestTrial
+        ? `    was served the error of trial ${source.number}, the best program above`
+        : `    was served the error of trial ${source.number}: ${oneLine(programOf(source))}  (error ${number(source.value as number)})`,
+    );
   }
   const seconds = (performance.now() - started) / 1000;
   log(`done in ${seconds.toFixed(1)} s`);

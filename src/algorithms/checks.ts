@@ -3,7 +3,7 @@
  */
 import { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 
 /** Throws a `PliantError` from `api` unless `dna` is a DNA that fits `spec`. */
 export function checkDNA(spec: DNASpec, dna: unknown, api: string): asserts dna is DNA {

@@ -1,7 +1,7 @@
 import type { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
 import { iterateDNA } from '../geno/iterate.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { replayHistory } from './algorithm.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from './algorithm.js';
 import { checkDNA, checkReward, requireSetup } from './checks.js';

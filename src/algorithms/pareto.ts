@@ -3,7 +3,7 @@
  * and constrained), fast non-dominated sorting and crowding distance (Deb et al. 2002). Pure
  * functions, used by `nsga2` and available to anyone ranking multi-objective results.
  */
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 
 /**
  * Whether point `a` dominates point `b` (every objective maximised): `a` is at least as good in

@@ -1,7 +1,8 @@
 import type { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
-import { randomDNA, seededRng } from '../geno/random.js';
-import type { Rng } from '../geno/random.js';
+import { randomDNA } from '../geno/random.js';
+import { seededRng } from '../base/rng.js';
+import type { Rng } from '../base/rng.js';
 import { replayHistory } from './algorithm.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from './algorithm.js';
 import { checkDNA, checkReward, requireSetup } from './checks.js';

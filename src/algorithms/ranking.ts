@@ -4,7 +4,7 @@
  * ones (the smaller the total violation, the better). Evolution's selectors, NSGA-II and TPE all
  * rank this way.
  */
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { Outcome } from './algorithm.js';
 
 /** The total constraint violation of an outcome: Σ max(0, cᵢ); 0 when feasible. */

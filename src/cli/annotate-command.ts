@@ -28,10 +28,15 @@ Options:
     if (file === undefined) throw new UsageError('which file? (pliant annotate <file.ts>)');
     if (extra !== undefined) throw new UsageError(`one file at a time (found '${extra}' too)`);
     const out = values.out as string | undefined;
-    const result = await annotateFile(file, { ...(values.rules === undefined ? {} : { rules: values.rules as string }), ...(out === undefined ? {} : { out }) });
+    const result = await annotateFile(file, {
+      ...(values.rules === undefined ? {} : { rules: values.rules as string }),
+      ...(out === undefined ? {} : { out }),
+    });
     const name = relative(process.cwd(), file) || file;
     if (values.json === true) {
-      streams.out.write(`${JSON.stringify({ file: name, out: out ?? null, alreadyAnnotated: result.alreadyAnnotated, decisions: result.decisions.map(({ spec: _spec, ...d }) => d), skipped: result.skipped }, null, 2)}\n`);
+      streams.out.write(
+        `${JSON.stringify({ file: name, out: out ?? null, alreadyAnnotated: result.alreadyAnnotated, decisions: result.decisions.map(({ spec: _spec, ...d }) => d), skipped: result.skipped }, null, 2)}\n`,
+      );
       return 0;
     }
     if (out === undefined) streams.out.write(result.code);

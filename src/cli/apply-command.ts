@@ -4,7 +4,7 @@ import { applyFile } from '../codemod/apply.js';
 import { annotatedModule } from '../codemod/candidate-values.js';
 import { DNA } from '../geno/dna.js';
 import type { DNAJson } from '../geno/dna.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { isPlainRecord } from '../symbolic/values.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { loadStudy } from '../tuning/load-study.js';
@@ -50,7 +50,8 @@ Options:
     let precision: number | undefined;
     if (values.precision !== undefined) {
       precision = Number(values.precision);
-      if (!Number.isInteger(precision) || precision < 1 || precision > 17) throw new UsageError(`--precision must be an integer from 1 to 17, found '${String(values.precision)}'`);
+      if (!Number.isInteger(precision) || precision < 1 || precision > 17)
+        throw new UsageError(`--precision must be an integer from 1 to 17, found '${String(values.precision)}'`);
     }
     const { decisions, from } = await readDecisions(source, values.trial as string | undefined);
     const space = values.space === undefined ? undefined : (await annotatedModule(values.space as string)).space;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 
 /** Where the CLI writes. */
 export interface CliStreams {
@@ -8,10 +8,10 @@ export interface CliStreams {
   readonly err: { write(text: string): unknown };
 }
 
-/** A mistake in how the command was called: exit code 2, with the command's usage. */
-export class UsageError extends Error {
+/** A mistake in how the command was called: exit code 2, with the command's usage. A {@link PliantError} with the code `usage`. */
+export class UsageError extends PliantError {
   constructor(message: string) {
-    super(message);
+    super('pliant', 'usage', message);
     this.name = 'UsageError';
   }
 }
@@ -24,7 +24,8 @@ export function positiveOption(values: Readonly<Record<string, unknown>>, name: 
   const value = values[name];
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!(n > 0) || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, found '${String(value)}'`);
+  if (!(n > 0) || (integer && !Number.isInteger(n)))
+    throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, found '${String(value)}'`);
   return n;
 }
 
@@ -64,11 +65,18 @@ export async function runCommand(command: Command, argv: readonly string[], stre
     return await command.run(parsed.positionals, parsed.values, streams);
   } catch (error) {
     if (error instanceof UsageError) {
-      streams.err.write(`pliant ${command.name}: ${error.message}\n\n${command.help}`);
+      streams.err.write(`pliant ${command.name}: ${error.detail}\n\n${command.help}`);
       return 2;
     }
     // A PliantError's message names its API already (`apply: ...`).
-    const message = error instanceof PliantError ? `pliant: ${error.message}` : error instanceof Error ? `pliant ${command.name}: ${error.name}: ${error.message}` : `pliant ${command.name}: ${String(error)}`;
+    const message =
+      error instanceof PliantError
+        ? error.api.startsWith('pliant')
+          ? error.message
+          : `pliant: ${error.message}`
+        : error instanceof Error
+          ? `pliant ${command.name}: ${error.name}: ${error.message}`
+          : `pliant ${command.name}: ${String(error)}`;
     streams.err.write(`${message}\n`);
     if (parsed.values.verbose === true && error instanceof Error && error.stack !== undefined) streams.err.write(`${error.stack}\n`);
     return 1;

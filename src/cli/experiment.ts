@@ -1,5 +1,7 @@
-import { ensureTypeScriptLoader, messageOf, moduleHref } from '../executors/objective-module.js';
-import { PliantError } from '../symbolic/errors.js';
+import { ensureTypeScriptLoader } from '../executors/objective-module.js';
+import { messageOf } from '../base/errors.js';
+import { moduleHref } from '../base/module-path.js';
+import { PliantError } from '../base/errors.js';
 
 /** Imports a user's module (a path, relative to the working directory, or a URL). */
 export async function importModule(path: string, api: string): Promise<Record<string, unknown>> {

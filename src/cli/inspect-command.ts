@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { DecisionPoint, SpaceSpec } from '../geno/dna-spec.js';
-import { randomDNA, seededRng } from '../geno/random.js';
+import { randomDNA } from '../geno/random.js';
+import { seededRng } from '../base/rng.js';
 import { dnaSpec, materialize } from '../geno/template.js';
 import { TracedSpace } from '../geno/trace.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { format } from '../symbolic/format.js';
 import { fromJSON } from '../symbolic/json.js';
 import type { JsonValue } from '../symbolic/json.js';
@@ -57,13 +58,17 @@ Options:
     const dna = randomDNA(spec, seededRng(seed));
     const example = traced !== undefined ? traced.run(dna) : materialize(tree, dna);
     if (values.json === true) {
-      streams.out.write(`${JSON.stringify({ decisions: spec.decisionIds.map((id) => describe(spec.byId.get(id) as DecisionPoint)), size: spec.spaceSize, example, dna: dna.toJSON() }, null, 2)}\n`);
+      streams.out.write(
+        `${JSON.stringify({ decisions: spec.decisionIds.map((id) => describe(spec.byId.get(id) as DecisionPoint)), size: spec.spaceSize, example, dna: dna.toJSON() }, null, 2)}\n`,
+      );
       return 0;
     }
     const lines: string[] = [];
     render(spec.root, '', lines);
     streams.out.write(`${spec.numDecisionPoints} decision point${spec.numDecisionPoints === 1 ? '' : 's'}:\n${lines.join('\n')}\n`);
-    streams.out.write(`size: ${Number.isFinite(spec.spaceSize) && spec.spaceSize >= 0 ? spec.spaceSize.toLocaleString('en-US') : 'infinite (continuous decisions)'}\n`);
+    streams.out.write(
+      `size: ${Number.isFinite(spec.spaceSize) && spec.spaceSize >= 0 ? spec.spaceSize.toLocaleString('en-US') : 'infinite (continuous decisions)'}\n`,
+    );
     streams.out.write(`example (seed ${seed}, DNA ${dna.toString()}):\n${format(example as TreeValue)}\n`);
     return 0;
   },

@@ -1,5 +1,5 @@
 import type { Direction, Trial } from '../tuning/trial.js';
-import { requireOptional } from '../symbolic/require-optional.js';
+import { requireOptional } from '../base/optional-dependency.js';
 import type * as CliProgress from 'cli-progress';
 import { shortNumber } from './terminal.js';
 
@@ -59,7 +59,13 @@ export function startProgress(
   return {
     trialEnded(t) {
       update(t);
-      const what = t.cached ? 'served by the cache' : t.state === 'completed' ? `completed: ${typeof t.value === 'number' ? shortNumber(t.value) : JSON.stringify(t.value)}` : t.state === 'failed' ? `failed: ${t.error ?? ''}` : t.state;
+      const what = t.cached
+        ? 'served by the cache'
+        : t.state === 'completed'
+          ? `completed: ${typeof t.value === 'number' ? shortNumber(t.value) : JSON.stringify(t.value)}`
+          : t.state === 'failed'
+            ? `failed: ${t.error ?? ''}`
+            : t.state;
       const took = t.ended === undefined ? '' : `, ${((t.ended - t.started) / 1000).toFixed(1)} s`;
       stream.write(`trial ${t.number} ${what}${took} | ${done}/${total} | best ${best === undefined ? '-' : shortNumber(best)}\n`);
     },

@@ -5,7 +5,7 @@ import { serveReport } from '../report/report-server.js';
 import { UsageError, positiveOption } from './command.js';
 import type { Command } from './command.js';
 import { storageOf, studyResult } from './study-command.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { StudyJournal } from '../storage/storage.js';
 import { resultOf } from '../tuning/load-study.js';
 import type { Result } from '../tuning/result.js';

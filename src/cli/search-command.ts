@@ -9,7 +9,7 @@ import { random } from '../algorithms/random-search.js';
 import { tpe } from '../algorithms/tpe/tpe.js';
 import { bullmqExecutor } from '../executors/bullmq-executor.js';
 import { threadExecutor } from '../executors/thread-executor.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { format } from '../symbolic/format.js';
 import { loadStudy } from '../tuning/load-study.js';
@@ -84,7 +84,8 @@ Options:
     const seedFlag = seedText === undefined ? undefined : Number(seedText);
     if (seedFlag !== undefined && !Number.isFinite(seedFlag)) throw new UsageError(`--seed must be a number, found '${seedText as string}'`);
     const algorithmName = values.algorithm as string | undefined;
-    if (algorithmName !== undefined && ALGORITHMS[algorithmName] === undefined) throw new UsageError(`unknown algorithm '${algorithmName}' (one of ${Object.keys(ALGORITHMS).join(', ')})`);
+    if (algorithmName !== undefined && ALGORITHMS[algorithmName] === undefined)
+      throw new UsageError(`unknown algorithm '${algorithmName}' (one of ${Object.keys(ALGORITHMS).join(', ')})`);
 
     const module = await importModule(file, 'pliant search');
     const space = module.space;

@@ -28,7 +28,14 @@ export async function studyResult(study: string, storageOption: string | undefin
   return loadStudy(study, { storage: storageOf(storageOption) });
 }
 
-const valueText = (v: Trial['value']): string => (v === undefined ? '' : typeof v === 'number' ? shortNumber(v) : Object.entries(v).map(([k, x]) => `${k}=${shortNumber(x)}`).join(' '));
+const valueText = (v: Trial['value']): string =>
+  v === undefined
+    ? ''
+    : typeof v === 'number'
+      ? shortNumber(v)
+      : Object.entries(v)
+          .map(([k, x]) => `${k}=${shortNumber(x)}`)
+          .join(' ');
 const seconds = (t: Trial): string => (t.ended === undefined ? '' : ((t.ended - t.started) / 1000).toFixed(1));
 
 function csvCell(text: string): string {
@@ -70,7 +77,12 @@ Options:
       if (storageOption !== undefined && /^rediss?:\/\//.test(storageOption)) names = await redisStudyNames(storageOption);
       else {
         const dir = storageOption === undefined ? defaultStudyDir() : resolve(storageOption);
-        names = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => decodeURIComponent(f.slice(0, -6))).sort() : [];
+        names = existsSync(dir)
+          ? readdirSync(dir)
+              .filter((f) => f.endsWith('.jsonl'))
+              .map((f) => decodeURIComponent(f.slice(0, -6)))
+              .sort()
+          : [];
       }
       const rows: { study: string; trials: number; completed: number; best: Trial['value'] | null }[] = [];
       for (const name of names) {
@@ -83,7 +95,13 @@ Options:
       }
       if (json) streams.out.write(`${JSON.stringify(rows)}\n`);
       else if (rows.length === 0) streams.err.write('no studies\n');
-      else streams.out.write(table(['study', 'trials', 'completed', 'best'], rows.map((r) => [r.study, String(r.trials), String(r.completed), r.best === null ? '' : valueText(r.best)])));
+      else
+        streams.out.write(
+          table(
+            ['study', 'trials', 'completed', 'best'],
+            rows.map((r) => [r.study, String(r.trials), String(r.completed), r.best === null ? '' : valueText(r.best)]),
+          ),
+        );
       return 0;
     }
     if (action === undefined || !['show', 'best', 'export'].includes(action)) {
@@ -98,14 +116,19 @@ Options:
       if (fmt !== 'csv' && fmt !== 'jsonl') throw new UsageError(`--format is jsonl or csv, found '${fmt}'`);
       if (fmt === 'jsonl') {
         const storage = storageOf(storageOption);
-        const events = study.endsWith('.jsonl') && storageOption === undefined ? await exportFile(study, out, values.force === true) : await exportStudy(storage, study, out, { overwrite: values.force === true });
+        const events =
+          study.endsWith('.jsonl') && storageOption === undefined
+            ? await exportFile(study, out, values.force === true)
+            : await exportStudy(storage, study, out, { overwrite: values.force === true });
         if (json) streams.out.write(`${JSON.stringify({ study, out, format: fmt, events })}\n`);
         else streams.err.write(`pliant study export: wrote ${events} events of '${study}' to ${out}\n`);
         return 0;
       }
       const result = await studyResult(study, storageOption);
       if (existsSync(out) && values.force !== true) throw new UsageError(`${out} exists: pass --force to overwrite it`);
-      const metrics = result.trials.some((t) => t.value !== undefined && typeof t.value !== 'number') ? [...new Set(result.trials.flatMap((t) => (t.value !== undefined && typeof t.value !== 'number' ? Object.keys(t.value) : [])))] : ['value'];
+      const metrics = result.trials.some((t) => t.value !== undefined && typeof t.value !== 'number')
+        ? [...new Set(result.trials.flatMap((t) => (t.value !== undefined && typeof t.value !== 'number' ? Object.keys(t.value) : [])))]
+        : ['value'];
       const header = ['number', 'state', ...metrics, 'cached', 'seconds', 'dna', 'candidate', 'error'];
       const lines = result.trials.map((t) =>
         [
@@ -130,20 +153,33 @@ Options:
     const result = await studyResult(study, storageOption);
     if (action === 'show') {
       if (json) {
-        streams.out.write(`${JSON.stringify(result.trials.map((t) => ({ number: t.number, state: t.state, value: t.value ?? null, cached: t.cached, seconds: t.ended === undefined ? null : (t.ended - t.started) / 1000, dna: t.dna.toJSON(), candidate: t.candidate, error: t.error ?? null })))}\n`);
+        streams.out.write(
+          `${JSON.stringify(result.trials.map((t) => ({ number: t.number, state: t.state, value: t.value ?? null, cached: t.cached, seconds: t.ended === undefined ? null : (t.ended - t.started) / 1000, dna: t.dna.toJSON(), candidate: t.candidate, error: t.error ?? null })))}\n`,
+        );
         return 0;
       }
       const shortCandidate = (t: Trial): string => {
         const text = format(t.candidate as TreeValue);
         return text.length > 70 ? `${text.slice(0, 67)}...` : text;
       };
-      streams.out.write(table(['#', 'state', 'value', 's', 'candidate'], result.trials.map((t) => [String(t.number), t.cached ? 'cached' : t.state, valueText(t.value), seconds(t), shortCandidate(t)])));
+      streams.out.write(
+        table(
+          ['#', 'state', 'value', 's', 'candidate'],
+          result.trials.map((t) => [String(t.number), t.cached ? 'cached' : t.state, valueText(t.value), seconds(t), shortCandidate(t)]),
+        ),
+      );
       return 0;
     }
     // best
     if (result.metrics.length > 1) {
       const front = result.paretoFront;
-      streams.out.write(`${JSON.stringify(front.map((t) => ({ number: t.number, value: t.value, candidate: t.candidate })), null, json ? undefined : 2)}\n`);
+      streams.out.write(
+        `${JSON.stringify(
+          front.map((t) => ({ number: t.number, value: t.value, candidate: t.candidate })),
+          null,
+          json ? undefined : 2,
+        )}\n`,
+      );
       return 0;
     }
     const best = result.best;

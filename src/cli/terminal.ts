@@ -6,8 +6,17 @@ export function useColour(stream: { isTTY?: boolean }): boolean {
 }
 
 /** Text painters: ANSI codes when `on`, the text as it is otherwise. */
-export function painter(on: boolean): { bold(t: string): string; dim(t: string): string; green(t: string): string; red(t: string): string; yellow(t: string): string } {
-  const wrap = (open: number, close: number) => (t: string): string => (on ? `\u001b[${open}m${t}\u001b[${close}m` : t);
+export function painter(on: boolean): {
+  bold(t: string): string;
+  dim(t: string): string;
+  green(t: string): string;
+  red(t: string): string;
+  yellow(t: string): string;
+} {
+  const wrap =
+    (open: number, close: number) =>
+    (t: string): string =>
+      on ? `\u001b[${open}m${t}\u001b[${close}m` : t;
   return { bold: wrap(1, 22), dim: wrap(2, 22), green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39) };
 }
 

@@ -20,7 +20,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { defaultAnnotationRules, loadAnnotationRules } from './annotation-rules.js';
 import type { AnnotationRule, LiteralValue } from './annotation-rules.js';
@@ -98,7 +98,17 @@ export function annotateSource(text: string, options: AnnotateOptions = {}): Ann
   const { sites } = scan;
   const space = nest(sites, (s) => hyperValue(s.spec));
   const original = nest(sites, (s) => s.original as TreeValue);
-  const decisions = sites.map((s) => ({ key: s.key, line: s.line, column: s.column, text: s.text, label: s.label, original: s.original, hyper: hyperText(s.spec, s.quote === '`' ? "'" : s.quote), spec: s.spec, rule: s.rule }));
+  const decisions = sites.map((s) => ({
+    key: s.key,
+    line: s.line,
+    column: s.column,
+    text: s.text,
+    label: s.label,
+    original: s.original,
+    hyper: hyperText(s.spec, s.quote === '`' ? "'" : s.quote),
+    spec: s.spec,
+    rule: s.rule,
+  }));
   if (scan.annotated || sites.length === 0) {
     return { code: text, changed: false, alreadyAnnotated: scan.annotated, decisions, skipped: scan.skipped, space, original };
   }
@@ -140,7 +150,11 @@ export function annotateSource(text: string, options: AnnotateOptions = {}): Ann
     `// pliant:end`,
   ].join(eol);
 
-  const edits: { start: number; end: number; text: string }[] = sites.map((s) => ({ start: s.start, end: s.end, text: `${$}${s.path.map((p) => (IDENT.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('')}` }));
+  const edits: { start: number; end: number; text: string }[] = sites.map((s) => ({
+    start: s.start,
+    end: s.end,
+    text: `${$}${s.path.map((p) => (IDENT.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('')}`,
+  }));
   const imports = sourceFile.getImportDeclarations();
   const last = imports[imports.length - 1];
   if (last !== undefined) {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 
 /** A literal value a rule can match: a number, a string or a boolean. */
 export type LiteralValue = number | string | boolean;
@@ -124,11 +124,18 @@ function parseRuleFile(text: string, path: string, api: string): AnnotationRuleF
   }
   const parsed = annotationRuleFileSchema.safeParse(json);
   if (!parsed.success) {
-    const at = (issue: z.core.$ZodIssue): string => issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const at = (issue: z.core.$ZodIssue): string =>
+      issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '');
     const issues = parsed.error.issues.slice(0, 3);
     const first = at(issues[0] as z.core.$ZodIssue);
     // The first issue's path is the error's key path; the others are named in the message.
-    const rest = issues.slice(1).map((i) => `; at '${at(i)}': ${i.message}`).join('');
+    const rest = issues
+      .slice(1)
+      .map((i) => `; at '${at(i)}': ${i.message}`)
+      .join('');
     throw new PliantError(api, 'schema', `the rule file ${path} is invalid: ${(issues[0] as z.core.$ZodIssue).message}${rest}`, { path: first });
   }
   return parsed.data;

@@ -5,8 +5,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { PliantError } from '../symbolic/errors.js';
-import { requireOptional } from '../symbolic/require-optional.js';
+import { PliantError } from '../base/errors.js';
+import { requireOptional } from '../base/optional-dependency.js';
 import { isPlainRecord } from '../symbolic/values.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { DNA } from '../geno/dna.js';
@@ -92,7 +92,8 @@ export async function applyFile(
   }
   const result = applySource(text, decisions, { ...options, fileName: options.fileName ?? file });
   const diff = unifiedDiff(text, result.code, relative(process.cwd(), file) || file);
-  if (options.dryRun !== true && (result.changes.length > 0 || (options.out !== undefined && options.out !== file))) await writeFile(options.out ?? file, result.code);
+  if (options.dryRun !== true && (result.changes.length > 0 || (options.out !== undefined && options.out !== file)))
+    await writeFile(options.out ?? file, result.code);
   return { ...result, diff };
 }
 
@@ -122,10 +123,20 @@ function valuesOf(sites: readonly Site[], decisions: TreeValue | DNA, space: Tre
     try {
       return materialize(space ?? own(), decisions) as TreeValue;
     } catch (cause) {
-      throw new PliantError(API, 'argument', `the DNA is not one of ${fileName}'s search space (if the generated module's candidates were edited, pass its searchSpace): ${(cause as Error).message}`, { cause });
+      throw new PliantError(
+        API,
+        'argument',
+        `the DNA is not one of ${fileName}'s search space (if the generated module's candidates were edited, pass its searchSpace): ${(cause as Error).message}`,
+        { cause },
+      );
     }
   }
-  if (!isPlainRecord(decisions)) throw new PliantError(API, 'argument', `apply takes a candidate (a record of values, as a trial's candidate is) or a DNA, found ${JSON.stringify(decisions)}`);
+  if (!isPlainRecord(decisions))
+    throw new PliantError(
+      API,
+      'argument',
+      `apply takes a candidate (a record of values, as a trial's candidate is) or a DNA, found ${JSON.stringify(decisions)}`,
+    );
   if (space !== undefined) {
     try {
       encode(space, decisions);
@@ -141,7 +152,12 @@ function valuesOf(sites: readonly Site[], decisions: TreeValue | DNA, space: Tre
       return;
     }
     if (!known.has(path.join('.'))) {
-      throw new PliantError(API, 'key-path', `the candidate has a value at '${path.join('.')}', which is no decision of ${fileName}: was it made for another file?`, { path: path.join('.') });
+      throw new PliantError(
+        API,
+        'key-path',
+        `the candidate has a value at '${path.join('.')}', which is no decision of ${fileName}: was it made for another file?`,
+        { path: path.join('.') },
+      );
     }
   };
   walk(decisions, []);
@@ -152,11 +168,18 @@ function valueAt(values: TreeValue, site: Site, fileName: string): LiteralValue 
   let node: unknown = values;
   for (const p of site.path) node = isPlainRecord(node) ? (node as Record<string, unknown>)[p] : undefined;
   if (node === undefined) {
-    throw new PliantError(API, 'key-path', `the candidate has no value for '${site.key}' (${fileName}:${site.line}: ${site.label}): was it made for another version of the file?`, { path: site.key });
+    throw new PliantError(
+      API,
+      'key-path',
+      `the candidate has no value for '${site.key}' (${fileName}:${site.line}: ${site.label}): was it made for another version of the file?`,
+      { path: site.key },
+    );
   }
   if (typeof node !== typeof site.original || (typeof node === 'number' && !Number.isFinite(node))) {
     const given = typeof node === 'number' ? String(node) : JSON.stringify(node);
-    throw new PliantError(API, 'key-path', `${fileName}:${site.line} holds a ${typeof site.original} (${site.text}), the candidate gives ${given}`, { path: site.key });
+    throw new PliantError(API, 'key-path', `${fileName}:${site.line} holds a ${typeof site.original} (${site.text}), the candidate gives ${given}`, {
+      path: site.key,
+    });
   }
   return node as LiteralValue;
 }

@@ -1,16 +1,5 @@
-/**
- * The run-time side of annotated modules (no ts-morph here): `candidateValues`, which a module made
- * by `annotate` calls to learn the values it runs with, and `annotatedModule`, which loads such a
- * module once per candidate.
- *
- * Each candidate gets its own instance of the module (imported under a URL that names the
- * candidate), so everything in it, top-level constants included, is evaluated with that
- * candidate's values: the instance is the program `apply` would write for the candidate. An
- * instance stays in the module cache for the life of the process (a few kilobytes each), and a
- * candidate loaded again reuses its instance.
- */
-import { moduleHref } from '../executors/objective-module.js';
-import { PliantError } from '../symbolic/errors.js';
+import { moduleHref } from '../base/module-path.js';
+import { PliantError } from '../base/errors.js';
 import { hash } from '../symbolic/hash.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { DNA } from '../geno/dna.js';
@@ -61,7 +50,12 @@ export function candidateValues<S extends TreeValue>(moduleUrl: string, space: S
   try {
     encode(space, original as TreeValue);
   } catch (cause) {
-    throw new PliantError(api, 'argument', `${moduleUrl}: originalValues is not a point of searchSpace (were its candidates edited?): ${(cause as Error).message}`, { cause });
+    throw new PliantError(
+      api,
+      'argument',
+      `${moduleUrl}: originalValues is not a point of searchSpace (were its candidates edited?): ${(cause as Error).message}`,
+      { cause },
+    );
   }
   const state = shared();
   const pending = state.pending;
@@ -133,7 +127,8 @@ export async function annotatedModule<M extends AnnotatedExports = AnnotatedExpo
     load: async (candidate: M['originalValues'] | DNA): Promise<M> => {
       let values: TreeValue;
       try {
-        values = candidate instanceof DNA ? (materialize(space, candidate) as TreeValue) : (materialize(space, encode(space, candidate as TreeValue)) as TreeValue);
+        values =
+          candidate instanceof DNA ? (materialize(space, candidate) as TreeValue) : (materialize(space, encode(space, candidate as TreeValue)) as TreeValue);
       } catch (cause) {
         throw new PliantError(api, 'argument', `the candidate is not a point of ${href}'s searchSpace: ${(cause as Error).message}`, { cause });
       }
@@ -145,7 +140,11 @@ export async function annotatedModule<M extends AnnotatedExports = AnnotatedExpo
         try {
           const instance = (await import(`${base}?${QUERY}=${token}`)) as M;
           if (!state.pending.claimed && !state.loaded.has(key)) {
-            throw new PliantError(api, 'argument', `${href} did not take its candidate: its generated block (candidateValues(import.meta.url, ...)) must run when it is imported`);
+            throw new PliantError(
+              api,
+              'argument',
+              `${href} did not take its candidate: its generated block (candidateValues(import.meta.url, ...)) must run when it is imported`,
+            );
           }
           state.loaded.add(key);
           return instance;

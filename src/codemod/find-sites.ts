@@ -5,7 +5,7 @@
  * is listed with the reason it was left alone. Both commands run this same scan on the original
  * file, so a decision's key always names the same literal.
  */
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { AnnotationRule, LiteralValue } from './annotation-rules.js';
 import { checkSpec, hyperFromRecipe, includeOriginal } from './hyper-spec.js';
 import type { HyperSpec } from './hyper-spec.js';
@@ -149,7 +149,20 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
     }
     usedKeys.set(key, 1);
     const { line, column } = at(literal);
-    sites.set(literal.getStart(), { path: finalPath, key, start: literal.getStart(), end: literal.getEnd(), text: literal.getText(), original: value.value, quote: value.quote, line, column, spec, rule, label });
+    sites.set(literal.getStart(), {
+      path: finalPath,
+      key,
+      start: literal.getStart(),
+      end: literal.getEnd(),
+      text: literal.getText(),
+      original: value.value,
+      quote: value.quote,
+      line,
+      column,
+      spec,
+      rule,
+      label,
+    });
   };
 
   // The `@search` comments, by the start of the literal they mark.
@@ -158,7 +171,10 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
     const full = sourceFile.getFullText();
     // A comment on the same line as the code before it is that code's "trailing" comment to
     // TypeScript: for a literal (`rate: /* @search ... */ 0.3`) take both kinds.
-    const ranges = [...(owner === node ? (tsMorph.ts.getTrailingCommentRanges(full, owner.getPos()) ?? []) : []), ...(tsMorph.ts.getLeadingCommentRanges(full, owner.getPos()) ?? [])];
+    const ranges = [
+      ...(owner === node ? (tsMorph.ts.getTrailingCommentRanges(full, owner.getPos()) ?? []) : []),
+      ...(tsMorph.ts.getLeadingCommentRanges(full, owner.getPos()) ?? []),
+    ];
     for (const range of ranges) {
       const m = /@search\b\s*([\s\S]*?)\s*(\*\/)?$/.exec(full.slice(range.pos, range.end));
       if (m === null) continue;
@@ -177,7 +193,12 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
       try {
         checkSpec(spec, value.value);
       } catch (cause) {
-        throw new PliantError(api, 'argument', `${fileName}:${line}: the comment '@search ${body}' cannot hold the literal ${node.getText()}: ${(cause as Error).message}`, { cause });
+        throw new PliantError(
+          api,
+          'argument',
+          `${fileName}:${line}: the comment '@search ${body}' cannot hold the literal ${node.getText()}: ${(cause as Error).message}`,
+          { cause },
+        );
       }
       markers.set(node.getStart(), { spec, comment: body });
     }
@@ -196,7 +217,8 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
   for (const info of calls) {
     const entries = entriesOf(tsMorph, info);
     if (entries === 'not-literal') {
-      if (rules.some((r) => r.calls.includes(info.name))) skip(info.call, `the options of ${info.name} are not an object literal: their values are computed at run time`);
+      if (rules.some((r) => r.calls.includes(info.name)))
+        skip(info.call, `the options of ${info.name} are not an object literal: their values are computed at run time`);
       continue;
     }
     for (const entry of entries) {
@@ -268,7 +290,8 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
     if (node === undefined) continue;
     const declaration = node.getParentIfKind(SyntaxKind.VariableDeclaration);
     const property = node.getParentIfKind(SyntaxKind.PropertyAssignment);
-    const path = declaration !== undefined ? [...scopeOf(tsMorph, declaration), declaration.getName()] : [...scopeOf(tsMorph, node), property?.getName() ?? 'value'];
+    const path =
+      declaration !== undefined ? [...scopeOf(tsMorph, declaration), declaration.getName()] : [...scopeOf(tsMorph, node), property?.getName() ?? 'value'];
     addSite(node, path, marker.spec, '@search', oneLine((declaration ?? property ?? node).getText()));
   }
 
@@ -283,7 +306,23 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
 const MERGES = new Set(['layers.add', 'layers.multiply', 'layers.average', 'layers.maximum', 'layers.minimum']);
 const WIDTH_ARGS = new Set(['units', 'filters']);
 /** Layers whose output has their input's shape: a merge sees through them. */
-const SHAPE_PRESERVING = new Set(['batchNormalization', 'layerNormalization', 'activation', 'dropout', 'spatialDropout1d', 'gaussianDropout', 'gaussianNoise', 'alphaDropout', 'reLU', 'leakyReLU', 'eLU', 'pReLU', 'thresholdedReLU', 'softmax', 'identity']);
+const SHAPE_PRESERVING = new Set([
+  'batchNormalization',
+  'layerNormalization',
+  'activation',
+  'dropout',
+  'spatialDropout1d',
+  'gaussianDropout',
+  'gaussianNoise',
+  'alphaDropout',
+  'reLU',
+  'leakyReLU',
+  'eLU',
+  'pReLU',
+  'thresholdedReLU',
+  'softmax',
+  'identity',
+]);
 
 /**
  * Layers whose outputs a merge (`layers.add().apply([a, b])`, a residual connection) combines
@@ -315,7 +354,8 @@ function tieMergedWidths(
       const declaration = value.getSymbol()?.getDeclarations()[0];
       const statement = declaration !== undefined && Node.isVariableDeclaration(declaration) ? declaration.getVariableStatement() : undefined;
       // Only a const: a variable may be assigned something else before the merge.
-      if (declaration === undefined || !Node.isVariableDeclaration(declaration) || statement?.getDeclarationKind() !== VariableDeclarationKind.Const) return { start: undefined, node: element };
+      if (declaration === undefined || !Node.isVariableDeclaration(declaration) || statement?.getDeclarationKind() !== VariableDeclarationKind.Const)
+        return { start: undefined, node: element };
       value = unwrap(declaration.getInitializer());
     }
     if (value === undefined || !Node.isCallExpression(value)) return { start: undefined, node: element };
@@ -350,7 +390,10 @@ function tieMergedWidths(
     if (tied.length < widths.length || tied.some((t) => t.original !== first.original)) {
       for (const t of tied) {
         sites.delete(t.start);
-        skip(widths.find((w) => w.start === t.start)?.node ?? info.call, `${info.name} merges it with an output whose width cannot be followed to a literal (a model input, another merge, a variable): the widths must stay equal`);
+        skip(
+          widths.find((w) => w.start === t.start)?.node ?? info.call,
+          `${info.name} merges it with an output whose width cannot be followed to a literal (a model input, another merge, a variable): the widths must stay equal`,
+        );
       }
       continue;
     }
@@ -370,7 +413,8 @@ function checkPaths(sites: readonly Site[], fileName: string, api: string): void
   for (const s of sites) {
     for (let i = 1; i < s.path.length; i++) {
       const prefix = s.path.slice(0, i).join('.');
-      if (keys.has(prefix)) throw new PliantError(api, 'argument', `${fileName}: the decision '${prefix}' is also a scope of '${s.key}': rename one of them`, { path: prefix });
+      if (keys.has(prefix))
+        throw new PliantError(api, 'argument', `${fileName}: the decision '${prefix}' is also a scope of '${s.key}': rename one of them`, { path: prefix });
     }
   }
 }
@@ -445,7 +489,8 @@ function resolveConst(tsMorph: TsMorphModule, node: Node): { literal: Node; decl
     const fnName = scopeOf(tsMorph, declaration).join('.') || undefined;
     return `${text} is a parameter${fnName === undefined ? '' : ` of ${fnName}`}: its callers decide it`;
   }
-  if (Node.isImportSpecifier(declaration) || Node.isImportClause(declaration) || Node.isNamespaceImport(declaration)) return `${text} is imported from another module`;
+  if (Node.isImportSpecifier(declaration) || Node.isImportClause(declaration) || Node.isNamespaceImport(declaration))
+    return `${text} is imported from another module`;
   if (Node.isVariableDeclaration(declaration)) {
     if (declaration.getVariableStatement()?.getDeclarationKind() !== VariableDeclarationKind.Const) return `${text} is a variable that may change`;
     const init = declaration.getInitializer();
@@ -479,7 +524,14 @@ function scopeOf(tsMorph: TsMorphModule, node: Node): string[] {
 function inLoop(tsMorph: TsMorphModule, call: Node): boolean {
   const { Node } = tsMorph;
   for (let current = call.getParent(); current !== undefined; current = current.getParent()) {
-    if (Node.isForStatement(current) || Node.isForOfStatement(current) || Node.isForInStatement(current) || Node.isWhileStatement(current) || Node.isDoStatement(current)) return true;
+    if (
+      Node.isForStatement(current) ||
+      Node.isForOfStatement(current) ||
+      Node.isForInStatement(current) ||
+      Node.isWhileStatement(current) ||
+      Node.isDoStatement(current)
+    )
+      return true;
     if (Node.isArrowFunction(current) || Node.isFunctionExpression(current)) {
       const parent = current.getParent();
       if (Node.isCallExpression(parent)) {
@@ -526,7 +578,11 @@ function isOutputLayer(tsMorph: TsMorphModule, call: TsMorph.CallExpression): bo
 function parseMarker(tsMorph: TsMorphModule, body: string, line: number, fileName: string, api: string): HyperSpec {
   const { Node } = tsMorph;
   const fail = (why: string): never => {
-    throw new PliantError(api, 'argument', `${fileName}:${line}: cannot read the comment '@search ${body}': ${why} (write oneOf(a, b, ...), floatv(min, max), floatv(min, max, { scale: 'log' }) or intv(min, max))`);
+    throw new PliantError(
+      api,
+      'argument',
+      `${fileName}:${line}: cannot read the comment '@search ${body}': ${why} (write oneOf(a, b, ...), floatv(min, max), floatv(min, max, { scale: 'log' }) or intv(min, max))`,
+    );
   };
   const project = new tsMorph.Project({ useInMemoryFileSystem: true, compilerOptions: { noLib: true } });
   const file = project.createSourceFile('marker.ts', `(${body});`);

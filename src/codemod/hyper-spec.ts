@@ -3,7 +3,7 @@
  * or from a `@search` comment; rendered as code for the generated module, and as a pliant hyper
  * value for `apply` (which needs the space to read a DNA).
  */
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { floatv } from '../hyper/floatv.js';
 import { intv } from '../hyper/intv.js';

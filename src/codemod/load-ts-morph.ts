@@ -2,7 +2,7 @@
  * ts-morph, reached only from `src/codemod` and only when a codemod runs: `import 'pliant'` does
  * not load it. Looked up from the user's project first, then from pliant's own dependencies.
  */
-import { requireOptional } from '../symbolic/require-optional.js';
+import { requireOptional } from '../base/optional-dependency.js';
 import type * as TsMorph from 'ts-morph';
 
 /** The ts-morph module. */

@@ -16,12 +16,13 @@
  * - Completions arrive as queue events; a poll of the jobs in flight (`pollInterval`) catches any
  *   an event was missed for (a Redis restart, a controller that resumed after the job ended).
  */
-import { PliantError } from '../symbolic/errors.js';
-import { requireOptional } from '../symbolic/require-optional.js';
-import type { Measurement } from '../storage/storage.js';
-import { openRedis, retryStrategy, safeRedisUrl } from '../storage/redis-connection.js';
+import { PliantError } from '../base/errors.js';
+import { requireOptional } from '../base/optional-dependency.js';
+import type { Measurement } from '../base/measurement.js';
+import { openRedis, retryStrategy, safeRedisUrl } from '../base/redis-connection.js';
 import type { Evaluation, Executor, ExecutorContext, ExecutorSession, ObjectiveResult, ObjectiveSource, TrialFeedback } from './executor.js';
-import { messageOf, resolveObjectiveModule } from './objective-module.js';
+import { resolveObjectiveModule } from './objective-module.js';
+import { messageOf } from '../base/errors.js';
 import { JOB_KIND, jobIdOf, jobResultSchema, queueNameOf, replyKeyOf, trialCallSchema } from './queue-protocol.js';
 import type { TrialJob, TrialReply } from './queue-protocol.js';
 import type * as Bullmq from 'bullmq';
@@ -68,7 +69,8 @@ export function bullmqExecutor(options: BullmqExecutorOptions): Executor {
     throw new PliantError(API, 'argument', 'bullmqExecutor takes { connection: "redis://host:port" }');
   }
   const capacity = options.capacity ?? 4;
-  if (!Number.isInteger(capacity) || capacity < 1) throw new PliantError(API, 'argument', `capacity must be a positive integer, found ${String(options.capacity)}`);
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new PliantError(API, 'argument', `capacity must be a positive integer, found ${String(options.capacity)}`);
   const pollInterval = options.pollInterval ?? 2000;
   if (!(pollInterval > 0)) throw new PliantError(API, 'argument', `pollInterval must be positive, found ${String(options.pollInterval)}`);
   return {
@@ -77,7 +79,11 @@ export function bullmqExecutor(options: BullmqExecutorOptions): Executor {
     durable: true,
     async open<C>(objective: ObjectiveSource<C>, context?: ExecutorContext): Promise<ExecutorSession<C>> {
       if (typeof objective === 'function') {
-        throw new PliantError(API, 'argument', 'the objective runs in the workers: pass it as a module ({ module: new URL("./objective.js", import.meta.url) }), the module the workers load with --objective');
+        throw new PliantError(
+          API,
+          'argument',
+          'the objective runs in the workers: pass it as a module ({ module: new URL("./objective.js", import.meta.url) }), the module the workers load with --objective',
+        );
       }
       const module = resolveObjectiveModule(objective, API).specifier;
       const study = context?.study;
@@ -110,7 +116,16 @@ class QueueSession<C> implements ExecutorSession<C> {
   readonly #timer: NodeJS.Timeout;
   #closed = false;
 
-  private constructor(queue: Bullmq.Queue, events: Bullmq.QueueEvents, replies: import('ioredis').Redis, queueName: string, prefix: string, study: string, module: string, pollInterval: number) {
+  private constructor(
+    queue: Bullmq.Queue,
+    events: Bullmq.QueueEvents,
+    replies: import('ioredis').Redis,
+    queueName: string,
+    prefix: string,
+    study: string,
+    module: string,
+    pollInterval: number,
+  ) {
     this.#queue = queue;
     this.#events = events;
     this.#replies = replies;
@@ -127,7 +142,8 @@ class QueueSession<C> implements ExecutorSession<C> {
   }
 
   static async open<C>(options: BullmqExecutorOptions, queueName: string, study: string, module: string, pollInterval: number): Promise<QueueSession<C>> {
-    if (!/^[A-Za-z0-9_.~-]+$/.test(queueName)) throw new PliantError(API, 'argument', `a queue name takes letters, digits and _ . ~ - only, found ${JSON.stringify(queueName)}`);
+    if (!/^[A-Za-z0-9_.~-]+$/.test(queueName))
+      throw new PliantError(API, 'argument', `a queue name takes letters, digits and _ . ~ - only, found ${JSON.stringify(queueName)}`);
     const bull = loadBullmq(API);
     const replies = await openRedis(options.connection, API);
     const prefix = options.prefix ?? 'pliant';
@@ -243,7 +259,12 @@ class QueueSession<C> implements ExecutorSession<C> {
         const seq = (raw as { seq?: unknown } | null)?.seq;
         if (typeof seq === 'number') {
           const key = replyKeyOf(this.#prefix, this.#queueName, jobId);
-          const reply: TrialReply = { seq, shouldStop: false, ended: flight.feedback.ended, error: `the controller cannot read the call: ${parsed.error.issues[0]?.message ?? 'malformed'}` };
+          const reply: TrialReply = {
+            seq,
+            shouldStop: false,
+            ended: flight.feedback.ended,
+            error: `the controller cannot read the call: ${parsed.error.issues[0]?.message ?? 'malformed'}`,
+          };
           await this.#replies.multi().rpush(key, JSON.stringify(reply)).expire(key, 600).exec();
         }
         return;

@@ -5,7 +5,7 @@
  * fed by a job queue (the distributed executor).
  */
 import type { DNA } from '../geno/dna.js';
-import type { Measurement } from '../storage/storage.js';
+import type { Measurement } from '../base/measurement.js';
 
 /** Options of {@link TrialFeedback.report}. */
 export interface TrialReportOptions {

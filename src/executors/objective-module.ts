@@ -3,9 +3,9 @@
  * {@link ObjectiveSource} into an {@link ObjectiveFunction}, used by the inline executor in the
  * calling thread and by the worker threads of the thread executor.
  */
-import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PliantError } from '../symbolic/errors.js';
+import { fileURLToPath } from 'node:url';
+import { PliantError, messageOf } from '../base/errors.js';
+import { resolveModuleSpecifier } from '../base/module-path.js';
 import { describeValue } from '../symbolic/values.js';
 import type { ObjectiveFunction, ObjectiveSource } from './executor.js';
 
@@ -19,41 +19,6 @@ export interface ResolvedObjectiveModule {
   readonly specifier: string;
   /** The export to use as given (`undefined`: `objective`, else the default export). */
   readonly export: string | undefined;
-}
-
-/**
- * Resolves a module reference (a path, a `file:` URL, a URL object or a package specifier) the
- * way {@link loadObjective} does: a string starting with `.` or `/` (or an absolute path of the
- * platform) is a file path resolved against `process.cwd()`; a string starting with `file:` is a
- * URL; any other string is a package specifier, passed to `import()` unchanged.
- *
- * @param module - The module reference.
- * @param api - The public API to name in an error.
- * @returns A URL's `href`, or the package specifier.
- */
-export function resolveModuleSpecifier(module: string | URL, api: string): string {
-  if (module instanceof URL) return module.href;
-  if (typeof module !== 'string' || module === '') {
-    throw new PliantError(api, 'argument', `a module must be a file path, a URL or a package specifier, found ${describeValue(module)}`);
-  }
-  if (module.startsWith('file:')) {
-    try {
-      return new URL(module).href;
-    } catch (error) {
-      throw new PliantError(api, 'argument', `not a valid file URL: ${JSON.stringify(module)}`, { cause: error });
-    }
-  }
-  if (module.startsWith('.') || module.startsWith('/') || isAbsolute(module)) return pathToFileURL(resolvePath(process.cwd(), module)).href;
-  return module;
-}
-
-/**
- * The `href` of a module given as a file path (relative to the working directory, with or
- * without a leading `./`) or a URL: for `import()` of a user's own file.
- */
-export function moduleHref(path: string | URL): string {
-  if (path instanceof URL) return path.href;
-  return /^[a-z][a-z\d+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path) ? path : pathToFileURL(resolvePath(process.cwd(), path)).href;
 }
 
 /**
@@ -73,11 +38,7 @@ export function resolveObjectiveModule(source: ObjectiveSource, api: string): Re
     }
     return { specifier: resolveModuleSpecifier(source.module, api), export: name };
   }
-  throw new PliantError(
-    api,
-    'argument',
-    `an objective is a function, a module path, a URL or { module, export? }, found ${describeValue(source)}`,
-  );
+  throw new PliantError(api, 'argument', `an objective is a function, a module path, a URL or { module, export? }, found ${describeValue(source)}`);
 }
 
 /** How a module is named in messages: a file path for `file:` URLs, the specifier otherwise. */
@@ -166,12 +127,6 @@ function listExports(namespace: Record<string, unknown>): string {
   return names.length === 0 ? 'nothing' : names.map((n) => `'${n}'`).join(', ');
 }
 
-/** The message of a thrown value. */
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : describeValue(error);
-}
-
 let tsxRegistered = false;
 
 /**
@@ -180,7 +135,8 @@ let tsxRegistered = false;
  */
 export async function ensureTypeScriptLoader(specifier: string, api: string): Promise<void> {
   if (!isTypeScriptModule(specifier) || tsxRegistered) return;
-  const loaded = process.execArgv.some((a) => /tsx|strip-types/.test(a)) || (process as { features?: { typescript?: unknown } }).features?.typescript !== undefined;
+  const loaded =
+    process.execArgv.some((a) => /tsx|strip-types/.test(a)) || (process as { features?: { typescript?: unknown } }).features?.typescript !== undefined;
   if (!loaded) {
     // The ESM entry of tsx's API (its CommonJS one cannot register ESM hooks); a variable
     // specifier keeps it out of the package's static imports.

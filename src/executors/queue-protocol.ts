@@ -7,13 +7,15 @@
  */
 import { z } from 'zod';
 import type { DNAJson } from '../geno/dna.js';
-import type { Measurement } from '../storage/storage.js';
+import type { Measurement } from '../base/measurement.js';
 
 /** Marks pliant's jobs among whatever else a queue may hold. */
 export const JOB_KIND = 'pliant.trial';
 
 const dnaValue = z.union([z.number(), z.string()]);
-const dnaJson: z.ZodType<DNAJson> = z.lazy(() => z.union([dnaValue, z.null(), z.array(dnaJson), z.object({ value: dnaValue, children: z.array(dnaJson) })])) as z.ZodType<DNAJson>;
+const dnaJson: z.ZodType<DNAJson> = z.lazy(() =>
+  z.union([dnaValue, z.null(), z.array(dnaJson), z.object({ value: dnaValue, children: z.array(dnaJson) })]),
+) as z.ZodType<DNAJson>;
 const measurement: z.ZodType<Measurement> = z.union([z.number().finite(), z.record(z.string(), z.number().finite())]);
 const metrics = z.record(z.string(), z.number()).optional();
 

@@ -6,13 +6,14 @@
  * by another once its lock lapses).
  */
 import { DNA } from '../geno/dna.js';
-import type { Measurement } from '../storage/storage.js';
-import { openRedis, retryStrategy, safeRedisUrl } from '../storage/redis-connection.js';
-import { PliantError } from '../symbolic/errors.js';
+import type { Measurement } from '../base/measurement.js';
+import { openRedis, retryStrategy, safeRedisUrl } from '../base/redis-connection.js';
+import { PliantError } from '../base/errors.js';
 import { fromJSON } from '../symbolic/json.js';
 import { loadBullmq } from './bullmq-executor.js';
 import type { ObjectiveFunction, ObjectiveSource, TrialFeedback, TrialReportOptions } from './executor.js';
-import { ensureTypeScriptLoader, loadObjective, messageOf, resolveObjectiveModule } from './objective-module.js';
+import { ensureTypeScriptLoader, loadObjective, resolveObjectiveModule } from './objective-module.js';
+import { messageOf } from '../base/errors.js';
 import { jobResultSchema, queueNameOf, replyKeyOf, trialCallSchema, trialJobSchema, trialReplySchema } from './queue-protocol.js';
 import type { JobResult, TrialCall, TrialJob } from './queue-protocol.js';
 import type * as Bullmq from 'bullmq';
@@ -72,8 +73,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const queueName = options.queue ?? (options.study === undefined ? undefined : queueNameOf(options.study));
   if (queueName === undefined) throw new PliantError(API, 'argument', 'name the study (or the queue) to serve');
   const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new PliantError(API, 'argument', `concurrency must be a positive integer, found ${String(options.concurrency)}`);
-  if (options.timeout !== undefined && !(options.timeout > 0)) throw new PliantError(API, 'argument', `timeout must be positive, found ${String(options.timeout)}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new PliantError(API, 'argument', `concurrency must be a positive integer, found ${String(options.concurrency)}`);
+  if (options.timeout !== undefined && !(options.timeout > 0))
+    throw new PliantError(API, 'argument', `timeout must be positive, found ${String(options.timeout)}`);
   const prefix = options.prefix ?? 'pliant';
   const replyTimeout = options.replyTimeout ?? 600_000;
   const lockDuration = options.lockDuration ?? 30_000;
@@ -178,7 +181,12 @@ async function runTrial(
   try {
     candidate = fromJSON(data.candidate as Parameters<typeof fromJSON>[0]);
   } catch (cause) {
-    throw new PliantError(API, 'json', `cannot rebuild the candidate of trial ${data.trial.number}: ${messageOf(cause)} (import the modules that register its symbolic types: --import <module>)`, { cause });
+    throw new PliantError(
+      API,
+      'json',
+      `cannot rebuild the candidate of trial ${data.trial.number}: ${messageOf(cause)} (import the modules that register its symbolic types: --import <module>)`,
+      { cause },
+    );
   }
   const dna = data.trial.dna === null ? new DNA(undefined) : DNA.fromJSON(data.trial.dna);
   const state = { shouldStop: false, ended: false };
@@ -195,7 +203,11 @@ async function runTrial(
     const checked = trialCallSchema.safeParse(message);
     if (!checked.success) {
       const issue = checked.error.issues[0];
-      throw new PliantError(`trial.${message.call}`, 'argument', `trial ${data.trial.number}: ${issue?.message ?? 'malformed'} at '${issue?.path.join('.') ?? ''}' (a measurement is a finite number or a record of them)`);
+      throw new PliantError(
+        `trial.${message.call}`,
+        'argument',
+        `trial ${data.trial.number}: ${issue?.message ?? 'malformed'} at '${issue?.path.join('.') ?? ''}' (a measurement is a finite number or a record of them)`,
+      );
     }
     const deadline = Date.now() + replyTimeout;
     for (;;) {
@@ -212,7 +224,12 @@ async function runTrial(
           return;
         }
       }
-      if (Date.now() >= deadline) throw new PliantError(API, 'argument', `trial ${data.trial.number}: the controller did not answer a ${message.call} within ${replyTimeout} ms (is it running?)`);
+      if (Date.now() >= deadline)
+        throw new PliantError(
+          API,
+          'argument',
+          `trial ${data.trial.number}: the controller did not answer a ${message.call} within ${replyTimeout} ms (is it running?)`,
+        );
     }
   };
   const feedback: TrialFeedback = {
@@ -224,11 +241,23 @@ async function runTrial(
     },
     async report(value: Measurement, options: TrialReportOptions = {}) {
       reports++;
-      await call({ call: 'report', seq: calls++, index: reports, value, step: options.step ?? reports, ...(options.metrics === undefined ? {} : { metrics: { ...options.metrics } }) });
+      await call({
+        call: 'report',
+        seq: calls++,
+        index: reports,
+        value,
+        step: options.step ?? reports,
+        ...(options.metrics === undefined ? {} : { metrics: { ...options.metrics } }),
+      });
     },
     shouldStop: () => state.shouldStop,
     async done(value?: Measurement, options: { metrics?: Readonly<Record<string, number>> } = {}) {
-      await call({ call: 'done', seq: calls++, ...(value === undefined ? {} : { value }), ...(options.metrics === undefined ? {} : { metrics: { ...options.metrics } }) });
+      await call({
+        call: 'done',
+        seq: calls++,
+        ...(value === undefined ? {} : { value }),
+        ...(options.metrics === undefined ? {} : { metrics: { ...options.metrics } }),
+      });
     },
     async prune() {
       await call({ call: 'prune', seq: calls++ });
@@ -246,7 +275,8 @@ async function runTrial(
   }
   if (state.ended) return { pliant: 'ended' };
   const result = jobResultSchema.safeParse(value ?? { pliant: 'ended' });
-  if (!result.success) throw new PliantError(API, 'argument', `the objective of trial ${data.trial.number} returned ${JSON.stringify(value)}: a number or a record of numbers`);
+  if (!result.success)
+    throw new PliantError(API, 'argument', `the objective of trial ${data.trial.number} returned ${JSON.stringify(value)}: a number or a record of numbers`);
   return result.data;
 }
 
@@ -254,7 +284,10 @@ async function withTimeout<T>(promise: Promise<T>, ms: number | undefined, trial
   if (ms === undefined) return promise;
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_r, reject) => (timer = setTimeout(() => reject(new Error(`trial ${trial} timed out after ${ms / 1000} s`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>((_r, reject) => (timer = setTimeout(() => reject(new Error(`trial ${trial} timed out after ${ms / 1000} s`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -5,11 +5,13 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { Measurement } from '../storage/storage.js';
-import { PliantError } from '../symbolic/errors.js';
+import type { Measurement } from '../base/measurement.js';
+import { PliantError } from '../base/errors.js';
 import { describeValue } from '../symbolic/values.js';
 import type { Evaluation, Executor, ExecutorSession, ObjectiveResult, ObjectiveSource, TrialFeedback, TrialReportOptions } from './executor.js';
-import { isTypeScriptModule, messageOf, resolveModuleSpecifier, resolveObjectiveModule } from './objective-module.js';
+import { isTypeScriptModule, resolveObjectiveModule } from './objective-module.js';
+import { messageOf } from '../base/errors.js';
+import { resolveModuleSpecifier } from '../base/module-path.js';
 import { parseFromWorker, reviveError } from './thread-protocol.js';
 import type { CallMessage, ToWorkerMessage, WorkerInit } from './thread-protocol.js';
 
@@ -120,7 +122,11 @@ export function threadExecutor(options: ThreadExecutorOptions = {}): Executor {
           throw new PliantError(API, 'argument', `imports[${i}]: ${messageOf(error).replace(`${API}: `, '')}`, { cause: error });
         }
       });
-      const init: WorkerInit = { objective: resolved.specifier, ...(resolved.export === undefined ? {} : { export: resolved.export }), imports: importSpecifiers };
+      const init: WorkerInit = {
+        objective: resolved.specifier,
+        ...(resolved.export === undefined ? {} : { export: resolved.export }),
+        imports: importSpecifiers,
+      };
       const pool = new ThreadPool({
         size,
         timeout,
@@ -385,7 +391,10 @@ class ThreadPool {
       const cause = this.#broken;
       for (const job of this.#queue.splice(0)) {
         job.reject(
-          new Error(`${API}: no worker thread is left to run trial ${trialNumber(job)}${cause === undefined ? '' : `: ${cause.message}`}`, cause === undefined ? undefined : { cause }),
+          new Error(
+            `${API}: no worker thread is left to run trial ${trialNumber(job)}${cause === undefined ? '' : `: ${cause.message}`}`,
+            cause === undefined ? undefined : { cause },
+          ),
         );
       }
     }
@@ -417,7 +426,12 @@ class ThreadPool {
     if (timeout !== undefined) {
       job.timer = setTimeout(() => {
         if (slot.job !== job) return;
-        this.#die(slot, `timed out after ${timeout} ms`, undefined, new Error(`${API}: trial ${trialNumber(job)} timed out after ${timeout} ms (its worker thread was terminated and replaced)`));
+        this.#die(
+          slot,
+          `timed out after ${timeout} ms`,
+          undefined,
+          new Error(`${API}: trial ${trialNumber(job)} timed out after ${timeout} ms (its worker thread was terminated and replaced)`),
+        );
       }, timeout);
       job.timer.unref();
     }
@@ -448,11 +462,15 @@ class ThreadPool {
     slot.job = undefined;
     this.#retire(slot);
     if (wasStarting) {
-      slot.settleReady.reject(new PliantError(API, 'argument', `a worker thread died while loading the objective: ${reason}`, cause === undefined ? {} : { cause }));
+      slot.settleReady.reject(
+        new PliantError(API, 'argument', `a worker thread died while loading the objective: ${reason}`, cause === undefined ? {} : { cause }),
+      );
     }
     if (job !== undefined) {
       clearTimeout(job.timer);
-      job.reject(jobError ?? new Error(`${API}: the worker thread running trial ${trialNumber(job)} died: ${reason}`, cause === undefined ? undefined : { cause }));
+      job.reject(
+        jobError ?? new Error(`${API}: the worker thread running trial ${trialNumber(job)} died: ${reason}`, cause === undefined ? undefined : { cause }),
+      );
     }
     if (this.#closed) return;
     if (!wasStarting) this.#replace();
@@ -462,7 +480,9 @@ class ThreadPool {
   #replace(): void {
     const lost = (error: Error): void => {
       this.#broken = error;
-      process.emitWarning(`${API}: a replacement worker thread could not start, ${this.#slots.size} thread(s) left: ${error.message}`, { code: 'PLIANT_THREAD_LOST' });
+      process.emitWarning(`${API}: a replacement worker thread could not start, ${this.#slots.size} thread(s) left: ${error.message}`, {
+        code: 'PLIANT_THREAD_LOST',
+      });
       this.#pump();
     };
     let slot: Slot;

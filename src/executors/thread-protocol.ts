@@ -6,8 +6,8 @@
  * @internal
  */
 import { z } from 'zod';
-import { PliantError } from '../symbolic/errors.js';
-import type { PliantErrorCode } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
+import type { PliantErrorCode } from '../base/errors.js';
 
 /** An error sent across threads: enough to rebuild one with the same name, message and stack. */
 export interface SerializedError {

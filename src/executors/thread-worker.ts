@@ -13,11 +13,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { DNA } from '../geno/dna.js';
-import type { Measurement } from '../storage/storage.js';
-import { PliantError } from '../symbolic/errors.js';
+import type { Measurement } from '../base/measurement.js';
+import { PliantError } from '../base/errors.js';
 import { fromJSON } from '../symbolic/json.js';
 import type { ObjectiveFunction, TrialFeedback, TrialReportOptions } from './executor.js';
-import { loadObjective, messageOf } from './objective-module.js';
+import { loadObjective } from './objective-module.js';
+import { messageOf } from '../base/errors.js';
 import { parseToWorker, serializeError, workerInitSchema } from './thread-protocol.js';
 import type { CallMessage, FromWorkerMessage, ReplyMessage, TrialMessage, WorkerInit } from './thread-protocol.js';
 
@@ -145,7 +146,11 @@ async function runTrial(objective: ObjectiveFunction, message: TrialMessage): Pr
   try {
     post({ type: 'result', trial: message.trial, value });
   } catch (error) {
-    const failure = new PliantError(API, 'argument', `the objective of trial ${message.number} returned a value that cannot be sent back from its worker thread: ${messageOf(error)}`);
+    const failure = new PliantError(
+      API,
+      'argument',
+      `the objective of trial ${message.number} returned a value that cannot be sent back from its worker thread: ${messageOf(error)}`,
+    );
     post({ type: 'error', trial: message.trial, error: serializeError(failure) });
   }
 }

@@ -1,4 +1,4 @@
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { appendSegment, formatKeyPath } from '../symbolic/key-path.js';
 import type { KeySegment } from '../symbolic/key-path.js';
 import { SymbolicNode } from '../symbolic/node.js';
@@ -226,7 +226,11 @@ export class DNASpec {
       if (d.kind === 'int') return new DNA(asNumber(v, d, api));
       const indices = d.k === 1 ? [v] : v;
       if (!Array.isArray(indices) || indices.length !== d.k) {
-        throw new PliantError(api, 'argument', `decision '${d.id}' takes ${d.k === 1 ? 'a candidate index' : `a list of ${d.k} candidate indices`}, found ${JSON.stringify(v)}`);
+        throw new PliantError(
+          api,
+          'argument',
+          `decision '${d.id}' takes ${d.k === 1 ? 'a candidate index' : `a list of ${d.k} candidate indices`}, found ${JSON.stringify(v)}`,
+        );
       }
       const picks = indices.map((index, j) => {
         const i = asNumber(index, d, api);
@@ -284,7 +288,11 @@ export function elementDNAs(space: SpaceSpec, dna: DNA | undefined, api: string,
   if (dna === undefined) throw new PliantError(api, 'argument', `${where}missing the DNA of decision '${(space.elements[0] as DecisionPoint).id}'`);
   if (n === 1) return [dna];
   if (dna.value !== undefined || dna.children.length !== n) {
-    throw new PliantError(api, 'argument', `${where}expected a list of ${n} decisions (${space.elements.map((e) => e.id).join(', ')}), found ${dna.toString()}`);
+    throw new PliantError(
+      api,
+      'argument',
+      `${where}expected a list of ${n} decisions (${space.elements.map((e) => e.id).join(', ')}), found ${dna.toString()}`,
+    );
   }
   return dna.children;
 }
@@ -308,7 +316,12 @@ export function candidateElements(cand: SpaceSpec, children: readonly DNA[], api
  * @internal Walks a space with its element DNAs, checking every decision; with `fill`, returns
  * the materialized values of the elements.
  */
-export function walkSpace(space: SpaceSpec, elems: readonly DNA[], api: string, fill: ((space: SpaceSpec, values: TreeValue[]) => TreeValue) | undefined): TreeValue {
+export function walkSpace(
+  space: SpaceSpec,
+  elems: readonly DNA[],
+  api: string,
+  fill: ((space: SpaceSpec, values: TreeValue[]) => TreeValue) | undefined,
+): TreeValue {
   const values: TreeValue[] = [];
   for (let i = 0; i < space.elements.length; i++) {
     const v = walkDecision(space.elements[i] as DecisionPoint, elems[i] as DNA, api, fill);
@@ -329,7 +342,8 @@ function walkPick(d: ChoiceDecision, j: number, dna: DNA, api: string, fill: ((s
 function walkDecision(d: DecisionPoint, dna: DNA, api: string, fill: ((space: SpaceSpec, values: TreeValue[]) => TreeValue) | undefined): TreeValue {
   if (d.kind === 'custom') {
     const genome = dna.value;
-    if (typeof genome !== 'string' || dna.children.length > 0) throw new PliantError(api, 'argument', `decision '${d.id}' expects a genome string, found ${dna.toString()}`);
+    if (typeof genome !== 'string' || dna.children.length > 0)
+      throw new PliantError(api, 'argument', `decision '${d.id}' expects a genome string, found ${dna.toString()}`);
     if (fill === undefined) return null;
     try {
       return sealValue(d.definition.decode(genome, d.hyper), api, [...d.location]);
@@ -340,7 +354,8 @@ function walkDecision(d: DecisionPoint, dna: DNA, api: string, fill: ((space: Sp
   }
   if (d.kind === 'float' || d.kind === 'int') {
     const v = dna.value;
-    if (typeof v !== 'number' || dna.children.length > 0) throw new PliantError(api, 'argument', `decision '${d.id}' expects a number, found ${dna.toString()}`);
+    if (typeof v !== 'number' || dna.children.length > 0)
+      throw new PliantError(api, 'argument', `decision '${d.id}' expects a number, found ${dna.toString()}`);
     if (d.kind === 'int' && !Number.isInteger(v)) throw new PliantError(api, 'argument', `decision '${d.id}' expects an integer, found ${v}`);
     if (!(v >= d.min && v <= d.max)) throw new PliantError(api, 'argument', `${v} is out of range [${d.min}, ${d.max}] at decision '${d.id}'`);
     return v;
@@ -359,8 +374,10 @@ function walkDecision(d: DecisionPoint, dna: DNA, api: string, fill: ((space: Sp
     const pick = dna.children[j] as DNA;
     const value = walkPick(d, j, pick, api, fill);
     const index = pick.value as number;
-    if (d.distinct && seen.has(index)) throw new PliantError(api, 'argument', `decision '${d.id}' picks candidate ${index} twice, but its picks must be distinct`);
-    if (d.sorted && index < previous) throw new PliantError(api, 'argument', `decision '${d.id}' picks ${index} after ${previous}, but its picks must be sorted`);
+    if (d.distinct && seen.has(index))
+      throw new PliantError(api, 'argument', `decision '${d.id}' picks candidate ${index} twice, but its picks must be distinct`);
+    if (d.sorted && index < previous)
+      throw new PliantError(api, 'argument', `decision '${d.id}' picks ${index} after ${previous}, but its picks must be sorted`);
     seen.add(index);
     previous = index;
     if (fill !== undefined) out.push(value);
@@ -455,7 +472,15 @@ function idOf(prefix: string, rel: readonly KeySegment[]): string {
   return text;
 }
 
-function decision(node: SymbolicNode, kind: string, id: string, origin: string, location: KeySegment[], names: Map<string, Origin>, api: string): DecisionPoint {
+function decision(
+  node: SymbolicNode,
+  kind: string,
+  id: string,
+  origin: string,
+  location: KeySegment[],
+  names: Map<string, Origin>,
+  api: string,
+): DecisionPoint {
   const args = node.args as Readonly<Record<string, unknown>>;
   const name = args.name as string | undefined;
   if (name !== undefined) {
@@ -470,7 +495,16 @@ function decision(node: SymbolicNode, kind: string, id: string, origin: string, 
   // Plain object literals (a spread followed by more properties is a slow path in V8).
   const loc = Object.freeze(location);
   if (kind === 'floatv') {
-    return Object.freeze({ kind: 'float', id, name, hyper: node, location: loc, min: args.min as number, max: args.max as number, scale: args.scale as FloatScale | undefined });
+    return Object.freeze({
+      kind: 'float',
+      id,
+      name,
+      hyper: node,
+      location: loc,
+      min: args.min as number,
+      max: args.max as number,
+      scale: args.scale as FloatScale | undefined,
+    });
   }
   if (kind === 'intv') return Object.freeze({ kind: 'int', id, name, hyper: node, location: loc, min: args.min as number, max: args.max as number });
   if (kind === 'custom') {
@@ -492,7 +526,19 @@ function decision(node: SymbolicNode, kind: string, id: string, origin: string, 
         }),
       ),
     );
-    return Object.freeze({ kind: 'choice', id, name, hyper: node, location: loc, k, isList: kind !== 'oneOf', distinct, sorted, candidates, picks: Object.freeze(picks) });
+    return Object.freeze({
+      kind: 'choice',
+      id,
+      name,
+      hyper: node,
+      location: loc,
+      k,
+      isList: kind !== 'oneOf',
+      distinct,
+      sorted,
+      candidates,
+      picks: Object.freeze(picks),
+    });
   }
   throw new PliantError(api, 'argument', `unsupported hyper value kind '${kind}' at '${id}'`);
 }

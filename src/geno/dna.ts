@@ -1,4 +1,4 @@
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 
 /** A decision's value: a candidate index, an integer, a float, or a custom decision's genome text. */
 export type DNAValue = number | string;
@@ -56,7 +56,12 @@ export class DNA {
     if (rest.length === 0) return v;
     if (rest.length === 1) {
       const only = rest[0] as DNALiteral;
-      if (Array.isArray(only)) return new DNA(v.value, only.map((x) => DNA.of(x)), v.isFloat);
+      if (Array.isArray(only))
+        return new DNA(
+          v.value,
+          only.map((x) => DNA.of(x)),
+          v.isFloat,
+        );
       return new DNA(v.value, [DNA.of(only)], v.isFloat);
     }
     const [next, ...more] = rest as [DNALiteral, ...DNALiteral[]];
@@ -103,10 +108,23 @@ export class DNA {
   static fromJSON(json: unknown): DNA {
     if (typeof json === 'number') return new DNA(json, EMPTY, !Number.isInteger(json));
     if (typeof json === 'string') return new DNA(json);
-    if (Array.isArray(json)) return new DNA(undefined, json.map((x) => DNA.fromJSON(x)));
-    if (typeof json === 'object' && json !== null && ['number', 'string'].includes(typeof (json as { value?: unknown }).value) && Array.isArray((json as { children?: unknown }).children)) {
+    if (Array.isArray(json))
+      return new DNA(
+        undefined,
+        json.map((x) => DNA.fromJSON(x)),
+      );
+    if (
+      typeof json === 'object' &&
+      json !== null &&
+      ['number', 'string'].includes(typeof (json as { value?: unknown }).value) &&
+      Array.isArray((json as { children?: unknown }).children)
+    ) {
       const j = json as { value: DNAValue; children: unknown[] };
-      return new DNA(j.value, j.children.map((x) => DNA.fromJSON(x)), typeof j.value === 'number' && !Number.isInteger(j.value));
+      return new DNA(
+        j.value,
+        j.children.map((x) => DNA.fromJSON(x)),
+        typeof j.value === 'number' && !Number.isInteger(j.value),
+      );
     }
     throw new PliantError('DNA.fromJSON', 'json', `not a DNA: ${JSON.stringify(json)}`);
   }

@@ -1,4 +1,4 @@
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { DNA } from './dna.js';
 import type { DNASpec, DecisionPoint, SpaceSpec } from './dna-spec.js';
@@ -20,7 +20,11 @@ export interface IterateOptions {
 export function* iterateDNA(spec: DNASpec, options: IterateOptions = {}): Generator<DNA, void, undefined> {
   if (spec.spaceSize === -1) {
     const float = findFloat(spec.root);
-    throw new PliantError('iterate', 'argument', `the space cannot be enumerated: decision '${float?.id ?? '?'}' is ${float?.kind === 'custom' ? 'a custom decision' : 'a float'} (use randomDNA or a search algorithm)`);
+    throw new PliantError(
+      'iterate',
+      'argument',
+      `the space cannot be enumerated: decision '${float?.id ?? '?'}' is ${float?.kind === 'custom' ? 'a custom decision' : 'a float'} (use randomDNA or a search algorithm)`,
+    );
   }
   const limit = options.limit ?? Infinity;
   if (limit <= 0) return;
@@ -41,10 +45,11 @@ function findFloat(space: SpaceSpec): DecisionPoint | undefined {
   for (const d of space.elements) {
     if (d.kind === 'float' || d.kind === 'custom') return d;
     if (d.kind === 'choice') {
-      for (const pick of d.picks) for (const c of pick) {
-        const f = findFloat(c);
-        if (f !== undefined) return f;
-      }
+      for (const pick of d.picks)
+        for (const c of pick) {
+          const f = findFloat(c);
+          if (f !== undefined) return f;
+        }
     }
   }
   return undefined;

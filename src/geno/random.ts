@@ -1,20 +1,12 @@
-import seedrandom from 'seedrandom';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
+import { seededRng } from '../base/rng.js';
+import type { Rng } from '../base/rng.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { DNA } from './dna.js';
 import type { DNASpec, DecisionPoint, SpaceSpec } from './dna-spec.js';
 import { childrenOf, joinSpace } from './dna-spec.js';
 import { prepare } from './template.js';
 import type { Concrete } from './template.js';
-
-/** A source of uniform numbers in [0, 1). */
-export type Rng = () => number;
-
-/** A seeded generator (seedrandom's ARC4): the same seed gives the same numbers everywhere. */
-export function seededRng(seed: number | string): Rng {
-  if (typeof seed !== 'number' && typeof seed !== 'string') throw new PliantError('seededRng', 'argument', 'a seed must be a number or a string');
-  return seedrandom(String(seed));
-}
 
 /**
  * A random DNA: each choice uniform over its candidates (a distinct `manyOf` samples without
@@ -85,5 +77,8 @@ function randomDecision(d: DecisionPoint, rng: Rng): DNA {
     indices = Array.from({ length: d.k }, () => Math.floor(rng() * n));
   }
   if (d.sorted) indices.sort((a, b) => a - b);
-  return new DNA(undefined, indices.map((i, j) => randomPick(d.picks[j] as readonly SpaceSpec[], i, rng)));
+  return new DNA(
+    undefined,
+    indices.map((i, j) => randomPick(d.picks[j] as readonly SpaceSpec[], i, rng)),
+  );
 }

@@ -1,6 +1,6 @@
 import { createNode } from '../symbolic/construct.js';
 import { eq } from '../symbolic/eq.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { formatKeyPath } from '../symbolic/key-path.js';
 import type { KeySegment } from '../symbolic/key-path.js';
 import { SymbolicNode } from '../symbolic/node.js';
@@ -190,7 +190,15 @@ function match(space: SpaceSpec, plan: Plan, value: TreeValue, out: DNA[], at: K
   }
 }
 
-function matchParts(space: SpaceSpec, keys: readonly string[], parts: readonly Plan[], rec: Readonly<Record<string, TreeValue>>, out: DNA[], at: KeySegment[], failure: Failure): boolean {
+function matchParts(
+  space: SpaceSpec,
+  keys: readonly string[],
+  parts: readonly Plan[],
+  rec: Readonly<Record<string, TreeValue>>,
+  out: DNA[],
+  at: KeySegment[],
+  failure: Failure,
+): boolean {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     if (!Object.prototype.hasOwnProperty.call(rec, key)) return fail(failure, [...at, key], 'missing') === true;
@@ -234,12 +242,18 @@ function encodeDecision(d: DecisionPoint, value: TreeValue, at: KeySegment[], fa
   }
   if (d.kind === 'float' || d.kind === 'int') {
     if (typeof value !== 'number' || !(value >= d.min && value <= d.max) || (d.kind === 'int' && !Number.isInteger(value))) {
-      return fail(failure, at, `decision '${d.id}' takes ${d.kind === 'int' ? 'an integer' : 'a number'} in [${d.min}, ${d.max}], found ${describeValue(value)}`);
+      return fail(
+        failure,
+        at,
+        `decision '${d.id}' takes ${d.kind === 'int' ? 'an integer' : 'a number'} in [${d.min}, ${d.max}], found ${describeValue(value)}`,
+      );
     }
     return new DNA(value, undefined, d.kind === 'float');
   }
   if (!d.isList) {
-    return encodePick(d, 0, value, at) ?? fail(failure, at, `none of the ${d.candidates.length} candidates of decision '${d.id}' produces ${describeValue(value)}`);
+    return (
+      encodePick(d, 0, value, at) ?? fail(failure, at, `none of the ${d.candidates.length} candidates of decision '${d.id}' produces ${describeValue(value)}`)
+    );
   }
   if (!Array.isArray(value) || value.length !== d.k) {
     return fail(failure, at, `decision '${d.id}' produces a list of ${d.k}, found ${describeValue(value)}`);
@@ -271,7 +285,11 @@ function encodeDecision(d: DecisionPoint, value: TreeValue, at: KeySegment[], fa
     return false;
   };
   if (!assign(0)) {
-    return fail(failure, at, `decision '${d.id}' picks ${d.distinct ? 'distinct candidates' : ''}${d.distinct && d.sorted ? ' ' : ''}${d.sorted ? 'in candidate order' : ''}, and no such picks produce ${describeValue(value)}`);
+    return fail(
+      failure,
+      at,
+      `decision '${d.id}' picks ${d.distinct ? 'distinct candidates' : ''}${d.distinct && d.sorted ? ' ' : ''}${d.sorted ? 'in candidate order' : ''}, and no such picks produce ${describeValue(value)}`,
+    );
   }
   return d.k === 1 ? (picks[0] as DNA) : new DNA(undefined, picks);
 }

@@ -1,4 +1,4 @@
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { sealValue } from '../symbolic/values.js';
 import { floatv as floatvValue } from '../hyper/floatv.js';
@@ -106,7 +106,11 @@ function finish(scope: Scope): void {
   const expected = scope.elements?.length ?? 0;
   if (scope.index !== expected) {
     const missing = scope.elements?.[scope.index];
-    throw new PliantError('trace', 'argument', `the function made ${scope.index} decision(s) where the traced space has ${expected}${missing === undefined ? '' : ` (next: '${missing.id}')`}: it must decide the same way on every run`);
+    throw new PliantError(
+      'trace',
+      'argument',
+      `the function made ${scope.index} decision(s) where the traced space has ${expected}${missing === undefined ? '' : ` (next: '${missing.id}')`}: it must decide the same way on every run`,
+    );
   }
 }
 
@@ -177,7 +181,11 @@ function context(root: Scope): TraceContext {
       const { values, results } = collectCandidates(candidates);
       const name = options?.name;
       scope.collected[key] =
-        kind === 'oneOf' ? oneOfValue(values, { name }) : kind === 'permutate' ? permutateValue(values, { name }) : manyOfValue(k, values, { ...options, name });
+        kind === 'oneOf'
+          ? oneOfValue(values, { name })
+          : kind === 'permutate'
+            ? permutateValue(values, { name })
+            : manyOfValue(k, values, { ...options, name });
       scope.index++;
       const distinct = kind !== 'manyOf' || options?.distinct !== false;
       return Array.from({ length: k }, (_, j) => results[distinct ? j : 0] as T);

@@ -1,6 +1,6 @@
 import { createNode, replaceArgs } from '../symbolic/construct.js';
 import { eq } from '../symbolic/eq.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { hash } from '../symbolic/hash.js';
 import { formatKeyPath } from '../symbolic/key-path.js';
 import type { KeySegment } from '../symbolic/key-path.js';
@@ -419,9 +419,14 @@ function build(run: Run, rule: CompiledRule, r: Replacement, bindings: ReadonlyM
     case 'node': {
       const type = run.engine.registry.get(r.type);
       if (type === undefined) {
-        throw new PliantError(API, 'registry', `rule '${rule.label}' builds a '${r.type}', which is not a registered symbolic type (register it before canonicalizing)`, {
-          path: formatKeyPath(run.at),
-        });
+        throw new PliantError(
+          API,
+          'registry',
+          `rule '${rule.label}' builds a '${r.type}', which is not a registered symbolic type (register it before canonicalizing)`,
+          {
+            path: formatKeyPath(run.at),
+          },
+        );
       }
       const raw: Record<string, TreeValue> = {};
       for (const [key, item] of r.args) {
@@ -493,12 +498,9 @@ function depthOf(value: TreeValue): number {
 }
 
 function depthError(run: Run, rule: CompiledRule): PliantError {
-  return new PliantError(
-    API,
-    'argument',
-    `rule '${rule.label}' made the tree nest deeper than ${MAX_DEPTH} levels: the rules may grow the tree without end`,
-    { path: formatKeyPath(run.at) },
-  );
+  return new PliantError(API, 'argument', `rule '${rule.label}' made the tree nest deeper than ${MAX_DEPTH} levels: the rules may grow the tree without end`, {
+    path: formatKeyPath(run.at),
+  });
 }
 
 function limitError(run: Run): PliantError {

@@ -1,4 +1,4 @@
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { FunctionalCache } from './functional-cache.js';
 import type { FunctionalCacheOptions } from './functional-cache.js';
@@ -91,8 +91,12 @@ export function resolveDedupe<C>(dedupe: Dedupe<C>, api: string): ResolvedDedupe
   }
   if (hash === 'functional') {
     const probe = options.probe;
-    if (typeof probe !== 'function') throw new PliantError(api, 'argument', "dedupe: hash: 'functional' needs a probe: {hash: 'functional', probe: (candidate, {rng}) => outputs}");
-    const hashOptions = { ...(options.mantissaBits === undefined ? {} : { mantissaBits: options.mantissaBits }), ...(options.probeSeed === undefined ? {} : { seed: options.probeSeed }) };
+    if (typeof probe !== 'function')
+      throw new PliantError(api, 'argument', "dedupe: hash: 'functional' needs a probe: {hash: 'functional', probe: (candidate, {rng}) => outputs}");
+    const hashOptions = {
+      ...(options.mantissaBits === undefined ? {} : { mantissaBits: options.mantissaBits }),
+      ...(options.probeSeed === undefined ? {} : { seed: options.probeSeed }),
+    };
     functionalHash(0, () => 0, hashOptions); // checks mantissaBits now, not at the first trial
     return { kind: 'functional', cache, maxConsecutiveHits, hashOf: (candidate) => functionalHash(candidate as C, probe as Probe<C>, hashOptions) };
   }

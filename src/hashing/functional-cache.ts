@@ -1,7 +1,7 @@
-import { PliantError } from '../symbolic/errors.js';
-import { murmur3Words } from '../symbolic/murmur3.js';
-import type { Digest128 } from '../symbolic/murmur3.js';
-import type { Measurement } from '../storage/storage.js';
+import { PliantError } from '../base/errors.js';
+import { murmur3Words } from '../base/murmur3.js';
+import type { Digest128 } from '../base/murmur3.js';
+import type { Measurement } from '../base/measurement.js';
 
 /** The policies of a {@link FunctionalCache} (the ones the functional-hashing papers use). */
 export interface FunctionalCacheOptions {
@@ -83,7 +83,8 @@ function draw(seed: number, hash: string, n: number): number {
 
 function checkCount(name: string, value: number | undefined, min: number): void {
   if (value === undefined) return;
-  if (!Number.isInteger(value) || value < min) throw new PliantError('FunctionalCache', 'argument', `${name} must be an integer ≥ ${min}, found ${String(value)}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new PliantError('FunctionalCache', 'argument', `${name} must be an integer ≥ ${min}, found ${String(value)}`);
 }
 
 /**
@@ -127,9 +128,11 @@ export class FunctionalCache {
     checkCount('forgetAfter', options.forgetAfter, 1);
     checkCount('maxEntries', options.maxEntries, 1);
     const p = options.evictionProbability ?? 0;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new PliantError('FunctionalCache', 'argument', `evictionProbability must be a number in [0, 1], found ${String(p)}`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+      throw new PliantError('FunctionalCache', 'argument', `evictionProbability must be a number in [0, 1], found ${String(p)}`);
     const epsilon = options.epsilon ?? 1e-6;
-    if (typeof epsilon !== 'number' || !(epsilon >= 0)) throw new PliantError('FunctionalCache', 'argument', `epsilon must be a non-negative number, found ${String(epsilon)}`);
+    if (typeof epsilon !== 'number' || !(epsilon >= 0))
+      throw new PliantError('FunctionalCache', 'argument', `epsilon must be a non-negative number, found ${String(epsilon)}`);
     const seed = options.seed ?? 0;
     if (!Number.isInteger(seed)) throw new PliantError('FunctionalCache', 'argument', `seed must be an integer, found ${String(seed)}`);
     this.#maxEvaluations = options.maxEvaluations ?? 1;

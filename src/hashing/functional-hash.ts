@@ -1,20 +1,14 @@
-import { seededRng } from '../geno/random.js';
-import type { Rng } from '../geno/random.js';
-import { PliantError } from '../symbolic/errors.js';
-import { digestHex, murmur3Words } from '../symbolic/murmur3.js';
-import type { Digest128 } from '../symbolic/murmur3.js';
+import { seededRng } from '../base/rng.js';
+import type { Rng } from '../base/rng.js';
+import { PliantError } from '../base/errors.js';
+import { digestHex, murmur3Words } from '../base/murmur3.js';
+import type { Digest128 } from '../base/murmur3.js';
 
 /**
  * What a probe returns: numbers, arrays and typed arrays of numbers, records of them, nested
  * freely (strings and booleans are hashed as they are, for probes that output labels).
  */
-export type ProbeOutput =
-  | number
-  | string
-  | boolean
-  | ArrayLike<number>
-  | readonly ProbeOutput[]
-  | { readonly [key: string]: ProbeOutput };
+export type ProbeOutput = number | string | boolean | ArrayLike<number> | readonly ProbeOutput[] | { readonly [key: string]: ProbeOutput };
 
 /** What a probe receives besides the candidate: a fixed seed and a generator seeded with it. */
 export interface ProbeContext {
@@ -189,7 +183,11 @@ export function hashProbeOutput(output: ProbeOutput, options: FunctionalHashOpti
  */
 export function functionalHash<C>(candidate: C, probe: AsyncProbe<C>, options?: FunctionalHashOptions): Promise<string | undefined>;
 export function functionalHash<C>(candidate: C, probe: Probe<C>, options?: FunctionalHashOptions): string | undefined;
-export function functionalHash<C>(candidate: C, probe: Probe<C> | AsyncProbe<C>, options: FunctionalHashOptions = {}): string | undefined | Promise<string | undefined> {
+export function functionalHash<C>(
+  candidate: C,
+  probe: Probe<C> | AsyncProbe<C>,
+  options: FunctionalHashOptions = {},
+): string | undefined | Promise<string | undefined> {
   if (typeof probe !== 'function') throw new PliantError('functionalHash', 'argument', 'probe must be a function (candidate, context) => outputs');
   checkBits('functionalHash', options.mantissaBits ?? 24);
   const seed = options.seed ?? 0;

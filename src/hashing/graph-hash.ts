@@ -7,7 +7,7 @@
  * @module
  */
 import * as crypto from 'node:crypto';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 
 /**
  * The label of a vertex: an op name or an integer (NAS-Bench-101 uses −1 for the input, −2 for
@@ -82,10 +82,7 @@ export const EMPTY_GRAPH_HASH = 'd751713988987e9331980363e24189ce';
 type CryptoWithHash = { hash?: (algorithm: string, data: string, encoding: 'hex') => string };
 const oneShot = (crypto as unknown as CryptoWithHash).hash;
 /** md5 of the UTF-8 bytes of `s`, lowercase hex (one-shot `crypto.hash` where Node has it). */
-const md5: (s: string) => string =
-  typeof oneShot === 'function'
-    ? (s) => oneShot('md5', s, 'hex')
-    : (s) => crypto.createHash('md5').update(s).digest('hex');
+const md5: (s: string) => string = typeof oneShot === 'function' ? (s) => oneShot('md5', s, 'hex') : (s) => crypto.createHash('md5').update(s).digest('hex');
 
 /** A validated graph as neighbour lists. */
 interface Lists {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { formatKeyPath } from '../symbolic/key-path.js';
 import type { KeySegment } from '../symbolic/key-path.js';
 import type { JsonValue } from '../symbolic/json.js';
@@ -256,7 +256,8 @@ function compilePattern(json: JsonValue, path: KeySegment[], ctx: Context): Patt
       return { kind: 'record', entries: keys.map((key) => [key, compilePattern(json[key] as JsonValue, [...path, key], ctx)] as const) };
     case '$in': {
       const list = json.$in;
-      if (!Array.isArray(list) || list.length === 0) fail(ctx, [...path, '$in'], `"$in" takes a non-empty array of literal values, found ${describeValue(list)}`);
+      if (!Array.isArray(list) || list.length === 0)
+        fail(ctx, [...path, '$in'], `"$in" takes a non-empty array of literal values, found ${describeValue(list)}`);
       return { kind: 'in', values: list.map((item, i) => constant(item, [...path, '$in', i], ctx)) };
     }
     case '$literal':

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { KeyPath } from '../symbolic/key-path.js';
 import { SymbolicNode } from '../symbolic/node.js';
 import type { Placeholder, SymbolicType, TreeValue } from '../symbolic/node.js';
@@ -71,10 +71,15 @@ export function defineDecision<T extends TreeValue>(definition: DecisionDefiniti
   for (const fn of ['first', 'random', 'decode', 'encode'] as const) {
     if (typeof definition[fn] !== 'function') throw new PliantError('defineDecision', 'argument', `${definition.name}: '${fn}' must be a function`);
   }
-  const factory = hyperType<CustomArgs>(definition.name, 'custom', z.object({ config: z.unknown().optional(), name: nameField }), (node, schema, path: KeyPath, api) => {
-    const def = DEFINITIONS.get(node.type as SymbolicType) as DecisionDefinition<TreeValue>;
-    checkCandidates(definition.name, [def.decode(def.first(node), node)], schema, path, api);
-  });
+  const factory = hyperType<CustomArgs>(
+    definition.name,
+    'custom',
+    z.object({ config: z.unknown().optional(), name: nameField }),
+    (node, schema, path: KeyPath, api) => {
+      const def = DEFINITIONS.get(node.type as SymbolicType) as DecisionDefinition<TreeValue>;
+      checkCandidates(definition.name, [def.decode(def.first(node), node)], schema, path, api);
+    },
+  );
   DEFINITIONS.set(factory.type as unknown as SymbolicType, definition as unknown as DecisionDefinition<TreeValue>);
   return (options: CustomOptions = {}) => factory({ config: options.config, name: options.name }) as SymbolicNode as Placeholder<T>;
 }
@@ -91,7 +96,11 @@ const evolvableDecision = defineDecision<TreeValue>({
   mutate(genome, rng, node) {
     const mutation = MUTATIONS.get(node);
     if (mutation === undefined) {
-      throw new PliantError('evolvable', 'argument', 'this evolvable value has no mutation function (it was revived from JSON or rebuilt by hand): create it with evolvable(initial, mutate)');
+      throw new PliantError(
+        'evolvable',
+        'argument',
+        'this evolvable value has no mutation function (it was revived from JSON or rebuilt by hand): create it with evolvable(initial, mutate)',
+      );
     }
     return toJSONString(mutation(fromJSONString(genome), rng));
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { Placeholder, SymbolicNode } from '../symbolic/node.js';
 import { checkCandidates, hyperType, nameField } from './hyper-value.js';
 import type { HyperOptions } from './hyper-value.js';
@@ -37,12 +37,10 @@ function rangeProblem(min: number, max: number, scale: FloatScale | undefined): 
 export const Floatv = hyperType<FloatvArgs>(
   'pliant.floatv',
   'floatv',
-  z
-    .object({ min: z.number(), max: z.number(), scale: z.enum(['linear', 'log', 'rlog']).optional(), name: nameField })
-    .superRefine((a, ctx) => {
-      const problem = rangeProblem(a.min, a.max, a.scale);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+  z.object({ min: z.number(), max: z.number(), scale: z.enum(['linear', 'log', 'rlog']).optional(), name: nameField }).superRefine((a, ctx) => {
+    const problem = rangeProblem(a.min, a.max, a.scale);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   (node, schema, path, api) => {
     const { min, max } = node.args as unknown as FloatvArgs;
     checkCandidates('floatv', min === max ? [min] : [min, max, probeInside(min, max)], schema, path, api);

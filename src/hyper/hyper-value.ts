@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { KeyPath } from '../symbolic/key-path.js';
 import { SymbolicNode } from '../symbolic/node.js';
 import type { Placeholder, SymbolicType } from '../symbolic/node.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { Placeholder, SymbolicNode } from '../symbolic/node.js';
 import { checkCandidates, hyperType, nameField } from './hyper-value.js';
 import type { HyperOptions } from './hyper-value.js';
@@ -15,9 +15,7 @@ export interface IntvArgs {
 export const Intv = hyperType<IntvArgs>(
   'pliant.intv',
   'intv',
-  z
-    .object({ min: z.number().int(), max: z.number().int(), name: nameField })
-    .refine((a) => a.min <= a.max, { message: 'min is greater than max' }),
+  z.object({ min: z.number().int(), max: z.number().int(), name: nameField }).refine((a) => a.min <= a.max, { message: 'min is greater than max' }),
   (node, schema, path, api) => {
     const { min, max } = node.args as unknown as IntvArgs;
     checkCandidates('intv', min === max ? [min] : [min, max, Math.floor((min + max) / 2)], schema, path, api);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { Placeholder, SymbolicNode } from '../symbolic/node.js';
 import { checkCandidates, elementSchema, hyperType, nameField } from './hyper-value.js';
 import type { HyperOptions, ValueOf } from './hyper-value.js';
@@ -34,7 +34,8 @@ export const ManyOf = hyperType<ManyOfArgs>(
       name: nameField,
     })
     .refine((a) => !a.distinct || a.k <= a.candidates.length, { message: 'a distinct manyOf cannot pick more candidates than it has' }),
-  (node, schema, path, api) => checkCandidates('manyOf', (node.args as unknown as ManyOfArgs).candidates, elementSchema('manyOf', schema, path, api), path, api),
+  (node, schema, path, api) =>
+    checkCandidates('manyOf', (node.args as unknown as ManyOfArgs).candidates, elementSchema('manyOf', schema, path, api), path, api),
 );
 
 /** Arguments of a `permutate` node. */

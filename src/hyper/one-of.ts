@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { Placeholder, SymbolicNode } from '../symbolic/node.js';
 import { checkCandidates, hyperType, nameField } from './hyper-value.js';
 import type { HyperOptions, ValueOf } from './hyper-value.js';

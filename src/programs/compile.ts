@@ -3,7 +3,7 @@
  * small interpreter over it. Imports nothing of `program.ts` at run time (that module builds
  * programs with it).
  */
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { SymbolicNode } from '../symbolic/node.js';
 import { OP, programOps } from './ops.js';
 import type { OpName } from './ops.js';
@@ -279,24 +279,37 @@ export function runner(c: Compiled, api: string): ProgramFunction {
   const names = new Set(c.inputs.map((i) => i.name));
   const inputs = c.inputs;
   return (given: ProgramInputs): ProgramOutput => {
-    if (typeof given !== 'object' || given === null) throw new PliantError(api, 'argument', `inputs must be a record of input name → value, found ${describe(given)}`);
+    if (typeof given !== 'object' || given === null)
+      throw new PliantError(api, 'argument', `inputs must be a record of input name → value, found ${describe(given)}`);
     let len = -1;
     for (let i = 0; i < inputs.length; i++) {
       const slot = inputs[i] as InputSlot;
       const v = given[slot.name];
       if (slot.vector) {
         if (typeof v !== 'object' || v === null || typeof (v as ArrayLike<number>).length !== 'number') {
-          throw new PliantError(api, 'argument', v === undefined ? `the vector input '${slot.name}' is missing` : `input '${slot.name}' is a vector: give an array of numbers, found ${describe(v)}`, { path: slot.name });
+          throw new PliantError(
+            api,
+            'argument',
+            v === undefined ? `the vector input '${slot.name}' is missing` : `input '${slot.name}' is a vector: give an array of numbers, found ${describe(v)}`,
+            { path: slot.name },
+          );
         }
         const n = (v as ArrayLike<number>).length;
         if (len === -1) len = n;
-        else if (n !== len) throw new PliantError(api, 'argument', `vector inputs must all have one length: '${slot.name}' has ${n}, another has ${len}`, { path: slot.name });
+        else if (n !== len)
+          throw new PliantError(api, 'argument', `vector inputs must all have one length: '${slot.name}' has ${n}, another has ${len}`, { path: slot.name });
       } else if (typeof v !== 'number') {
-        throw new PliantError(api, 'argument', v === undefined ? `the scalar input '${slot.name}' is missing` : `input '${slot.name}' is a scalar: give a number, found ${describe(v)}`, { path: slot.name });
+        throw new PliantError(
+          api,
+          'argument',
+          v === undefined ? `the scalar input '${slot.name}' is missing` : `input '${slot.name}' is a scalar: give a number, found ${describe(v)}`,
+          { path: slot.name },
+        );
       }
     }
     for (const key in given) {
-      if (!names.has(key)) throw new PliantError(api, 'argument', `'${key}' is not an input of this program (inputs: ${[...names].join(', ') || 'none'})`, { path: key });
+      if (!names.has(key))
+        throw new PliantError(api, 'argument', `'${key}' is not an input of this program (inputs: ${[...names].join(', ') || 'none'})`, { path: key });
     }
     if (len === -1) len = 1;
     s.fill(0);

@@ -1,10 +1,5 @@
-/**
- * Random programs and AutoML-Zero style mutations: insert, delete, modify an instruction (its
- * op, an operand or its output register), perturb a constant. Every result is a valid program
- * with the same signature.
- */
-import type { Rng } from '../geno/random.js';
-import { PliantError } from '../symbolic/errors.js';
+import type { Rng } from '../base/rng.js';
+import { PliantError } from '../base/errors.js';
 import { programOpNames, isOpName, programOps } from './ops.js';
 import type { OpName } from './ops.js';
 import { Program, checkProgram, makeInstruction, restate, signatureIssues, withInstructions } from './program.js';
@@ -14,7 +9,14 @@ import type { Instruction, ProgramSignature, Register } from './program.js';
 export type ProgramMutationKind = 'insert' | 'delete' | 'modify-op' | 'modify-arg' | 'modify-out' | 'constant';
 
 /** Every kind of program mutation. */
-export const programMutationKinds: readonly ProgramMutationKind[] = Object.freeze(['insert', 'delete', 'modify-op', 'modify-arg', 'modify-out', 'constant'] as ProgramMutationKind[]);
+export const programMutationKinds: readonly ProgramMutationKind[] = Object.freeze([
+  'insert',
+  'delete',
+  'modify-op',
+  'modify-arg',
+  'modify-out',
+  'constant',
+] as ProgramMutationKind[]);
 
 /** Options of {@link mutateProgram} and {@link randomProgram}: what instructions may be made. */
 export interface ProgramMutationOptions {
@@ -61,7 +63,14 @@ export interface ProgramMutation {
   readonly index: number;
 }
 
-const DEFAULT_WEIGHTS: Readonly<Record<ProgramMutationKind, number>> = { insert: 1, delete: 1, 'modify-op': 0.5, 'modify-arg': 1, 'modify-out': 0.5, constant: 1 };
+const DEFAULT_WEIGHTS: Readonly<Record<ProgramMutationKind, number>> = {
+  insert: 1,
+  delete: 1,
+  'modify-op': 0.5,
+  'modify-arg': 1,
+  'modify-out': 0.5,
+  constant: 1,
+};
 
 /** @internal Checked, defaulted mutation options. */
 export interface Resolved {
@@ -91,7 +100,8 @@ export function resolveOptions(options: ProgramMutationOptions, api: string): Re
   });
   const maxInstructions = options.maxInstructions ?? 32;
   const minInstructions = options.minInstructions ?? 0;
-  if (!Number.isInteger(maxInstructions) || maxInstructions < 0) fail('maxInstructions', `maxInstructions must be a non-negative integer, found ${String(maxInstructions)}`);
+  if (!Number.isInteger(maxInstructions) || maxInstructions < 0)
+    fail('maxInstructions', `maxInstructions must be a non-negative integer, found ${String(maxInstructions)}`);
   if (!Number.isInteger(minInstructions) || minInstructions < 0 || minInstructions > maxInstructions) {
     fail('minInstructions', `minInstructions must be an integer from 0 to maxInstructions (${maxInstructions}), found ${String(minInstructions)}`);
   }
@@ -99,21 +109,38 @@ export function resolveOptions(options: ProgramMutationOptions, api: string): Re
   if (options.weights !== undefined) {
     if (typeof options.weights !== 'object' || options.weights === null) fail('weights', 'weights must be a record of mutation kind → weight');
     for (const [kind, w] of Object.entries(options.weights)) {
-      if (!(programMutationKinds as readonly string[]).includes(kind)) fail(`weights.${kind}`, `unknown mutation kind '${kind}' (kinds: ${programMutationKinds.join(', ')})`);
+      if (!(programMutationKinds as readonly string[]).includes(kind))
+        fail(`weights.${kind}`, `unknown mutation kind '${kind}' (kinds: ${programMutationKinds.join(', ')})`);
       if (w === undefined) continue;
       if (typeof w !== 'number' || !(w >= 0) || !Number.isFinite(w)) fail(`weights.${kind}`, `a weight must be a finite number ≥ 0, found ${String(w)}`);
       weights[kind as ProgramMutationKind] = w;
     }
   }
   const constantSigma = options.constantSigma ?? 0.5;
-  if (typeof constantSigma !== 'number' || !(constantSigma >= 0) || !Number.isFinite(constantSigma)) fail('constantSigma', `constantSigma must be a finite number ≥ 0, found ${String(constantSigma)}`);
+  if (typeof constantSigma !== 'number' || !(constantSigma >= 0) || !Number.isFinite(constantSigma))
+    fail('constantSigma', `constantSigma must be a finite number ≥ 0, found ${String(constantSigma)}`);
   const constants = options.constants ?? [0, 1, -1, 2, 0.5];
-  if (!Array.isArray(constants) || constants.some((c) => typeof c !== 'number' || !Number.isFinite(c))) fail('constants', 'constants must be a list of finite numbers');
+  if (!Array.isArray(constants) || constants.some((c) => typeof c !== 'number' || !Number.isFinite(c)))
+    fail('constants', 'constants must be a list of finite numbers');
   const constantRange = options.constantRange ?? [0.01, 100];
-  if (!Array.isArray(constantRange) || constantRange.length !== 2 || !(constantRange[0] > 0) || !(constantRange[1] >= constantRange[0]) || !Number.isFinite(constantRange[1])) {
+  if (
+    !Array.isArray(constantRange) ||
+    constantRange.length !== 2 ||
+    !(constantRange[0] > 0) ||
+    !(constantRange[1] >= constantRange[0]) ||
+    !Number.isFinite(constantRange[1])
+  ) {
     fail('constantRange', 'constantRange must be [min, max] with 0 < min ≤ max, finite');
   }
-  const resolved: Resolved = Object.freeze({ ops: Object.freeze([...ops]), maxInstructions, minInstructions, weights: Object.freeze(weights), constantSigma, constants: Object.freeze([...constants]), constantRange: [constantRange[0], constantRange[1]] as const });
+  const resolved: Resolved = Object.freeze({
+    ops: Object.freeze([...ops]),
+    maxInstructions,
+    minInstructions,
+    weights: Object.freeze(weights),
+    constantSigma,
+    constants: Object.freeze([...constants]),
+    constantRange: [constantRange[0], constantRange[1]] as const,
+  });
   RESOLVED.set(options, resolved);
   return resolved;
 }
@@ -330,7 +357,8 @@ export function mutateProgram(program: Program, rng: Rng, options: ProgramMutati
 export function randomProgram(options: RandomProgramOptions, rng: Rng): Program {
   const api = 'randomProgram';
   if (typeof rng !== 'function') throw new PliantError(api, 'argument', 'rng must be a seeded generator () => number (see seededRng)');
-  if (typeof options !== 'object' || options === null) throw new PliantError(api, 'argument', 'options must be a record with the signature (scalars, inputs, output)');
+  if (typeof options !== 'object' || options === null)
+    throw new PliantError(api, 'argument', 'options must be a record with the signature (scalars, inputs, output)');
   const o = resolveOptions(options, api);
   const signature = { scalars: options.scalars, vectors: options.vectors ?? 0, inputs: options.inputs, output: options.output };
   if (!Number.isInteger(signature.scalars) || signature.scalars < 0 || !Number.isInteger(signature.vectors) || signature.vectors < 0) {
@@ -345,11 +373,13 @@ export function randomProgram(options: RandomProgramOptions, rng: Rng): Program 
   const length = options.length ?? [1, 8];
   let n: number;
   if (typeof length === 'number') {
-    if (!Number.isInteger(length) || length < 0) throw new PliantError(api, 'argument', `length must be a non-negative integer or [min, max], found ${String(length)}`, { path: 'length' });
+    if (!Number.isInteger(length) || length < 0)
+      throw new PliantError(api, 'argument', `length must be a non-negative integer or [min, max], found ${String(length)}`, { path: 'length' });
     n = length;
   } else {
     const [lo, hi] = length;
-    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < lo) throw new PliantError(api, 'argument', 'length must be [min, max] with 0 ≤ min ≤ max, integers', { path: 'length' });
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < lo)
+      throw new PliantError(api, 'argument', 'length must be [min, max] with 0 ≤ min ≤ max, integers', { path: 'length' });
     n = lo + Math.floor(rng() * (hi - lo + 1));
   }
   const regs = registersOf(signature.scalars, signature.vectors);

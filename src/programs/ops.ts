@@ -5,21 +5,7 @@
  */
 
 /** The name of a program operation. */
-export type OpName =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'min'
-  | 'max'
-  | 'neg'
-  | 'abs'
-  | 'sign'
-  | 'sqrt'
-  | 'square'
-  | 'exp'
-  | 'log'
-  | 'const';
+export type OpName = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max' | 'neg' | 'abs' | 'sign' | 'sqrt' | 'square' | 'exp' | 'log' | 'const';
 
 /** What one program operation is. */
 export interface OpInfo {

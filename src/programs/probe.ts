@@ -1,9 +1,6 @@
-/**
- * A probe for the functional hash of programs: the program's outputs on fixed inputs.
- */
-import type { Rng } from '../geno/random.js';
+import type { Rng } from '../base/rng.js';
 import type { Probe, ProbeContext } from '../hashing/functional-hash.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { compileProgram, compiled } from './run.js';
 import type { ProgramInputs, ProgramOutput } from './compile.js';
 import { isProgram } from './program.js';
@@ -53,29 +50,36 @@ export function programProbe<C = Program>(options: ProgramProbeOptions<C> = {}):
   if (typeof options !== 'object' || options === null) throw new PliantError(api, 'argument', 'options must be a record');
   const fixed = options.inputs;
   if (fixed !== undefined) {
-    if (!Array.isArray(fixed) || fixed.length === 0) throw new PliantError(api, 'argument', 'inputs must be a non-empty list of input records', { path: 'inputs' });
+    if (!Array.isArray(fixed) || fixed.length === 0)
+      throw new PliantError(api, 'argument', 'inputs must be a non-empty list of input records', { path: 'inputs' });
     if (options.draw !== undefined) throw new PliantError(api, 'argument', 'give inputs or draw, not both', { path: 'draw' });
   }
-  if (options.draw !== undefined && typeof options.draw !== 'function') throw new PliantError(api, 'argument', 'draw must be a function (rng, index, program) => inputs', { path: 'draw' });
+  if (options.draw !== undefined && typeof options.draw !== 'function')
+    throw new PliantError(api, 'argument', 'draw must be a function (rng, index, program) => inputs', { path: 'draw' });
   const count = options.count ?? 16;
-  if (!Number.isInteger(count) || count < 1) throw new PliantError(api, 'argument', `count must be a positive integer, found ${String(count)}`, { path: 'count' });
+  if (!Number.isInteger(count) || count < 1)
+    throw new PliantError(api, 'argument', `count must be a positive integer, found ${String(count)}`, { path: 'count' });
   const vectorLength = options.vectorLength ?? 8;
-  if (!Number.isInteger(vectorLength) || vectorLength < 1) throw new PliantError(api, 'argument', `vectorLength must be a positive integer, found ${String(vectorLength)}`, { path: 'vectorLength' });
+  if (!Number.isInteger(vectorLength) || vectorLength < 1)
+    throw new PliantError(api, 'argument', `vectorLength must be a positive integer, found ${String(vectorLength)}`, { path: 'vectorLength' });
   const select = options.select;
-  if (select !== undefined && typeof select !== 'function') throw new PliantError(api, 'argument', 'select must be a function (candidate) => program', { path: 'select' });
-  const defaultDraw = (slots: readonly { name: string; vector: boolean }[]) => (rng: Rng): ProgramInputs => {
-    const out: Record<string, number | Float64Array> = {};
-    for (const slot of slots) {
-      if (slot.vector) {
-        const v = new Float64Array(vectorLength);
-        for (let i = 0; i < vectorLength; i++) v[i] = normal(rng);
-        out[slot.name] = v;
-      } else {
-        out[slot.name] = normal(rng);
+  if (select !== undefined && typeof select !== 'function')
+    throw new PliantError(api, 'argument', 'select must be a function (candidate) => program', { path: 'select' });
+  const defaultDraw =
+    (slots: readonly { name: string; vector: boolean }[]) =>
+    (rng: Rng): ProgramInputs => {
+      const out: Record<string, number | Float64Array> = {};
+      for (const slot of slots) {
+        if (slot.vector) {
+          const v = new Float64Array(vectorLength);
+          for (let i = 0; i < vectorLength; i++) v[i] = normal(rng);
+          out[slot.name] = v;
+        } else {
+          out[slot.name] = normal(rng);
+        }
       }
-    }
-    return out;
-  };
+      return out;
+    };
   // Drawn records by seed (and, for the default draw, by the inputs drawn): drawing costs more
   // than running a program, and the same seed always gives the same records.
   const drawn = new Map<string, readonly ProgramInputs[]>();

@@ -5,7 +5,7 @@
 import { defineDecision } from '../hyper/custom.js';
 import type { RandomSource } from '../hyper/custom.js';
 import type { HyperOptions } from '../hyper/hyper-value.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { fromJSONString, toJSONString } from '../symbolic/json.js';
 import { SymbolicNode } from '../symbolic/node.js';
 import type { Placeholder, TreeValue } from '../symbolic/node.js';
@@ -44,7 +44,19 @@ interface DecisionState {
 const API = 'programDecision';
 const STATES = new WeakMap<SymbolicNode, DecisionState>();
 
-const CONFIG_KEYS = ['initial', 'ops', 'maxInstructions', 'minInstructions', 'weights', 'constantSigma', 'constants', 'constantRange', 'random', 'randomLength', 'randomMutations'] as const;
+const CONFIG_KEYS = [
+  'initial',
+  'ops',
+  'maxInstructions',
+  'minInstructions',
+  'weights',
+  'constantSigma',
+  'constants',
+  'constantRange',
+  'random',
+  'randomLength',
+  'randomMutations',
+] as const;
 
 /** Why `program` is not a member of the decision, or `undefined` when it is. */
 function misfit(program: Program, s: DecisionState): string | undefined {
@@ -63,7 +75,8 @@ function misfit(program: Program, s: DecisionState): string | undefined {
   }
   for (let i = 0; i < n; i++) {
     const op = (a.instructions[i] as SymbolicNode<{ op: string }>).args.op;
-    if (!(s.mutation.ops as readonly string[]).includes(op)) return `instruction ${i} uses op '${op}', not one of the decision's ops (${s.mutation.ops.join(', ')})`;
+    if (!(s.mutation.ops as readonly string[]).includes(op))
+      return `instruction ${i} uses op '${op}', not one of the decision's ops (${s.mutation.ops.join(', ')})`;
   }
   return undefined;
 }
@@ -74,24 +87,48 @@ function resolveConfig(config: unknown, api: string): DecisionState {
   }
   const c = config as Record<string, unknown>;
   for (const key of Object.keys(c)) {
-    if (!(CONFIG_KEYS as readonly string[]).includes(key)) throw new PliantError(api, 'argument', `unknown option '${key}' (options: ${CONFIG_KEYS.join(', ')}, name)`, { path: key });
+    if (!(CONFIG_KEYS as readonly string[]).includes(key))
+      throw new PliantError(api, 'argument', `unknown option '${key}' (options: ${CONFIG_KEYS.join(', ')}, name)`, { path: key });
   }
   const initial = c.initial;
-  if (!isProgram(initial)) throw new PliantError(api, 'argument', 'options.initial must be a pliant.Program (the first program; it fixes the signature)', { path: 'initial' });
+  if (!isProgram(initial))
+    throw new PliantError(api, 'argument', 'options.initial must be a pliant.Program (the first program; it fixes the signature)', { path: 'initial' });
   const options = c as unknown as ProgramMutationOptions;
   const mutation = resolveOptions(options, api);
   const random = c.random ?? 'program';
-  if (random !== 'program' && random !== 'initial') throw new PliantError(api, 'argument', `random must be 'program' or 'initial', found ${String(random)}`, { path: 'random' });
+  if (random !== 'program' && random !== 'initial')
+    throw new PliantError(api, 'argument', `random must be 'program' or 'initial', found ${String(random)}`, { path: 'random' });
   const defaultLength: [number, number] = [Math.min(1, mutation.maxInstructions), Math.min(8, mutation.maxInstructions)];
   const randomLength = (c.randomLength ?? defaultLength) as readonly [number, number];
-  if (!Array.isArray(randomLength) || randomLength.length !== 2 || !Number.isInteger(randomLength[0]) || !Number.isInteger(randomLength[1]) || randomLength[0] < mutation.minInstructions || randomLength[1] < randomLength[0] || randomLength[1] > mutation.maxInstructions) {
-    throw new PliantError(api, 'argument', `randomLength must be [min, max], integers within [minInstructions, maxInstructions] = [${mutation.minInstructions}, ${mutation.maxInstructions}]`, { path: 'randomLength' });
+  if (
+    !Array.isArray(randomLength) ||
+    randomLength.length !== 2 ||
+    !Number.isInteger(randomLength[0]) ||
+    !Number.isInteger(randomLength[1]) ||
+    randomLength[0] < mutation.minInstructions ||
+    randomLength[1] < randomLength[0] ||
+    randomLength[1] > mutation.maxInstructions
+  ) {
+    throw new PliantError(
+      api,
+      'argument',
+      `randomLength must be [min, max], integers within [minInstructions, maxInstructions] = [${mutation.minInstructions}, ${mutation.maxInstructions}]`,
+      { path: 'randomLength' },
+    );
   }
   const randomMutations = c.randomMutations ?? 3;
   if (typeof randomMutations !== 'number' || !Number.isInteger(randomMutations) || randomMutations < 1) {
     throw new PliantError(api, 'argument', `randomMutations must be a positive integer, found ${String(randomMutations)}`, { path: 'randomMutations' });
   }
-  const state: DecisionState = { initial, first: toJSONString(initial), mutation, options, random, randomLength: [randomLength[0], randomLength[1]], randomMutations };
+  const state: DecisionState = {
+    initial,
+    first: toJSONString(initial),
+    mutation,
+    options,
+    random,
+    randomLength: [randomLength[0], randomLength[1]],
+    randomMutations,
+  };
   const why = misfit(initial, state);
   if (why !== undefined) throw new PliantError(api, 'argument', `the initial program is not in the decision's space: ${why}`, { path: 'initial' });
   return state;
@@ -172,7 +209,8 @@ const definition = defineDecision<Program>({
     return member(parse(genome), stateOf(node), 'the genome');
   },
   encode(value, node) {
-    if (!isProgram(value)) throw new PliantError(API, 'argument', `expected a pliant.Program, found ${value instanceof SymbolicNode ? `a ${value.typeName} node` : typeof value}`);
+    if (!isProgram(value))
+      throw new PliantError(API, 'argument', `expected a pliant.Program, found ${value instanceof SymbolicNode ? `a ${value.typeName} node` : typeof value}`);
     return genomeOf(member(value, stateOf(node), 'the value'));
   },
 });

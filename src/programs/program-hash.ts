@@ -1,8 +1,8 @@
 /**
  * The dataflow hash of a program: a hash of the expression DAG that computes its result.
  */
-import { digestHex, murmur3Words } from '../symbolic/murmur3.js';
-import type { Digest128 } from '../symbolic/murmur3.js';
+import { digestHex, murmur3Words } from '../base/murmur3.js';
+import type { Digest128 } from '../base/murmur3.js';
 import { fieldsOf, registerId } from './compile.js';
 import { programOps } from './ops.js';
 import { checkProgram } from './program.js';

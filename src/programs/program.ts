@@ -4,7 +4,7 @@
  * inputs loaded into registers and one register returned.
  */
 import { z } from 'zod';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { SymbolicNode } from '../symbolic/node.js';
 import { nodeSchema, symbolize } from '../symbolic/symbolize.js';
 import type { SymbolicFactory } from '../symbolic/symbolize.js';
@@ -104,7 +104,8 @@ const instructionSchema = z
       if (issue !== undefined) ctx.addIssue({ code: 'custom', path: ['args', i], message: issue });
     });
     if (a.op === 'const') {
-      if (a.value === undefined || !Number.isFinite(a.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a const instruction needs a finite value' });
+      if (a.value === undefined || !Number.isFinite(a.value))
+        ctx.addIssue({ code: 'custom', path: ['value'], message: 'a const instruction needs a finite value' });
     } else if (a.value !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: `only a const instruction has a value, not ${a.op}` });
     }
@@ -123,7 +124,10 @@ export const Instruction: SymbolicFactory<InstructionArgs, InstructionRecord> = 
 );
 
 /** @internal Checks a signature's shape (register counts, input names and registers, output) into `issue`. */
-export function signatureIssues(s: { scalars: number; vectors?: number; inputs: Readonly<Record<string, string>>; output: string }, issue: (path: (string | number)[], message: string) => void): void {
+export function signatureIssues(
+  s: { scalars: number; vectors?: number; inputs: Readonly<Record<string, string>>; output: string },
+  issue: (path: (string | number)[], message: string) => void,
+): void {
   const scalars = s.scalars;
   const vectors = s.vectors ?? 0;
   const inRange = (name: string, path: (string | number)[]): RegisterRef | undefined => {
@@ -168,7 +172,10 @@ const programSchema = z
         const r = parseRegister(name) as RegisterRef;
         const count = r.vector ? p.vectors : p.scalars;
         if (r.index >= count) {
-          issue(['instructions', i, ...path], `register ${name} is out of range: the program has ${count} ${r.vector ? 'vector' : 'scalar'} register${count === 1 ? '' : 's'}`);
+          issue(
+            ['instructions', i, ...path],
+            `register ${name} is out of range: the program has ${count} ${r.vector ? 'vector' : 'scalar'} register${count === 1 ? '' : 's'}`,
+          );
           return undefined;
         }
         return r;
@@ -200,11 +207,10 @@ const programSchema = z
  *
  * (`parseProgram` reads the text form that `toSource` prints, which is shorter to write.)
  */
-export const Program: SymbolicFactory<ProgramArgs, ProgramFunction> = symbolize(
-  'pliant.Program',
-  (a: ProgramArgs): ProgramFunction => compileArgs(a),
-  { schema: programSchema, kind: 'function' },
-);
+export const Program: SymbolicFactory<ProgramArgs, ProgramFunction> = symbolize('pliant.Program', (a: ProgramArgs): ProgramFunction => compileArgs(a), {
+  schema: programSchema,
+  kind: 'function',
+});
 
 /** Whether `value` is a {@link Program} node. */
 export function isProgram(value: unknown): value is Program {
@@ -244,7 +250,8 @@ export function makeProgram(signature: ProgramSignature, instructions: readonly 
   if (!Array.isArray(instructions)) throw new PliantError(api, 'argument', 'instructions must be an array');
   const nodes = instructions.map((item, i) => {
     if (item instanceof SymbolicNode) return item as Instruction;
-    if (!Array.isArray(item)) throw new PliantError(api, 'argument', 'an instruction is an Instruction node or a tuple [op, out, ...operands]', { path: `instructions[${i}]` });
+    if (!Array.isArray(item))
+      throw new PliantError(api, 'argument', 'an instruction is an Instruction node or a tuple [op, out, ...operands]', { path: `instructions[${i}]` });
     const [op, out, ...rest] = item as readonly unknown[];
     const isConst = op === 'const';
     const fields = { op, out, args: isConst ? [] : rest, ...(isConst ? { value: rest[0] } : {}) };

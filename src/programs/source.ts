@@ -1,7 +1,7 @@
 /**
  * The text form of programs: `s2 = s0 * s1`, one instruction a line.
  */
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { isOpName, programOps } from './ops.js';
 import type { OpName } from './ops.js';
 import { checkProgram, makeProgram } from './program.js';
@@ -73,7 +73,12 @@ export function parseProgram(source: string, signature: ProgramSignature): Progr
   if (typeof source !== 'string') throw new PliantError(api, 'argument', 'source must be a string');
   const tuples: InstructionTuple[] = [];
   const lines: number[] = [];
-  const statements = source.split('\n').flatMap((line, i) => line.replace(/(\/\/|#).*$/, '').split(';').map((text) => ({ text: text.trim(), line: i + 1 })));
+  const statements = source.split('\n').flatMap((line, i) =>
+    line
+      .replace(/(\/\/|#).*$/, '')
+      .split(';')
+      .map((text) => ({ text: text.trim(), line: i + 1 })),
+  );
   let returned: string | undefined;
   for (const { text, line } of statements) {
     if (text === '') continue;

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { Storage } from '../storage/storage.js';
 import { loadStudy } from '../tuning/load-study.js';
 import type { Result } from '../tuning/result.js';
@@ -64,7 +64,8 @@ export async function renderReport(result: Result, options: HtmlReportOptions = 
  */
 export async function writeReport(study: string, out: string, options: WriteReportOptions = {}): Promise<number> {
   const api = 'writeReport';
-  if (typeof out !== 'string' || out === '') throw new PliantError(api, 'argument', `writeReport needs the path of the file to write, found ${JSON.stringify(out)}`);
+  if (typeof out !== 'string' || out === '')
+    throw new PliantError(api, 'argument', `writeReport needs the path of the file to write, found ${JSON.stringify(out)}`);
   const result = await loadStudy(study, options.storage === undefined ? {} : { storage: options.storage });
   const { html, plots } = await buildReport(result, options, api);
   await mkdir(dirname(out), { recursive: true });
@@ -75,7 +76,8 @@ export async function writeReport(study: string, out: string, options: WriteRepo
 /** The page and how many plots it has. */
 async function buildReport(result: Result, options: HtmlReportOptions, api: string): Promise<{ html: string; plots: number }> {
   if (options === null || typeof options !== 'object') throw new PliantError(api, 'argument', `options must be an object, found ${JSON.stringify(options)}`);
-  if (options.title !== undefined && typeof options.title !== 'string') throw new PliantError(api, 'argument', `title must be a string, found ${JSON.stringify(options.title)}`);
+  if (options.title !== undefined && typeof options.title !== 'string')
+    throw new PliantError(api, 'argument', `title must be a string, found ${JSON.stringify(options.title)}`);
   const data = reportData(result);
   const plots = reportSpecs(data);
   const rendered: { plot: ReportPlot; svg: string }[] = [];
@@ -133,15 +135,20 @@ function header(data: ReportData, result: Result, title: string): string {
     ['Trials', `${data.trials.length} <ul class="counts">${counts}</ul>`],
     [data.objectives.length === 1 ? 'Objective' : 'Objectives', objectives],
   ];
-  if (data.constraints.length > 0) facts.push(['Constraints', `${data.constraints.map((c) => `<code>${escapeHtml(c)}</code>`).join(', ')} (feasible when ≤ 0)`]);
+  if (data.constraints.length > 0)
+    facts.push(['Constraints', `${data.constraints.map((c) => `<code>${escapeHtml(c)}</code>`).join(', ')} (feasible when ≤ 0)`]);
   if (data.objectives.length === 1) {
     const best = data.trials.find((t) => t.number === data.best);
     facts.push(['Best', best === undefined ? 'no completed trial yet' : `<b>${escapeHtml(formatNumber(best.value))}</b> at trial #${best.number}`]);
   } else {
     const front = data.front.map((n) => `#${n}`).join(', ');
-    facts.push(['Pareto front', data.front.length === 0 ? 'no completed trial yet' : `${data.front.length} trial${data.front.length === 1 ? '' : 's'}: ${escapeHtml(front)}`]);
+    facts.push([
+      'Pareto front',
+      data.front.length === 0 ? 'no completed trial yet' : `${data.front.length} trial${data.front.length === 1 ? '' : 's'}: ${escapeHtml(front)}`,
+    ]);
   }
-  if (result.cache !== undefined) facts.push(['Dedupe cache', `${result.cache.hits} hits, ${result.cache.misses} misses, ${result.cache.evaluationsSaved} evaluations saved`]);
+  if (result.cache !== undefined)
+    facts.push(['Dedupe cache', `${result.cache.hits} hits, ${result.cache.misses} misses, ${result.cache.evaluationsSaved} evaluations saved`]);
   const list = facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('\n');
   return `<header>
 <h1>${escapeHtml(title)}</h1>
@@ -171,7 +178,14 @@ function sections(data: ReportData, rendered: readonly { plot: ReportPlot; svg: 
       const shown = new Set(plottedDecisions(data).map((d) => d.path));
       const hidden = data.decisions.filter((d) => !shown.has(d.path));
       note = `<p class="note">Each completed trial's value against one decision, the decisions that matter most first (ε²: the share of the objective's variance the decision explains).${
-        hidden.length === 0 ? '' : ` Not shown: ${hidden.length} more decision${hidden.length === 1 ? '' : 's'} (${escapeHtml(hidden.slice(0, 20).map((d) => d.path).join(', '))}${hidden.length > 20 ? ', …' : ''}).`
+        hidden.length === 0
+          ? ''
+          : ` Not shown: ${hidden.length} more decision${hidden.length === 1 ? '' : 's'} (${escapeHtml(
+              hidden
+                .slice(0, 20)
+                .map((d) => d.path)
+                .join(', '),
+            )}${hidden.length > 20 ? ', …' : ''}).`
       }</p>`;
     }
     return `<section>
@@ -190,7 +204,13 @@ function ranked(data: ReportData): ReportTrial[] {
   const front = new Set(data.front);
   return data.trials
     .filter((t) => t.state === 'completed' && t.value !== undefined)
-    .sort((a, b) => Number(front.has(b.number)) - Number(front.has(a.number)) || Number(b.feasible) - Number(a.feasible) || sign * ((a.value as number) - (b.value as number)) || a.number - b.number)
+    .sort(
+      (a, b) =>
+        Number(front.has(b.number)) - Number(front.has(a.number)) ||
+        Number(b.feasible) - Number(a.feasible) ||
+        sign * ((a.value as number) - (b.value as number)) ||
+        a.number - b.number,
+    )
     .slice(0, TOP);
 }
 
@@ -211,7 +231,8 @@ function topTrials(data: ReportData, result: Result): string {
     const trial = byNumber.get(t.number) as Trial;
     const json = JSON.stringify(trial.candidate, null, 2) ?? 'undefined';
     const values = t.values.map((v) => `<td class="num">${escapeHtml(formatNumber(v))}</td>`).join('');
-    const mark = several && data.front.includes(t.number) ? ' <span class="tag">front</span>' : !several && data.best === t.number ? ' <span class="tag">best</span>' : '';
+    const mark =
+      several && data.front.includes(t.number) ? ' <span class="tag">front</span>' : !several && data.best === t.number ? ' <span class="tag">best</span>' : '';
     const infeasible = t.feasible ? '' : ' <span class="tag warn">infeasible</span>';
     return `<tr><td class="num">${t.number}${mark}${infeasible}</td>${values}<td>${swatch(t.status)}${t.status}</td><td class="num">${duration(t.duration)}</td><td><code class="dna">${escapeHtml(t.dna)}</code></td><td><details><summary>JSON</summary><pre>${escapeHtml(json)}</pre></details></td></tr>`;
   });

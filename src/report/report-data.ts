@@ -5,7 +5,7 @@
 import { appendSegment } from '../symbolic/key-path.js';
 import { isLogLike } from './log-scale.js';
 import type { JsonValue } from '../symbolic/json.js';
-import type { Measurement } from '../storage/storage.js';
+import type { Measurement } from '../base/measurement.js';
 import { Objectives } from '../tuning/objectives.js';
 import type { ObjectiveOptions } from '../tuning/objectives.js';
 import type { Result } from '../tuning/result.js';
@@ -177,7 +177,7 @@ export function reportData(result: Result): ReportData {
       values.forEach((v, i) => {
         if (v === undefined) return;
         const b = bestSoFar[i];
-        const better = objectives.directions[i] === 'minimize' ? (b === undefined || v < b) : (b === undefined || v > b);
+        const better = objectives.directions[i] === 'minimize' ? b === undefined || v < b : b === undefined || v > b;
         if (better) bestSoFar[i] = v;
       });
     }

@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { Result } from '../tuning/result.js';
 import { renderReport } from './html-report.js';
 
@@ -75,7 +75,9 @@ export async function serveReport(load: () => Promise<Result>, options: ReportSe
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new PliantError(api, 'argument', `cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${error.message}`, { cause: error })));
+    server.once('error', (error) =>
+      reject(new PliantError(api, 'argument', `cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${error.message}`, { cause: error })),
+    );
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   // The timers start once the server listens (a port in use must not leave them running).

@@ -106,7 +106,10 @@ export function historySpec(data: ReportData): VegaLiteSpec | undefined {
     // Mark names must be unique across the stacked charts (they name vega's data sets too).
     const suffix = charts.length === 0 ? '' : `_${i}`;
     charts.push({
-      title: { text: data.objectives.length === 1 ? 'Objective by trial' : `${o.name} by trial`, subtitle: `each point is a trial; the line is the best so far (${o.direction})` },
+      title: {
+        text: data.objectives.length === 1 ? 'Objective by trial' : `${o.name} by trial`,
+        subtitle: `each point is a trial; the line is the best so far (${o.direction})`,
+      },
       width: WIDTH,
       height: HEIGHT,
       layer: [
@@ -158,12 +161,27 @@ export function decisionSpec(data: ReportData, decision: ReportDecision): VegaLi
   const several = data.objectives.length > 1;
   const nominal = decision.kind === 'nominal';
   const x = nominal
-    ? { field: 'x', type: 'nominal', title: decision.path, sort: decision.categories, axis: { labelAngle: decision.categories.length > 4 ? -40 : 0, labelLimit: 120 } }
+    ? {
+        field: 'x',
+        type: 'nominal',
+        title: decision.path,
+        sort: decision.categories,
+        axis: { labelAngle: decision.categories.length > 4 ? -40 : 0, labelLimit: 120 },
+      }
     : { field: 'x', type: 'quantitative', title: decision.path, scale: decision.log ? { type: 'log' } : { zero: false, nice: true } };
   const only = data.objectives[0] as ReportObjective;
-  const y = { field: 'y', type: 'quantitative', title: several ? 'value' : objectiveTitle(only), scale: several ? { zero: false } : valueScale(rows.map((r) => r.y)) };
+  const y = {
+    field: 'y',
+    type: 'quantitative',
+    title: several ? 'value' : objectiveTitle(only),
+    scale: several ? { zero: false } : valueScale(rows.map((r) => r.y)),
+  };
   const layer: Record<string, unknown>[] = [
-    { name: 'trials', mark: { type: 'point', filled: true, size: 36, ...crowd(rows.length, 0.7) }, encoding: { x, y, color: { ...statusColor(rows.map((r) => r.s)), legend: null } } },
+    {
+      name: 'trials',
+      mark: { type: 'point', filled: true, size: 36, ...crowd(rows.length, 0.7) },
+      encoding: { x, y, color: { ...statusColor(rows.map((r) => r.s)), legend: null } },
+    },
   ];
   if (nominal) {
     layer.push({
@@ -231,8 +249,17 @@ export function parallelCoordinatesSpec(data: ReportData): VegaLiteSpec | undefi
     }
   });
   const yr = range('y');
-  labels.push({ axis: objectiveTitle(objective), norm: 0, label: formatNumber(yr[0]) }, { axis: objectiveTitle(objective), norm: 1, label: formatNumber(yr[1]) });
-  const x = { field: 'axis', type: 'nominal', sort: axes.map((a) => a.axis), title: null, axis: { orient: 'bottom', labelAngle: axes.length > 6 ? -30 : 0, domain: false, ticks: false, labelLimit: 220 } };
+  labels.push(
+    { axis: objectiveTitle(objective), norm: 0, label: formatNumber(yr[0]) },
+    { axis: objectiveTitle(objective), norm: 1, label: formatNumber(yr[1]) },
+  );
+  const x = {
+    field: 'axis',
+    type: 'nominal',
+    sort: axes.map((a) => a.axis),
+    title: null,
+    axis: { orient: 'bottom', labelAngle: axes.length > 6 ? -30 : 0, domain: false, ticks: false, labelLimit: 220 },
+  };
   const yNorm = { type: 'quantitative', axis: null, scale: { domain: [0, 1], nice: false, zero: false } };
   return top({
     title: { text: 'Decisions together', subtitle: `one line per completed trial; colour: ${objectiveTitle(objective)}, brighter is better` },
@@ -246,7 +273,13 @@ export function parallelCoordinatesSpec(data: ReportData): VegaLiteSpec | undefi
           { window: [{ op: 'count', as: 'index' }] },
           { fold: [...fields, 'y'], as: ['key', 'raw'] },
           { filter: 'isValid(datum.raw)' },
-          { joinaggregate: [{ op: 'min', field: 'raw', as: 'lo' }, { op: 'max', field: 'raw', as: 'hi' }], groupby: ['key'] },
+          {
+            joinaggregate: [
+              { op: 'min', field: 'raw', as: 'lo' },
+              { op: 'max', field: 'raw', as: 'hi' },
+            ],
+            groupby: ['key'],
+          },
           { calculate: 'datum.hi === datum.lo ? 0.5 : (datum.raw - datum.lo) / (datum.hi - datum.lo)', as: 'norm' },
           { lookup: 'key', from: { data: { values: axes }, key: 'key', fields: ['axis'] } },
         ],
@@ -298,7 +331,12 @@ export function paretoSpec(data: ReportData): VegaLiteSpec | undefined {
     width: WIDTH,
     height: HEIGHT + 60,
     layer: [
-      { name: 'front', data: { values: line }, mark: { type: 'line', color: BEST_COLOR, strokeWidth: 1.5, opacity: 0.7 }, encoding: { x, y, order: { field: 'x' } } },
+      {
+        name: 'front',
+        data: { values: line },
+        mark: { type: 'line', color: BEST_COLOR, strokeWidth: 1.5, opacity: 0.7 },
+        encoding: { x, y, order: { field: 'x' } },
+      },
       {
         name: 'trials',
         data: { values: rows },
@@ -332,9 +370,20 @@ export function intermediateValuesSpec(data: ReportData): VegaLiteSpec | undefin
   const y = { field: 'v', type: 'quantitative', title: `${objectiveTitle(objective)}, as reported`, scale: valueScale(rows.map((r) => r.v)) };
   const color = statusColor(rows.map((r) => r.s));
   const layer: Record<string, unknown>[] = [
-    { name: 'curves', data: { values: rows }, mark: { type: 'line', strokeWidth: 1.3, ...crowd(data.trials.filter((t) => t.reports.length > 0).length, 0.7), point: rows.length <= 400 ? { size: 14, filled: true } : false }, encoding: { x, y, detail: { field: 'n', type: 'nominal' }, color } },
+    {
+      name: 'curves',
+      data: { values: rows },
+      mark: {
+        type: 'line',
+        strokeWidth: 1.3,
+        ...crowd(data.trials.filter((t) => t.reports.length > 0).length, 0.7),
+        point: rows.length <= 400 ? { size: 14, filled: true } : false,
+      },
+      encoding: { x, y, detail: { field: 'n', type: 'nominal' }, color },
+    },
   ];
-  if (stops.length > 0) layer.push({ name: 'stops', data: { values: stops }, mark: { type: 'point', shape: 'cross', filled: true, size: 70 }, encoding: { x, y, color } });
+  if (stops.length > 0)
+    layer.push({ name: 'stops', data: { values: stops }, mark: { type: 'point', shape: 'cross', filled: true, size: 70 }, encoding: { x, y, color } });
   const pruned = data.trials.filter((t) => t.pruned).length;
   return top({
     title: { text: 'Intermediate values', subtitle: `one line per trial that reported${pruned > 0 ? `; ${pruned} pruned (× where stopped)` : ''}` },
@@ -368,7 +417,12 @@ export function cacheSpec(data: ReportData): VegaLiteSpec | undefined {
     encoding: {
       x: TRIAL_AXIS,
       y: { field: 'count', type: 'quantitative', title: 'trials (cumulative)' },
-      color: { field: 'k', type: 'nominal', title: null, scale: { domain: ['evaluated', 'served by the cache'], range: [STATUS_COLORS.completed, STATUS_COLORS.cached] } },
+      color: {
+        field: 'k',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['evaluated', 'served by the cache'], range: [STATUS_COLORS.completed, STATUS_COLORS.cached] },
+      },
     },
   });
 }
@@ -411,4 +465,3 @@ export function reportSpecs(data: ReportData): ReportPlot[] {
   add('timeline', 'Timeline', timelineSpec(data));
   return plots;
 }
-

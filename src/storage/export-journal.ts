@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { Storage } from './storage.js';
 
 const API = 'exportStudy';
@@ -38,13 +38,15 @@ export async function exportStudy(from: Storage, study: string, file: string, op
   if (typeof from !== 'object' || from === null || typeof from.open !== 'function') {
     throw new PliantError(API, 'argument', `the first argument must be a Storage (journalStorage, redisStorage, memoryStorage), found ${String(from)}`);
   }
-  if (typeof study !== 'string' || study === '') throw new PliantError(API, 'argument', `a study name must be a non-empty string, found ${JSON.stringify(study)}`);
+  if (typeof study !== 'string' || study === '')
+    throw new PliantError(API, 'argument', `a study name must be a non-empty string, found ${JSON.stringify(study)}`);
   if (typeof file !== 'string' || file === '') throw new PliantError(API, 'argument', `the file must be a non-empty path, found ${JSON.stringify(file)}`);
   const target = resolve(file);
   const overwrite = options.overwrite === true;
   if (!overwrite && (await exists(target))) throw refuse(target);
 
-  if (from.exists !== undefined && !(await from.exists(study))) throw new PliantError(API, 'argument', `no study named '${study}' in ${from.description}: nothing to export`);
+  if (from.exists !== undefined && !(await from.exists(study)))
+    throw new PliantError(API, 'argument', `no study named '${study}' in ${from.description}: nothing to export`);
   const journal = await from.open(study);
   let text: string;
   let count: number;

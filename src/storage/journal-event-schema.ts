@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { isJsonPrefix } from './json-prefix.js';
 import type { DNAJson } from '../geno/dna.js';
 import type { JournalEvent } from './storage.js';
@@ -7,9 +7,7 @@ import { TRUSTED } from './storage.js';
 
 const dnaValue = z.union([z.number(), z.string()]);
 
-const dnaJson: z.ZodType<DNAJson> = z.lazy(() =>
-  z.union([dnaValue, z.array(dnaJson), z.object({ value: dnaValue, children: z.array(dnaJson) })]),
-);
+const dnaJson: z.ZodType<DNAJson> = z.lazy(() => z.union([dnaValue, z.array(dnaJson), z.object({ value: dnaValue, children: z.array(dnaJson) })]));
 
 const measurement = z.union([z.number(), z.record(z.string(), z.number())]);
 const metrics = z.record(z.string(), z.number());
@@ -20,9 +18,24 @@ const metrics = z.record(z.string(), z.number());
  */
 export const journalEventSchema: z.ZodType<JournalEvent> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('study'), study: z.string(), time: z.number(), meta: z.json().optional() }),
-  z.object({ type: z.literal('trial'), id: z.string(), dna: dnaJson, candidate: z.json(), time: z.number(), owner: z.string(), hash: z.string().nullable().optional() }),
+  z.object({
+    type: z.literal('trial'),
+    id: z.string(),
+    dna: dnaJson,
+    candidate: z.json(),
+    time: z.number(),
+    owner: z.string(),
+    hash: z.string().nullable().optional(),
+  }),
   z.object({ type: z.literal('report'), id: z.string(), value: measurement, step: z.number().optional(), metrics: metrics.optional(), time: z.number() }),
-  z.object({ type: z.literal('done'), id: z.string(), value: measurement.optional(), metrics: metrics.optional(), time: z.number(), cached: z.boolean().optional() }),
+  z.object({
+    type: z.literal('done'),
+    id: z.string(),
+    value: measurement.optional(),
+    metrics: metrics.optional(),
+    time: z.number(),
+    cached: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('fail'), id: z.string(), error: z.string(), time: z.number() }),
   z.object({ type: z.literal('abandon'), id: z.string(), reason: z.string(), time: z.number() }),
   z.object({ type: z.literal('prune'), id: z.string(), time: z.number() }),

@@ -2,7 +2,7 @@ import { existsSync, fdatasyncSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { checkJournalEvent, parseJournalLine } from './journal-event-schema.js';
 import { isJsonPrefix } from './json-prefix.js';
 import type { JournalEvent, Storage, StudyJournal } from './storage.js';
@@ -258,14 +258,15 @@ class FileJournal implements StudyJournal {
     const found: { text: string; event: JournalEvent }[] = [];
     const warnings: string[] = [];
     let lines = this.#lines;
-    for (let start = 0; start <= end; ) {
+    for (let start = 0; start <= end;) {
       const stop = data.indexOf(NEWLINE, start);
       const text = data.toString('utf8', start, stop);
       lines++;
       if (text.trim() !== '') {
         const parsed = parseLine(this.#file, lines, text);
         if (parsed.event !== undefined) found.push({ text: parsed.text, event: parsed.event });
-        if (parsed.torn && this.#offset + start !== this.#tornAtOpen) warnings.push(`${this.#file}: skipping torn line ${lines} (a write cut short by a crash)`);
+        if (parsed.torn && this.#offset + start !== this.#tornAtOpen)
+          warnings.push(`${this.#file}: skipping torn line ${lines} (a write cut short by a crash)`);
       }
       start = stop + 1;
     }

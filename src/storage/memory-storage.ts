@@ -1,4 +1,4 @@
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { checkJournalEvent } from './journal-event-schema.js';
 import type { JournalEvent, Storage, StudyJournal } from './storage.js';
 

@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis as RedisClient } from 'ioredis';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { checkJournalEvent, parseJournalLine } from './journal-event-schema.js';
-import { firstLine, openRedis as connect, safeRedisUrl as safeUrl, serverOf } from './redis-connection.js';
+import { firstLine, openRedis as connect, safeRedisUrl as safeUrl, serverOf } from '../base/redis-connection.js';
 import type { JournalEvent, Storage, StudyJournal } from './storage.js';
 
 const API = 'redisStorage';
@@ -114,7 +114,8 @@ export async function redisStudyNames(connection: string | RedisStorageOptions):
 }
 
 function connectionOptions(connection: string | RedisStorageOptions, api: string): { url: string; prefix: string } {
-  const options: Partial<RedisStorageOptions> = typeof connection === 'string' ? { url: connection } : typeof connection === 'object' && connection !== null ? connection : {};
+  const options: Partial<RedisStorageOptions> =
+    typeof connection === 'string' ? { url: connection } : typeof connection === 'object' && connection !== null ? connection : {};
   const { url, prefix = 'pliant' } = options;
   if (typeof url !== 'string' || !/^rediss?:\/\//i.test(url) || !URL.canParse(url)) {
     const shown = typeof url === 'string' ? JSON.stringify(safeUrl(url)) : String(url);
@@ -306,6 +307,11 @@ class RedisJournal implements StudyJournal {
       const rest = message.startsWith(head) ? message.slice(head.length) : `: ${message}`;
       problem = rest.startsWith(': ') ? `is ${rest.slice(2)}` : rest.trimStart();
     }
-    throw new PliantError(API, 'json', `${this.#where}: element ${index} ${problem} (nothing was read; LINDEX ${this.#key} ${index} shows it)`, cause === undefined ? {} : { cause });
+    throw new PliantError(
+      API,
+      'json',
+      `${this.#where}: element ${index} ${problem} (nothing was read; LINDEX ${this.#key} ${index} shows it)`,
+      cause === undefined ? {} : { cause },
+    );
   }
 }

@@ -1,8 +1,6 @@
 import type { DNAJson } from '../geno/dna.js';
 import type { JsonValue } from '../symbolic/json.js';
-
-/** A measurement: one number, or named numbers. */
-export type Measurement = number | Readonly<Record<string, number>>;
+import type { Measurement } from '../base/measurement.js';
 
 /** The events of a study journal, one JSON line each, in the order they happened. */
 export type JournalEvent =
@@ -19,9 +17,23 @@ export type JournalEvent =
       /** With `dedupe`: the candidate's hash (`null`: unhashable). */
       readonly hash?: string | null;
     }
-  | { readonly type: 'report'; readonly id: string; readonly value: Measurement; readonly step?: number; readonly metrics?: Readonly<Record<string, number>>; readonly time: number }
+  | {
+      readonly type: 'report';
+      readonly id: string;
+      readonly value: Measurement;
+      readonly step?: number;
+      readonly metrics?: Readonly<Record<string, number>>;
+      readonly time: number;
+    }
   /** The trial completed; `cached`: its value was served by the functional cache, the objective did not run. */
-  | { readonly type: 'done'; readonly id: string; readonly value?: Measurement; readonly metrics?: Readonly<Record<string, number>>; readonly time: number; readonly cached?: boolean }
+  | {
+      readonly type: 'done';
+      readonly id: string;
+      readonly value?: Measurement;
+      readonly metrics?: Readonly<Record<string, number>>;
+      readonly time: number;
+      readonly cached?: boolean;
+    }
   | { readonly type: 'fail'; readonly id: string; readonly error: string; readonly time: number }
   | { readonly type: 'abandon'; readonly id: string; readonly reason: string; readonly time: number }
   /** Early stopping ended the trial; its value is its last report. */

@@ -1,4 +1,4 @@
-import { PliantError } from './errors.js';
+import { PliantError } from '../base/errors.js';
 import { formatKeyPath } from './key-path.js';
 import type { KeySegment } from './key-path.js';
 import { SymbolicNode } from './node.js';

@@ -1,4 +1,4 @@
-import { PliantError } from './errors.js';
+import { PliantError } from '../base/errors.js';
 import { formatKeyPath } from './key-path.js';
 import type { KeySegment } from './key-path.js';
 import { MEMO, SymbolicNode } from './node.js';
@@ -123,7 +123,9 @@ function compileCopyWith(type: SymbolicType): ((src: object, key: string, value:
 function ordered(type: SymbolicType, args: Record<string, TreeValue>): Record<string, TreeValue> {
   const out: Record<string, TreeValue> = {};
   for (const key of type.declaredKeys) if (key in args) out[key] = args[key] as TreeValue;
-  const extras = Object.keys(args).filter((k) => !type.keyRank.has(k)).sort();
+  const extras = Object.keys(args)
+    .filter((k) => !type.keyRank.has(k))
+    .sort();
   for (const key of extras) out[key] = args[key] as TreeValue;
   return out;
 }

@@ -1,4 +1,4 @@
-import { PliantError } from './errors.js';
+import { PliantError } from '../base/errors.js';
 import { KeyPath, formatKeyPath } from './key-path.js';
 import type { KeyPathLike, KeySegment } from './key-path.js';
 import { SymbolicNode } from './node.js';
@@ -34,12 +34,18 @@ export function missingError(api: string, parent: unknown, segment: KeySegment, 
   let why: string;
   if (parent instanceof SymbolicNode) {
     const names = Object.keys(parent.args as object);
-    why = typeof segment === 'number' ? `${parent.type.name} has arguments, not indices` : `${parent.type.name} has no argument '${segment}' (it has: ${names.join(', ') || 'none'})`;
+    why =
+      typeof segment === 'number'
+        ? `${parent.type.name} has arguments, not indices`
+        : `${parent.type.name} has no argument '${segment}' (it has: ${names.join(', ') || 'none'})`;
   } else if (Array.isArray(parent)) {
     why = typeof segment === 'number' ? `index ${segment} is out of range (length ${parent.length})` : `an array has no key '${segment}'`;
   } else if (typeof parent === 'object' && parent !== null) {
     const keys = Object.keys(parent);
-    why = typeof segment === 'number' ? `a record has keys, not indices (quote a numeric key: ["${segment}"])` : `the record has no key '${segment}' (it has: ${keys.join(', ') || 'none'})`;
+    why =
+      typeof segment === 'number'
+        ? `a record has keys, not indices (quote a numeric key: ["${segment}"])`
+        : `the record has no key '${segment}' (it has: ${keys.join(', ') || 'none'})`;
   } else {
     why = `${describeValue(parent)} has no children`;
   }

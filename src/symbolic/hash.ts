@@ -1,7 +1,7 @@
 import { MEMO, SymbolicNode } from './node.js';
 import type { SymbolicType, TreeValue } from './node.js';
-import { digestHex, murmur3Words } from './murmur3.js';
-import type { Digest128 } from './murmur3.js';
+import { digestHex, murmur3Words } from '../base/murmur3.js';
+import type { Digest128 } from '../base/murmur3.js';
 
 const SEED = 0x706c6961; // "plia"
 

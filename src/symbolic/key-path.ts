@@ -1,4 +1,4 @@
-import { PliantError } from './errors.js';
+import { PliantError } from '../base/errors.js';
 
 /** One step of a {@link KeyPath}: a record key or argument name, or an array index. */
 export type KeySegment = string | number;

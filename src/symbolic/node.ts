@@ -10,14 +10,7 @@ import type { JsonValue } from './json.js';
  * or a {@link SymbolicNode}. Numbers include NaN, ±Infinity and −0. `undefined` is not a value:
  * a record key set to `undefined` is absent.
  */
-export type TreeValue =
-  | null
-  | boolean
-  | number
-  | string
-  | SymbolicNode
-  | readonly TreeValue[]
-  | { readonly [key: string]: TreeValue };
+export type TreeValue = null | boolean | number | string | SymbolicNode | readonly TreeValue[] | { readonly [key: string]: TreeValue };
 
 /** @internal The memo box of a node: written once per node, never shared with another node. */
 export interface NodeMemo {

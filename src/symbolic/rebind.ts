@@ -1,7 +1,7 @@
 import { Immer } from 'immer';
 import type { Draft } from 'immer';
 import { createNode, replaceArg, replaceArgs } from './construct.js';
-import { PliantError } from './errors.js';
+import { PliantError } from '../base/errors.js';
 import { KeyPath, formatKeyPath } from './key-path.js';
 import type { KeyPathLike, KeySegment } from './key-path.js';
 import { SymbolicNode, isGenuineNode } from './node.js';

@@ -1,4 +1,4 @@
-import { PliantError } from './errors.js';
+import { PliantError } from '../base/errors.js';
 import type { SymbolicType } from './node.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createNode } from './construct.js';
-import { PliantError } from './errors.js';
+import { PliantError } from '../base/errors.js';
 import { SymbolicNode, SymbolicType } from './node.js';
 import type { Placeholder, SelfValidator } from './node.js';
 import { defaultRegistry } from './registry.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PliantError } from './errors.js';
+import { PliantError } from '../base/errors.js';
 import { KeyPath, formatKeyPath } from './key-path.js';
 import type { KeySegment } from './key-path.js';
 import { SymbolicNode } from './node.js';
@@ -228,8 +228,6 @@ function schemaError(issue: Issue, args: unknown, owner: string, api: string, ba
   const at = message.indexOf('expected ');
   const expectation = at >= 0 ? message.slice(at + 'expected '.length).replace(/, received .*$/, '') : undefined;
   const text =
-    expectation !== undefined
-      ? `${owner} expects ${expectation}, found ${describeValue(found)}`
-      : `${owner}: ${message}, found ${describeValue(found)}`;
+    expectation !== undefined ? `${owner} expects ${expectation}, found ${describeValue(found)}` : `${owner}: ${message}, found ${describeValue(found)}`;
   return new PliantError(api, 'schema', text, { path });
 }

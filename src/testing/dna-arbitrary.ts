@@ -3,8 +3,8 @@ import type { Arbitrary } from 'fast-check';
 import { DNA } from '../geno/dna.js';
 import { DNASpec, candidateElements, childrenOf, elementDNAs, joinSpace } from '../geno/dna-spec.js';
 import type { ChoiceDecision, CustomDecision, DecisionPoint, FloatDecision, IntDecision, SpaceSpec } from '../geno/dna-spec.js';
-import { seededRng } from '../geno/random.js';
-import { PliantError } from '../symbolic/errors.js';
+import { seededRng } from '../base/rng.js';
+import { PliantError } from '../base/errors.js';
 
 /** Options of {@link dnaArbitrary} (and of `arbitrary` / `arbitraryWithDNA`). */
 export interface DNAArbitraryOptions {
@@ -137,7 +137,8 @@ class DNAArbitrary extends fc.Arbitrary<DNA> {
       const fixed = this.#fixed.get(d);
       if (d.kind === 'custom') return new DNA(fixed?.kind === 'genome' ? fixed.value : d.definition.first(d.hyper));
       if (d.kind !== 'choice') return new DNA(fixed?.kind === 'number' ? fixed.value : d.min, undefined, d.kind === 'float');
-      const indices = fixed?.kind === 'number' ? [fixed.value] : fixed?.kind === 'indices' ? fixed.indices : Array.from({ length: d.k }, (_, j) => (d.distinct ? j : 0));
+      const indices =
+        fixed?.kind === 'number' ? [fixed.value] : fixed?.kind === 'indices' ? fixed.indices : Array.from({ length: d.k }, (_, j) => (d.distinct ? j : 0));
       const picks = indices.map((index, j) => this.#firstPick(d, j, index));
       return d.k === 1 ? (picks[0] as DNA) : new DNA(undefined, picks);
     });
@@ -329,7 +330,11 @@ function resolveFixed(spec: DNASpec, fixed: Readonly<Record<string, unknown>> | 
   const used = new Set<string>();
   const visit = (space: SpaceSpec): void => {
     for (const d of space.elements) {
-      const key = Object.prototype.hasOwnProperty.call(fixed, d.id) ? d.id : d.name !== undefined && Object.prototype.hasOwnProperty.call(fixed, d.name) ? d.name : undefined;
+      const key = Object.prototype.hasOwnProperty.call(fixed, d.id)
+        ? d.id
+        : d.name !== undefined && Object.prototype.hasOwnProperty.call(fixed, d.name)
+          ? d.name
+          : undefined;
       if (key !== undefined) {
         used.add(key);
         out.set(d, checkFixed(d, fixed[key], key, api));
@@ -355,21 +360,31 @@ function checkFixed(d: DecisionPoint, value: unknown, key: string, api: string):
   }
   if (d.kind === 'float' || d.kind === 'int') {
     if (typeof value !== 'number' || !(value >= d.min && value <= d.max) || (d.kind === 'int' && !Number.isInteger(value))) {
-      throw new PliantError(api, 'argument', `${where}: decision '${d.id}' takes ${d.kind === 'int' ? 'an integer' : 'a number'} in [${d.min}, ${d.max}], found ${JSON.stringify(value)}`);
+      throw new PliantError(
+        api,
+        'argument',
+        `${where}: decision '${d.id}' takes ${d.kind === 'int' ? 'an integer' : 'a number'} in [${d.min}, ${d.max}], found ${JSON.stringify(value)}`,
+      );
     }
     return { kind: 'number', value };
   }
   const list = d.k === 1 ? [value] : value;
   if (!Array.isArray(list) || list.length !== d.k) {
-    throw new PliantError(api, 'argument', `${where}: decision '${d.id}' takes ${d.k === 1 ? 'a candidate index' : `a list of ${d.k} candidate indices`}, found ${JSON.stringify(value)}`);
+    throw new PliantError(
+      api,
+      'argument',
+      `${where}: decision '${d.id}' takes ${d.k === 1 ? 'a candidate index' : `a list of ${d.k} candidate indices`}, found ${JSON.stringify(value)}`,
+    );
   }
   const n = d.candidates.length;
   list.forEach((index: unknown, j: number) => {
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= n) {
       throw new PliantError(api, 'argument', `${where}: decision '${d.id}' has ${n} candidates, found index ${JSON.stringify(index)}`);
     }
-    if (d.distinct && list.indexOf(index) !== j) throw new PliantError(api, 'argument', `${where}: decision '${d.id}' picks distinct candidates, but ${index} repeats`);
-    if (d.sorted && j > 0 && index < (list[j - 1] as number)) throw new PliantError(api, 'argument', `${where}: decision '${d.id}' picks in candidate order, but ${index} comes after ${String(list[j - 1])}`);
+    if (d.distinct && list.indexOf(index) !== j)
+      throw new PliantError(api, 'argument', `${where}: decision '${d.id}' picks distinct candidates, but ${index} repeats`);
+    if (d.sorted && j > 0 && index < (list[j - 1] as number))
+      throw new PliantError(api, 'argument', `${where}: decision '${d.id}' picks in candidate order, but ${index} comes after ${String(list[j - 1])}`);
   });
   const indices = list as number[];
   return d.k === 1 ? { kind: 'number', value: indices[0] as number } : { kind: 'indices', indices: Object.freeze([...indices]) };

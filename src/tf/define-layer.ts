@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { BuildContext } from '../symbolic/build.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { hash } from '../symbolic/hash.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { SymbolicNode } from '../symbolic/node.js';
@@ -32,7 +32,23 @@ export const layerArgs = {
 };
 
 /** The activation names of TensorFlow.js. */
-export const activationSchema = z.enum(['elu', 'hardSigmoid', 'linear', 'relu', 'relu6', 'selu', 'sigmoid', 'softmax', 'softplus', 'softsign', 'tanh', 'swish', 'mish', 'gelu', 'gelu_new']);
+export const activationSchema = z.enum([
+  'elu',
+  'hardSigmoid',
+  'linear',
+  'relu',
+  'relu6',
+  'selu',
+  'sigmoid',
+  'softmax',
+  'softplus',
+  'softsign',
+  'tanh',
+  'swish',
+  'mish',
+  'gelu',
+  'gelu_new',
+]);
 
 /** The initialiser names of TensorFlow.js (by name: they are seeded when the layer is built). */
 export const initializerSchema = z.enum([

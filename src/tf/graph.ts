@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import type { BuildContext } from '../symbolic/build.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { SymbolicNode } from '../symbolic/node.js';
 import { nodeSchema, symbolize } from '../symbolic/symbolize.js';
 import type { SymbolicFactory } from '../symbolic/symbolize.js';
@@ -41,7 +41,12 @@ export interface InputArgs {
 /** A symbolic `tf.input({ shape })`: an input of a {@link graph}. */
 export const input: SymbolicFactory<InputArgs, Tfjs.SymbolicTensor> = symbolize(
   'tf.input',
-  (args: InputArgs): Tfjs.SymbolicTensor => loadedTf('build').input({ shape: args.shape, ...(args.dtype === undefined ? {} : { dtype: args.dtype }), ...(args.name === undefined ? {} : { name: args.name }) }),
+  (args: InputArgs): Tfjs.SymbolicTensor =>
+    loadedTf('build').input({
+      shape: args.shape,
+      ...(args.dtype === undefined ? {} : { dtype: args.dtype }),
+      ...(args.name === undefined ? {} : { name: args.name }),
+    }),
   {
     schema: z
       .object({
@@ -80,7 +85,8 @@ export interface GraphArgs {
 const names = z.union([z.string(), z.array(z.string()).min(1)]);
 
 /** A value flowing in the graph while it is built. */
-type Flow = { readonly tensor: Tfjs.SymbolicTensor; readonly key: string; readonly zero?: undefined } | { readonly zero: true; readonly like: Tfjs.SymbolicTensor };
+type Flow =
+  { readonly tensor: Tfjs.SymbolicTensor; readonly key: string; readonly zero?: undefined } | { readonly zero: true; readonly like: Tfjs.SymbolicTensor };
 
 /**
  * A symbolic functional model, registered as `pliant.tf.graph`. Building it (after `loadTf`)
@@ -144,7 +150,8 @@ function buildGraph(tf: TfModule, args: GraphArgs, context: BuildContext | undef
   const resolve = (name: string, path: string): Flow => {
     const known = values.get(name);
     if (known !== undefined) return known;
-    if (!Object.hasOwn(args.nodes, name)) return fail(path, `'${name}' is not an input or a node of the graph (known: ${[...Object.keys(args.inputs), ...Object.keys(args.nodes)].join(', ')})`);
+    if (!Object.hasOwn(args.nodes, name))
+      return fail(path, `'${name}' is not an input or a node of the graph (known: ${[...Object.keys(args.inputs), ...Object.keys(args.nodes)].join(', ')})`);
     if (visiting.has(name)) return fail(path, `the graph has a cycle through '${name}'`);
     visiting.add(name);
     const node = args.nodes[name] as GraphNode;
@@ -173,13 +180,20 @@ function buildGraph(tf: TfModule, args: GraphArgs, context: BuildContext | undef
   const apply = (name: string, layer: TfLayer, ins: { tensor: Tfjs.SymbolicTensor; key: string }[]): Flow => {
     const isLive = live.has(name);
     if (!isLive) dead.push(layer);
-    const key = (isLive ? assigner : deadAssigner).assign(layer, ins.map((f) => f.key));
+    const key = (isLive ? assigner : deadAssigner).assign(
+      layer,
+      ins.map((f) => f.key),
+    );
     const tensors = ins.map((f) => f.tensor);
     const tensor = layer.apply(tensors.length === 1 ? (tensors[0] as Tfjs.SymbolicTensor) : tensors) as Tfjs.SymbolicTensor;
     return { tensor, key };
   };
   const outs = outputNames.map((n, i) => materialize(resolve(n, typeof args.outputs === 'string' ? 'outputs' : `outputs[${i}]`)).tensor);
-  const model = tf.model({ inputs: inputTensors.length === 1 ? (inputTensors[0] as Tfjs.SymbolicTensor) : inputTensors, outputs: outs.length === 1 ? (outs[0] as Tfjs.SymbolicTensor) : outs, ...(args.name === undefined ? {} : { name: args.name }) });
+  const model = tf.model({
+    inputs: inputTensors.length === 1 ? (inputTensors[0] as Tfjs.SymbolicTensor) : inputTensors,
+    outputs: outs.length === 1 ? (outs[0] as Tfjs.SymbolicTensor) : outs,
+    ...(args.name === undefined ? {} : { name: args.name }),
+  });
   MODEL_SIGNATURE.set(model, assigner.signature());
   const kept = new Set<object>(model.layers);
   for (const layer of dead) if (!kept.has(layer)) for (const weight of layer.weights) weight.dispose();

@@ -3,7 +3,7 @@
  * inference latency and parameter count, the combined reward `accuracy × (latency / target)^w`,
  * and the accuracy/latency pair for a multi-objective search (NSGA-II).
  */
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { loadTf } from './load-tf.js';
 import type * as Tfjs from '@tensorflow/tfjs';
 

@@ -457,7 +457,11 @@ const sizes = (rank: number) => z.union([positiveInt, z.array(positiveInt).lengt
 /** One int or several (axes). */
 const axes = z.union([z.number().int(), z.array(z.number().int()).min(1)]);
 /** Padding or cropping amounts: `n`, `[rows, cols]` or `[[top, bottom], [left, right]]`. */
-const pad2d = z.union([nonNegativeInt, z.tuple([nonNegativeInt, nonNegativeInt]), z.tuple([z.tuple([nonNegativeInt, nonNegativeInt]), z.tuple([nonNegativeInt, nonNegativeInt])])]);
+const pad2d = z.union([
+  nonNegativeInt,
+  z.tuple([nonNegativeInt, nonNegativeInt]),
+  z.tuple([z.tuple([nonNegativeInt, nonNegativeInt]), z.tuple([nonNegativeInt, nonNegativeInt])]),
+]);
 
 const kernelArgs = {
   kernelInitializer: initializerSchema.optional(),
@@ -519,7 +523,14 @@ const isPermutation = (dims: readonly number[]): boolean => [...dims].sort((x, y
 // ---------------------------------------------------------------------------------------------
 
 const dense: LayerFactory<DenseArgs> = defineLayer<DenseArgs>('dense', {
-  args: { units: positiveInt, activation: activationSchema.optional(), useBias: z.boolean().optional(), inputDim: positiveInt.optional(), ...kernelArgs, activityRegularizer: regularizerSchema.optional() },
+  args: {
+    units: positiveInt,
+    activation: activationSchema.optional(),
+    useBias: z.boolean().optional(),
+    inputDim: positiveInt.optional(),
+    ...kernelArgs,
+    activityRegularizer: regularizerSchema.optional(),
+  },
   initializers: kernelInit,
 });
 
@@ -625,9 +636,15 @@ const maxPooling2d: LayerFactory<Pooling2dArgs> = defineLayer<Pooling2dArgs>('ma
 const averagePooling1d: LayerFactory<Pooling1dArgs> = defineLayer<Pooling1dArgs>('averagePooling1d', { args: pooling1d, weightless: true, identity: unitPool });
 const averagePooling2d: LayerFactory<Pooling2dArgs> = defineLayer<Pooling2dArgs>('averagePooling2d', { args: pooling2d, weightless: true, identity: unitPool });
 const globalAveragePooling1d: LayerFactory<BaseLayerArgs> = defineLayer<BaseLayerArgs>('globalAveragePooling1d', { args: {}, weightless: true });
-const globalAveragePooling2d: LayerFactory<GlobalPooling2dArgs> = defineLayer<GlobalPooling2dArgs>('globalAveragePooling2d', { args: { dataFormat: dataFormat.optional() }, weightless: true });
+const globalAveragePooling2d: LayerFactory<GlobalPooling2dArgs> = defineLayer<GlobalPooling2dArgs>('globalAveragePooling2d', {
+  args: { dataFormat: dataFormat.optional() },
+  weightless: true,
+});
 const globalMaxPooling1d: LayerFactory<BaseLayerArgs> = defineLayer<BaseLayerArgs>('globalMaxPooling1d', { args: {}, weightless: true });
-const globalMaxPooling2d: LayerFactory<GlobalPooling2dArgs> = defineLayer<GlobalPooling2dArgs>('globalMaxPooling2d', { args: { dataFormat: dataFormat.optional() }, weightless: true });
+const globalMaxPooling2d: LayerFactory<GlobalPooling2dArgs> = defineLayer<GlobalPooling2dArgs>('globalMaxPooling2d', {
+  args: { dataFormat: dataFormat.optional() },
+  weightless: true,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Normalization, embedding, recurrent.
@@ -691,7 +708,12 @@ const gru: LayerFactory<GRUArgs> = defineLayer<GRUArgs>('gru', {
 });
 
 const lstm: LayerFactory<LSTMArgs> = defineLayer<LSTMArgs>('lstm', {
-  args: { ...recurrentArgs, recurrentActivation: activationSchema.optional(), unitForgetBias: z.boolean().optional(), implementation: z.literal([1, 2]).optional() },
+  args: {
+    ...recurrentArgs,
+    recurrentActivation: activationSchema.optional(),
+    unitForgetBias: z.boolean().optional(),
+    implementation: z.literal([1, 2]).optional(),
+  },
   initializers: recurrentInit,
 });
 

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type * as Tfjs from '@tensorflow/tfjs';
 import { installWasmTrainingKernels } from './wasm-kernels.js';
 
@@ -89,9 +89,14 @@ async function tryBackend(name: TfBackendName): Promise<TfModule> {
  */
 export async function loadTf(options: LoadTfOptions = {}): Promise<TfInfo> {
   const env = process.env.PLIANT_TF_BACKEND;
-  const forced = options.backend !== undefined && options.backend !== 'auto' ? options.backend : env !== undefined && env !== '' && env !== 'auto' ? env : undefined;
+  const forced =
+    options.backend !== undefined && options.backend !== 'auto' ? options.backend : env !== undefined && env !== '' && env !== 'auto' ? env : undefined;
   if (forced !== undefined && !(BACKENDS as readonly string[]).includes(forced)) {
-    throw new PliantError('loadTf', 'argument', `unknown backend '${forced}'${options.backend === undefined ? ' (from PLIANT_TF_BACKEND)' : ''}: expected one of ${BACKENDS.join(', ')} or auto`);
+    throw new PliantError(
+      'loadTf',
+      'argument',
+      `unknown backend '${forced}'${options.backend === undefined ? ' (from PLIANT_TF_BACKEND)' : ''}: expected one of ${BACKENDS.join(', ')} or auto`,
+    );
   }
   if (loaded !== undefined && (forced === undefined || forced === loaded.backend)) return loaded;
   if (loading !== undefined) {
@@ -122,9 +127,16 @@ async function choose(forced: TfBackendName | undefined, options: LoadTfOptions)
       const noBinding = name === 'tensorflow' && /tfjs_binding\.node/.test(String((error as Error).message));
       const why = noBinding
         ? '@tensorflow/tfjs-node is installed without its native binding (its install script downloads libtensorflow)'
-        : missing ? `${name === 'tensorflow' ? '@tensorflow/tfjs-node' : name === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs'} is not installed` : short(error);
+        : missing
+          ? `${name === 'tensorflow' ? '@tensorflow/tfjs-node' : name === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs'} is not installed`
+          : short(error);
       if (forced !== undefined) {
-        throw new PliantError('loadTf', 'dependency', `the ${name} backend was forced but cannot load: ${why}${name === 'tensorflow' ? ' (npm install @tensorflow/tfjs-node)' : ''}`, { cause: error });
+        throw new PliantError(
+          'loadTf',
+          'dependency',
+          `the ${name} backend was forced but cannot load: ${why}${name === 'tensorflow' ? ' (npm install @tensorflow/tfjs-node)' : ''}`,
+          { cause: error },
+        );
       }
       passed.push(`${name}: ${why}`);
     }

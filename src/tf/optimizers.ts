@@ -70,9 +70,21 @@ const Momentum = symbolize('tf.train.momentum', (a: MomentumArgs) => train().mom
 const Adam = symbolize('tf.train.adam', (a: AdamArgs) => train().adam?.(a.learningRate, a.beta1, a.beta2, a.epsilon) as Tfjs.Optimizer, {
   schema: z.object({ learningRate: rate.optional(), beta1: unit.optional(), beta2: unit.optional(), epsilon: positive.optional() }).strict(),
 });
-const Rmsprop = symbolize('tf.train.rmsprop', (a: RmspropArgs) => train().rmsprop?.(a.learningRate, a.decay, a.momentum, a.epsilon, a.centered) as Tfjs.Optimizer, {
-  schema: z.object({ learningRate: rate, decay: unit.optional(), momentum: z.number().min(0).optional(), epsilon: positive.optional(), centered: z.boolean().optional() }).strict(),
-});
+const Rmsprop = symbolize(
+  'tf.train.rmsprop',
+  (a: RmspropArgs) => train().rmsprop?.(a.learningRate, a.decay, a.momentum, a.epsilon, a.centered) as Tfjs.Optimizer,
+  {
+    schema: z
+      .object({
+        learningRate: rate,
+        decay: unit.optional(),
+        momentum: z.number().min(0).optional(),
+        epsilon: positive.optional(),
+        centered: z.boolean().optional(),
+      })
+      .strict(),
+  },
+);
 const Adagrad = symbolize('tf.train.adagrad', (a: AdagradArgs) => train().adagrad?.(a.learningRate, a.initialAccumulatorValue) as Tfjs.Optimizer, {
   schema: z.object({ learningRate: rate, initialAccumulatorValue: z.number().positive().optional() }).strict(),
 });
@@ -80,7 +92,15 @@ const Adadelta = symbolize('tf.train.adadelta', (a: AdadeltaArgs) => train().ada
   schema: z.object({ learningRate: rate.optional(), rho: unit.optional(), epsilon: positive.optional() }).strict(),
 });
 const Adamax = symbolize('tf.train.adamax', (a: AdamaxArgs) => train().adamax?.(a.learningRate, a.beta1, a.beta2, a.epsilon, a.decay) as Tfjs.Optimizer, {
-  schema: z.object({ learningRate: rate.optional(), beta1: unit.optional(), beta2: unit.optional(), epsilon: positive.optional(), decay: z.number().min(0).optional() }).strict(),
+  schema: z
+    .object({
+      learningRate: rate.optional(),
+      beta1: unit.optional(),
+      beta2: unit.optional(),
+      epsilon: positive.optional(),
+      decay: z.number().min(0).optional(),
+    })
+    .strict(),
 });
 
 /** An optimizer node (its args type keeps it a `TreeValue`, so `build(optimizers.adam())` type-checks). */
@@ -102,9 +122,11 @@ export const optimizers = Object.freeze({
   /** `tf.train.sgd(learningRate)`. */
   sgd: (learningRate: L<number>): Node<SgdArgs> => Sgd(given({ learningRate })),
   /** `tf.train.momentum(learningRate, momentum, useNesterov?)`. */
-  momentum: (learningRate: L<number>, momentum: L<number>, useNesterov?: L<boolean>): Node<MomentumArgs> => Momentum(given({ learningRate, momentum, useNesterov })),
+  momentum: (learningRate: L<number>, momentum: L<number>, useNesterov?: L<boolean>): Node<MomentumArgs> =>
+    Momentum(given({ learningRate, momentum, useNesterov })),
   /** `tf.train.adam(learningRate?, beta1?, beta2?, epsilon?)`. */
-  adam: (learningRate?: L<number>, beta1?: L<number>, beta2?: L<number>, epsilon?: L<number>): Node<AdamArgs> => Adam(given({ learningRate, beta1, beta2, epsilon })),
+  adam: (learningRate?: L<number>, beta1?: L<number>, beta2?: L<number>, epsilon?: L<number>): Node<AdamArgs> =>
+    Adam(given({ learningRate, beta1, beta2, epsilon })),
   /** `tf.train.rmsprop(learningRate, decay?, momentum?, epsilon?, centered?)`. */
   rmsprop: (learningRate: L<number>, decay?: L<number>, momentum?: L<number>, epsilon?: L<number>, centered?: L<boolean>): Node<RmspropArgs> =>
     Rmsprop(given({ learningRate, decay, momentum, epsilon, centered })),
@@ -119,4 +141,3 @@ export const optimizers = Object.freeze({
 
 /** The symbolic optimizer types (for `query`, `is`, and JSON). */
 export const optimizerTypes = Object.freeze({ Sgd, Momentum, Adam, Rmsprop, Adagrad, Adadelta, Adamax });
-

@@ -3,7 +3,7 @@
  * architectures are recognised before anyone trains them twice.
  */
 import type { AsyncProbe, ProbeOutput } from '../hashing/functional-hash.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { hash } from '../symbolic/hash.js';
 import { SymbolicNode } from '../symbolic/node.js';
 import type { TreeValue } from '../symbolic/node.js';
@@ -36,7 +36,11 @@ function defaultSplit(candidate: unknown): { model: TreeValue; rest?: TreeValue 
     const { model, ...rest } = candidate as Record<string, TreeValue>;
     return { model: model as TreeValue, rest: rest as TreeValue };
   }
-  throw new PliantError('modelProbe', 'argument', 'the candidate is not a model (sequential / graph) nor a record with a `model` field: give modelProbe a `split` option');
+  throw new PliantError(
+    'modelProbe',
+    'argument',
+    'the candidate is not a model (sequential / graph) nor a record with a `model` field: give modelProbe a `split` option',
+  );
 }
 
 /**
@@ -57,12 +61,14 @@ export function modelProbe<C = unknown>(options: ModelProbeOptions<C> = {}): Asy
     const { tf } = await loadTf();
     const { model: tree, rest } = (options.split ?? (defaultSplit as (c: C) => { model: TreeValue; rest?: TreeValue }))(candidate);
     const model = build(tree, { seed: context.seed }) as unknown;
-    if (!(model instanceof tf.LayersModel)) throw new PliantError('modelProbe', 'argument', 'the model part of the candidate does not build to a tf.LayersModel');
+    if (!(model instanceof tf.LayersModel))
+      throw new PliantError('modelProbe', 'argument', 'the model part of the candidate does not build to a tf.LayersModel');
     const made: Tfjs.Tensor[] = [];
     try {
       const inputs = model.inputs.map((symbolic, i) => {
         const shape = i === 0 && options.inputShape !== undefined ? [...options.inputShape] : symbolic.shape.slice(1);
-        if (shape.some((d) => d === null)) throw new PliantError('modelProbe', 'argument', `input ${i} has a free dimension (${JSON.stringify(symbolic.shape)}): give the probe an inputShape`);
+        if (shape.some((d) => d === null))
+          throw new PliantError('modelProbe', 'argument', `input ${i} has a free dimension (${JSON.stringify(symbolic.shape)}): give the probe an inputShape`);
         const full = [batch, ...(shape as number[])];
         const seed = deriveSeed(context.seed, 'probe input', i);
         const t = options.input !== undefined ? options.input(full, seed) : tf.randomNormal(full, 0, 1, 'float32', seed);

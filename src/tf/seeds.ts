@@ -1,16 +1,4 @@
-/**
- * @internal Seeded weight initialisation for the symbolic layers.
- *
- * A layer's weights are drawn when the layer is first applied (that is when TensorFlow.js knows
- * their shapes). Each symbolic layer gets initialisers that read their seed from the layer's
- * {@link SeedSlot}: `sequential` and `graph` fill the slot, before applying the layer, with a
- * seed derived from the layer's *content key*, a Merkle hash of its configuration and of the keys
- * of its inputs (weightless single-input layers pass their input's key through). So a model gets
- * the same initial weights however its graph is written (node order, node names, a dropout of 0,
- * an identity layer, the order of a sum's terms), which is what model probes rely on. A layer
- * applied outside of them draws from the build's counter instead.
- */
-import { seededRng } from '../geno/random.js';
+import { seededRng } from '../base/rng.js';
 import type { BuildContext } from '../symbolic/build.js';
 import type { TfModule } from './load-tf.js';
 import type * as Tfjs from '@tensorflow/tfjs';

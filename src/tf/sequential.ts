@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { BuildContext } from '../symbolic/build.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { SymbolicNode } from '../symbolic/node.js';
 import { symbolize } from '../symbolic/symbolize.js';
 import type { SymbolicFactory } from '../symbolic/symbolize.js';
@@ -36,7 +36,10 @@ export const sequential: SymbolicFactory<SequentialArgs, Tfjs.Sequential> = symb
     const first = args.layers[0] as { batchInputShape?: unknown } | undefined;
     let key = `input:0:${JSON.stringify(first?.batchInputShape ?? null)}`;
     args.layers.forEach((layer, i) => {
-      if (!LAYER_INFO.has(layer)) throw new PliantError('build', 'argument', `layers[${i}] is not a symbolic layer`, { path: `${context?.path === '' || context === undefined ? '' : `${context.path}.`}layers[${i}]` });
+      if (!LAYER_INFO.has(layer))
+        throw new PliantError('build', 'argument', `layers[${i}] is not a symbolic layer`, {
+          path: `${context?.path === '' || context === undefined ? '' : `${context.path}.`}layers[${i}]`,
+        });
       key = assigner.assign(layer, [key]);
     });
     const model = tf.sequential({ layers: args.layers, ...(args.name === undefined ? {} : { name: args.name }) });

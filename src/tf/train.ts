@@ -1,12 +1,7 @@
-/**
- * Training a built model epoch by epoch, with each epoch's metrics reported (to a callback and to
- * a trial, so early stopping works per epoch), seeded shuffling and dropout, and every tensor it
- * makes disposed.
- */
-import { seededRng } from '../geno/random.js';
-import { PliantError } from '../symbolic/errors.js';
+import { seededRng } from '../base/rng.js';
+import { PliantError } from '../base/errors.js';
 import type { TrialFeedback } from '../executors/executor.js';
-import { Pruned } from '../tuning/pruned.js';
+import { Pruned } from '../base/pruned.js';
 import { loadTf } from './load-tf.js';
 import type { TfModule } from './load-tf.js';
 import type * as Tfjs from '@tensorflow/tfjs';
@@ -136,7 +131,11 @@ export async function train(model: Tfjs.LayersModel, data: TrainData, options: T
       valY = toTensor(tf, validation.y, made, 'validation.y');
     }
     if ((model as { optimizer?: unknown }).optimizer === undefined) {
-      model.compile({ optimizer: options.optimizer ?? 'adam', loss: options.loss ?? 'categoricalCrossentropy', metrics: [...(options.metrics ?? ['accuracy'])] });
+      model.compile({
+        optimizer: options.optimizer ?? 'adam',
+        loss: options.loss ?? 'categoricalCrossentropy',
+        metrics: [...(options.metrics ?? ['accuracy'])],
+      });
     }
     const reportName = options.report ?? (valX !== undefined ? 'valAccuracy' : 'accuracy');
     const n = x.shape[0] as number;
@@ -183,7 +182,12 @@ export async function train(model: Tfjs.LayersModel, data: TrainData, options: T
       if (options.onEpoch !== undefined) go = (await options.onEpoch(record)) !== false;
       if (options.trial !== undefined) {
         const value = record[reportName];
-        if (value === undefined || !Number.isFinite(value)) throw new PliantError(api, 'argument', `the reported metric '${reportName}' is ${value === undefined ? 'missing' : String(value)} at epoch ${epoch} (metrics: ${Object.keys(record).join(', ')})`);
+        if (value === undefined || !Number.isFinite(value))
+          throw new PliantError(
+            api,
+            'argument',
+            `the reported metric '${reportName}' is ${value === undefined ? 'missing' : String(value)} at epoch ${epoch} (metrics: ${Object.keys(record).join(', ')})`,
+          );
         await options.trial.report(value, { step: epoch, metrics: record });
         if (options.trial.shouldStop()) throw new Pruned(`pruned by early stopping after epoch ${epoch}`);
       }

@@ -93,9 +93,19 @@ export function installWasmTrainingKernels(tf: TfModule): void {
       const dyt = keep(one(transpose, { inputs: { x: dy as TensorInfo }, backend, attrs: { perm: [1, 2, 0, 3] } }));
       const bottom = Math.max(0, (outHeight - 1) * strideHeight + filterHeight - inHeight - padInfo.top);
       const right = Math.max(0, (outWidth - 1) * strideWidth + filterWidth - inWidth - padInfo.left);
-      const pad = [[0, 0], [padInfo.top, bottom], [padInfo.left, right], [0, 0]];
-      const out = keep(one(conv, { inputs: { x: xt, filter: dyt }, backend, attrs: { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [strideHeight, strideWidth] } }));
-      const cut = out.shape[1] === filterHeight && out.shape[2] === filterWidth ? out : keep(one(slice, { inputs: { x: out }, backend, attrs: { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, outChannels] } }));
+      const pad = [
+        [0, 0],
+        [padInfo.top, bottom],
+        [padInfo.left, right],
+        [0, 0],
+      ];
+      const out = keep(
+        one(conv, { inputs: { x: xt, filter: dyt }, backend, attrs: { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [strideHeight, strideWidth] } }),
+      );
+      const cut =
+        out.shape[1] === filterHeight && out.shape[2] === filterWidth
+          ? out
+          : keep(one(slice, { inputs: { x: out }, backend, attrs: { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, outChannels] } }));
       return one(transpose, { inputs: { x: cut }, backend, attrs: { perm: [1, 2, 0, 3] } });
     });
   });
@@ -124,7 +134,12 @@ export function installWasmTrainingKernels(tf: TfModule): void {
     return scoped(backend, (keep) => {
       const flipped = keep(one(reverse, { inputs: { x: filter as TensorInfo }, backend, attrs: { dims: [0, 1] } }));
       const w = keep(one(transpose, { inputs: { x: flipped }, backend, attrs: { perm: [0, 1, 3, 2] } }));
-      const pad = [[0, 0], [top, bottom], [left, right], [0, 0]];
+      const pad = [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ];
       return one(conv, { inputs: { x: dy as TensorInfo, filter: w }, backend, attrs: { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] } });
     });
   });
@@ -143,7 +158,19 @@ export function installWasmTrainingKernels(tf: TfModule): void {
       a.pad as 'same',
       a.dimRoundingMode as 'floor' | undefined,
     );
-    const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth, padInfo } = info;
+    const {
+      batchSize,
+      inHeight: H,
+      inWidth: W,
+      inChannels: C,
+      outHeight,
+      outWidth,
+      strideHeight,
+      strideWidth,
+      effectiveFilterHeight,
+      effectiveFilterWidth,
+      padInfo,
+    } = info;
     const out = backend.makeOutput([...(input as TensorInfo).shape], 'float32');
     // Views after makeOutput: it may grow the wasm memory, which detaches older views.
     const xs = backend.typedArrayFromHeap(input as TensorInfo);
@@ -225,7 +252,10 @@ export function installWasmTrainingKernels(tf: TfModule): void {
       const a = args.attrs as Attrs;
       const shape = (x as TensorInfo).shape;
       const rank = shape.length;
-      const axes = [a.axis as number | number[]].flat().map((d) => (d < 0 ? d + rank : d)).sort((p, q) => p - q);
+      const axes = [a.axis as number | number[]]
+        .flat()
+        .map((d) => (d < 0 ? d + rank : d))
+        .sort((p, q) => p - q);
       const k = axes.length;
       if ((x as TensorInfo).dtype !== 'float32' || k === 0 || k === rank || axes.some((d, i) => d !== i)) return stock(args);
       const rows = shape.slice(0, k).reduce((p, q) => p * q, 1);
@@ -287,7 +317,10 @@ export function installWasmTrainingKernels(tf: TfModule): void {
       };
       const { a: left, b: right } = inputs as Record<string, TensorInfo>;
       return original.matMul({
-        inputs: { a: a.transposeA === true ? swap(left as TensorInfo) : (left as TensorInfo), b: a.transposeB === true ? swap(right as TensorInfo) : (right as TensorInfo) },
+        inputs: {
+          a: a.transposeA === true ? swap(left as TensorInfo) : (left as TensorInfo),
+          b: a.transposeB === true ? swap(right as TensorInfo) : (right as TensorInfo),
+        },
         backend,
         attrs: { ...a, transposeA: false, transposeB: false },
       });

@@ -1,9 +1,10 @@
 import type { Outcome } from '../algorithms/algorithm.js';
 import type { TrialFeedback, TrialReportOptions } from '../executors/executor.js';
 import type { EarlyStopping } from '../algorithms/early-stopping/early-stopping.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { DNA } from '../geno/dna.js';
-import type { Measurement, StudyJournal } from '../storage/storage.js';
+import type { StudyJournal } from '../storage/storage.js';
+import type { Measurement } from '../base/measurement.js';
 import { trusted } from '../storage/storage.js';
 import type { CurveBook } from './curves.js';
 import type { DedupeBook } from './dedupe-book.js';
@@ -72,7 +73,14 @@ export class Feedback implements TrialFeedback {
     }
     // With early stopping, every report must carry the objective the policy compares.
     if (this.#loop.stopping !== undefined) this.#loop.objectives.reward(value, 'feedback.report');
-    await this.#record({ type: 'report', id: this.id, value, ...(options.step === undefined ? {} : { step: options.step }), ...(options.metrics === undefined ? {} : { metrics: options.metrics }), time: Date.now() });
+    await this.#record({
+      type: 'report',
+      id: this.id,
+      value,
+      ...(options.step === undefined ? {} : { step: options.step }),
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+      time: Date.now(),
+    });
   }
 
   /**
@@ -97,7 +105,13 @@ export class Feedback implements TrialFeedback {
     if (options.metrics !== undefined) checkMeasurement('done', options.metrics);
     // Read the objectives and constraints before recording, so a bad measurement records nothing.
     const told = final === undefined ? undefined : this.#loop.objectives.feedback(final, 'feedback.done');
-    await this.#record({ type: 'done', id: this.id, ...(final === undefined ? {} : { value: final }), ...(options.metrics === undefined ? {} : { metrics: options.metrics }), time: Date.now() });
+    await this.#record({
+      type: 'done',
+      id: this.id,
+      ...(final === undefined ? {} : { value: final }),
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+      time: Date.now(),
+    });
     ACTIVE.delete(this.id);
     this.#loop.ended(this, told);
   }
@@ -135,7 +149,8 @@ export class Feedback implements TrialFeedback {
   }
 
   #check(api: string): void {
-    if (this.ended) throw new PliantError(`feedback.${api}`, 'argument', `trial ${this.number} has already ended (${this.#loop.state.get(this.id)?.state ?? 'unknown'})`);
+    if (this.ended)
+      throw new PliantError(`feedback.${api}`, 'argument', `trial ${this.number} has already ended (${this.#loop.state.get(this.id)?.state ?? 'unknown'})`);
   }
 
   async #record(event: Parameters<StudyJournal['append']>[0]): Promise<void> {
@@ -147,11 +162,14 @@ export class Feedback implements TrialFeedback {
 
 function checkMeasurement(api: string, value: Measurement): void {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new PliantError(`feedback.${api}`, 'argument', `a measurement must be a finite number, found ${value} (end a diverged trial with feedback.fail)`);
+    if (!Number.isFinite(value))
+      throw new PliantError(`feedback.${api}`, 'argument', `a measurement must be a finite number, found ${value} (end a diverged trial with feedback.fail)`);
     return;
   }
-  if (typeof value !== 'object' || value === null) throw new PliantError(`feedback.${api}`, 'argument', `a measurement is a number or a record of numbers, found ${String(value)}`);
+  if (typeof value !== 'object' || value === null)
+    throw new PliantError(`feedback.${api}`, 'argument', `a measurement is a number or a record of numbers, found ${String(value)}`);
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new PliantError(`feedback.${api}`, 'argument', `metric '${k}' must be a number, found ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new PliantError(`feedback.${api}`, 'argument', `metric '${k}' must be a number, found ${String(v)}`);
   }
 }

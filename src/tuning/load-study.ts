@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { readJournalFile } from '../storage/journal-storage.js';
 import type { JournalEvent, Storage } from '../storage/storage.js';
 import type { ObjectiveOptions } from './objectives.js';
@@ -28,7 +28,8 @@ const API = 'loadStudy';
  * ```
  */
 export async function loadStudy(study: string, options: LoadStudyOptions = {}): Promise<Result> {
-  if (typeof study !== 'string' || study === '') throw new PliantError(API, 'argument', `loadStudy takes a study name or a journal file, found ${JSON.stringify(study)}`);
+  if (typeof study !== 'string' || study === '')
+    throw new PliantError(API, 'argument', `loadStudy takes a study name or a journal file, found ${JSON.stringify(study)}`);
   const storage = options.storage;
   if (storage === undefined && (study.endsWith('.jsonl') || isFile(study))) {
     if (!isFile(study)) throw new PliantError(API, 'argument', `no journal file ${study}`);
@@ -37,10 +38,16 @@ export async function loadStudy(study: string, options: LoadStudyOptions = {}): 
   if (storage === undefined || storage.description.startsWith('journal:')) {
     const dir = storage === undefined ? defaultStudyDir() : storage.description.slice('journal:'.length);
     const file = join(dir, `${encodeURIComponent(study)}.jsonl`);
-    if (!isFile(file)) throw new PliantError(API, 'argument', `no study named '${study}' in ${dir} (pass a journal file's path${storage === undefined ? ', or set PLIANT_HOME' : ''})`);
+    if (!isFile(file))
+      throw new PliantError(
+        API,
+        'argument',
+        `no study named '${study}' in ${dir} (pass a journal file's path${storage === undefined ? ', or set PLIANT_HOME' : ''})`,
+      );
     return resultOf(await readJournalFile(file), study, file);
   }
-  if (storage.exists !== undefined && !(await storage.exists(study))) throw new PliantError(API, 'argument', `no study named '${study}' in ${storage.description}`);
+  if (storage.exists !== undefined && !(await storage.exists(study)))
+    throw new PliantError(API, 'argument', `no study named '${study}' in ${storage.description}`);
   const journal = await storage.open(study);
   try {
     return resultOf(journal.events, study, storage.description);

@@ -4,8 +4,8 @@
  * `constraints`). Rewards are maximised: a minimised objective is negated.
  */
 import type { Outcome } from '../algorithms/algorithm.js';
-import { PliantError } from '../symbolic/errors.js';
-import type { Measurement } from '../storage/storage.js';
+import { PliantError } from '../base/errors.js';
+import type { Measurement } from '../base/measurement.js';
 import type { Direction } from './trial.js';
 
 /** The objective options shared by `sample`, `search` and `Result`. */
@@ -76,7 +76,11 @@ export class Objectives {
   value(measurement: Measurement, api: string, i = 0): number {
     if (typeof measurement === 'number') {
       if (this.metrics.length > 1) {
-        throw new PliantError(api, 'argument', `a search with several objectives needs measurements that are records with ${this.metrics.join(', ')}; found the number ${measurement}`);
+        throw new PliantError(
+          api,
+          'argument',
+          `a search with several objectives needs measurements that are records with ${this.metrics.join(', ')}; found the number ${measurement}`,
+        );
       }
       return measurement;
     }
@@ -91,7 +95,10 @@ export class Objectives {
     }
     const v = key === undefined ? undefined : measurement[key];
     if (typeof v !== 'number') {
-      const why = named === undefined ? `cannot tell the objective among the metrics ${Object.keys(measurement).join(', ')}: pass {metric: name}` : `the measurement has no metric '${named}' (it has ${Object.keys(measurement).join(', ') || 'none'})`;
+      const why =
+        named === undefined
+          ? `cannot tell the objective among the metrics ${Object.keys(measurement).join(', ')}: pass {metric: name}`
+          : `the measurement has no metric '${named}' (it has ${Object.keys(measurement).join(', ') || 'none'})`;
       throw new PliantError(api, 'argument', why);
     }
     return v;
@@ -111,11 +118,16 @@ export class Objectives {
   constraintValues(measurement: Measurement, api: string): number[] | undefined {
     if (this.constraints.length === 0) return undefined;
     if (typeof measurement === 'number') {
-      throw new PliantError(api, 'argument', `the study has constraints (${this.constraints.join(', ')}): measurements must be records holding them; found the number ${measurement}`);
+      throw new PliantError(
+        api,
+        'argument',
+        `the study has constraints (${this.constraints.join(', ')}): measurements must be records holding them; found the number ${measurement}`,
+      );
     }
     return this.constraints.map((c) => {
       const v = measurement[c];
-      if (typeof v !== 'number') throw new PliantError(api, 'argument', `the measurement has no constraint metric '${c}' (it has ${Object.keys(measurement).join(', ') || 'none'})`);
+      if (typeof v !== 'number')
+        throw new PliantError(api, 'argument', `the measurement has no constraint metric '${c}' (it has ${Object.keys(measurement).join(', ') || 'none'})`);
       return v;
     });
   }

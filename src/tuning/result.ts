@@ -1,5 +1,5 @@
 import { dominates } from '../algorithms/pareto.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { Objectives } from './objectives.js';
 import type { ObjectiveOptions } from './objectives.js';
 import type { CacheStats } from '../hashing/functional-cache.js';
@@ -77,7 +77,8 @@ export class Result {
    * For several objectives there is no single best: use {@link Result.paretoFront}.
    */
   get best(): Trial | undefined {
-    if (this.#objectives.count > 1) throw new PliantError('Result.best', 'argument', `the search has ${this.#objectives.count} objectives: there is no single best, use result.paretoFront`);
+    if (this.#objectives.count > 1)
+      throw new PliantError('Result.best', 'argument', `the search has ${this.#objectives.count} objectives: there is no single best, use result.paretoFront`);
     let best: Trial | undefined;
     let bestReward = 0;
     for (const t of this.feasible) {

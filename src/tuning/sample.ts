@@ -81,7 +81,9 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
       current = proposal.feedback;
       yield [proposal.candidate as CandidateOf<S>, current];
       if (!current.ended) {
-        process.emitWarning(`sample: trial ${current.number} was not ended (call feedback.done or feedback.fail): it is abandoned`, { code: 'PLIANT_ABANDONED' });
+        process.emitWarning(`sample: trial ${current.number} was not ended (call feedback.done or feedback.fail): it is abandoned`, {
+          code: 'PLIANT_ABANDONED',
+        });
         await current.abandon('the loop moved on before the trial ended');
       }
       current = undefined;

@@ -1,13 +1,13 @@
 import type { Algorithm } from '../algorithms/algorithm.js';
 import { random } from '../algorithms/random-search.js';
 import type { TracedSpace } from '../geno/trace.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { memoryStorage } from '../storage/memory-storage.js';
-import type { Measurement } from '../storage/storage.js';
+import type { Measurement } from '../base/measurement.js';
 import { inlineExecutor } from '../executors/inline-executor.js';
 import type { Executor, ExecutorSession, ObjectiveSource } from '../executors/executor.js';
-import { Pruned } from './pruned.js';
+import { isPruned } from '../base/pruned.js';
 import { Result } from './result.js';
 import type { CandidateOf, SampleOptions } from './sample.js';
 import { journalStorage } from '../storage/journal-storage.js';
@@ -60,11 +60,16 @@ export async function search<S extends TreeValue | TracedSpace<unknown>>(
   const api = 'search';
   const isModule = typeof objective === 'string' || objective instanceof URL || (typeof objective === 'object' && objective !== null && 'module' in objective);
   if (typeof objective !== 'function' && !isModule) {
-    throw new PliantError(api, 'argument', 'objective must be a function (candidate, trial) => number, or a module that exports one ({ module: path or URL, export?: name })');
+    throw new PliantError(
+      api,
+      'argument',
+      'objective must be a function (candidate, trial) => number, or a module that exports one ({ module: path or URL, export?: name })',
+    );
   }
   const executor = options.executor ?? inlineExecutor();
   const concurrency = options.concurrency ?? executor.capacity;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new PliantError(api, 'argument', `concurrency must be a positive integer, found ${String(options.concurrency)}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new PliantError(api, 'argument', `concurrency must be a positive integer, found ${String(options.concurrency)}`);
   const storage = options.storage ?? (options.study !== undefined ? journalStorage(defaultStudyDir()) : memoryStorage());
   const study = options.study ?? `search-${Date.now().toString(36)}-${(searches++).toString(36)}`;
   const algorithm = options.algorithm ?? random({ seed: options.seed ?? 0 });
@@ -111,10 +116,15 @@ async function evaluate(session: ExecutorSession<unknown>, proposal: Proposal): 
   const feedback = proposal.feedback;
   let value: Measurement | undefined | void;
   try {
-    value = await session.evaluate({ candidate: proposal.candidate, candidateJson: proposal.candidateJson, feedback, ...(proposal.reports === undefined ? {} : { reports: proposal.reports }) });
+    value = await session.evaluate({
+      candidate: proposal.candidate,
+      candidateJson: proposal.candidateJson,
+      feedback,
+      ...(proposal.reports === undefined ? {} : { reports: proposal.reports }),
+    });
   } catch (error) {
     if (feedback.ended) return;
-    if (error instanceof Pruned || (error instanceof Error && error.name === 'Pruned')) await feedback.prune();
+    if (isPruned(error)) await feedback.prune();
     else await feedback.fail(error);
     return;
   }

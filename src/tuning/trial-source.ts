@@ -12,7 +12,7 @@ import type { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
 import { prepare } from '../geno/template.js';
 import { TracedSpace } from '../geno/trace.js';
-import { PliantError } from '../symbolic/errors.js';
+import { PliantError } from '../base/errors.js';
 import { toJSON } from '../symbolic/json.js';
 import type { JsonValue } from '../symbolic/json.js';
 import { resolveDedupe } from '../hashing/dedupe.js';
@@ -79,7 +79,11 @@ export class TrialSource {
     this.#numTrials = numTrials;
     const objectives = new Objectives(options, api);
     if (objectives.count > 1 && algorithm.multiObjective !== true) {
-      throw new PliantError(api, 'argument', `${algorithm.name} optimises one objective, but metric names ${objectives.count}: use an algorithm for several objectives (nsga2)`);
+      throw new PliantError(
+        api,
+        'argument',
+        `${algorithm.name} optimises one objective, but metric names ${objectives.count}: use an algorithm for several objectives (nsga2)`,
+      );
     }
     if (options.earlyStopping !== undefined) {
       checkPolicy(options.earlyStopping, api);
@@ -135,7 +139,11 @@ export class TrialSource {
     const objectives = this.#objectives;
     const seed = options.seed ?? 0;
     if (!journal.events.some((e) => e.type === 'study')) {
-      const meta: Record<string, JsonValue> = { algorithm: this.#algorithm.name, seed, direction: objectives.count === 1 ? (objectives.directions[0] as string) : [...objectives.directions] };
+      const meta: Record<string, JsonValue> = {
+        algorithm: this.#algorithm.name,
+        seed,
+        direction: objectives.count === 1 ? (objectives.directions[0] as string) : [...objectives.directions],
+      };
       if (options.metric !== undefined) meta.metric = typeof options.metric === 'string' ? options.metric : [...options.metric];
       if (objectives.constraints.length > 0) meta.constraints = [...objectives.constraints];
       if (policy !== undefined) meta.earlyStopping = policy.name;
@@ -191,9 +199,15 @@ export class TrialSource {
         try {
           hash = await dedupe.hashOf(candidate, treeOf);
         } catch (error) {
-          throw new PliantError(api, 'argument', `dedupe could not hash the candidate of trial ${state.trials.length} (${dna.toString()}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          throw new PliantError(
+            api,
+            'argument',
+            `dedupe could not hash the candidate of trial ${state.trials.length} (${dna.toString()}): ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
         }
-        if (hash !== undefined && typeof hash !== 'string') throw new PliantError(api, 'argument', `a dedupe hash function must return a string or undefined, found ${typeof hash}`);
+        if (hash !== undefined && typeof hash !== 'string')
+          throw new PliantError(api, 'argument', `a dedupe hash function must return a string or undefined, found ${typeof hash}`);
         // An equivalent candidate is being evaluated right now: wait for its value.
         const running = hash === undefined ? undefined : this.#running.get(hash);
         if (running !== undefined) await running;
@@ -202,7 +216,15 @@ export class TrialSource {
       const told = cached?.kind === 'hit' ? this.#objectives.feedback(cached.value, api) : undefined;
       ACTIVE.add(id);
       const candidateJson = toJSON(treeOf());
-      await this.#append({ type: 'trial', id, dna: dna.toJSON(), candidate: candidateJson, time: Date.now(), owner: OWNER, ...(dedupe === undefined ? {} : { hash: hash ?? null }) });
+      await this.#append({
+        type: 'trial',
+        id,
+        dna: dna.toJSON(),
+        candidate: candidateJson,
+        time: Date.now(),
+        owner: OWNER,
+        ...(dedupe === undefined ? {} : { hash: hash ?? null }),
+      });
       if (cached?.kind === 'hit') {
         // An equivalent candidate was evaluated: complete this one with its value, unevaluated.
         await this.#append({ type: 'done', id, value: cached.value, time: Date.now(), cached: true });
@@ -211,7 +233,10 @@ export class TrialSource {
         const t = told as NonNullable<typeof told>;
         this.#algorithm.feedback(dna, t.reward, t.outcome);
         if (++this.#consecutiveHits >= (dedupe as NonNullable<typeof dedupe>).maxConsecutiveHits) {
-          process.emitWarning(`${api}: the last ${this.#consecutiveHits} proposals were all served by the dedupe cache: the algorithm keeps proposing candidates it has seen, so the search stops (dedupe.maxConsecutiveHits)`, { code: 'PLIANT_DEDUPE_STALLED' });
+          process.emitWarning(
+            `${api}: the last ${this.#consecutiveHits} proposals were all served by the dedupe cache: the algorithm keeps proposing candidates it has seen, so the search stops (dedupe.maxConsecutiveHits)`,
+            { code: 'PLIANT_DEDUPE_STALLED' },
+          );
           this.#done = true;
           break;
         }
@@ -247,7 +272,12 @@ export class TrialSource {
       .filter((t) => t.state === 'running' && !ACTIVE.has(t.id) && (ownerIsDead(t.owner, t.id) || !sameHost(t.owner)))
       .map((t) => {
         ACTIVE.add(t.id);
-        return { candidate: this.#make(t.dna), candidateJson: t.candidate, feedback: new Feedback(this.#loop as TrialLoop, t.id, t.number, t.dna), reports: t.reports.length };
+        return {
+          candidate: this.#make(t.dna),
+          candidateJson: t.candidate,
+          feedback: new Feedback(this.#loop as TrialLoop, t.id, t.number, t.dna),
+          reports: t.reports.length,
+        };
       });
   }
 
@@ -276,7 +306,8 @@ function historyEntry(t: Trial, objectives: Objectives): HistoryEntry {
       return { dna: t.dna, reward, ...(outcome === undefined ? {} : { outcome }) };
     }
   } catch (error) {
-    if (error instanceof PliantError) throw new PliantError('sample', 'argument', `${where} does not fit the search's objectives: ${error.message}`, { cause: error });
+    if (error instanceof PliantError)
+      throw new PliantError('sample', 'argument', `${where} does not fit the search's objectives: ${error.message}`, { cause: error });
     throw error;
   }
   return { dna: t.dna, reward: undefined, state: t.state === 'running' ? 'running' : 'ended' };

@@ -1,6 +1,6 @@
 import type { DNA } from '../geno/dna.js';
 import type { JsonValue } from '../symbolic/json.js';
-import type { Measurement } from '../storage/storage.js';
+import type { Measurement } from '../base/measurement.js';
 
 /** Whether an objective is maximised or minimised. */
 export type Direction = 'maximize' | 'minimize';

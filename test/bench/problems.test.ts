@@ -67,7 +67,14 @@ describe('NAS-like conditional space (PROBLEMS §3)', () => {
   it('has the conditional decision ids', () => {
     const ids = dnaSpec(nasLikeProblem().space).decisionIds;
     expect(ids).toHaveLength(35);
-    expect(ids.slice(0, 6)).toEqual(['cells', 'cells[=0/3][0].op', 'cells[=0/3][0].op[=0/5].act', 'cells[=0/3][0].op[=1/5].act', 'cells[=0/3][0].op[=2/5].act', 'cells[=0/3][0].width']);
+    expect(ids.slice(0, 6)).toEqual([
+      'cells',
+      'cells[=0/3][0].op',
+      'cells[=0/3][0].op[=0/5].act',
+      'cells[=0/3][0].op[=1/5].act',
+      'cells[=0/3][0].op[=2/5].act',
+      'cells[=0/3][0].width',
+    ]);
     expect(ids).toContain('cells[=2/3][2].op[=2/5].act');
     expect(ids.slice(-4)).toEqual(['optimizer', 'optimizer[=1/2].momentum', 'lr', 'weight_decay']);
   });

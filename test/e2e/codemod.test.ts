@@ -12,7 +12,20 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The generated modules import the built package, so the test uses it too: a space made by one
 // copy of pliant is not a space to another.
-import { DNA, annotateSource, annotatedModule, applySource, dnaSpec, encode, journalStorage, loadTf, materialize, randomDNA, search, seededRng } from '../../dist/index.js';
+import {
+  DNA,
+  annotateSource,
+  annotatedModule,
+  applySource,
+  dnaSpec,
+  encode,
+  journalStorage,
+  loadTf,
+  materialize,
+  randomDNA,
+  search,
+  seededRng,
+} from '../../dist/index.js';
 import type { TreeValue } from '../../dist/index.js';
 import { typeErrors } from '../support/typecheck.js';
 
@@ -30,7 +43,10 @@ interface Fixture {
 const rows = 24;
 function tinyData(shape: number[], classes: number, ints?: number): { xs: tf.Tensor; ys: tf.Tensor } {
   const xs = ints === undefined ? tf.randomUniform([rows, ...shape], 0, 1, 'float32', 7) : tf.randomUniform([rows, ...shape], 0, ints, 'int32', 7);
-  const labels = tf.tensor1d(Array.from({ length: rows }, (_, i) => i % classes), 'int32');
+  const labels = tf.tensor1d(
+    Array.from({ length: rows }, (_, i) => i % classes),
+    'int32',
+  );
   const ys = classes === 1 ? tf.tensor2d(Array.from({ length: rows }, (_, i) => [i % 2])) : tf.oneHot(labels, classes).toFloat();
   labels.dispose();
   return { xs, ys };
@@ -85,7 +101,11 @@ function config(model: tf.LayersModel): unknown[] {
   const strip = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(strip);
     if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => k !== 'name').map(([k, v]) => [k, strip(v)]));
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>)
+          .filter(([k]) => k !== 'name')
+          .map(([k, v]) => [k, strip(v)]),
+      );
     }
     return value;
   };
@@ -179,7 +199,8 @@ describe.each(Object.entries(FIXTURES))('codemod on %s.ts', (name, fixture) => {
 
 describe('the pliant command (the built bin, in a child process)', () => {
   const bin = join(root, 'dist', 'cli', 'main.js');
-  const run = (...args: string[]): { status: number | null; stdout: string; stderr: string } => spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8' });
+  const run = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
+    spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8' });
 
   it('annotate, a search journalled to a study, then apply --dry-run and apply from the study', async () => {
     copyFileSync(join(fixtures, 'two-models.ts'), join(work, 'cli-model.ts'));
@@ -191,14 +212,19 @@ describe('the pliant command (the built bin, in a child process)', () => {
     // a search over the module's space, journalled as the study 'cli' (the objective prefers wide students)
     const space = await annotatedModule(join(work, 'cli-model.space.ts'));
     const studies = join(work, 'studies');
-    await search(space.space, (c) => ((c as { createStudent: { dense_1: { units: number } } }).createStudent.dense_1.units), { numTrials: 6, seed: 2, study: 'cli', storage: journalStorage(studies) });
+    await search(space.space, (c) => (c as { createStudent: { dense_1: { units: number } } }).createStudent.dense_1.units, {
+      numTrials: 6,
+      seed: 2,
+      study: 'cli',
+      storage: journalStorage(studies),
+    });
     const journal = join('studies', 'cli.jsonl');
 
     const before = readFileSync(join(work, 'cli-model.ts'), 'utf8');
     const dry = run('apply', journal, 'cli-model.ts', '--dry-run');
     expect(dry.status, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/^--- a\/cli-model\.ts\n\+\+\+ b\/cli-model\.ts\n@@ /);
-    expect(dry.stdout).toContain("+      tf.layers.dense({ inputShape: [8], units: 32, activation: ");
+    expect(dry.stdout).toContain('+      tf.layers.dense({ inputShape: [8], units: 32, activation: ');
     expect(readFileSync(join(work, 'cli-model.ts'), 'utf8')).toBe(before);
 
     const wet = run('apply', journal, 'cli-model.ts');
@@ -218,4 +244,3 @@ describe('the pliant command (the built bin, in a child process)', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
-

@@ -27,20 +27,34 @@ describe('examples/distributed', () => {
     delete env.REDIS_URL;
     const started = Date.now();
     // stdout and the workers' echoed log lines; stderr is not part of the checked output
-    const out = execFileSync(process.execPath, [tsx, join(root, 'examples', 'distributed', 'index.ts')], { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n');
+    const out = execFileSync(process.execPath, [tsx, join(root, 'examples', 'distributed', 'index.ts')], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).split('\n');
     const text = out.join('\n');
     expect(Date.now() - started, text).toBeLessThan(30_000);
 
     const server = /^REDIS_URL is not set: started a throwaway redis-server at redis:\/\/127\.0\.0\.1:(\d+) /.exec(out[0] ?? '');
     expect(server, text).not.toBeNull();
     expect(out).toContain('started 2 workers: node dist/cli/main.js worker --study iris-distributed-seed-1 --objective ./examples/distributed/objective.ts');
-    expect(out.filter((l) => /^ {2}\[worker [AB]\] pliant worker: serving queue 'pliant-iris-distributed-seed-1' on redis:\/\/127\.0\.0\.1:\d+ \(concurrency 1\)$/.test(l))).toHaveLength(2);
+    expect(
+      out.filter((l) =>
+        /^ {2}\[worker [AB]\] pliant worker: serving queue 'pliant-iris-distributed-seed-1' on redis:\/\/127\.0\.0\.1:\d+ \(concurrency 1\)$/.test(l),
+      ),
+    ).toHaveLength(2);
     expect(out).toContain("searching: study 'iris-distributed-seed-1', 12 trials, TPE, 2 in flight at once");
 
     // the table: every trial completed, with its 10 per-epoch reports relayed to the journal, and the worker that ran it
     expect(out, text).toContain('12 trials, 12 completed:');
-    const rows = out.map((l) => /^ +(\d+) {2}([AB]) +([01]\.\d{3}) +(\d+) +(\d+) +[\d.]+ {2}4( → \d+ \w+( \(dropout 0\.\d\d\))?)+ → 3$/.exec(l)).filter((m) => m !== null);
-    expect(rows.map((m) => Number(m[1])), text).toEqual([...Array(12).keys()]);
+    const rows = out
+      .map((l) => /^ +(\d+) {2}([AB]) +([01]\.\d{3}) +(\d+) +(\d+) +[\d.]+ {2}4( → \d+ \w+( \(dropout 0\.\d\d\))?)+ → 3$/.exec(l))
+      .filter((m) => m !== null);
+    expect(
+      rows.map((m) => Number(m[1])),
+      text,
+    ).toEqual([...Array(12).keys()]);
     for (const m of rows) expect(Number(m[4]), text).toBe(10);
 
     // both workers took trials, every trial was run by exactly one, as the table says
@@ -60,7 +74,9 @@ describe('examples/distributed', () => {
     for (const m of rows) expect((m[2] === 'A' ? a : b).includes(Number(m[1]))).toBe(true);
     for (const t of a) expect(out.some((l) => new RegExp(`^ {2}\\[worker A\\] pliant worker: trial ${t} returned \\{"accuracy":`).test(l))).toBe(true);
 
-    const best = /^best validation accuracy ([\d.]+) \(trial (\d+), evaluated by worker ([AB])\):$/.exec(out.find((l) => l.startsWith('best validation accuracy')) ?? '');
+    const best = /^best validation accuracy ([\d.]+) \(trial (\d+), evaluated by worker ([AB])\):$/.exec(
+      out.find((l) => l.startsWith('best validation accuracy')) ?? '',
+    );
     expect(best, text).not.toBeNull();
     expect(Number(best?.[1])).toBeGreaterThanOrEqual(0.9);
     expect(out).toContain('  model: tf.sequential(');

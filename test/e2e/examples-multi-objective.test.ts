@@ -19,7 +19,11 @@ interface Point {
 
 function run(...args: string[]): string[] {
   // stderr (the TensorFlow.js backend line) is not part of the checked output
-  return execFileSync(process.execPath, [tsx, join(root, 'examples', 'multi-objective', 'index.ts'), ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n');
+  return execFileSync(process.execPath, [tsx, join(root, 'examples', 'multi-objective', 'index.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).split('\n');
 }
 
 /** The rows of the printed Pareto front: `  trial  accuracy  latency (ms)  params  architecture`. */
@@ -55,11 +59,19 @@ function checkFront(out: readonly string[], cost: 'latency' | 'params', trials: 
   const evaluated = lines.filter((l) => !l.endsWith('from the cache)'));
   expect(evaluated, out.join('\n')).toHaveLength(trials);
   for (const p of points) expect(evaluated.some((l) => l.startsWith(`trial ${String(p.trial).padStart(2)}: accuracy ${p.accuracy.toFixed(3)}`))).toBe(true);
-  const summary = new RegExp(`^${lines.length} trials: ${trials} evaluated, ${lines.length - trials} repeated architectures served by the dedupe cache; NSGA-II completed \\d+ generations of \\d+ \\(the first one random\\)$`);
-  expect(out.some((l) => summary.test(l)), out.join('\n')).toBe(true);
+  const summary = new RegExp(
+    `^${lines.length} trials: ${trials} evaluated, ${lines.length - trials} repeated architectures served by the dedupe cache; NSGA-II completed \\d+ generations of \\d+ \\(the first one random\\)$`,
+  );
+  expect(
+    out.some((l) => summary.test(l)),
+    out.join('\n'),
+  ).toBe(true);
   // iris is easy: the most accurate point of the front is right on most flowers
   expect(Math.max(...points.map((p) => p.accuracy))).toBeGreaterThan(0.8);
-  expect(out.some((l) => /^done in [\d.]+ s; tensors alive: 0$/.test(l)), out.join('\n')).toBe(true);
+  expect(
+    out.some((l) => /^done in [\d.]+ s; tensors alive: 0$/.test(l)),
+    out.join('\n'),
+  ).toBe(true);
   return points;
 }
 
@@ -68,7 +80,9 @@ describe('examples/multi-objective', () => {
     const started = Date.now();
     const out = run();
     expect(Date.now() - started).toBeLessThan(60_000);
-    expect(out[0]).toBe('searching 40 MLPs for iris with NSGA-II (population 10, 4 epochs each): validation accuracy up, latency (ms per batch of 256 flowers) down');
+    expect(out[0]).toBe(
+      'searching 40 MLPs for iris with NSGA-II (population 10, 4 epochs each): validation accuracy up, latency (ms per batch of 256 flowers) down',
+    );
     const points = checkFront(out, 'latency', 40);
     const latencies = points.map((p) => p.latency);
     expect(latencies).toEqual([...latencies].sort((a, b) => a - b));

@@ -21,11 +21,15 @@ describe('examples/program-evolution', () => {
     const out = runExample();
     expect(Date.now() - started).toBeLessThan(30_000);
     const text = out.join('\n');
-    expect(out[1], text).toBe('regularized evolution (population 50, tournament 10, seed 1), 1000 evaluations, dedupe by functional hash (the outputs on the 21 points)');
+    expect(out[1], text).toBe(
+      'regularized evolution (population 50, tournament 10, seed 1), 1000 evaluations, dedupe by functional hash (the outputs on the 21 points)',
+    );
     expect(out.filter((l) => /^ {2}new best at trial \d+ \(evaluation \d+\): error \S+ +\S/.test(l)).length, text).toBeGreaterThan(1);
 
     // the best program: (nearly) exact on the sample points, printed with toSource, and right off them too
-    const best = /^best program: trial \d+ \(evaluation (\d+)\), error (\S+) \(mean squared error on the 21 points\)/.exec(out.find((l) => l.startsWith('best program: ')) ?? '');
+    const best = /^best program: trial \d+ \(evaluation (\d+)\), error (\S+) \(mean squared error on the 21 points\)/.exec(
+      out.find((l) => l.startsWith('best program: ')) ?? '',
+    );
     expect(best, text).not.toBeNull();
     expect(Number(best?.[1])).toBeLessThanOrEqual(1000);
     expect(Number(best?.[2])).toBeLessThan(1e-6);
@@ -36,7 +40,9 @@ describe('examples/program-evolution', () => {
     expect(out, text).toContain('off the sample points: p(10) = 111, f(10) = 111; p(-7.5) = 49.75, f(-7.5) = 49.75');
 
     // the cache: 1000 evaluations, the rest served, split into three kinds that add up
-    const cache = /^(\d+) proposals, 1000 evaluated; the functional cache served (\d+) \(\d+%\) without evaluating them:$/.exec(out.find((l) => l.includes('the functional cache served')) ?? '');
+    const cache = /^(\d+) proposals, 1000 evaluated; the functional cache served (\d+) \(\d+%\) without evaluating them:$/.exec(
+      out.find((l) => l.includes('the functional cache served')) ?? '',
+    );
     expect(cache, text).not.toBeNull();
     const proposals = Number(cache?.[1]);
     const served = Number(cache?.[2]);
@@ -49,15 +55,26 @@ describe('examples/program-evolution', () => {
     expect(same + dataflow + algebra, text).toBe(served);
     expect(dataflow, text).toBeGreaterThan(0);
     expect(algebra, text).toBeGreaterThan(0);
-    expect(out.some((l) => /^ {4}was served the error of trial \d+/.test(l)), text).toBe(true);
-    expect(out.some((l) => /^done in [\d.]+ s$/.test(l)), text).toBe(true);
+    expect(
+      out.some((l) => /^ {4}was served the error of trial \d+/.test(l)),
+      text,
+    ).toBe(true);
+    expect(
+      out.some((l) => /^done in [\d.]+ s$/.test(l)),
+      text,
+    ).toBe(true);
   }, 60_000);
 
   it('takes --trials and --seed, and is deterministic with the seed', () => {
     const run = (): string[] => runExample('--trials', '200', '--seed', '3').filter((l) => !l.startsWith('done in '));
     const first = run();
-    expect(first[1]).toBe('regularized evolution (population 50, tournament 10, seed 3), 200 evaluations, dedupe by functional hash (the outputs on the 21 points)');
-    expect(first.some((l) => /^\d+ proposals, 200 evaluated; the functional cache served \d+ /.test(l)), first.join('\n')).toBe(true);
+    expect(first[1]).toBe(
+      'regularized evolution (population 50, tournament 10, seed 3), 200 evaluations, dedupe by functional hash (the outputs on the 21 points)',
+    );
+    expect(
+      first.some((l) => /^\d+ proposals, 200 evaluated; the functional cache served \d+ /.test(l)),
+      first.join('\n'),
+    ).toBe(true);
     expect(run()).toEqual(first);
   }, 60_000);
 });

@@ -33,10 +33,17 @@ describe('examples', () => {
   it('annotate/search.ts: annotates model.ts, searches it, and prints a diff of the chosen literals only, leaving model.ts as it was', () => {
     const model = join(root, 'examples', 'annotate', 'model.ts');
     const before = readFileSync(model, 'utf8');
-    const out = execFileSync(process.execPath, [tsx, join(root, 'examples', 'annotate', 'search.ts'), '--trials', '4'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n');
+    const out = execFileSync(process.execPath, [tsx, join(root, 'examples', 'annotate', 'search.ts'), '--trials', '4'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).split('\n');
     expect(out[0]).toBe('annotated examples/annotate/model.ts into examples/annotate/.generated/model.space.ts: 5 decisions');
     expect(out.filter((l) => /^  \S+ +(oneOf|floatv)\(/.test(l))).toHaveLength(5);
-    expect(out.some((l) => /^best validation accuracy [01]\.\d{3} \(trial \d+ of 4\)$/.test(l)), out.join('\n')).toBe(true);
+    expect(
+      out.some((l) => /^best validation accuracy [01]\.\d{3} \(trial \d+ of 4\)$/.test(l)),
+      out.join('\n'),
+    ).toBe(true);
     const diff = out.filter((l) => /^[-+][^-+]/.test(l));
     // every changed line is one of the five annotated ones
     for (const line of diff) expect(line, out.join('\n')).toMatch(/LEARNING_RATE =|units: \d+, activation|rate: |batchSize: /);
@@ -48,7 +55,12 @@ describe('examples', () => {
     try {
       const env = { ...process.env, PLIANT_HOME: home };
       const bin = join(root, 'dist', 'cli', 'main.js');
-      const out = execFileSync(process.execPath, [bin, 'search', 'examples/cli/experiment.ts', '--algorithm', 'tpe', '--trials', '12'], { cwd: root, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync(process.execPath, [bin, 'search', 'examples/cli/experiment.ts', '--algorithm', 'tpe', '--trials', '12'], {
+        cwd: root,
+        encoding: 'utf8',
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       expect(out).toMatch(/^study 'experiment' \(journal:.*\): 12 trials, \d+ completed\nbest: trial \d+, 0\.\d+\n\{learningRate: /);
       execFileSync(process.execPath, [bin, 'report', 'experiment', '--out', join(home, 'report.html')], { cwd: root, env, stdio: 'ignore' });
       expect(readFileSync(join(home, 'report.html'), 'utf8')).toContain('data-plot="history"');
@@ -69,7 +81,10 @@ describe('examples', () => {
     const best = /^best validation accuracy ([\d.]+) \(trial \d+, DNA DNA\(/.exec(out.find((l) => l.startsWith('best validation accuracy')) ?? '');
     expect(Number(best?.[1])).toBeGreaterThanOrEqual(0.9);
     expect(out).toContain('  model: tf.sequential(');
-    expect(out.some((l) => /^done in [\d.]+ s; tensors alive: 0$/.test(l)), out.join('\n')).toBe(true);
+    expect(
+      out.some((l) => /^done in [\d.]+ s; tensors alive: 0$/.test(l)),
+      out.join('\n'),
+    ).toBe(true);
   }, 60_000);
 
   it("resolves 'pliant/testing' through the package exports, with fast-check an optional peer", () => {

@@ -96,7 +96,12 @@ function endsOnce(events: readonly JournalEvent[]): { trials: number; done: numb
   const byId = new Map<string, number>();
   for (const e of ends) byId.set((e as { id: string }).id, (byId.get((e as { id: string }).id) ?? 0) + 1);
   for (const t of trials) expect(byId.get(t.id), `trial ${t.id} ended ${byId.get(t.id) ?? 0} times`).toBe(1);
-  return { trials: trials.length, done: ends.filter((e) => e.type === 'done').length, fail: ends.filter((e) => e.type === 'fail').length, abandon: ends.filter((e) => e.type === 'abandon').length };
+  return {
+    trials: trials.length,
+    done: ends.filter((e) => e.type === 'done').length,
+    fail: ends.filter((e) => e.type === 'fail').length,
+    abandon: ends.filter((e) => e.type === 'abandon').length,
+  };
 }
 
 const objectiveModule = (): { module: string } => ({ module: pathToFileURL(objective).href });
@@ -116,7 +121,14 @@ describe('on one redis-server', () => {
       const study = 'kill-worker';
       const a = await startWorker(redis.url, study);
       const b = await startWorker(redis.url, study);
-      const running = search({ x: floatv(0, 1), ms: 1200 }, objectiveModule(), { numTrials: 6, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 500 }), concurrency: 2, seed: 1 });
+      const running = search({ x: floatv(0, 1), ms: 1200 }, objectiveModule(), {
+        numTrials: 6,
+        study,
+        storage: redisStorage(redis.url),
+        executor: bullmqExecutor({ connection: redis.url, pollInterval: 500 }),
+        concurrency: 2,
+        seed: 1,
+      });
       const deadline = Date.now() + 10_000;
       while (!/trial (\d+) started/.test(a.output())) {
         if (Date.now() > deadline) throw new Error(`worker a took no trial:\n${a.output()}`);
@@ -180,7 +192,14 @@ describe('on one redis-server', () => {
     it('Redis restarted while workers run: workers and controller reconnect and the search completes', async () => {
       const study = 'restart-redis';
       const workers = [await startWorker(redis.url, study), await startWorker(redis.url, study)];
-      const running = search({ x: floatv(0, 1), ms: 300 }, objectiveModule(), { numTrials: 12, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), concurrency: 2, seed: 4 });
+      const running = search({ x: floatv(0, 1), ms: 300 }, objectiveModule(), {
+        numTrials: 12,
+        study,
+        storage: redisStorage(redis.url),
+        executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }),
+        concurrency: 2,
+        seed: 4,
+      });
       await new Promise((r) => setTimeout(r, 800));
       await redis.restart({ downMs: 1000 });
       const result = await running;
@@ -196,7 +215,14 @@ describe('on one redis-server', () => {
     it('an objective that throws, hangs or reports a bad value: the trial fails with its error or times out, and the worker keeps serving', async () => {
       const study = 'throw-hang';
       const w = await startWorker(redis.url, study, '--timeout', '1');
-      const result = await search({ mode: oneOf(['throw', 'hang', 'bad-report', 'ok']), ms: 50 }, objectiveModule(), { numTrials: 4, algorithm: grid(), study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), concurrency: 1 });
+      const result = await search({ mode: oneOf(['throw', 'hang', 'bad-report', 'ok']), ms: 50 }, objectiveModule(), {
+        numTrials: 4,
+        algorithm: grid(),
+        study,
+        storage: redisStorage(redis.url),
+        executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }),
+        concurrency: 1,
+      });
       const [thrown, hung, badReport, ok] = result.trials;
       expect(badReport?.state).toBe('failed');
       expect(badReport?.error).toContain('a measurement is a finite number or a record of them');
@@ -217,7 +243,13 @@ describe('on one redis-server', () => {
       const queue = new Queue('pliant-foreign', { connection: { url: redis.url }, prefix: 'pliant' });
       await queue.add('foreign', { hello: 'world' });
       await queue.add('trial', { kind: 'pliant.trial', version: 1, study, trial: { id: 'x' } });
-      const result = await search({ x: floatv(0, 1), ms: 50 }, objectiveModule(), { numTrials: 3, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), seed: 5 });
+      const result = await search({ x: floatv(0, 1), ms: 50 }, objectiveModule(), {
+        numTrials: 3,
+        study,
+        storage: redisStorage(redis.url),
+        executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }),
+        seed: 5,
+      });
       expect(result.completed).toHaveLength(3);
       expect(w.output()).toMatch(/rejected job \d+ \(foreign\): not a pliant trial/);
       expect(w.output()).toMatch(/rejected job \d+ \(trial\): not a pliant trial/);
@@ -233,8 +265,19 @@ describe('on one redis-server', () => {
     it('records every report, with the steps the objective gives (from 0 too), once', async () => {
       const study = 'epochs';
       const w = await startWorker(redis.url, study);
-      const result = await search({ mode: 'epochs', x: floatv(0, 1) }, objectiveModule(), { numTrials: 2, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }), seed: 8 });
-      for (const t of result.trials) expect(t.reports.map((r) => [r.step, r.value])).toEqual([[0, 0], [1, 0.1], [2, 0.2]]);
+      const result = await search({ mode: 'epochs', x: floatv(0, 1) }, objectiveModule(), {
+        numTrials: 2,
+        study,
+        storage: redisStorage(redis.url),
+        executor: bullmqExecutor({ connection: redis.url, pollInterval: 300 }),
+        seed: 8,
+      });
+      for (const t of result.trials)
+        expect(t.reports.map((r) => [r.step, r.value])).toEqual([
+          [0, 0],
+          [1, 0.1],
+          [2, 0.2],
+        ]);
       w.child.kill('SIGTERM');
       expect(await w.exited()).toBe(0);
     });
@@ -244,7 +287,10 @@ describe('on one redis-server', () => {
     it('runs an experiment module on pliant worker processes (the bins), journalled in Redis', async () => {
       const experiment = join(work, 'experiment.mjs');
       const dist = pathToFileURL(join(root, 'dist', 'index.js')).href;
-      writeFileSync(experiment, `import { floatv } from ${JSON.stringify(dist)};\nexport const space = { x: floatv(0, 1), ms: 50 };\nexport { objective } from ${JSON.stringify(pathToFileURL(objective).href)};\n`);
+      writeFileSync(
+        experiment,
+        `import { floatv } from ${JSON.stringify(dist)};\nexport const space = { x: floatv(0, 1), ms: 50 };\nexport { objective } from ${JSON.stringify(pathToFileURL(objective).href)};\n`,
+      );
       const w = await startWorker(redis.url, 'experiment');
       const run = spawnNode([bin, 'search', experiment, '--trials', '5', '--storage', redis.url, '--queue', redis.url, '--json']);
       expect(await run.exited(), run.output()).toBe(0);
@@ -272,7 +318,6 @@ describe('on one redis-server', () => {
       expect(await w.exited()).toBe(0);
     });
   });
-
 });
 
 describe('bullmq executor: Redis with a password', () => {
@@ -287,14 +332,22 @@ describe('bullmq executor: Redis with a password', () => {
   it('workers authenticate; a wrong password is a clear error, for a worker and for the controller', async () => {
     const study = 'auth';
     const w = await startWorker(redis.url, study);
-    const result = await search({ x: floatv(0, 1), ms: 20 }, objectiveModule(), { numTrials: 3, study, storage: redisStorage(redis.url), executor: bullmqExecutor({ connection: redis.url }), seed: 6 });
+    const result = await search({ x: floatv(0, 1), ms: 20 }, objectiveModule(), {
+      numTrials: 3,
+      study,
+      storage: redisStorage(redis.url),
+      executor: bullmqExecutor({ connection: redis.url }),
+      seed: 6,
+    });
     expect(result.completed).toHaveLength(3);
     const wrong = `redis://:nope@127.0.0.1:${redis.port}`;
     const bad = spawnNode([bin, 'worker', '--redis', wrong, '--study', study, '--objective', objective]);
     expect(await bad.exited()).toBe(1);
     expect(bad.output()).toContain('refused the password');
     expect(bad.output()).not.toContain('nope');
-    await expect(search({ x: floatv(0, 1) }, objectiveModule(), { numTrials: 1, executor: bullmqExecutor({ connection: wrong }) })).rejects.toThrow(/refused the password/);
+    await expect(search({ x: floatv(0, 1) }, objectiveModule(), { numTrials: 1, executor: bullmqExecutor({ connection: wrong }) })).rejects.toThrow(
+      /refused the password/,
+    );
     w.child.kill('SIGTERM');
     expect(await w.exited()).toBe(0);
   });

@@ -37,7 +37,11 @@ function chromiumPath(): string {
 }
 
 const space = { lr: floatv(1e-4, 1e-1, { scale: 'log' }), act: oneOf(['relu', 'tanh', 'gelu']), width: intv(8, 64) };
-async function objective(c: { lr: number; act: string; width: number }, trial: { report(v: number): Promise<void>; shouldStop(): boolean }, delay = 0): Promise<number> {
+async function objective(
+  c: { lr: number; act: string; width: number },
+  trial: { report(v: number): Promise<void>; shouldStop(): boolean },
+  delay = 0,
+): Promise<number> {
   let v = 0;
   for (let step = 1; step <= 4; step++) {
     v = (1 - Math.abs(Math.log10(c.lr) + 2) / 3) * (1 - 1 / (step + 1)) + (c.act === 'relu' ? 0.05 : 0) + c.width / 2000;
@@ -56,9 +60,15 @@ async function objective(c: { lr: number; act: string; width: number }, trial: {
 async function plots(page: Page): Promise<{ figures: number; withMarks: number; names: string[] }> {
   // Runs in the page (the DOM's types are not in this project's lib).
   return page.evaluate(() => {
-    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ querySelectorAll(s: string): ArrayLike<unknown>; getAttribute(n: string): string | null }> } }).document;
+    const doc = (
+      globalThis as unknown as {
+        document: { querySelectorAll(s: string): ArrayLike<{ querySelectorAll(s: string): ArrayLike<unknown>; getAttribute(n: string): string | null }> };
+      }
+    ).document;
     const figures = Array.from(doc.querySelectorAll('figure.plot'));
-    const withMarks = figures.filter((f) => f.querySelectorAll('svg g[class*="mark-"] path, svg g[class*="mark-"] line, svg g[class*="mark-"] rect').length > 0).length;
+    const withMarks = figures.filter(
+      (f) => f.querySelectorAll('svg g[class*="mark-"] path, svg g[class*="mark-"] line, svg g[class*="mark-"] rect').length > 0,
+    ).length;
     return { figures: figures.length, withMarks, names: figures.map((f) => f.getAttribute('data-plot') ?? '') };
   });
 }
@@ -94,7 +104,13 @@ async function open(url: string): Promise<Page> {
 describe('the report in Chromium', () => {
   it('the file pliant report writes renders every plot with data marks, with no console error and nothing fetched', async () => {
     const studies = join(dir, 'studies');
-    await search(space, (c, t) => objective(c, t), { numTrials: 16, study: 'browser', storage: journalStorage(studies), seed: 2, earlyStopping: medianStopping({ minTrials: 3 }) });
+    await search(space, (c, t) => objective(c, t), {
+      numTrials: 16,
+      study: 'browser',
+      storage: journalStorage(studies),
+      seed: 2,
+      earlyStopping: medianStopping({ minTrials: 3 }),
+    });
     const out = join(dir, 'report.html');
     const streams = { out: { write: () => undefined }, err: { write: () => undefined } };
     expect(await runCli(['report', join(studies, 'browser.jsonl'), '--out', out], streams)).toBe(0);

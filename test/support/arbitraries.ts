@@ -18,7 +18,13 @@ export const numberArb: fc.Arbitrary<number> = fc.oneof(
   fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 2 ** 31, -(2 ** 31) - 1, 1e-310),
 );
 
-export const primitiveArb: fc.Arbitrary<TreeValue> = fc.oneof(numberArb, fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 6 }), fc.boolean(), fc.constant(null));
+export const primitiveArb: fc.Arbitrary<TreeValue> = fc.oneof(
+  numberArb,
+  fc.string({ maxLength: 8 }),
+  fc.string({ unit: 'binary', maxLength: 6 }),
+  fc.boolean(),
+  fc.constant(null),
+);
 
 /** Arbitrary trees: primitives, arrays, records, schema-checked nodes and free-form nodes. */
 export const treeArb: fc.Arbitrary<TreeValue> = fc.letrec<{ tree: TreeValue }>((tie) => ({
@@ -27,9 +33,17 @@ export const treeArb: fc.Arbitrary<TreeValue> = fc.letrec<{ tree: TreeValue }>((
     primitiveArb,
     fc.array(tie('tree'), { maxLength: 4 }),
     fc.dictionary(keyArb, tie('tree'), { maxKeys: 4 }).map((r) => ({ ...r })),
-    fc.record({ filters: fc.integer({ min: 1, max: 512 }), kernel: fc.constantFrom(1, 3, 5), act: fc.constantFrom('relu', 'gelu') }).map((a) => Conv(a) as TreeValue),
+    fc
+      .record({ filters: fc.integer({ min: 1, max: 512 }), kernel: fc.constantFrom(1, 3, 5), act: fc.constantFrom('relu', 'gelu') })
+      .map((a) => Conv(a) as TreeValue),
     fc.integer({ min: 1, max: 1024 }).map((units) => Dense({ units }) as TreeValue),
-    fc.dictionary(keyArb.filter((k) => !k.startsWith('$')), tie('tree'), { maxKeys: 4 }).map((r) => Free(r) as TreeValue),
+    fc
+      .dictionary(
+        keyArb.filter((k) => !k.startsWith('$')),
+        tie('tree'),
+        { maxKeys: 4 },
+      )
+      .map((r) => Free(r) as TreeValue),
   ),
 })).tree;
 
@@ -83,4 +97,3 @@ export const hostileJsonTextArb: fc.Arbitrary<string> = fc.letrec<{ v: string }>
       .map((kvs) => `{${kvs.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
   ),
 })).v;
-

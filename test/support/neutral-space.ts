@@ -13,7 +13,10 @@ export function makeClasses(classes: Record<string, string[]>): Map<string, Symb
   const out = new Map<string, SymbolicFactory<Record<string, unknown>, unknown>>();
   for (const [name, fields] of Object.entries(classes)) {
     const shape = Object.fromEntries(fields.map((f) => [f, z.unknown()]));
-    out.set(name, symbolize(name, (a: Record<string, unknown>) => a, { schema: z.object(shape) }));
+    out.set(
+      name,
+      symbolize(name, (a: Record<string, unknown>) => a, { schema: z.object(shape) }),
+    );
   }
   return out;
 }

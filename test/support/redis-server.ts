@@ -60,7 +60,22 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'pliant-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--protected-mode', 'yes'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'always',
+    '--save',
+    '',
+    '--protected-mode',
+    'yes',
+  ];
   if (options.password !== undefined) args.push('--requirepass', options.password);
   let child: ChildProcess | undefined;
   const launch = async (): Promise<void> => {

@@ -33,7 +33,9 @@ const leafArb: fc.Arbitrary<TreeValue> = fc.oneof(
   fc.constantFrom(0.5, -1.25, 1e-3),
 );
 
-const intvArb: fc.Arbitrary<TreeValue> = fc.tuple(fc.integer({ min: -5, max: 20 }), fc.integer({ min: 0, max: 6 })).map(([min, width]) => intv(min, min + width));
+const intvArb: fc.Arbitrary<TreeValue> = fc
+  .tuple(fc.integer({ min: -5, max: 20 }), fc.integer({ min: 0, max: 6 }))
+  .map(([min, width]) => intv(min, min + width));
 
 const floatvArb: fc.Arbitrary<TreeValue> = fc.oneof(
   fc.tuple(fc.integer({ min: -10, max: 10 }), fc.constantFrom(0, 0.5, 1, 3, 100)).map(([min, width]) => floatv(min, min + width)),
@@ -77,8 +79,12 @@ export function spaceArbitrary(options: SpaceArbitraryOptions = {}): fc.Arbitrar
         { arbitrary: fc.array(tie('sub'), { minLength: 1, maxLength: 3 }), weight: 2 },
         { arbitrary: fc.dictionary(keyArb, tie('sub'), { minKeys: 1, maxKeys: 3 }).map((r) => ({ ...r })), weight: 2 },
         { arbitrary: fc.dictionary(keyArb, tie('sub'), { minKeys: 1, maxKeys: 3 }).map((r) => Free(r) as TreeValue), weight: 2 },
-        fc.record({ units: unitsArb, act: fc.oneof(fc.constant('relu'), fc.constant(oneOf(['relu', 'gelu', 'tanh']))) }).map((a) => Dense(a as { units: number; act: string }) as TreeValue),
-        fc.record({ filters: unitsArb, kernel: fc.oneof(fc.constant(3), fc.constant(oneOf([1, 3, 5]))) }).map((a) => Conv(a as { filters: number; kernel: number }) as TreeValue),
+        fc
+          .record({ units: unitsArb, act: fc.oneof(fc.constant('relu'), fc.constant(oneOf(['relu', 'gelu', 'tanh']))) })
+          .map((a) => Dense(a as { units: number; act: string }) as TreeValue),
+        fc
+          .record({ filters: unitsArb, kernel: fc.oneof(fc.constant(3), fc.constant(oneOf([1, 3, 5]))) })
+          .map((a) => Conv(a as { filters: number; kernel: number }) as TreeValue),
       ),
     };
   });

@@ -62,7 +62,11 @@ export function asha(options?: AshaOptions): EarlyStopping {
   const maxResource = o.maxResource === undefined ? undefined : checkNumber(o.maxResource, 'maxResource', api, { above: minResource });
   const rungs: Rungs = { minResource, reductionFactor, minEarlyStoppingRate, maxResource };
   return earlyStopping(`asha(η=${reductionFactor})`, (trial: LearningCurve, study: readonly LearningCurve[]): boolean =>
-    ashaStops(trial, study.filter((c) => c.number !== trial.number), rungs),
+    ashaStops(
+      trial,
+      study.filter((c) => c.number !== trial.number),
+      rungs,
+    ),
   );
 }
 

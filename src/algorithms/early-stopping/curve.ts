@@ -6,7 +6,7 @@
  * A NaN reward counts as the worst possible reward (−∞) everywhere, so a diverged trial never
  * looks good and comparisons stay total.
  */
-import { PliantError } from '../../symbolic/errors.js';
+import { PliantError } from '../../base/errors.js';
 import type { LearningCurve } from './early-stopping.js';
 
 /** `reward` as policies compare it: NaN becomes −∞ (the worst). */

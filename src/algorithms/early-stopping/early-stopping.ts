@@ -3,7 +3,7 @@
  * curves of the study's other trials and says whether to stop it now. Policies are pure
  * functions of the curves, so a resumed study decides as the uninterrupted one would have.
  */
-import { PliantError } from '../../symbolic/errors.js';
+import { PliantError } from '../../base/errors.js';
 
 /** Where a trial is in its life, as a policy sees it. */
 export type CurveState = 'running' | 'completed' | 'pruned' | 'failed' | 'abandoned';

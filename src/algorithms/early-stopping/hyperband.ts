@@ -1,10 +1,5 @@
-/**
- * Hyperband (Li et al. 2018) as an early-stopping policy, in the asynchronous form of Optuna's
- * `HyperbandPruner`: each trial is assigned to one of several successive-halving brackets that
- * trade the number of trials for the budget each gets, and competes only within its bracket.
- */
-import { seededRng } from '../../geno/random.js';
-import { PliantError } from '../../symbolic/errors.js';
+import { seededRng } from '../../base/rng.js';
+import { PliantError } from '../../base/errors.js';
 import { ashaStops } from './asha.js';
 import type { Rungs } from './asha.js';
 import { checkNumber } from './curve.js';

@@ -3,7 +3,7 @@
  * Golovin et al.'s median stopping rule): stop a trial whose best reward so far is below a
  * percentile of what the completed trials had at the same step.
  */
-import { PliantError } from '../../symbolic/errors.js';
+import { PliantError } from '../../base/errors.js';
 import { bestReward, checkNumber, checkOptions, lastStep, othersOf, percentileOf, previousStep, valueAt } from './curve.js';
 import { earlyStopping } from './early-stopping.js';
 import type { EarlyStopping, LearningCurve } from './early-stopping.js';

@@ -3,7 +3,7 @@
  * fixed steps; the report that first reaches a gate is checked against a threshold or against
  * the other trials' values at that gate.
  */
-import { PliantError } from '../../symbolic/errors.js';
+import { PliantError } from '../../base/errors.js';
 import { bestFirst, crossed, lastReward, othersOf, valueFrom } from './curve.js';
 import { earlyStopping } from './early-stopping.js';
 import type { EarlyStopping, LearningCurve } from './early-stopping.js';

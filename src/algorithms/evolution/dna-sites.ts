@@ -6,7 +6,7 @@ import { DNA } from '../../geno/dna.js';
 import { DNASpec, candidateElements, childrenOf, elementDNAs, joinSpace } from '../../geno/dna-spec.js';
 import type { ChoiceDecision, CustomDecision, DecisionPoint, FloatDecision, IntDecision, SpaceSpec } from '../../geno/dna-spec.js';
 import { randomCandidate } from '../../geno/random.js';
-import type { Rng } from '../../geno/random.js';
+import type { Rng } from '../../base/rng.js';
 
 /** @internal A decision with a single value: a float, an integer or a custom genome. */
 export type LeafDecision = FloatDecision | IntDecision | CustomDecision;

@@ -5,8 +5,8 @@
 import { DNA } from '../../geno/dna.js';
 import type { ChoiceDecision, CustomDecision, DNASpec } from '../../geno/dna-spec.js';
 import { randomFloat } from '../../geno/random.js';
-import type { Rng } from '../../geno/random.js';
-import { PliantError } from '../../symbolic/errors.js';
+import type { Rng } from '../../base/rng.js';
+import { PliantError } from '../../base/errors.js';
 import { checkDNA } from '../checks.js';
 import { dnaSites, indexOf, randomPick } from './dna-sites.js';
 import type { Site } from './dna-sites.js';
@@ -50,7 +50,8 @@ function swapped(site: ChoiceSite, i: number, j: number): DNA {
 function mutateCustom(d: CustomDecision, genome: DNA, rng: Rng): DNA {
   const g = genome.value as string;
   const next = d.definition.mutate === undefined ? d.definition.random(rng, d.hyper) : d.definition.mutate(g, rng, d.hyper);
-  if (typeof next !== 'string') throw new PliantError(d.definition.name, 'argument', `decision '${d.id}': mutate/random must return a genome string, found ${String(next)}`);
+  if (typeof next !== 'string')
+    throw new PliantError(d.definition.name, 'argument', `decision '${d.id}': mutate/random must return a genome string, found ${String(next)}`);
   return new DNA(next);
 }
 

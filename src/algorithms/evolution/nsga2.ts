@@ -5,9 +5,10 @@
  */
 import type { DNA } from '../../geno/dna.js';
 import type { DNASpec } from '../../geno/dna-spec.js';
-import { randomDNA, seededRng } from '../../geno/random.js';
-import type { Rng } from '../../geno/random.js';
-import { PliantError } from '../../symbolic/errors.js';
+import { randomDNA } from '../../geno/random.js';
+import { seededRng } from '../../base/rng.js';
+import type { Rng } from '../../base/rng.js';
+import { PliantError } from '../../base/errors.js';
 import { replayHistory } from '../algorithm.js';
 import type { AlgorithmContext, HistoryEntry, Outcome } from '../algorithm.js';
 import { checkDNA, checkFunction, checkInteger, checkReward, requireSetup } from '../checks.js';
@@ -252,10 +253,15 @@ export function nsga2(options: Nsga2Options = {}): Nsga2Algorithm {
       checkOutcome(outcome, where);
       const rewards = outcome?.rewards === undefined ? [reward] : outcome.rewards.slice();
       if (rewards.length === 0) throw new PliantError(where, 'argument', 'outcome.rewards must hold at least one objective');
-      if (rewards[0] !== reward) throw new PliantError(where, 'argument', `reward (${reward}) must be the first of outcome.rewards (${JSON.stringify(outcome?.rewards)})`);
+      if (rewards[0] !== reward)
+        throw new PliantError(where, 'argument', `reward (${reward}) must be the first of outcome.rewards (${JSON.stringify(outcome?.rewards)})`);
       if (s.objectives === undefined) s.objectives = rewards.length;
       else if (rewards.length !== s.objectives) {
-        throw new PliantError(where, 'argument', `expects ${s.objectives} objective${s.objectives === 1 ? '' : 's'} in every feedback, found ${rewards.length} (${JSON.stringify(rewards)})`);
+        throw new PliantError(
+          where,
+          'argument',
+          `expects ${s.objectives} objective${s.objectives === 1 ? '' : 's'} in every feedback, found ${rewards.length} (${JSON.stringify(rewards)})`,
+        );
       }
       const generation = settle(s, dna);
       if (outcome?.pruned !== undefined) return;

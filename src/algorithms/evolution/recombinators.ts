@@ -6,7 +6,7 @@
  */
 import { DNA } from '../../geno/dna.js';
 import type { ChoiceDecision, DNASpec } from '../../geno/dna-spec.js';
-import type { Rng } from '../../geno/random.js';
+import type { Rng } from '../../base/rng.js';
 import { checkDNA, checkInteger } from '../checks.js';
 import { crossWalk, indexOf, picksValid } from './dna-sites.js';
 import type { CrossRules } from './dna-sites.js';
@@ -46,7 +46,13 @@ export function uniformCrossover(): Recombinator {
   const api = 'uniformCrossover';
   return (a, b, spec, rng) => {
     checkParents(spec, a, b, api);
-    return crossWalk(spec, a, b, mixRules(() => (rng() < 0.5 ? 0 : 1)), api);
+    return crossWalk(
+      spec,
+      a,
+      b,
+      mixRules(() => (rng() < 0.5 ? 0 : 1)),
+      api,
+    );
   };
 }
 

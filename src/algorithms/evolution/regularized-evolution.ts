@@ -4,7 +4,7 @@ import type { EvolutionAlgorithm } from './evolution.js';
 import { uniformMutator } from './mutators.js';
 import type { Mutator } from './mutators.js';
 import { last, tournament } from './selectors.js';
-import { PliantError } from '../../symbolic/errors.js';
+import { PliantError } from '../../base/errors.js';
 
 /** Options of {@link regularizedEvolution}. */
 export interface RegularizedEvolutionOptions {

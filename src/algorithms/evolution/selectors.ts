@@ -4,7 +4,7 @@
  * the population itself (the same objects); it never changes the population.
  */
 import type { DNA } from '../../geno/dna.js';
-import type { Rng } from '../../geno/random.js';
+import type { Rng } from '../../base/rng.js';
 import type { Outcome } from '../algorithm.js';
 import { checkFunction, checkInteger } from '../checks.js';
 import { compareOutcomes } from '../ranking.js';

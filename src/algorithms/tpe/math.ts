@@ -1,10 +1,4 @@
-/**
- * @internal Numerics of the Parzen estimators: the normal CDF (W. J. Cody's rational
- * approximations of erf/erfc are more than TPE needs; Abramowitz–Stegun 7.1.26, absolute error
- * below 1.5e-7, is enough for kernel masses that are compared, not reported), truncated normal
- * sampling, and log-sum-exp.
- */
-import type { Rng } from '../../geno/random.js';
+import type { Rng } from '../../base/rng.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 

@@ -9,7 +9,7 @@
 import { DNA } from '../../geno/dna.js';
 import { childrenOf, elementDNAs, joinSpace } from '../../geno/dna-spec.js';
 import type { DNASpec, DecisionPoint, SpaceSpec } from '../../geno/dna-spec.js';
-import type { Rng } from '../../geno/random.js';
+import type { Rng } from '../../base/rng.js';
 import { candidateSpace, fromPicks, picksOf, pickElements } from '../evolution/dna-sites.js';
 
 /** How a parameter is modelled. */

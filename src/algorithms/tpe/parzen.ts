@@ -1,15 +1,4 @@
-/**
- * @internal A Parzen estimator over TPE's parameters: a weighted mixture with one component per
- * observation plus a prior component. In the multivariate form (the default) each component is a
- * product of per-parameter kernels, so co-occurring decisions are modelled jointly; a component
- * whose trial lacks a parameter (a conditional decision it never had) contributes the prior
- * kernel for it: absent values are marginalised, never imputed. Kernels follow Optuna's TPE
- * (truncated Gaussians clipped by the "magic clip", a discretised Gaussian for integers and
- * ordered choices, a categorical kernel with prior weight on every candidate), except that the
- * default bandwidth is Scott's rule on the members' spread, std·n^(−1/(d+4)) (as BOHB's KDE),
- * rather than Optuna's 0.2·range·n^(−1/(d+4)): it narrows as the good trials gather.
- */
-import type { Rng } from '../../geno/random.js';
+import type { Rng } from '../../base/rng.js';
 import { logSumExp, logTruncation, normalLogPdf, normalMass, truncatedNormalDraw } from './math.js';
 import type { Observation, Param, ParamSpace } from './params.js';
 
@@ -204,7 +193,21 @@ export class ParzenModel {
       logWeights = w.map(Math.log);
       cumulative = cumulate(w);
     }
-    const kernel: Kernel = { param, vals, count, sigma, offset, logHit: Math.log(hit), logMiss: Math.log(miss), hit, priorMu, priorSigma, priorLogZ, logWeights, cumulative };
+    const kernel: Kernel = {
+      param,
+      vals,
+      count,
+      sigma,
+      offset,
+      logHit: Math.log(hit),
+      logMiss: Math.log(miss),
+      hit,
+      priorMu,
+      priorSigma,
+      priorLogZ,
+      logWeights,
+      cumulative,
+    };
     this.#kernels[p] = kernel;
     return kernel;
   }

@@ -1,8 +1,9 @@
 import type { DNA } from '../../geno/dna.js';
 import type { DNASpec } from '../../geno/dna-spec.js';
-import { randomDNA, seededRng } from '../../geno/random.js';
-import type { Rng } from '../../geno/random.js';
-import { PliantError } from '../../symbolic/errors.js';
+import { randomDNA } from '../../geno/random.js';
+import { seededRng } from '../../base/rng.js';
+import type { Rng } from '../../base/rng.js';
+import { PliantError } from '../../base/errors.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from '../algorithm.js';
 import { checkDNA, checkInteger, checkReward, requireSetup } from '../checks.js';
 import { checkOutcome, compareOutcomes } from '../ranking.js';
@@ -125,7 +126,8 @@ export function tpe(options: TpeOptions = {}): Algorithm {
     const finished = s.entries.filter((e) => e.state === 'finished');
     finished.sort((a, b) => compareOutcomes(a.reward, a.outcome, b.reward, b.outcome) || a.index - b.index);
     const raw = gamma(finished.length);
-    if (typeof raw !== 'number' || !Number.isFinite(raw)) throw new PliantError(`${api}.propose`, 'argument', `gamma(${finished.length}) must give a number, found ${String(raw)}`);
+    if (typeof raw !== 'number' || !Number.isFinite(raw))
+      throw new PliantError(`${api}.propose`, 'argument', `gamma(${finished.length}) must give a number, found ${String(raw)}`);
     const nGood = Math.min(finished.length, Math.max(1, Math.floor(raw)));
     const good = finished.slice(0, nGood).map((e) => e.index);
     const bad = finished.slice(nGood).map((e) => e.index);
@@ -158,7 +160,19 @@ export function tpe(options: TpeOptions = {}): Algorithm {
     name: api,
     setup(spec: DNASpec, context: AlgorithmContext): void {
       const params = new ParamSpace(spec, orderedChoices);
-      state = { spec, rng: seededRng(options.seed ?? context.seed), params, store: new ObservationStore(params.params.length), entries: [], pending: new Map(), seen: skipDuplicates && spec.spaceSize > 0 ? new Set() : undefined, finished: 0, dims: 1, goodCache: new TruncationCache(), badCache: new TruncationCache() };
+      state = {
+        spec,
+        rng: seededRng(options.seed ?? context.seed),
+        params,
+        store: new ObservationStore(params.params.length),
+        entries: [],
+        pending: new Map(),
+        seen: skipDuplicates && spec.spaceSize > 0 ? new Set() : undefined,
+        finished: 0,
+        dims: 1,
+        goodCache: new TruncationCache(),
+        badCache: new TruncationCache(),
+      };
     },
     propose(): DNA {
       const s = requireSetup(state, `${api}.propose`);

@@ -99,9 +99,35 @@ describe('nsga2', () => {
 
   it('the hypervolume helper is right on hand-checked sets', () => {
     expect(hypervolume([[1, 1]], [0, 0])).toBe(1);
-    expect(hypervolume([[2, 1], [1, 2]], [0, 0])).toBe(3);
-    expect(hypervolume([[2, 1], [1, 2], [1, 1], [0.5, 0.5]], [0, 0])).toBe(3);
-    expect(hypervolume([[2, 1], [-1, 5]], [0, 0])).toBe(2);
+    expect(
+      hypervolume(
+        [
+          [2, 1],
+          [1, 2],
+        ],
+        [0, 0],
+      ),
+    ).toBe(3);
+    expect(
+      hypervolume(
+        [
+          [2, 1],
+          [1, 2],
+          [1, 1],
+          [0.5, 0.5],
+        ],
+        [0, 0],
+      ),
+    ).toBe(3);
+    expect(
+      hypervolume(
+        [
+          [2, 1],
+          [-1, 5],
+        ],
+        [0, 0],
+      ),
+    ).toBe(2);
   });
 
   it('on ZDT1 its population reaches a clearly larger hypervolume than random search with the same budget', () => {

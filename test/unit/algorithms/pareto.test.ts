@@ -55,10 +55,16 @@ describe('dominates / constrainedDominates', () => {
 
   it('property: agrees with the definition', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 }), fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 }), fc.constantFrom(0, 1, 2), fc.constantFrom(0, 1, 2), (a, b, va, vb) => {
-        expect(dominates(a, b)).toBe(bruteDominates(a, b));
-        expect(constrainedDominates(a, b, va, vb)).toBe(bruteDominates(a, b, va, vb));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 }),
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 }),
+        fc.constantFrom(0, 1, 2),
+        fc.constantFrom(0, 1, 2),
+        (a, b, va, vb) => {
+          expect(dominates(a, b)).toBe(bruteDominates(a, b));
+          expect(constrainedDominates(a, b, va, vb)).toBe(bruteDominates(a, b, va, vb));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -147,7 +153,15 @@ describe('crowdingDistance', () => {
         [0, 1, 2],
       ),
     ).toEqual([0, 0, 0]);
-    expect(crowdingDistance([[1, 1], [1, 1]], [0, 1])).toEqual([Infinity, Infinity]);
+    expect(
+      crowdingDistance(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [0, 1],
+      ),
+    ).toEqual([Infinity, Infinity]);
     expect(crowdingDistance([[1, 1]], [0])).toEqual([Infinity]);
     expect(crowdingDistance([[1, 1]], [])).toEqual([]);
   });

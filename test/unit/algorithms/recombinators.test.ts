@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DNA, PliantError, dnaSpec, floatv, intv, manyOf, oneOf, permutate, randomDNA, seededRng } from '../../../src/index.js';
-import { averageFloats, cycleCrossover, kPointCrossover, orderCrossover, pmxCrossover, uniformCrossover } from '../../../src/algorithms/evolution/recombinators.js';
+import {
+  averageFloats,
+  cycleCrossover,
+  kPointCrossover,
+  orderCrossover,
+  pmxCrossover,
+  uniformCrossover,
+} from '../../../src/algorithms/evolution/recombinators.js';
 import type { Recombinator } from '../../../src/algorithms/evolution/recombinators.js';
 import { spaceArbitrary } from '../../support/space-arbitrary.js';
 
@@ -35,7 +42,13 @@ describe('recombinators over random spaces', () => {
 });
 
 describe('recombinators', () => {
-  const spec = dnaSpec({ a: oneOf([0, 1, 2]), b: intv(0, 9), c: floatv(0, 1), d: oneOf([{ x: intv(0, 5) }, { y: floatv(0, 10) }]), e: manyOf(2, [0, 1, 2, 3], { distinct: true }) });
+  const spec = dnaSpec({
+    a: oneOf([0, 1, 2]),
+    b: intv(0, 9),
+    c: floatv(0, 1),
+    d: oneOf([{ x: intv(0, 5) }, { y: floatv(0, 10) }]),
+    e: manyOf(2, [0, 1, 2, 3], { distinct: true }),
+  });
   const a = DNA.parse('DNA([0, 1, 0.25, (0, 2), [0, 1]])');
   const b = DNA.parse('DNA([2, 8, 0.75, (1, 5.0), [1, 0]])');
 

@@ -124,7 +124,13 @@ describe('pliant annotate', () => {
     const { code, out, err } = await pliant('annotate', RESIDUAL, '--json');
     expect(code).toBe(0);
     expect(err).toBe('');
-    const json = JSON.parse(out) as { file: string; out: string | null; alreadyAnnotated: boolean; decisions: Record<string, unknown>[]; skipped: { kind: string; line: number }[] };
+    const json = JSON.parse(out) as {
+      file: string;
+      out: string | null;
+      alreadyAnnotated: boolean;
+      decisions: Record<string, unknown>[];
+      skipped: { kind: string; line: number }[];
+    };
     expect(json.file).toBe(shown(RESIDUAL));
     expect(json.out).toBeNull();
     expect(json.alreadyAnnotated).toBe(false);
@@ -218,7 +224,8 @@ describe('pliant apply', () => {
   /** Runs a real search over residual.ts's annotated space, journalled in `storageDir` (or under PLIANT_HOME). */
   async function searchResidual(study: string, storageDir?: string): Promise<Result> {
     const { space } = annotateSource(readFileSync(file, 'utf8'), { fileName: file });
-    const score = (v: ResidualValues): number => (v.createModel.dense_1.units === 64 ? 1 : 0) + (v.trainModel.fit.batchSize === 8 ? 1 : 0) + v.compileModel.sgd.learningRate;
+    const score = (v: ResidualValues): number =>
+      (v.createModel.dense_1.units === 64 ? 1 : 0) + (v.trainModel.fit.batchSize === 8 ? 1 : 0) + v.compileModel.sgd.learningRate;
     return search(space, (c) => score(c as unknown as ResidualValues), {
       numTrials: 8,
       study,
@@ -242,7 +249,11 @@ describe('pliant apply', () => {
     const src = original.split('\n');
     expect(changedLines(out)).toEqual({
       minus: [`-${src[6]}`, `-${src[7]}`, `-${src[27]}`],
-      plus: [`+${(src[6] as string).replace('units: 32', 'units: 64')}`, `+${(src[7] as string).replace('units: 32', 'units: 64')}`, `+${(src[27] as string).replace('sgd(0.05)', 'sgd(0.1)')}`],
+      plus: [
+        `+${(src[6] as string).replace('units: 32', 'units: 64')}`,
+        `+${(src[7] as string).replace('units: 32', 'units: 64')}`,
+        `+${(src[27] as string).replace('sgd(0.05)', 'sgd(0.1)')}`,
+      ],
     });
     expect(err).toBe(`${name}: 3 literals changed from the given values (dry run: nothing written)\n`);
     expect(readFileSync(file, 'utf8')).toBe(original);
@@ -254,7 +265,12 @@ describe('pliant apply', () => {
     expect(code).toBe(0);
     expect(out).toBe('');
     expect(err).toBe(`${shown(file)}: 3 literals changed from the given values; wrote ${shown(file)}\n`);
-    expect(readFileSync(file, 'utf8')).toBe(original.replace("units: 32, activation: 'relu'", "units: 64, activation: 'relu'").replace("units: 32, activation: 'tanh'", "units: 64, activation: 'tanh'").replace('sgd(0.05)', 'sgd(0.1)'));
+    expect(readFileSync(file, 'utf8')).toBe(
+      original
+        .replace("units: 32, activation: 'relu'", "units: 64, activation: 'relu'")
+        .replace("units: 32, activation: 'tanh'", "units: 64, activation: 'tanh'")
+        .replace('sgd(0.05)', 'sgd(0.1)'),
+    );
     expect(valuesIn(file)).toEqual(WIDER);
   });
 
@@ -309,7 +325,9 @@ describe('pliant apply', () => {
 
     const bestRun = await pliant('apply', journal, file);
     expect(bestRun.code).toBe(0);
-    expect(bestRun.err).toMatch(new RegExp(`^${shown(file).replace(/[.]/g, '\\.')}: \\d+ literals changed from the best trial \\(${best.number}\\) of 'residual'; wrote `));
+    expect(bestRun.err).toMatch(
+      new RegExp(`^${shown(file).replace(/[.]/g, '\\.')}: \\d+ literals changed from the best trial \\(${best.number}\\) of 'residual'; wrote `),
+    );
     expectHolds(file, best.candidate);
 
     writeFileSync(file, original);
@@ -382,7 +400,7 @@ describe('pliant apply', () => {
     expect(readFileSync(file, 'utf8')).toBe(original.replace('sgd(0.05)', 'sgd(0.12)'));
   });
 
-  it("rejects a candidate made for another file, naming the key", async () => {
+  it('rejects a candidate made for another file, naming the key', async () => {
     const other = annotateSource(readFileSync(TWO_MODELS, 'utf8'), { fileName: TWO_MODELS }).original;
     const { code, out, err } = await pliant('apply', JSON.stringify(other), file);
     expect(code).toBe(1);

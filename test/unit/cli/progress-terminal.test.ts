@@ -5,7 +5,23 @@ import { DNA } from '../../../src/geno/dna.js';
 import type { Trial } from '../../../src/tuning/trial.js';
 
 const trial = (number: number, value: number, extra: Partial<Trial> = {}): Trial =>
-  ({ id: `t${number}`, number, state: 'completed', dna: new DNA(0), candidate: {}, reports: [], value, metrics: undefined, error: undefined, started: 0, ended: 1500, owner: 'x', hash: undefined, cached: false, ...extra }) as Trial;
+  ({
+    id: `t${number}`,
+    number,
+    state: 'completed',
+    dna: new DNA(0),
+    candidate: {},
+    reports: [],
+    value,
+    metrics: undefined,
+    error: undefined,
+    started: 0,
+    ended: 1500,
+    owner: 'x',
+    hash: undefined,
+    cached: false,
+    ...extra,
+  }) as Trial;
 
 const saved = process.env.NO_COLOR;
 afterEach(() => {
@@ -21,7 +37,12 @@ describe('progress', () => {
     p.trialEnded(trial(1, 1));
     p.trialEnded(trial(2, 0, { cached: true }));
     p.stop();
-    expect(text.split('\n')).toEqual(['trial 0 completed: 2, 1.5 s | 1/3 | best 2', 'trial 1 completed: 1, 1.5 s | 2/3 | best 1', 'trial 2 served by the cache, 1.5 s | 2/3 | best 0', '']);
+    expect(text.split('\n')).toEqual([
+      'trial 0 completed: 2, 1.5 s | 1/3 | best 2',
+      'trial 1 completed: 1, 1.5 s | 2/3 | best 1',
+      'trial 2 served by the cache, 1.5 s | 2/3 | best 0',
+      '',
+    ]);
   });
 
   it('a resumed study counts from its evaluated trials and keeps its best', () => {
@@ -33,7 +54,16 @@ describe('progress', () => {
 
   it('on a terminal: a bar with trials done, the best, the rate and the cache hits', () => {
     let text = '';
-    const stream = { isTTY: true, columns: 120, write: (t: string) => ((text += t), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true, on: () => stream, removeListener: () => stream };
+    const stream = {
+      isTTY: true,
+      columns: 120,
+      write: (t: string) => ((text += t), true),
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+      on: () => stream,
+      removeListener: () => stream,
+    };
     const p = startProgress(stream, 4, 'maximize');
     p.trialEnded(trial(0, 0.5));
     p.trialEnded(trial(1, 0.75));
@@ -55,7 +85,15 @@ describe('terminal', () => {
   });
 
   it('tables and numbers', () => {
-    expect(table(['a', 'n'], [['x', '1'], ['yy', '10']])).toBe('a    n\n--  --\nx    1\nyy  10\n');
+    expect(
+      table(
+        ['a', 'n'],
+        [
+          ['x', '1'],
+          ['yy', '10'],
+        ],
+      ),
+    ).toBe('a    n\n--  --\nx    1\nyy  10\n');
     expect(shortNumber(0.123456)).toBe('0.1235');
     expect(shortNumber(42)).toBe('42');
     expect(shortNumber(undefined)).toBe('');

@@ -38,7 +38,13 @@ describe('pliant search', () => {
   it("runs the module's search, one log line per trial off a terminal, and resumes the study when run again", async () => {
     const first = capture();
     expect(await runCli(['search', experiment, '--storage', studies, '--algorithm', 'tpe', '--seed', '3'], first.streams)).toBe(0);
-    expect(first.err().trim().split('\n').filter((l) => /^trial \d+ (completed: -?[\d.]+|failed: .*), [\d.]+ s \| \d+\/6 \| best /.test(l))).toHaveLength(6);
+    expect(
+      first
+        .err()
+        .trim()
+        .split('\n')
+        .filter((l) => /^trial \d+ (completed: -?[\d.]+|failed: .*), [\d.]+ s \| \d+\/6 \| best /.test(l)),
+    ).toHaveLength(6);
     expect(first.out()).toContain("study 'experiment'");
     expect(first.out()).toMatch(/best: trial \d+, -?[\d.]+\n\{lr: /);
     const again = capture();
@@ -78,7 +84,7 @@ describe('pliant inspect', () => {
   it('prints the decisions, the size and an example', async () => {
     const c = capture();
     expect(await runCli(['inspect', experiment, '--seed', '1'], c.streams)).toBe(0);
-    expect(c.out()).toContain('3 decision points:\nlr  floatv [0.0001, 0.1] log\nact  oneOf of 2\n  [0] \'relu\'\n  [1] \'tanh\'\nwidth  intv [8, 64]\n');
+    expect(c.out()).toContain("3 decision points:\nlr  floatv [0.0001, 0.1] log\nact  oneOf of 2\n  [0] 'relu'\n  [1] 'tanh'\nwidth  intv [8, 64]\n");
     expect(c.out()).toContain('size: infinite (continuous decisions)');
     expect(c.out()).toMatch(/example \(seed 1, DNA DNA\(\[[\d.e-]+, [01], \d+\]\)\):\n\{lr: /);
     const json = capture();
@@ -89,7 +95,12 @@ describe('pliant inspect', () => {
 
   it('reads a space from JSON, with nested decisions under their candidate, and counts a finite space', async () => {
     const file = join(dir, 'space.json');
-    writeFileSync(file, JSON.stringify({ opt: { $type: 'pliant.oneOf', candidates: [{ kind: 'sgd', momentum: { $type: 'pliant.oneOf', candidates: [0, 0.9] } }, { kind: 'adam' }] } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        opt: { $type: 'pliant.oneOf', candidates: [{ kind: 'sgd', momentum: { $type: 'pliant.oneOf', candidates: [0, 0.9] } }, { kind: 'adam' }] },
+      }),
+    );
     const c = capture();
     expect(await runCli(['inspect', file], c.streams)).toBe(0);
     expect(c.out()).toContain('opt  oneOf of 2');

@@ -54,7 +54,9 @@ function restore(result: AnnotateResult, eol: string, ref = '$'): { text: string
   const escaped = ref.replace(/\$/g, '\\$');
   const pattern = new RegExp(`${escaped}((?:\\.[A-Za-z_$][\\w$]*|\\["(?:[^"\\\\]|\\\\.)*"\\])+)`, 'g');
   const text = stripped.replace(pattern, (whole, path: string) => {
-    const segments = [...path.matchAll(/\.([A-Za-z_$][\w$]*)|\[("(?:[^"\\]|\\.)*")\]/g)].map((m) => (m[1] !== undefined ? m[1] : (JSON.parse(m[2] as string) as string)));
+    const segments = [...path.matchAll(/\.([A-Za-z_$][\w$]*)|\[("(?:[^"\\]|\\.)*")\]/g)].map((m) =>
+      m[1] !== undefined ? m[1] : (JSON.parse(m[2] as string) as string),
+    );
     const key = segments.join('.');
     const literal = texts.get(key);
     if (literal === undefined) return whole;
@@ -209,7 +211,14 @@ function evaluate(code: string, imports: Record<string, unknown>): Record<string
 /** A TensorFlow.js stand-in: every layer, optimizer and model factory returns what it was given. */
 const fakeTf = {
   layers: new Proxy({}, { get: (_t, name) => (config: unknown) => ({ layer: String(name), config }) }),
-  train: new Proxy({}, { get: (_t, name) => (...args: unknown[]) => ({ optimizer: String(name), args }) }),
+  train: new Proxy(
+    {},
+    {
+      get:
+        (_t, name) =>
+        (...args: unknown[]) => ({ optimizer: String(name), args }),
+    },
+  ),
   sequential: (config: unknown) => ({ sequential: config }),
 };
 const pliantRuntime = { candidateValues, oneOf, floatv, intv };
@@ -370,7 +379,9 @@ describe('annotateSource: imports', () => {
     const text = '// settings\n/* @search oneOf(1, 2, 3) */\nexport const DEPTH = 2;\n';
     const r = annotateSource(text, { fileName: 'settings.ts' });
     expect(r.decisions.map((d) => [d.key, d.original, d.hyper])).toEqual([['DEPTH', 2, 'oneOf([1, 2, 3])']]);
-    expect(r.code.startsWith("// settings\n/* @search oneOf(1, 2, 3) */\nimport { type Concrete, candidateValues, oneOf } from 'pliant';\n\n// pliant:search-space")).toBe(true);
+    expect(
+      r.code.startsWith("// settings\n/* @search oneOf(1, 2, 3) */\nimport { type Concrete, candidateValues, oneOf } from 'pliant';\n\n// pliant:search-space"),
+    ).toBe(true);
     expect(r.code.endsWith('// pliant:end\n\nexport const DEPTH = $.DEPTH;\n')).toBe(true);
     expect(encode(r.space, r.original).toString()).toBe('DNA(1)');
   });
@@ -390,7 +401,9 @@ describe('annotateSource: imports', () => {
   });
 
   it('imports from importFrom', () => {
-    const r = annotateSource("import * as tf from '@tensorflow/tfjs';\nexport const m = () => tf.layers.dense({ units: 8 });\n", { importFrom: '../src/index.js' });
+    const r = annotateSource("import * as tf from '@tensorflow/tfjs';\nexport const m = () => tf.layers.dense({ units: 8 });\n", {
+      importFrom: '../src/index.js',
+    });
     expect(r.code).toContain("import { type Concrete, candidateValues, oneOf } from '../src/index.js';");
   });
 });
@@ -542,7 +555,14 @@ describe('annotateSource: widths a merge ties', () => {
     ].join('\n');
     const r = annotateSource(text);
     expect(r.decisions).toEqual([]);
-    expect(r.skipped.map((s) => [s.line, s.text, s.reason, s.kind])).toEqual([[3, 'units: 16', 'layers.add merges it with an output whose width cannot be followed to a literal (a model input, another merge, a variable): the widths must stay equal', 'unsafe']]);
+    expect(r.skipped.map((s) => [s.line, s.text, s.reason, s.kind])).toEqual([
+      [
+        3,
+        'units: 16',
+        'layers.add merges it with an output whose width cannot be followed to a literal (a model input, another merge, a variable): the widths must stay equal',
+        'unsafe',
+      ],
+    ]);
   });
 });
 
@@ -575,7 +595,8 @@ describe('annotateSource: @search comments', () => {
   });
 
   it('marks a literal no rule reaches', () => {
-    const text = "import * as tf from '@tensorflow/tfjs';\nexport function make() {\n  return tf.layers.maxPooling2d({ poolSize: /* @search oneOf(2, 3) */ 2 });\n}\n";
+    const text =
+      "import * as tf from '@tensorflow/tfjs';\nexport function make() {\n  return tf.layers.maxPooling2d({ poolSize: /* @search oneOf(2, 3) */ 2 });\n}\n";
     const r = annotateSource(text);
     expect(r.decisions.map((d) => [d.key, d.hyper, d.rule])).toEqual([['make.maxPooling2d_1.poolSize', 'oneOf([2, 3])', '@search']]);
   });
@@ -583,14 +604,17 @@ describe('annotateSource: @search comments', () => {
   it('takes floatv with a log scale on a top-level const and widens it to the original', () => {
     const text = "import * as tf from '@tensorflow/tfjs';\n/* @search floatv(1e-4, 1e-2, { scale: 'log' }) */\nexport const RATE = 0.05;\n";
     const r = annotateSource(text, { fileName: 'rate.ts' });
-    expect(r.decisions.map((d) => [d.key, d.original, d.hyper, d.label, d.line])).toEqual([['RATE', 0.05, "floatv(0.0001, 0.05, { scale: 'log' })", 'RATE = 0.05', 3]]);
+    expect(r.decisions.map((d) => [d.key, d.original, d.hyper, d.label, d.line])).toEqual([
+      ['RATE', 0.05, "floatv(0.0001, 0.05, { scale: 'log' })", 'RATE = 0.05', 3],
+    ]);
     expect(r.decisions[0]?.spec).toEqual({ kind: 'floatv', min: 0.0001, max: 0.05, scale: 'log' });
     expect(r.code).toContain("/* @search floatv(1e-4, 1e-2, { scale: 'log' }) */\nexport const RATE = $.RATE;\n");
     expect(encode(r.space, r.original).toString()).toBe('DNA(0.05)');
   });
 
   it('overrides the learning-rate rule on a const an optimizer reads', () => {
-    const text = "import * as tf from '@tensorflow/tfjs';\n/* @search floatv(1e-5, 1e-1, { scale: 'log' }) */\nconst RATE = 0.001;\nexport const opt = () => tf.train.adam(RATE);\n";
+    const text =
+      "import * as tf from '@tensorflow/tfjs';\n/* @search floatv(1e-5, 1e-1, { scale: 'log' }) */\nconst RATE = 0.001;\nexport const opt = () => tf.train.adam(RATE);\n";
     const r = annotateSource(text);
     expect(r.decisions.map((d) => [d.key, d.hyper, d.rule])).toEqual([['RATE', "floatv(0.00001, 0.1, { scale: 'log' })", '@search']]);
     expect(r.decisions[0]?.spec).toEqual({ kind: 'floatv', min: 1e-5, max: 0.1, scale: 'log' });
@@ -625,7 +649,8 @@ describe('annotateSource: @search comments', () => {
   });
 
   it('gives repeated keys a suffix', () => {
-    const text = "import * as tf from '@tensorflow/tfjs';\nexport function make() {\n  const a = tf.layers.dense({ units: /* @search oneOf(1, 2) */ 1 });\n  return { a, cfg: { units: /* @search oneOf(3, 4) */ 3 } };\n}\n";
+    const text =
+      "import * as tf from '@tensorflow/tfjs';\nexport function make() {\n  const a = tf.layers.dense({ units: /* @search oneOf(1, 2) */ 1 });\n  return { a, cfg: { units: /* @search oneOf(3, 4) */ 3 } };\n}\n";
     const r = annotateSource(text);
     expect(r.decisions.map((d) => d.key)).toEqual(['make.dense_1.units', 'make.units']);
   });
@@ -694,7 +719,8 @@ describe('annotateSource: name clashes', () => {
 });
 
 describe('annotateSource: rules', () => {
-  const text = "import * as tf from '@tensorflow/tfjs';\nexport function make() {\n  return tf.layers.dense({ units: 64, activation: 'relu', useBias: true });\n}\n";
+  const text =
+    "import * as tf from '@tensorflow/tfjs';\nexport function make() {\n  return tf.layers.dense({ units: 64, activation: 'relu', useBias: true });\n}\n";
   const bias: AnnotationRule = { name: 'bias', calls: ['layers.dense'], args: ['useBias'], type: 'boolean', hyper: { oneOf: [true, false] } };
   const dir = mkdtempSync(join(tmpdir(), 'pliant-annotate-test-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -711,7 +737,9 @@ describe('annotateSource: rules', () => {
   });
 
   it('honours a rule type and in-list', () => {
-    const only: AnnotationRule[] = [{ name: 'act', calls: ['layers.dense'], args: ['activation', 'units'], type: 'string', in: ['tanh'], hyper: { oneOf: ['tanh', 'relu'] } }];
+    const only: AnnotationRule[] = [
+      { name: 'act', calls: ['layers.dense'], args: ['activation', 'units'], type: 'string', in: ['tanh'], hyper: { oneOf: ['tanh', 'relu'] } },
+    ];
     expect(annotateSource(text, { rules: only }).decisions).toEqual([]);
     const relu: AnnotationRule[] = [{ ...only[0]!, in: ['relu'] }];
     expect(annotateSource(text, { rules: relu }).decisions.map((d) => [d.key, d.hyper])).toEqual([['make.dense_1.activation', "oneOf(['tanh', 'relu'])"]]);
@@ -750,7 +778,9 @@ describe('annotate: hyper values that cannot hold the original', () => {
   it('a @search comment that cannot hold its literal is an error naming file:line', () => {
     const fraction = errorOf(() => annotateSource(`${head}const d = tf.layers.dropout({ rate: /* @search intv(1, 4) */ 2.5 });\n`, { fileName: 'm.ts' }));
     expect(fraction.message).toContain("m.ts:2: the comment '@search intv(1, 4)' cannot hold the literal 2.5: an integer range cannot hold 2.5");
-    const zero = errorOf(() => annotateSource(`${head}const d = tf.layers.dropout({ rate: /* @search floatv(0.1, 1, { scale: 'log' }) */ 0 });\n`, { fileName: 'm.ts' }));
+    const zero = errorOf(() =>
+      annotateSource(`${head}const d = tf.layers.dropout({ rate: /* @search floatv(0.1, 1, { scale: 'log' }) */ 0 });\n`, { fileName: 'm.ts' }),
+    );
     expect(zero.message).toContain('m.ts:2:');
     expect(zero.message).toContain('a log range needs values above 0, and the value is 0');
   });
@@ -759,12 +789,14 @@ describe('annotate: hyper values that cannot hold the original', () => {
     const rules: AnnotationRule[] = [{ name: 'int-rate', calls: ['layers.dropout'], args: ['rate'], hyper: { intv: [1, 4] } }];
     const result = annotateSource(`${head}const d = tf.layers.dropout({ rate: 2.5 });\n`, { fileName: 'm.ts', rules });
     expect(result.decisions).toEqual([]);
-    expect(result.skipped).toEqual([{ line: 2, column: 31, text: 'rate: 2.5', reason: "rule 'int-rate' cannot make a decision of it: an integer range cannot hold 2.5", kind: 'unsafe' }]);
+    expect(result.skipped).toEqual([
+      { line: 2, column: 31, text: 'rate: 2.5', reason: "rule 'int-rate' cannot make a decision of it: an integer range cannot hold 2.5", kind: 'unsafe' },
+    ]);
   });
 });
 
 describe('annotateSource: merged widths through shape-preserving layers', () => {
-  it('ties a residual block\'s widths through a batch normalization, so every candidate builds', () => {
+  it("ties a residual block's widths through a batch normalization, so every candidate builds", () => {
     const text = [
       "import * as tf from '@tensorflow/tfjs';",
       'export function block(x: tf.SymbolicTensor) {',
@@ -783,4 +815,3 @@ describe('annotateSource: merged widths through shape-preserving layers', () => 
     expect(r.code).toContain("tf.layers.conv2d({ filters: $.block.conv2d_1.filters, kernelSize: $.block.conv2d_2.kernelSize, padding: 'same' }).apply(stem)");
   });
 });
-

@@ -31,10 +31,26 @@ describe('the default rules', () => {
 
   it('are the rules of rewrites/annotate.json, read once', () => {
     const rules = defaultAnnotationRules();
-    expect(rules.map((r) => r.name)).toEqual(['width', 'kernel-size', 'hidden-activation', 'dropout-rate', 'recurrent-dropout', 'learning-rate', 'momentum', 'optimizer-name', 'batch-size']);
+    expect(rules.map((r) => r.name)).toEqual([
+      'width',
+      'kernel-size',
+      'hidden-activation',
+      'dropout-rate',
+      'recurrent-dropout',
+      'learning-rate',
+      'momentum',
+      'optimizer-name',
+      'batch-size',
+    ]);
     expect(defaultAnnotationRules()).toBe(rules);
     const width = rules[0];
-    expect(width).toMatchObject({ calls: expect.arrayContaining(['layers.dense', 'layers.conv2d', 'layers.lstm']), args: ['units', 'filters', 'outputDim'], type: 'number', unlessOutput: true, hyper: { oneOf: { times: [0.5, 1, 2] } } });
+    expect(width).toMatchObject({
+      calls: expect.arrayContaining(['layers.dense', 'layers.conv2d', 'layers.lstm']),
+      args: ['units', 'filters', 'outputDim'],
+      type: 'number',
+      unlessOutput: true,
+      hyper: { oneOf: { times: [0.5, 1, 2] } },
+    });
     expect(rules.find((r) => r.name === 'learning-rate')?.hyper).toEqual({ floatv: { times: [0.1, 10] }, scale: 'log' });
   });
 
@@ -120,7 +136,9 @@ describe('loadAnnotationRules', () => {
 describe('annotationRuleSchema', () => {
   it('accepts a minimal rule and rejects a range with a non-finite bound', () => {
     expect(annotationRuleSchema.safeParse({ name: 'r', calls: ['fit'], args: ['batchSize'], hyper: { intv: [1, 4] } }).success).toBe(true);
-    expect(annotationRuleSchema.safeParse({ name: 'r', calls: ['fit'], args: ['batchSize'], hyper: { intv: [1, Number.POSITIVE_INFINITY] } }).success).toBe(false);
+    expect(annotationRuleSchema.safeParse({ name: 'r', calls: ['fit'], args: ['batchSize'], hyper: { intv: [1, Number.POSITIVE_INFINITY] } }).success).toBe(
+      false,
+    );
     expect(annotationRuleSchema.safeParse({ name: '', calls: ['fit'], args: ['batchSize'], hyper: { intv: [1, 4] } }).success).toBe(false);
     expect(annotationRuleSchema.safeParse({ name: 'r', calls: ['fit'], args: ['batchSize'], hyper: { oneOf: [] } }).success).toBe(false);
     expect(annotationRuleSchema.safeParse({ name: 'r', calls: ['fit'], args: ['batchSize'], hyper: { floatv: [0, 1], scale: 'cubic' } }).success).toBe(false);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { HyperRecipe } from '../../../src/codemod/annotation-rules.js';
-import { hyperFromRecipe, hyperText, hyperValue, includeOriginal, literalText, numberText, specContains, stringText, tidy } from '../../../src/codemod/hyper-spec.js';
+import {
+  hyperFromRecipe,
+  hyperText,
+  hyperValue,
+  includeOriginal,
+  literalText,
+  numberText,
+  specContains,
+  stringText,
+  tidy,
+} from '../../../src/codemod/hyper-spec.js';
 import type { HyperSpec } from '../../../src/codemod/hyper-spec.js';
 import { DNA } from '../../../src/geno/dna.js';
 import { dnaSpec, encode, materialize } from '../../../src/geno/template.js';
@@ -181,11 +191,11 @@ describe('numberText, stringText, literalText', () => {
     expect(stringText('a\\b', "'")).toBe("'a\\\\b'");
     expect(stringText('line\nnext\ttab\rcr', "'")).toBe("'line\\nnext\\ttab\\rcr'");
     expect(stringText('a`b${c}', '`')).toBe('`a\\`b\\${c}`');
-    expect(stringText("it's \"x\"", '`')).toBe('`it\'s "x"`');
+    expect(stringText('it\'s "x"', '`')).toBe('`it\'s "x"`');
   });
 
   it('writes strings that JavaScript reads back as the same string', () => {
-    const samples = ["it's", 'say "hi"', 'a\\b', 'x\ny', 'tab\there', '${not} `a template`', '\\\'', '\\"'];
+    const samples = ["it's", 'say "hi"', 'a\\b', 'x\ny', 'tab\there', '${not} `a template`', "\\'", '\\"'];
     for (const s of samples) {
       for (const q of ["'", '"', '`'] as const) {
         const read = new Function(`return ${stringText(s, q)};`) as () => unknown;

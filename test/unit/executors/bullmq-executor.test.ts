@@ -55,9 +55,17 @@ describe('the queue protocol', () => {
 
 describe('startQueueWorker', () => {
   it('checks its options before connecting', async () => {
-    expect((await rejection(startQueueWorker({ connection: 'redis://127.0.0.1:1', objective: './o.js' }))).message).toContain('name the study (or the queue) to serve');
-    expect((await rejection(startQueueWorker({ connection: 'redis://127.0.0.1:1', study: 's', objective: './o.js', concurrency: 1.5 }))).message).toContain('concurrency must be a positive integer');
-    expect((await rejection(startQueueWorker({ connection: 'redis://127.0.0.1:1', study: 's', objective: './o.js', timeout: 0 }))).message).toContain('timeout must be positive');
-    expect((await rejection(startQueueWorker({ connection: 'not a url', study: 's', objective: './o.js' }))).message).toContain('a Redis URL looks like redis://');
+    expect((await rejection(startQueueWorker({ connection: 'redis://127.0.0.1:1', objective: './o.js' }))).message).toContain(
+      'name the study (or the queue) to serve',
+    );
+    expect((await rejection(startQueueWorker({ connection: 'redis://127.0.0.1:1', study: 's', objective: './o.js', concurrency: 1.5 }))).message).toContain(
+      'concurrency must be a positive integer',
+    );
+    expect((await rejection(startQueueWorker({ connection: 'redis://127.0.0.1:1', study: 's', objective: './o.js', timeout: 0 }))).message).toContain(
+      'timeout must be positive',
+    );
+    expect((await rejection(startQueueWorker({ connection: 'not a url', study: 's', objective: './o.js' }))).message).toContain(
+      'a Redis URL looks like redis://',
+    );
   });
 });

@@ -3,8 +3,8 @@
  */
 import type { TrialFeedback, TrialReportOptions } from '../../../src/executors/executor.js';
 import { DNA } from '../../../src/geno/dna.js';
-import type { Measurement } from '../../../src/storage/storage.js';
-import { PliantError } from '../../../src/symbolic/errors.js';
+import type { Measurement } from '../../../src/base/measurement.js';
+import { PliantError } from '../../../src/base/errors.js';
 
 /** One recorded call. */
 export interface RecordedCall {
@@ -37,7 +37,8 @@ export function fakeFeedback(number: number, options: FakeFeedbackOptions = {}):
     },
     async report(value: Measurement, opts?: TrialReportOptions): Promise<void> {
       calls.push({ method: 'report', args: [value, opts] });
-      if (typeof value === 'number' && value < 0) throw new PliantError('feedback.report', 'argument', `a measurement must not be negative here, found ${value}`);
+      if (typeof value === 'number' && value < 0)
+        throw new PliantError('feedback.report', 'argument', `a measurement must not be negative here, found ${value}`);
       reports++;
     },
     async done(value?: Measurement, opts?: { metrics?: Readonly<Record<string, number>> }): Promise<void> {

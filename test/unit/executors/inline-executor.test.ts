@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { TrialFeedback } from '../../../src/executors/executor.js';
 import { inlineExecutor } from '../../../src/executors/inline-executor.js';
-import { PliantError } from '../../../src/symbolic/errors.js';
-import { Pruned } from '../../../src/tuning/pruned.js';
+import { PliantError } from '../../../src/base/errors.js';
+import { Pruned } from '../../../src/base/pruned.js';
 import { fakeFeedback } from './fake-feedback.js';
 
 describe('inlineExecutor', () => {
@@ -50,6 +50,8 @@ describe('inlineExecutor', () => {
   test('a module that cannot be loaded rejects open with a PliantError naming inlineExecutor', async () => {
     const open = inlineExecutor().open('./test/fixtures/executors/load-error.ts');
     await expect(open).rejects.toBeInstanceOf(PliantError);
-    await expect(inlineExecutor().open('./test/fixtures/executors/load-error.ts')).rejects.toThrow(/^inlineExecutor: cannot import the objective module '.*load-error\.ts': fixture failed to load$/);
+    await expect(inlineExecutor().open('./test/fixtures/executors/load-error.ts')).rejects.toThrow(
+      /^inlineExecutor: cannot import the objective module '.*load-error\.ts': fixture failed to load$/,
+    );
   });
 });

@@ -3,14 +3,13 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { ObjectiveFunction } from '../../../src/executors/executor.js';
 import { loadObjective, resolveObjectiveModule } from '../../../src/executors/objective-module.js';
-import { PliantError } from '../../../src/symbolic/errors.js';
+import { PliantError } from '../../../src/base/errors.js';
 import { fakeFeedback } from './fake-feedback.js';
 import { rejection } from '../../support/error-of.js';
 
 const relative = './test/fixtures/executors/objectives.ts';
 const absolute = resolve(process.cwd(), relative);
 const { feedback } = fakeFeedback(1);
-
 
 describe('loadObjective', () => {
   test('returns a function as is', async () => {
@@ -64,7 +63,9 @@ describe('loadObjective', () => {
     expect(error).toBeInstanceOf(PliantError);
     expect(error.message).toMatch(/^someApi: the objective module '.*objectives\.ts' has no export 'nope' \(it exports .*'timed'/);
     const neither = await rejection(loadObjective('./test/fixtures/executors/symbolic-types.ts', 'someApi'));
-    expect(neither.message).toMatch(/^someApi: the objective module '.*symbolic-types\.ts' exports neither 'objective' nor a default export \(it exports 'Point'\)/);
+    expect(neither.message).toMatch(
+      /^someApi: the objective module '.*symbolic-types\.ts' exports neither 'objective' nor a default export \(it exports 'Point'\)/,
+    );
   });
 
   test('an export that is not a function is a PliantError', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Evaluation, ExecutorSession } from '../../../src/executors/executor.js';
 import { threadExecutor } from '../../../src/executors/thread-executor.js';
 import { DNA } from '../../../src/geno/dna.js';
-import { PliantError } from '../../../src/symbolic/errors.js';
+import { PliantError } from '../../../src/base/errors.js';
 import type { TreeValue } from '../../../src/symbolic/node.js';
 import { toJSON } from '../../../src/symbolic/json.js';
 import { Point } from '../../fixtures/executors/symbolic-types.js';
@@ -23,7 +23,6 @@ function trial(fn: string, arg?: unknown, options?: FakeFeedbackOptions): { eval
   const candidate = arg === undefined ? { fn } : { fn, arg };
   return { evaluation: { candidate, candidateJson: toJSON(candidate as TreeValue), feedback }, calls, number };
 }
-
 
 describe('threadExecutor: a pool of two threads', () => {
   let session: ExecutorSession;
@@ -64,7 +63,7 @@ describe('threadExecutor: a pool of two threads', () => {
   test('a Pruned thrown in a thread rejects with an error named Pruned', async () => {
     const error = await rejection(session.evaluate(trial('pruning').evaluation));
     expect(error.name).toBe('Pruned');
-    expect(error.message).toBe('stopped at step 3');
+    expect(error.message).toBe('trial: stopped at step 3');
   });
 
   test('relays reports to the real feedback and brings shouldStop back', async () => {
@@ -107,7 +106,10 @@ describe('threadExecutor: a pool of two threads', () => {
   });
 
   test('two evaluations on a pool of two run at the same time', async () => {
-    const [a, b] = (await Promise.all([session.evaluate(trial('timed', { ms: 300 }).evaluation), session.evaluate(trial('timed', { ms: 300 }).evaluation)])) as {
+    const [a, b] = (await Promise.all([
+      session.evaluate(trial('timed', { ms: 300 }).evaluation),
+      session.evaluate(trial('timed', { ms: 300 }).evaluation),
+    ])) as {
       start: number;
       end: number;
     }[];
@@ -118,7 +120,11 @@ describe('threadExecutor: a pool of two threads', () => {
   test('a symbolic candidate (its type registered through imports) arrives as a real node', async () => {
     const point = Point({ x: 1, y: 2 });
     const { feedback } = fakeFeedback(++numbers);
-    expect(await session.evaluate({ candidate: point, candidateJson: toJSON(point), feedback })).toEqual({ isNode: true, type: 'test.executors.Point', built: 3 });
+    expect(await session.evaluate({ candidate: point, candidateJson: toJSON(point), feedback })).toEqual({
+      isNode: true,
+      type: 'test.executors.Point',
+      built: 3,
+    });
     // nested in a plain record, too
     expect(await session.evaluate(trial('symbolic', point).evaluation)).toEqual({ isNode: true, type: 'test.executors.Point', built: 3 });
   });

@@ -4,7 +4,16 @@ import { pyFloat } from '../../../src/geno/dna.js';
 
 describe('DNA', () => {
   it('prints and parses PyGlove compact form', () => {
-    const cases = ['DNA(0)', 'DNA(0.5)', 'DNA([0, 1])', 'DNA(0, [0, 0])', 'DNA(0, 0, 0)', 'DNA([(0, [0, 0]), [0, 1], 0, 0, 0, 0.0, (0, [0.0001, 0.0]), 0])', 'DNA([(0, [(0, [0, 0]), 0]), 1, (0, 0)])', "DNA(['x*x', 1])"];
+    const cases = [
+      'DNA(0)',
+      'DNA(0.5)',
+      'DNA([0, 1])',
+      'DNA(0, [0, 0])',
+      'DNA(0, 0, 0)',
+      'DNA([(0, [0, 0]), [0, 1], 0, 0, 0, 0.0, (0, [0.0001, 0.0]), 0])',
+      'DNA([(0, [(0, [0, 0]), 0]), 1, (0, 0)])',
+      "DNA(['x*x', 1])",
+    ];
     for (const text of cases) expect(DNA.parse(text).toString()).toBe(text);
     expect(DNA.parse('(0, [1, 2])').equals(DNA.tuple(0, [1, 2]))).toBe(true);
     expect(DNA.parse('DNA(0, 0, 0)').equals(DNA.tuple(0, 0, 0))).toBe(true);
@@ -13,7 +22,19 @@ describe('DNA', () => {
   });
 
   it("prints floats as Python's repr", () => {
-    expect([0, 1, 1e-5, 1e-4, 0.1, 1.5, 1e16, 123.25, -2.5, 1e-7, 2.5e-10].map(pyFloat)).toEqual(['0.0', '1.0', '1e-05', '0.0001', '0.1', '1.5', '1e+16', '123.25', '-2.5', '1e-07', '2.5e-10']);
+    expect([0, 1, 1e-5, 1e-4, 0.1, 1.5, 1e16, 123.25, -2.5, 1e-7, 2.5e-10].map(pyFloat)).toEqual([
+      '0.0',
+      '1.0',
+      '1e-05',
+      '0.0001',
+      '0.1',
+      '1.5',
+      '1e+16',
+      '123.25',
+      '-2.5',
+      '1e-07',
+      '2.5e-10',
+    ]);
   });
 
   it('flattens to numbers and back through a spec', () => {

@@ -1,9 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { DNA, PliantError, dnaSpec, encode, eq, floatv, get, intv, iterate, iterateDNA, manyOf, materialize, oneOf, prepare, randomDNA, sampleRandom, seededRng } from '../../../src/index.js';
+import {
+  DNA,
+  PliantError,
+  dnaSpec,
+  encode,
+  eq,
+  floatv,
+  get,
+  intv,
+  iterate,
+  iterateDNA,
+  manyOf,
+  materialize,
+  oneOf,
+  prepare,
+  randomDNA,
+  sampleRandom,
+  seededRng,
+} from '../../../src/index.js';
 import { Adam, Conv, Dense, Experiment, Net } from '../../support/model-types.js';
 
 const space = Experiment({
-  model: Net({ stem: oneOf([Conv({ filters: oneOf([16, 32]), kernel: intv(1, 5) }), Dense({ units: 64 })]), blocks: manyOf(2, ['a', 'b', 'c']), depth: intv(1, 3) }),
+  model: Net({
+    stem: oneOf([Conv({ filters: oneOf([16, 32]), kernel: intv(1, 5) }), Dense({ units: 64 })]),
+    blocks: manyOf(2, ['a', 'b', 'c']),
+    depth: intv(1, 3),
+  }),
   optimizer: Adam({ lr: floatv(1e-4, 1e-1, { scale: 'log', name: 'lr' }) }),
   batchSize: oneOf([32, 64]),
 });
@@ -53,7 +75,9 @@ describe('materialize / encode', () => {
     expect(get(t, 'optimizer.lr')).toBe(0.05);
     expect(Dense.is(get(t, 'model.stem'))).toBe(true);
     expect(() => materialize(space, { 'model.stem': 1 })).toThrow(/no value for decision 'model.blocks'/);
-    expect(() => materialize(space, { 'model.stem': 1, 'model.blocks': [0, 1], 'model.depth': 1, lr: 0.05, batchSize: 0, typo: 1 })).toThrow(/'typo' is neither/);
+    expect(() => materialize(space, { 'model.stem': 1, 'model.blocks': [0, 1], 'model.depth': 1, lr: 0.05, batchSize: 0, typo: 1 })).toThrow(
+      /'typo' is neither/,
+    );
   });
 
   it('counts the space and enumerates it in grid order', () => {
@@ -64,7 +88,10 @@ describe('materialize / encode', () => {
     expect(all).toHaveLength(36);
     expect(new Set(all).size).toBe(36);
     expect(all.slice(0, 3)).toEqual(['DNA([(0, 0), [0, 1], 1])', 'DNA([(0, 0), [0, 1], 2])', 'DNA([(0, 0), [0, 2], 1])']);
-    expect([...iterate(finite, { limit: 2 })]).toEqual([{ a: { x: 1 }, m: ['p', 'q'], i: 1 }, { a: { x: 1 }, m: ['p', 'q'], i: 2 }]);
+    expect([...iterate(finite, { limit: 2 })]).toEqual([
+      { a: { x: 1 }, m: ['p', 'q'], i: 1 },
+      { a: { x: 1 }, m: ['p', 'q'], i: 2 },
+    ]);
     expect(() => [...iterate(space)]).toThrow(/decision 'optimizer.lr' is a float/);
   });
 

@@ -29,7 +29,14 @@ describe('trace (define-by-run)', () => {
   it('enumerates a finite traced space', () => {
     const small = trace((h) => [h.oneOf(['a', () => h.oneOf(['b', 'c'])]), h.intv(0, 1)]);
     expect(small.spec.spaceSize).toBe(6);
-    expect([...iterateDNA(small.spec)].map((d) => small.run(d))).toEqual([['a', 0], ['a', 1], ['b', 0], ['b', 1], ['c', 0], ['c', 1]]);
+    expect([...iterateDNA(small.spec)].map((d) => small.run(d))).toEqual([
+      ['a', 0],
+      ['a', 1],
+      ['b', 0],
+      ['b', 1],
+      ['c', 0],
+      ['c', 1],
+    ]);
   });
 
   it('rejects a function that decides differently from its trace, and invalid DNAs', () => {

@@ -86,7 +86,9 @@ describe('canonicalize: patterns', () => {
   });
 
   it('$in matches any of the listed literals', () => {
-    const set = rules('in', [{ name: 'linear', match: { $type: 'cz.Dense', act: { $in: ['linear', 'identity', null] } }, replace: { $update: { act: 'none' } } }]);
+    const set = rules('in', [
+      { name: 'linear', match: { $type: 'cz.Dense', act: { $in: ['linear', 'identity', null] } }, replace: { $update: { act: 'none' } } },
+    ]);
     expect(canonicalize(Dense({ units: 1, act: 'identity' }), set)).toEqual(Dense({ units: 1, act: 'none' }));
     expect(canonicalize(Dense({ units: 1, act: 'linear' }), set)).toEqual(Dense({ units: 1, act: 'none' }));
     expect(canonicalize(Dense({ units: 1 }), set)).toEqual(Dense({ units: 1, act: 'relu' }));
@@ -147,14 +149,18 @@ describe('canonicalize: replacements', () => {
     expect(e.api).toBe('canonicalize');
     expect(e.code).toBe('schema');
     expect(e.path).toBe('layers[1].units');
-    expect(e.message).toBe("canonicalize: at 'layers[1].units': rule 'build/dense-from-const' made an invalid value: cz.Dense expects number to be >0, found -1");
+    expect(e.message).toBe(
+      "canonicalize: at 'layers[1].units': rule 'build/dense-from-const' made an invalid value: cz.Dense expects number to be >0, found -1",
+    );
   });
 
   it('$type of a type not registered when the rule fires is an error naming the rule', () => {
     const set = rules('unreg', [{ name: 'to-ghost', match: { $type: 'cz.Const', v: '$v' }, replace: { $type: 'cz.NotRegistered', v: '$v' } }]);
     const e = errorOf(() => canonicalize([c(1)], set));
     expect(e.code).toBe('registry');
-    expect(e.message).toBe("canonicalize: at '[0]': rule 'unreg/to-ghost' builds a 'cz.NotRegistered', which is not a registered symbolic type (register it before canonicalizing)");
+    expect(e.message).toBe(
+      "canonicalize: at '[0]': rule 'unreg/to-ghost' builds a 'cz.NotRegistered', which is not a registered symbolic type (register it before canonicalizing)",
+    );
   });
 
   it('replacement types are looked up in options.registry', () => {
@@ -183,12 +189,17 @@ describe('canonicalize: replacements', () => {
     const terms = [c(3), c(1), c(2), c(1), Mul({ terms: [c(4)] })];
     const out = canonicalize(Add({ terms }), algebra) as SymbolicNode<{ terms: TreeValue[] }>;
     expect(out.args.terms).toEqual(byHash(terms));
-    for (const perm of [[4, 3, 2, 1, 0], [2, 0, 4, 1, 3]]) {
+    for (const perm of [
+      [4, 3, 2, 1, 0],
+      [2, 0, 4, 1, 3],
+    ]) {
       const shuffled = Add({ terms: perm.map((i) => terms[i] as TreeValue) });
       expect(eq(canonicalize(shuffled, algebra), out)).toBe(true);
     }
     // $sorted of an array given in the replacement itself
-    const set = rules('pairs', [{ name: 'pair', match: { $type: 'cz.Add', terms: ['$a', '$b'] }, replace: { $type: 'cz.Mul', terms: { $sorted: ['$a', '$b'] } } }]);
+    const set = rules('pairs', [
+      { name: 'pair', match: { $type: 'cz.Add', terms: ['$a', '$b'] }, replace: { $type: 'cz.Mul', terms: { $sorted: ['$a', '$b'] } } },
+    ]);
     expect(canonicalize(Add({ terms: [c(2), c(1)] }), set)).toEqual(Mul({ terms: byHash([c(2), c(1)]) }));
   });
 
@@ -215,12 +226,18 @@ describe('canonicalize: replacements', () => {
   it('a removal that leaves a parent invalid is an error naming the last rule and the key path', () => {
     const e = errorOf(() => canonicalize(Model({ body: Seq({ layers: [Dropout({ rate: 0 })] }) }), algebra));
     expect(e.path).toBe('body.layers');
-    expect(e.message).toMatch(/^canonicalize: at 'body\.layers': rewriting the arguments made them invalid \(the last rule to fire: 'algebra\/drop-zero-dropout'\): cz\.Seq/);
+    expect(e.message).toMatch(
+      /^canonicalize: at 'body\.layers': rewriting the arguments made them invalid \(the last rule to fire: 'algebra\/drop-zero-dropout'\): cz\.Seq/,
+    );
   });
 
   it('record, array and literal replacements, with $literal and $number', () => {
     const set = rules('shapes', [
-      { name: 'to-record', match: { $type: 'cz.Identity', x: '$x' }, replace: { wrapped: '$x', tag: { $literal: '$tag' }, n: { $number: 'Infinity' }, list: ['$x', 1] } },
+      {
+        name: 'to-record',
+        match: { $type: 'cz.Identity', x: '$x' },
+        replace: { wrapped: '$x', tag: { $literal: '$tag' }, n: { $number: 'Infinity' }, list: ['$x', 1] },
+      },
     ]);
     expect(canonicalize(Identity({ x: 7 }), set)).toEqual({ wrapped: 7, tag: '$tag', n: Infinity, list: [7, 1] });
     const out = canonicalize(Identity({ x: 7 }), set) as Record<string, unknown>;
@@ -364,7 +381,9 @@ describe('canonicalize: guards', () => {
     const deepen = rules('deepen', [{ name: 'nest', match: { $type: 'cz.Identity', x: '$v' }, replace: { $update: { x: ['$v'] } } }]);
     const e = errorOf(() => canonicalize(Model({ body: Identity({ x: 1 }) }), deepen, { maxRewrites: 50 }));
     expect(e.path).toBe('body');
-    expect(e.message).toBe("canonicalize: at 'body': more than 50 rewrites (options.maxRewrites): the rules may grow the tree without end; the last rules to fire: 'deepen/nest'");
+    expect(e.message).toBe(
+      "canonicalize: at 'body': more than 50 rewrites (options.maxRewrites): the rules may grow the tree without end; the last rules to fire: 'deepen/nest'",
+    );
     expect(errorOf(() => canonicalize(Model({ body: Identity({ x: 1 }) }), deepen)).message).toBe(
       "canonicalize: at 'body': rule 'deepen/nest' made the tree nest deeper than 1000 levels: the rules may grow the tree without end",
     );
@@ -382,9 +401,15 @@ describe('canonicalize: guards', () => {
   });
 
   it('rejects bad arguments', () => {
-    expect(errorOf(() => canonicalize(1, {} as RuleSet)).message).toBe('canonicalize: rules must be a rule set made by ruleSet(), loadRules() or defaultRules(), found {}');
+    expect(errorOf(() => canonicalize(1, {} as RuleSet)).message).toBe(
+      'canonicalize: rules must be a rule set made by ruleSet(), loadRules() or defaultRules(), found {}',
+    );
     expect(errorOf(() => canonicalize(1, [algebra, 'x' as unknown as RuleSet])).message).toMatch(/^canonicalize: rules\[1\] must be a rule set/);
-    expect(errorOf(() => canonicalize(1, algebra, { maxRewrites: -1 })).message).toBe('canonicalize: options.maxRewrites must be a non-negative integer, found -1');
-    expect(errorOf(() => canonicalize(new Map() as unknown as TreeValue, algebra)).message).toMatch(/^canonicalize: at \(root\): a Map instance cannot live in a symbolic tree/);
+    expect(errorOf(() => canonicalize(1, algebra, { maxRewrites: -1 })).message).toBe(
+      'canonicalize: options.maxRewrites must be a non-negative integer, found -1',
+    );
+    expect(errorOf(() => canonicalize(new Map() as unknown as TreeValue, algebra)).message).toMatch(
+      /^canonicalize: at \(root\): a Map instance cannot live in a symbolic tree/,
+    );
   });
 });

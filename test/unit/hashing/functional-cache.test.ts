@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FunctionalCache } from '../../../src/hashing/functional-cache.js';
-import { PliantError } from '../../../src/symbolic/errors.js';
+import { PliantError } from '../../../src/base/errors.js';
 
 describe('FunctionalCache', () => {
   it('misses, records, then serves full hits and counts the evaluations saved', () => {

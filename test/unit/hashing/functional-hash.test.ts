@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { functionalHash, hashProbeOutput, quantize } from '../../../src/hashing/functional-hash.js';
-import { PliantError } from '../../../src/symbolic/errors.js';
+import { PliantError } from '../../../src/base/errors.js';
 
 /** x with its mantissa bit `k` (0 = most significant of the 52) flipped. */
 function flipBit(x: number, k: number): number {
@@ -9,7 +9,7 @@ function flipBit(x: number, k: number): number {
   const w = new Uint32Array(f.buffer);
   const bit = 51 - k;
   if (bit >= 32) w[1] = (w[1] as number) ^ (1 << (bit - 32));
-  else w[0] = (w[0] as number) ^ (1 << bit) >>> 0;
+  else w[0] = (w[0] as number) ^ ((1 << bit) >>> 0);
   return f[0] as number;
 }
 
@@ -59,7 +59,7 @@ describe('functionalHash', () => {
 
   it('hashes what a candidate computes, not how it is written', () => {
     expect(functionalHash((x: number) => x * 2, probe)).toBe(functionalHash((x: number) => x + x, probe));
-    expect(functionalHash((x: number) => (x + 0.1) + 0.2, probe)).toBe(functionalHash((x: number) => x + (0.1 + 0.2), probe));
+    expect(functionalHash((x: number) => x + 0.1 + 0.2, probe)).toBe(functionalHash((x: number) => x + (0.1 + 0.2), probe));
     expect(functionalHash((x: number) => x * 2, probe)).not.toBe(functionalHash((x: number) => x * 3, probe));
   });
 
@@ -97,7 +97,9 @@ describe('functionalHash', () => {
   });
 
   it('names the API and the path of an output it cannot hash', () => {
-    expect(() => functionalHash(null, () => ({ a: [1, null] }) as never)).toThrow("functionalHash: at 'a[1]': a probe must return numbers, arrays, typed arrays or records of them, found null");
+    expect(() => functionalHash(null, () => ({ a: [1, null] }) as never)).toThrow(
+      "functionalHash: at 'a[1]': a probe must return numbers, arrays, typed arrays or records of them, found null",
+    );
     expect(() => functionalHash(null, () => new Map() as never)).toThrow(/found Map/);
     expect(() => functionalHash(null, 3 as never)).toThrow(/probe must be a function/);
     expect(() => functionalHash(null, () => 1, { mantissaBits: -1 })).toThrow(/functionalHash: mantissaBits/);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_GRAPH_HASH, edgeCellGraph, graphHash, nasbench101Hash, pruneGraph } from '../../../src/hashing/graph-hash.js';
 import type { CellEdge, CellGraph, EdgeCell, GraphLabel } from '../../../src/hashing/graph-hash.js';
-import { PliantError } from '../../../src/symbolic/errors.js';
+import { PliantError } from '../../../src/base/errors.js';
 import { errorOf } from '../../support/error-of.js';
 
 interface FixtureRecord {
@@ -17,9 +17,7 @@ interface Fixture {
   readonly records: FixtureRecord[];
 }
 
-const fixture = JSON.parse(
-  readFileSync(new URL('../../../../shared/data/nasbench101-fixture.json', import.meta.url), 'utf8'),
-) as Fixture;
+const fixture = JSON.parse(readFileSync(new URL('../../../../shared/data/nasbench101-fixture.json', import.meta.url), 'utf8')) as Fixture;
 const { availableOps, records } = fixture;
 
 const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
@@ -41,7 +39,6 @@ function permute(graph: CellGraph, order: readonly number[]): CellGraph {
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const recordIndex = fc.integer({ min: 0, max: records.length - 1 });
 const rec = (i: number): FixtureRecord => records[i] as FixtureRecord;
-
 
 describe('nasbench101Hash', () => {
   it('reproduces the official NAS-Bench-101 key of all 30 fixture records', () => {
@@ -132,7 +129,10 @@ describe('graphHash: pruning', () => {
     return fc.tuple(fc.constant(i), fc.array(dead, { minLength: 1, maxLength: 4 }));
   });
 
-  function withDead(i: number, extras: readonly { kind: string; label: number; links: number[]; toSinks: boolean; position: number }[]): { graph: CellGraph; original: CellGraph } {
+  function withDead(
+    i: number,
+    extras: readonly { kind: string; label: number; links: number[]; toSinks: boolean; position: number }[],
+  ): { graph: CellGraph; original: CellGraph } {
     const original = labelled(rec(i));
     const n = original.labels.length;
     const total = n + extras.length;
@@ -191,7 +191,15 @@ describe('graphHash: pruning', () => {
       expect(nasbench101Hash(adjacency, r.ops, availableOps)).toBe(EMPTY_GRAPH_HASH);
       expect(graphHash(g, { prune: false })).not.toBe(EMPTY_GRAPH_HASH);
     }
-    expect(graphHash({ adjacency: [[0, 0], [0, 0]], labels: ['input', 'output'] })).toBe(EMPTY_GRAPH_HASH);
+    expect(
+      graphHash({
+        adjacency: [
+          [0, 0],
+          [0, 0],
+        ],
+        labels: ['input', 'output'],
+      }),
+    ).toBe(EMPTY_GRAPH_HASH);
   });
 
   it('needs a DAG to prune, and names the cycle', () => {
@@ -207,7 +215,18 @@ describe('graphHash: pruning', () => {
     expect(e.path).toBe('adjacency');
     expect(e.message).toContain('1 → 2 → 1');
     expect(errorOf(() => pruneGraph(g)).api).toBe('pruneGraph');
-    expect(errorOf(() => graphHash({ adjacency: [[0, 1, 0], [0, 1, 1], [0, 0, 0]], labels: [-1, 0, -2] })).message).toContain('1 → 1');
+    expect(
+      errorOf(() =>
+        graphHash({
+          adjacency: [
+            [0, 1, 0],
+            [0, 1, 1],
+            [0, 0, 0],
+          ],
+          labels: [-1, 0, -2],
+        }),
+      ).message,
+    ).toContain('1 → 1');
     // Without pruning, hash_module is defined for any graph.
     expect(graphHash(g, { prune: false })).toMatch(/^[0-9a-f]{32}$/);
   });
@@ -263,7 +282,13 @@ describe('graphHash: labels enter as Python reprs', () => {
   it('hashes a string label with a quote exactly as Python would', () => {
     // input "it's" → output -2, one edge. Python: repr("it's") == '"it\'s"' (double quotes,
     // because the text holds a single quote and no double quote).
-    const g: CellGraph = { adjacency: [[0, 1], [0, 0]], labels: ["it's", -2] };
+    const g: CellGraph = {
+      adjacency: [
+        [0, 1],
+        [0, 0],
+      ],
+      labels: ["it's", -2],
+    };
     let h0 = md5(`(1, 0, "it's")`); // str((out_degree, in_degree, label)) of vertex 0
     let h1 = md5('(0, 1, -2)');
     for (let round = 0; round < 2; round++) {
@@ -278,11 +303,24 @@ describe('graphHash: labels enter as Python reprs', () => {
   it('uses single quotes otherwise, and escapes like Python', () => {
     const single = (label: GraphLabel, repr: string): void => {
       // A one-edge graph whose first vertex carries `label`: its initial hash is md5 of the tuple repr.
-      const g: CellGraph = { adjacency: [[0, 1], [0, 0]], labels: [label, 'out'] };
+      const g: CellGraph = {
+        adjacency: [
+          [0, 1],
+          [0, 0],
+        ],
+        labels: [label, 'out'],
+      };
       let h0 = md5(`(1, 0, ${repr})`);
       let h1 = md5(`(0, 1, 'out')`);
       for (let round = 0; round < 2; round++) [h0, h1] = [md5(`|${h1}|${h0}`), md5(`${h0}||${h1}`)];
-      expect(graphHash(g, { prune: false })).toBe(md5(`[${[h0, h1].sort().map((h) => `'${h}'`).join(', ')}]`));
+      expect(graphHash(g, { prune: false })).toBe(
+        md5(
+          `[${[h0, h1]
+            .sort()
+            .map((h) => `'${h}'`)
+            .join(', ')}]`,
+        ),
+      );
     };
     single('conv', `'conv'`);
     single('a"b', `'a"b'`);
@@ -296,7 +334,13 @@ describe('graphHash: labels enter as Python reprs', () => {
   });
 
   it('rejects labels Python would not print as an int or a str', () => {
-    const g = (label: unknown): CellGraph => ({ adjacency: [[0, 1], [0, 0]], labels: [label as GraphLabel, -2] });
+    const g = (label: unknown): CellGraph => ({
+      adjacency: [
+        [0, 1],
+        [0, 0],
+      ],
+      labels: [label as GraphLabel, -2],
+    });
     for (const bad of [1.5, Number.NaN, 2 ** 60, true, null, {}]) {
       const e = errorOf(() => graphHash(g(bad)));
       expect(e.api).toBe('graphHash');
@@ -317,17 +361,79 @@ describe('graphHash: validation', () => {
     check(null, undefined);
     check({ labels }, 'adjacency');
     check({ adjacency: [[0]], labels: [0] }, 'adjacency');
-    check({ adjacency: [[0, 1, 0], [0, 0, 1]], labels }, 'adjacency[0]');
-    check({ adjacency: [[0, 1, 0], [0, 0, 1], [0, 0]], labels }, 'adjacency[2]');
-    check({ adjacency: [[0, 1, 0], [0, 0, true], [0, 0, 0]], labels }, 'adjacency[1][2]');
-    check({ adjacency: [[0, 1, 0], [0, 0, 1], [0, 0, 0]], labels: [-1, -2] }, 'labels');
-    check({ adjacency: [[0, 1, 0], [0, 0, 1], [0, 0, 0]], labels: [-1, 0.5, -2] }, 'labels[1]');
+    check(
+      {
+        adjacency: [
+          [0, 1, 0],
+          [0, 0, 1],
+        ],
+        labels,
+      },
+      'adjacency[0]',
+    );
+    check(
+      {
+        adjacency: [
+          [0, 1, 0],
+          [0, 0, 1],
+          [0, 0],
+        ],
+        labels,
+      },
+      'adjacency[2]',
+    );
+    check(
+      {
+        adjacency: [
+          [0, 1, 0],
+          [0, 0, true],
+          [0, 0, 0],
+        ],
+        labels,
+      },
+      'adjacency[1][2]',
+    );
+    check(
+      {
+        adjacency: [
+          [0, 1, 0],
+          [0, 0, 1],
+          [0, 0, 0],
+        ],
+        labels: [-1, -2],
+      },
+      'labels',
+    );
+    check(
+      {
+        adjacency: [
+          [0, 1, 0],
+          [0, 0, 1],
+          [0, 0, 0],
+        ],
+        labels: [-1, 0.5, -2],
+      },
+      'labels[1]',
+    );
     const big = range(6).map(() => new Array<number>(6).fill(0));
     (big[2] as number[])[5] = 0.5;
     expect(errorOf(() => graphHash({ adjacency: big, labels: range(6) })).message).toBe(
       `graphHash: at 'adjacency[2][5]': an adjacency entry must be 0 or 1, found 0.5`,
     );
-    expect(errorOf(() => graphHash({ adjacency: [[0, 1], [0, 0]], labels: [-1, -2] }, { prune: 'yes' as unknown as boolean })).path).toBe('prune');
+    expect(
+      errorOf(() =>
+        graphHash(
+          {
+            adjacency: [
+              [0, 1],
+              [0, 0],
+            ],
+            labels: [-1, -2],
+          },
+          { prune: 'yes' as unknown as boolean },
+        ),
+      ).path,
+    ).toBe('prune');
   });
 });
 
@@ -486,11 +592,24 @@ describe('edgeCellGraph', () => {
 
   it('supports parallel edges and integer op labels', () => {
     const g = edgeCellGraph(
-      { nodes: 2, edges: [{ from: 0, to: 1, op: 3 }, { from: 0, to: 1, op: 2 }, { from: 0, to: 1, op: 0 }] },
+      {
+        nodes: 2,
+        edges: [
+          { from: 0, to: 1, op: 3 },
+          { from: 0, to: 1, op: 2 },
+          { from: 0, to: 1, op: 0 },
+        ],
+      },
       { zero: [0] },
     );
     expect(g.labels).toEqual(['input', 3, 2, 'output']);
-    const swapped = edgeCellGraph({ nodes: 2, edges: [{ from: 0, to: 1, op: 2 }, { from: 0, to: 1, op: 3 }] });
+    const swapped = edgeCellGraph({
+      nodes: 2,
+      edges: [
+        { from: 0, to: 1, op: 2 },
+        { from: 0, to: 1, op: 3 },
+      ],
+    });
     expect(graphHash(swapped)).toBe(graphHash(g));
   });
 });

@@ -87,7 +87,13 @@ describe('ruleSet', () => {
     });
 
     it('a rule name used twice', () => {
-      const file = { name: 'x', rules: [{ name: 'a', match: 1, replace: 2 }, { name: 'a', match: 3, replace: 4 }] };
+      const file = {
+        name: 'x',
+        rules: [
+          { name: 'a', match: 1, replace: 2 },
+          { name: 'a', match: 3, replace: 4 },
+        ],
+      };
       expect(messageOf(file)).toBe("ruleSet: at 'rules[1].name': rule 'a': the rule name 'a' is used twice in the set 'x'");
     });
 
@@ -95,10 +101,18 @@ describe('ruleSet', () => {
       expect(messageOf(one({ $tpye: 'rr.Add' }, 1))).toBe(
         "ruleSet: at 'rules[0].match.$tpye': rule 'r': unknown keyword '$tpye' in a pattern (known: $type, $in, $literal, $number; a record key starting with '$' cannot be matched or built)",
       );
-      expect(messageOf(one({ $type: 'rr.Add', $as: '$n' }, 1))).toMatch(/^ruleSet: at 'rules\[0\]\.match\.\$as': rule 'r': unknown keyword '\$as' in a \$type pattern/);
-      expect(messageOf(one('$x', { $sort: '$x' }))).toMatch(/^ruleSet: at 'rules\[0\]\.replace\.\$sort': rule 'r': unknown keyword '\$sort' in a replacement \(known: \$type, \$update, \$sorted, \$remove, \$literal, \$number/);
-      expect(messageOf(one({ $type: 'rr.A', x: '$x' }, { $type: 'rr.B', $update: {} }))).toMatch(/at 'rules\[0\]\.replace\.\$update': rule 'r': unknown keyword '\$update' in a \$type replacement/);
-      expect(messageOf(one({ $in: [1], extra: 2 }, 1))).toBe(`ruleSet: at 'rules[0].match.extra': rule 'r': "$in" must be alone in its object, found also 'extra'`);
+      expect(messageOf(one({ $type: 'rr.Add', $as: '$n' }, 1))).toMatch(
+        /^ruleSet: at 'rules\[0\]\.match\.\$as': rule 'r': unknown keyword '\$as' in a \$type pattern/,
+      );
+      expect(messageOf(one('$x', { $sort: '$x' }))).toMatch(
+        /^ruleSet: at 'rules\[0\]\.replace\.\$sort': rule 'r': unknown keyword '\$sort' in a replacement \(known: \$type, \$update, \$sorted, \$remove, \$literal, \$number/,
+      );
+      expect(messageOf(one({ $type: 'rr.A', x: '$x' }, { $type: 'rr.B', $update: {} }))).toMatch(
+        /at 'rules\[0\]\.replace\.\$update': rule 'r': unknown keyword '\$update' in a \$type replacement/,
+      );
+      expect(messageOf(one({ $in: [1], extra: 2 }, 1))).toBe(
+        `ruleSet: at 'rules[0].match.extra': rule 'r': "$in" must be alone in its object, found also 'extra'`,
+      );
     });
 
     it('strings starting with $ that are not variables', () => {
@@ -118,7 +132,9 @@ describe('ruleSet', () => {
       );
       expect(messageOf(one({ $type: 'rr.A' }, { $update: {} }))).toMatch(/at 'rules\[0\]\.replace\.\$update': rule 'r': "\$update" takes a non-empty record/);
       expect(messageOf(one({ $type: 'rr.A' }, { $update: [1] }))).toMatch(/"\$update" takes a non-empty record/);
-      expect(messageOf(one({ $type: 'rr.A' }, { $update: { $x: 1 } }))).toMatch(/at 'rules\[0\]\.replace\.\$update\.\$x': rule 'r': '\$x' cannot be an argument name/);
+      expect(messageOf(one({ $type: 'rr.A' }, { $update: { $x: 1 } }))).toMatch(
+        /at 'rules\[0\]\.replace\.\$update\.\$x': rule 'r': '\$x' cannot be an argument name/,
+      );
     });
 
     it('$remove that is not `true` or not the whole replacement', () => {
@@ -138,7 +154,13 @@ describe('ruleSet', () => {
         `ruleSet: at 'rules[0].replace': rule 'r': "$_" matches without binding, so a replacement cannot use it; bind a variable ("$x") instead`,
       );
       // variables bound by the match of another rule do not count
-      const file = { name: 'x', rules: [{ name: 'a', match: '$x', replace: '$x' }, { name: 'b', match: 1, replace: '$x' }] };
+      const file = {
+        name: 'x',
+        rules: [
+          { name: 'a', match: '$x', replace: '$x' },
+          { name: 'b', match: 1, replace: '$x' },
+        ],
+      };
       expect(messageOf(file)).toBe("ruleSet: at 'rules[1].replace': rule 'b': unbound variable '$x' (the match binds no variables)");
     });
 
@@ -165,7 +187,15 @@ describe('loadRules', () => {
     const set = loadRules(new URL('../../../rewrites/canonical.json', import.meta.url));
     expect(set.name).toBe('pliant-canonical');
     expect(set.source).toMatch(/rewrites[/\\]canonical\.json$/);
-    expect(set.rules.map((r) => r.name)).toEqual(['drop-zero-dropout', 'drop-linear-activation', 'drop-identity', 'drop-zero-spatial-dropout', 'drop-zero-gaussian-dropout', 'drop-zero-alpha-dropout', 'drop-zero-gaussian-noise']);
+    expect(set.rules.map((r) => r.name)).toEqual([
+      'drop-zero-dropout',
+      'drop-linear-activation',
+      'drop-identity',
+      'drop-zero-spatial-dropout',
+      'drop-zero-gaussian-dropout',
+      'drop-zero-alpha-dropout',
+      'drop-zero-gaussian-noise',
+    ]);
   });
 
   it('loads a user file from a path, and its rules work', () => {
@@ -191,7 +221,16 @@ describe('loadRules', () => {
 
   it('names the file, the rule and the JSON path of a malformed rule', () => {
     const file = join(dir, 'malformed.json');
-    writeFileSync(file, JSON.stringify({ name: 'm', rules: [{ name: 'ok', match: 1, replace: 2 }, { name: 'broken', match: '$x', replace: '$y' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'm',
+        rules: [
+          { name: 'ok', match: 1, replace: 2 },
+          { name: 'broken', match: '$x', replace: '$y' },
+        ],
+      }),
+    );
     const e = errorOf(() => loadRules(file));
     expect(e.message).toBe(`loadRules: at 'rules[1].replace': ${file}: rule 'broken': unbound variable '$y' (the match binds $x)`);
     expect(e.path).toBe('rules[1].replace');

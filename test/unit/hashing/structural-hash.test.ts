@@ -42,7 +42,15 @@ describe('defaultRules', () => {
     expect(defaultRules()).toBe(set);
     expect(set.name).toBe('pliant-canonical');
     expect(set.source).toMatch(/rewrites[/\\]canonical\.json$/);
-    expect(set.rules.map((r) => r.name)).toEqual(['drop-zero-dropout', 'drop-linear-activation', 'drop-identity', 'drop-zero-spatial-dropout', 'drop-zero-gaussian-dropout', 'drop-zero-alpha-dropout', 'drop-zero-gaussian-noise']);
+    expect(set.rules.map((r) => r.name)).toEqual([
+      'drop-zero-dropout',
+      'drop-linear-activation',
+      'drop-identity',
+      'drop-zero-spatial-dropout',
+      'drop-zero-gaussian-dropout',
+      'drop-zero-alpha-dropout',
+      'drop-zero-gaussian-noise',
+    ]);
   });
 
   it('removes a zero dropout and a linear activation from a layer list, and nothing else', () => {
@@ -111,7 +119,9 @@ describe('structuralHash', () => {
         { name: 'back', match: { $type: 'sh.Add', terms: ['$x'] }, replace: { $type: 'sh.Identity', x: '$x' } },
       ],
     });
-    expect(errorOf(() => structuralHash(Identity({ x: 1 }), { rules: loop })).message).toMatch(/^canonicalize: at \(root\): the rewrite rules 'loop\/there', 'loop\/back' loop/);
+    expect(errorOf(() => structuralHash(Identity({ x: 1 }), { rules: loop })).message).toMatch(
+      /^canonicalize: at \(root\): the rewrite rules 'loop\/there', 'loop\/back' loop/,
+    );
     expect(errorOf(() => structuralHash([Identity({ x: 1 }), Identity({ x: 2 })], { rules: algebra, maxRewrites: 1 })).message).toMatch(/more than 1 rewrites/);
   });
 });

@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DNA, PliantError, decisionDefinition, defineDecision, dnaSpec, encode, eq, evolvable, fromJSON, get, iterateDNA, materialize, randomDNA, seededRng, symbolize, toJSON } from '../../../src/index.js';
+import {
+  DNA,
+  PliantError,
+  decisionDefinition,
+  defineDecision,
+  dnaSpec,
+  encode,
+  eq,
+  evolvable,
+  fromJSON,
+  get,
+  iterateDNA,
+  materialize,
+  randomDNA,
+  seededRng,
+  symbolize,
+  toJSON,
+} from '../../../src/index.js';
 import type { CustomDecision } from '../../../src/index.js';
 
 const Model = symbolize('custom.Model', (a: { formula: string; size: number }) => a, { schema: z.object({ formula: z.string(), size: z.number() }) });

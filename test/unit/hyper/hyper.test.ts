@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PliantError, build, dnaSpec, eq, floatv, fromJSON, hyperKind, intv, isHyper, manyOf, oneOf, permutate, symbolize, toJSON } from '../../../src/index.js';
+import {
+  PliantError,
+  build,
+  dnaSpec,
+  eq,
+  floatv,
+  fromJSON,
+  hyperKind,
+  intv,
+  isHyper,
+  manyOf,
+  oneOf,
+  permutate,
+  symbolize,
+  toJSON,
+} from '../../../src/index.js';
 import { errorOf } from '../../support/error-of.js';
 import { Adam, Conv, Dense, Net } from '../../support/model-types.js';
 
@@ -18,7 +33,12 @@ describe('hyper values', () => {
   it('are accepted where the schema accepts every candidate or the whole range', () => {
     const c = Conv({ filters: oneOf([16, 32]), kernel: intv(1, 7), act: oneOf(['relu', 'gelu']) });
     expect(isHyper(c.args.filters)).toBe(true);
-    const n = Net({ stem: oneOf([Conv({ filters: 8, kernel: 3 }), Dense({ units: oneOf([64, 128]) })]), blocks: manyOf(2, ['a', 'b', 'c']), depth: intv(1, 4), dropout: floatv(0, 0.5) });
+    const n = Net({
+      stem: oneOf([Conv({ filters: 8, kernel: 3 }), Dense({ units: oneOf([64, 128]) })]),
+      blocks: manyOf(2, ['a', 'b', 'c']),
+      depth: intv(1, 4),
+      dropout: floatv(0, 0.5),
+    });
     expect(dnaSpec(n).decisionIds).toEqual(['stem', 'stem[=1/2].units', 'blocks', 'depth', 'dropout']);
     const nested = Net({ stem: Dense({ units: 1 }), blocks: ['x', oneOf(['y', oneOf(['z', 'w'])])], depth: 1 });
     expect(dnaSpec(nested).spaceSize).toBe(3);
@@ -61,7 +81,12 @@ describe('hyper values', () => {
   });
 
   it('round-trip through JSON and cannot be built', () => {
-    const space = Net({ stem: oneOf([Conv({ filters: intv(8, 64), kernel: 3 }), Dense({ units: 1 })]), blocks: manyOf(2, ['a', 'b', 'c'], { sorted: true }), depth: 1, dropout: floatv(0.01, 0.5, { scale: 'log', name: 'drop' }) });
+    const space = Net({
+      stem: oneOf([Conv({ filters: intv(8, 64), kernel: 3 }), Dense({ units: 1 })]),
+      blocks: manyOf(2, ['a', 'b', 'c'], { sorted: true }),
+      depth: 1,
+      dropout: floatv(0.01, 0.5, { scale: 'log', name: 'drop' }),
+    });
     expect(eq(fromJSON(toJSON(space)), space)).toBe(true);
     expect(() => build(space)).toThrow(PliantError);
     expect(() => build(space)).toThrow(/materialize the search space/);

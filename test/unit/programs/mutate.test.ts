@@ -1,6 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PliantError, Program, eq, fromJSONString, mutateProgram, mutateProgramWithInfo, parseProgram, programMutationKinds, randomProgram, seededRng, signatureOf, toJSONString } from '../../../src/index.js';
+import {
+  PliantError,
+  Program,
+  eq,
+  fromJSONString,
+  mutateProgram,
+  mutateProgramWithInfo,
+  parseProgram,
+  programMutationKinds,
+  randomProgram,
+  seededRng,
+  signatureOf,
+  toJSONString,
+} from '../../../src/index.js';
 import type { OpName, ProgramMutationKind } from '../../../src/index.js';
 import { anyProgramArb } from './program-arbitrary.js';
 import { errorOf } from '../../support/error-of.js';
@@ -74,12 +87,19 @@ describe('mutateProgram', () => {
   it('perturbs constants multiplicatively, sometimes negating or redrawing', () => {
     const rng = seededRng(5);
     const p = parseProgram('s0 = 2', sig);
-    const values = Array.from({ length: 2000 }, () => mutateProgram(p, rng, { weights: { insert: 0, delete: 0, 'modify-op': 0, 'modify-arg': 0, 'modify-out': 0 }, constantSigma: 0.1 }).args.instructions[0]?.args.value as number);
+    const values = Array.from(
+      { length: 2000 },
+      () =>
+        mutateProgram(p, rng, { weights: { insert: 0, delete: 0, 'modify-op': 0, 'modify-arg': 0, 'modify-out': 0 }, constantSigma: 0.1 }).args.instructions[0]
+          ?.args.value as number,
+    );
     const near = values.filter((v) => v > 2 * Math.exp(-0.4) && v < 2 * Math.exp(0.4)).length;
     expect(near / values.length).toBeGreaterThan(0.75);
     expect(values.filter((v) => v === -2).length / values.length).toBeGreaterThan(0.05);
     expect(values.every(Number.isFinite)).toBe(true);
-    const zero = mutateProgram(parseProgram('s0 = 0', sig), seededRng(2), { weights: { insert: 0, delete: 0, 'modify-op': 0, 'modify-arg': 0, 'modify-out': 0 } });
+    const zero = mutateProgram(parseProgram('s0 = 0', sig), seededRng(2), {
+      weights: { insert: 0, delete: 0, 'modify-op': 0, 'modify-arg': 0, 'modify-out': 0 },
+    });
     expect(zero.args.instructions[0]?.args.value).not.toBe(0);
   });
 

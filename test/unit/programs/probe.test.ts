@@ -1,6 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PliantError, functionalHash, makeProgram, memoryStorage, parseProgram, programDecision, programHash, programProbe, regularizedEvolution, runProgram, sample, seededRng } from '../../../src/index.js';
+import {
+  PliantError,
+  functionalHash,
+  makeProgram,
+  memoryStorage,
+  parseProgram,
+  programDecision,
+  programHash,
+  programProbe,
+  regularizedEvolution,
+  runProgram,
+  sample,
+  seededRng,
+} from '../../../src/index.js';
 import type { Program } from '../../../src/index.js';
 import { VECTOR_SIG, inputsArb, programArb, sameOutput } from './program-arbitrary.js';
 

@@ -103,7 +103,9 @@ describe('programDecision', () => {
     const space = { f: programDecision({ initial, ops, maxInstructions: 3 }) };
     expect(() => encode(space, { f: parseProgram('s0 = sqrt(s1)', sig) })).toThrow(/programDecision.*op 'sqrt', not one of the decision's ops/);
     expect(() => encode(space, { f: parseProgram('s0 = s1 + s1', { ...sig, scalars: 5 }) })).toThrow(/registers \(5 scalar.*differ/);
-    expect(() => encode(space, { f: parseProgram('s0 = s1 + s1', { ...sig, inputs: { y: 's1' } }) })).toThrow(/inputs \(y=s1\) differ from the decision's \(x=s1\)/);
+    expect(() => encode(space, { f: parseProgram('s0 = s1 + s1', { ...sig, inputs: { y: 's1' } }) })).toThrow(
+      /inputs \(y=s1\) differ from the decision's \(x=s1\)/,
+    );
     expect(() => encode(space, { f: parseProgram('s0 = 1; s0 = 1; s0 = 1; s0 = 1', sig) })).toThrow(/4 instructions, outside/);
     expect(() => encode(space, { f: 3 })).toThrow(/expected a pliant.Program/);
     expect(() => materialize(space, new DNA('{"not": "a program"}'))).toThrow(/programDecision/);

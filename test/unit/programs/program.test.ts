@@ -28,7 +28,6 @@ import { errorOf } from '../../support/error-of.js';
 
 const sig = { scalars: 4, inputs: { x: 's1' as const }, output: 's0' as const };
 
-
 describe('the op table', () => {
   it('has every op with its arity, commutativity and a code matching the interpreter', () => {
     expect(programOpNames).toEqual(['add', 'sub', 'mul', 'div', 'min', 'max', 'neg', 'abs', 'sign', 'sqrt', 'square', 'exp', 'log', 'const']);
@@ -74,7 +73,11 @@ describe('Program and Instruction', () => {
 
   it('text form: toSource prints each instruction and parseProgram reads it back (property)', () => {
     const p = parseProgram('s2 = -1.5e-3; s3 = s1 / s2; s3 = -s3; s0 = sqrt(s3); s0 = min(s0, s1)', sig);
-    expect(toSource(p)).toBe(['// inputs: x=s1 · 4 scalar, 0 vector registers', 's2 = -0.0015', 's3 = s1 / s2', 's3 = -s3', 's0 = sqrt(s3)', 's0 = min(s0, s1)', 'return s0'].join('\n'));
+    expect(toSource(p)).toBe(
+      ['// inputs: x=s1 · 4 scalar, 0 vector registers', 's2 = -0.0015', 's3 = s1 / s2', 's3 = -s3', 's0 = sqrt(s3)', 's0 = min(s0, s1)', 'return s0'].join(
+        '\n',
+      ),
+    );
     fc.assert(
       fc.property(anyProgramArb, (q) => {
         const again = parseProgram(toSource(q), signatureOf(q));
@@ -150,9 +153,10 @@ describe('bad programs', () => {
   });
 
   it('a generated program is valid under the Program schema (property)', () => {
-    fc.assert(fc.property(programArb(SCALAR_SIG), (p) => {
-          expect(() => Program(p.args)).not.toThrow();
-        }),
+    fc.assert(
+      fc.property(programArb(SCALAR_SIG), (p) => {
+        expect(() => Program(p.args)).not.toThrow();
+      }),
       { numRuns: 50 },
     );
   });

@@ -24,7 +24,10 @@ function reference(p: Program, inputs: Record<string, number | number[]>): numbe
       regs.set(out, op === 'const' ? (value as number) : fn(vals[0] as number, (vals[1] ?? 0) as number));
     } else {
       const at = (v: number | number[] | undefined, i: number): number => (Array.isArray(v) ? (v[i] as number) : ((v ?? 0) as number));
-      regs.set(out, Array.from({ length: len }, (_, i) => (op === 'const' ? (value as number) : fn(at(vals[0], i), at(vals[1], i)))));
+      regs.set(
+        out,
+        Array.from({ length: len }, (_, i) => (op === 'const' ? (value as number) : fn(at(vals[0], i), at(vals[1], i)))),
+      );
     }
   }
   const y = regs.get(a.output) as number | number[];

@@ -152,7 +152,7 @@ describe('renderReport', () => {
     for (const m of single.matchAll(/url\(#([^)]+)\)/g)) expect(ids).toContain(m[1]);
   });
 
-  it('with live, adds one small script that swaps <main> for the server\'s on each event', async () => {
+  it("with live, adds one small script that swaps <main> for the server's on each event", async () => {
     const scripts = [...cached.matchAll(/<script>(.*?)<\/script>/gs)].map((m) => m[1] as string);
     expect(scripts).toHaveLength(1);
     const script = scripts[0] as string;

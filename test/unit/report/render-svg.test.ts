@@ -7,7 +7,13 @@ const spec = {
   width: 300,
   height: 120,
   title: 'three points',
-  data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }, { x: 3, y: 1, label: '<b>&</b>' }] },
+  data: {
+    values: [
+      { x: 1, y: 2 },
+      { x: 2, y: 3 },
+      { x: 3, y: 1, label: '<b>&</b>' },
+    ],
+  },
   layer: [
     { name: 'dots', mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
     { name: 'words', mark: 'text', encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } } },

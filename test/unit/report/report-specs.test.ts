@@ -129,7 +129,11 @@ describe('reportSpecs', () => {
     const data = reportData(result);
     const spec = paretoSpec(data) as VegaLiteSpec;
     expect(rowsOf(spec, 'trials')).toHaveLength(result.completed.length);
-    expect(rowsOf(spec, 'front').map((r) => r.n).sort()).toEqual([...data.front].sort());
+    expect(
+      rowsOf(spec, 'front')
+        .map((r) => r.n)
+        .sort(),
+    ).toEqual([...data.front].sort());
     const xs = rowsOf(spec, 'front').map((r) => r.x as number);
     expect(xs).toEqual([...xs].sort((a, b) => a - b));
   });

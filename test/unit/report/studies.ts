@@ -50,17 +50,20 @@ export function runSingle(options: Pick<SearchOptions, 'storage' | 'study'>): Pr
 /** Two objectives: acc (maximise) and latency (minimise), nsga2, 40 trials, no reports. */
 export function multiStudy(): Promise<Result> {
   return once('multi', () =>
-    search(
-      { x: floatv(0, 1), k: oneOf(['a', 'b']), n: intv(1, 4) },
-      (c) => ({ acc: c.x * (c.k === 'a' ? 1 : 0.9), latency: c.x * c.x * c.n + 0.1 }),
-      { numTrials: 40, metric: ['acc', 'latency'], direction: ['maximize', 'minimize'], algorithm: nsga2({ seed: 1, populationSize: 10 }) },
-    ),
+    search({ x: floatv(0, 1), k: oneOf(['a', 'b']), n: intv(1, 4) }, (c) => ({ acc: c.x * (c.k === 'a' ? 1 : 0.9), latency: c.x * c.x * c.n + 0.1 }), {
+      numTrials: 40,
+      metric: ['acc', 'latency'],
+      direction: ['maximize', 'minimize'],
+      algorithm: nsga2({ seed: 1, populationSize: 10 }),
+    }),
   );
 }
 
 /** Dedupe by product: 15 evaluated trials and many served by the cache (minimised). */
 export function cachedStudy(): Promise<Result> {
-  return once('cached', () => search({ a: intv(0, 5), b: intv(0, 5) }, (c) => c.a * c.b, { numTrials: 15, seed: 2, direction: 'minimize', dedupe: (c) => String(c.a * c.b) }));
+  return once('cached', () =>
+    search({ a: intv(0, 5), b: intv(0, 5) }, (c) => c.a * c.b, { numTrials: 15, seed: 2, direction: 'minimize', dedupe: (c) => String(c.a * c.b) }),
+  );
 }
 
 const Dense = symbolize('report.test.Dense', (args: { units: number; act: string }) => args);

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { FunctionalCache, PliantError, dnaSpec, encode, functionalHash, materialize, memoryStorage, regularizedEvolution, runProgram, sample, search, simplifyProgram } from 'pliant';
+import {
+  FunctionalCache,
+  PliantError,
+  dnaSpec,
+  encode,
+  functionalHash,
+  materialize,
+  memoryStorage,
+  regularizedEvolution,
+  runProgram,
+  sample,
+  search,
+  simplifyProgram,
+} from 'pliant';
 import type { Program } from 'pliant';
 import {
   EXP_GRID,

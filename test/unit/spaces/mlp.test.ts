@@ -21,8 +21,19 @@ function iris(tf: typeof Tfjs): { x: Tfjs.Tensor2D; y: Tfjs.Tensor2D } {
 describe('spaces/mlp', () => {
   it('is a conditional space: a depth choice over whole layer lists, each with its own decisions', () => {
     const spec = dnaSpec(mlpSpace({ inputShape: [4], classes: 3 }));
-    expect(spec.decisionIds.slice(0, 4)).toEqual(['model.layers', 'model.layers[=0/3][0].units', 'model.layers[=0/3][0].activation', 'model.layers[=0/3][1].rate']);
-    expect(spec.decisionIds.slice(-5)).toEqual(['optimizer', 'optimizer[=0/3].learningRate', 'optimizer[=1/3].learningRate', 'optimizer[=2/3].learningRate', 'batchSize']);
+    expect(spec.decisionIds.slice(0, 4)).toEqual([
+      'model.layers',
+      'model.layers[=0/3][0].units',
+      'model.layers[=0/3][0].activation',
+      'model.layers[=0/3][1].rate',
+    ]);
+    expect(spec.decisionIds.slice(-5)).toEqual([
+      'optimizer',
+      'optimizer[=0/3].learningRate',
+      'optimizer[=1/3].learningRate',
+      'optimizer[=2/3].learningRate',
+      'batchSize',
+    ]);
     const two = materialize(mlpSpace({ inputShape: [4], classes: 3, minDepth: 2, maxDepth: 2, dropout: false, optimizers: ['adam'], batchSizes: [8] }), {
       'model.layers[0].units': 2, // choices are candidate indices: units [16, 32, 64, 128]
       'model.layers[0].activation': 1, // ['relu', 'tanh', 'elu']
@@ -37,7 +48,9 @@ describe('spaces/mlp', () => {
 
   it('flattens image inputs and checks its options', () => {
     const [image] = sampleRandom(mlpSpace({ inputShape: [28, 28, 1], classes: 10, minDepth: 1, maxDepth: 1 }), { seed: 1, n: 1 });
-    expect(format(image)).toMatch(/^\{model: tf\.sequential\(layers=\[tf\.layers\.flatten\(inputShape=\[28, 28, 1\]\), tf\.layers\.dense\(units=\d+, activation='\w+'\), tf\.layers\.dropout/);
+    expect(format(image)).toMatch(
+      /^\{model: tf\.sequential\(layers=\[tf\.layers\.flatten\(inputShape=\[28, 28, 1\]\), tf\.layers\.dense\(units=\d+, activation='\w+'\), tf\.layers\.dropout/,
+    );
     expect(thrown(() => mlpSpace({ inputShape: [], classes: 3 })).message).toMatch(/^mlpSpace: inputShape must be a non-empty list/);
     expect(thrown(() => mlpSpace({ inputShape: [4], classes: 1 })).message).toMatch(/classes must be an integer ≥ 2, found 1/);
     expect(thrown(() => mlpSpace({ inputShape: [4], classes: 3, minDepth: 3, maxDepth: 2 })).message).toMatch(/minDepth ≤ maxDepth/);
@@ -55,7 +68,7 @@ describe('spaces/mlp', () => {
         const metrics = await trainCandidate(candidate, data, { epochs: 1, validation: 0.2, test: data, seed: 1 });
         expect(tf.memory().numTensors).toBe(before);
         expect(metrics.epochs).toBe(1);
-        for (const m of [metrics.accuracy, metrics.valAccuracy, metrics.testAccuracy]) expect(m).toBeGreaterThanOrEqual(0), expect(m).toBeLessThanOrEqual(1);
+        for (const m of [metrics.accuracy, metrics.valAccuracy, metrics.testAccuracy]) (expect(m).toBeGreaterThanOrEqual(0), expect(m).toBeLessThanOrEqual(1));
         expect(metrics.params).toBeGreaterThan(4 * 16);
       }
       // and it learns: 30 epochs of a fixed small MLP get most of iris right
@@ -75,10 +88,13 @@ describe('spaces/mlp', () => {
     await loadTf({ log: false });
     const space = mlpSpace({ inputShape: [4], classes: 3, minDepth: 1, maxDepth: 1, optimizers: ['adam'], learningRate: [0.01, 0.01], batchSizes: [16] });
     const base = materialize(space, { 'model.layers[0].units': 1, 'model.layers[0].activation': 0, 'model.layers[1].rate': 0 });
-    const noDropout = materialize(mlpSpace({ inputShape: [4], classes: 3, minDepth: 1, maxDepth: 1, dropout: false, optimizers: ['adam'], learningRate: [0.01, 0.01], batchSizes: [16] }), {
-      'model.layers[0].units': 1,
-      'model.layers[0].activation': 0,
-    });
+    const noDropout = materialize(
+      mlpSpace({ inputShape: [4], classes: 3, minDepth: 1, maxDepth: 1, dropout: false, optimizers: ['adam'], learningRate: [0.01, 0.01], batchSizes: [16] }),
+      {
+        'model.layers[0].units': 1,
+        'model.layers[0].activation': 0,
+      },
+    );
     const wider = rebind(base, 'model.layers[0].units', 64);
     const probe = modelProbe();
     const h = (c: unknown): Promise<string | undefined> => functionalHash(c, probe) as Promise<string | undefined>;

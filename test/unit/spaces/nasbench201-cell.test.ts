@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { PliantError, build, dnaSpec, edgeCellGraph, encode, format, functionalHash, graphHash, loadTf, materialize, modelProbe, sampleRandom } from 'pliant';
 import type * as Tfjs from '@tensorflow/tfjs';
-import { NB201_EDGES, NB201_NODES, NB201_OPS, nb201Arch, nb201Candidate, nb201CellGraph, nb201Space, parseNb201Arch } from '../../../spaces/nasbench201-cell.js';
+import {
+  NB201_EDGES,
+  NB201_NODES,
+  NB201_OPS,
+  nb201Arch,
+  nb201Candidate,
+  nb201CellGraph,
+  nb201Space,
+  parseNb201Arch,
+} from '../../../spaces/nasbench201-cell.js';
 import type { Nb201Op } from '../../../spaces/nasbench201-cell.js';
 import { trainCandidate } from '../../../spaces/model-candidate.js';
 import type { ModelCandidate } from '../../../spaces/model-candidate.js';
@@ -17,7 +26,8 @@ const errorOf = (f: () => unknown): PliantError => thrown(f) as PliantError;
 
 const probe = modelProbe();
 const probeHash = (arch: string): Promise<string | undefined> => functionalHash(nb201Candidate(arch, SMALL), probe) as Promise<string | undefined>;
-const cellHash = (arch: string): string => graphHash(edgeCellGraph({ nodes: NB201_NODES, edges: NB201_EDGES.map(([from, to], k) => ({ from, to, op: parseNb201Arch(arch)[k] as string })) }));
+const cellHash = (arch: string): string =>
+  graphHash(edgeCellGraph({ nodes: NB201_NODES, edges: NB201_EDGES.map(([from, to], k) => ({ from, to, op: parseNb201Arch(arch)[k] as string })) }));
 
 describe('spaces/nasbench201-cell', () => {
   it('has the canonical ops and edges, and reads and writes arch strings', () => {
@@ -46,7 +56,9 @@ describe('spaces/nasbench201-cell', () => {
     expect(spec.spaceSize).toBe(5 ** 6);
     const candidate = nb201Candidate(ARCH, SMALL);
     expect(encode(space, candidate).toString()).toBe('DNA([3, 2, 4, 1, 3, 1])');
-    expect(format(materialize(space, { 'model.ops[0]': 3, 'model.ops[1]': 2, 'model.ops[2]': 4, 'model.ops[3]': 1, 'model.ops[4]': 3, 'model.ops[5]': 1 }))).toBe(format(candidate));
+    expect(
+      format(materialize(space, { 'model.ops[0]': 3, 'model.ops[1]': 2, 'model.ops[2]': 4, 'model.ops[3]': 1, 'model.ops[4]': 3, 'model.ops[5]': 1 })),
+    ).toBe(format(candidate));
     expect(format(candidate.model)).toBe(
       "pliant.spaces.nb201Network(ops=['nor_conv_3x3', 'nor_conv_1x1', 'avg_pool_3x3', 'skip_connect', 'nor_conv_3x3', 'skip_connect'], inputShape=[28, 28, 1], classes=10, channels=8, stemStrides=2)",
     );
@@ -82,7 +94,13 @@ describe('spaces/nasbench201-cell', () => {
     // weights today: `graph` applies the layers into a dead node, then leaves them out of the model)
     const before = tf.memory().numTensors;
     const losses: number[] = [];
-    const fixed = await trainCandidate(nb201Candidate(ARCH, SMALL), mnist().train, { epochs: 3, validation: 0.2, test: mnist().test, seed: 1, onEpoch: (m) => void losses.push(m.loss) });
+    const fixed = await trainCandidate(nb201Candidate(ARCH, SMALL), mnist().train, {
+      epochs: 3,
+      validation: 0.2,
+      test: mnist().test,
+      seed: 1,
+      onEpoch: (m) => void losses.push(m.loss),
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(fixed.params).toBe(1538);
     // it learns (slowly: a one-cell, 8-channel network behind global pooling; 74% after 5 epochs on 2,000 digits at 16 channels)

@@ -88,7 +88,9 @@ describe('optimizer update rules space', () => {
       const dna = encode(space, { program });
       expect((materialize(space, dna) as { program: Program }).program.toJSON()).toEqual(program.toJSON());
     }
-    expect(toSource(adam, { header: false })).toBe(['v5 = v2 / s1', 'v5 = sqrt(v5)', 's2 = 1e-8', 'v5 = v5 + s2', 'v0 = v1 / s0', 'v0 = v0 / v5', 'return v0'].join('\n'));
+    expect(toSource(adam, { header: false })).toBe(
+      ['v5 = v2 / s1', 'v5 = sqrt(v5)', 's2 = 1e-8', 'v5 = v5 + s2', 'v0 = v1 / s0', 'v0 = v0 / v5', 'return v0'].join('\n'),
+    );
   });
 
   it('each built-in rule matches a hand-written reference implementation step by step', () => {

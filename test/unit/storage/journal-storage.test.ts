@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import type { MockInstance } from 'vitest';
 import { journalStorage } from '../../../src/storage/journal-storage.js';
 import { journalEventSchema } from '../../../src/storage/journal-event-schema.js';
-import { PliantError } from '../../../src/symbolic/errors.js';
+import { PliantError } from '../../../src/base/errors.js';
 import type { JournalEvent } from '../../../src/storage/storage.js';
 import { allKinds, storageContract, trial } from './storage-contract.js';
 
@@ -134,7 +134,12 @@ describe('journalStorage', () => {
     await (await journalStorage(dir).open('corrupt')).close();
     const content = `${line(trial('a'))}${bad}\n${line(trial('b'))}`;
     writeFileSync(file, content);
-    const error = await journalStorage(dir).open('corrupt').then(() => undefined, (e: unknown) => e);
+    const error = await journalStorage(dir)
+      .open('corrupt')
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(PliantError);
     expect((error as PliantError).code).toBe('json');
     expect((error as PliantError).api).toBe('journalStorage');
@@ -158,10 +163,14 @@ describe('journalStorage', () => {
     const dir = tempDir();
     const storage = journalStorage(dir);
     const mine = await storage.open('two-processes');
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/append-child.ts', import.meta.url)), dir, 'two-processes', '200'], {
-      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./fixtures/append-child.ts', import.meta.url)), dir, 'two-processes', '200'],
+      {
+        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -175,7 +184,7 @@ describe('journalStorage', () => {
 
     const text = readFileSync(join(dir, 'two-processes.jsonl'), 'utf8');
     expect(text.endsWith('\n')).toBe(true);
-    const lines = text.slice(0, -1).split("\n");
+    const lines = text.slice(0, -1).split('\n');
     expect(lines).toHaveLength(400);
     const ids = lines.map((l) => {
       const event = journalEventSchema.parse(JSON.parse(l));

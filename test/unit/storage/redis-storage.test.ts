@@ -15,7 +15,7 @@ import { journalStorage } from '../../../src/storage/journal-storage.js';
 import { memoryStorage } from '../../../src/storage/memory-storage.js';
 import { redisStorage, redisStudyNames } from '../../../src/storage/redis-storage.js';
 import type { JournalEvent, Storage, StudyJournal } from '../../../src/storage/storage.js';
-import { PliantError } from '../../../src/symbolic/errors.js';
+import { PliantError } from '../../../src/base/errors.js';
 import { rejection } from '../../support/error-of.js';
 import { freePort, isListening, startRedis } from '../../support/redis-server.js';
 import type { RedisServer } from '../../support/redis-server.js';
@@ -413,7 +413,15 @@ describe('redisStorage', () => {
 
 describe('exportStudy', () => {
   const space = { x: floatv(0, 1), k: oneOf(['a', 'b']) };
-  const summary = (t: Trial): unknown => ({ id: t.id, number: t.number, state: t.state, dna: t.dna.toString(), candidate: t.candidate, value: t.value, error: t.error });
+  const summary = (t: Trial): unknown => ({
+    id: t.id,
+    number: t.number,
+    state: t.state,
+    dna: t.dna.toString(),
+    candidate: t.candidate,
+    value: t.value,
+    error: t.error,
+  });
   const expectSame = (loaded: Result, ran: Result): void => {
     expect(loaded.study).toBe(ran.study);
     expect(loaded.trials.map(summary)).toEqual(ran.trials.map(summary));
@@ -444,7 +452,13 @@ describe('exportStudy', () => {
     expectSame(await loadStudy(study, { storage: journalStorage(dir) }), ran);
     expectSame(await loadStudy(study, { storage }), ran);
 
-    const resumed = await search(space, objective, { numTrials: 8, study, storage: journalStorage(dir), direction: 'minimize', algorithm: random({ seed: 9 }) });
+    const resumed = await search(space, objective, {
+      numTrials: 8,
+      study,
+      storage: journalStorage(dir),
+      direction: 'minimize',
+      algorithm: random({ seed: 9 }),
+    });
     expect(calls).toBe(8);
     expect(resumed.trials).toHaveLength(8);
     expect(resumed.trials.slice(0, 5).map(summary)).toEqual(ran.trials.map(summary));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PliantError } from '../../../src/symbolic/errors.js';
+import { PliantError } from '../../../src/base/errors.js';
 import type { JournalEvent, Storage } from '../../../src/storage/storage.js';
 
 /** One event of every kind, with every optional field somewhere. */
@@ -131,9 +131,7 @@ export function storageContract(label: string, make: () => Storage | Promise<Sto
       const storage = await make();
       const a = await storage.open('race');
       const b = await storage.open('race');
-      await Promise.all(
-        Array.from({ length: 50 }, (_, i) => [a.append(trial(`a${i}`, 'a', i * 100)), b.append(trial(`b${i}`, 'b', i * 100))]).flat(),
-      );
+      await Promise.all(Array.from({ length: 50 }, (_, i) => [a.append(trial(`a${i}`, 'a', i * 100)), b.append(trial(`b${i}`, 'b', i * 100))]).flat());
       await a.refresh();
       await b.refresh();
       expect(a.events).toHaveLength(100);
@@ -160,7 +158,10 @@ export function storageContract(label: string, make: () => Storage | Promise<Sto
         null,
       ];
       for (const event of bad) {
-        const error = await journal.append(event as JournalEvent).then(() => undefined, (e: unknown) => e);
+        const error = await journal.append(event as JournalEvent).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(PliantError);
         expect((error as PliantError).code).toBe('argument');
       }

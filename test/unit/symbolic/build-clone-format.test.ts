@@ -51,7 +51,10 @@ describe('build context', () => {
     });
     const tree = { a: Counted({ n: 1 }), b: [Counted({ n: 2 })] };
     expect(build(tree, { seed: 7 })).toEqual({ a: 101, b: [202] });
-    expect(seen).toEqual([[7, 'a'], [7, 'b[0]']]);
+    expect(seen).toEqual([
+      [7, 'a'],
+      [7, 'b[0]'],
+    ]);
     // A new build starts a new scratch map; the default seed is 0.
     expect(build(tree)).toEqual({ a: 101, b: [202] });
     expect(seen[2]).toEqual([0, 'a']);

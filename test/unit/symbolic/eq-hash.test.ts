@@ -51,7 +51,39 @@ describe('hash', () => {
   });
 
   it('distinguishes values that print alike', () => {
-    const distinct: TreeValue[] = [0, -0, NaN, 1, '1', true, 'true', null, 'null', [], {}, [[]], [{}], { '': null }, [1, 2], [[1], 2], [1, [2]], 'ab', ['a', 'b'], Free({}), Free({ a: 1 }), 'ÿ', '\u0100', '\u6261', 'abcd', 'abcde', 'abcd\u0100', '\ud83d\ude00', '\u0000', '\u0000\u0000', ''];
+    const distinct: TreeValue[] = [
+      0,
+      -0,
+      NaN,
+      1,
+      '1',
+      true,
+      'true',
+      null,
+      'null',
+      [],
+      {},
+      [[]],
+      [{}],
+      { '': null },
+      [1, 2],
+      [[1], 2],
+      [1, [2]],
+      'ab',
+      ['a', 'b'],
+      Free({}),
+      Free({ a: 1 }),
+      'ÿ',
+      '\u0100',
+      '\u6261',
+      'abcd',
+      'abcde',
+      'abcd\u0100',
+      '\ud83d\ude00',
+      '\u0000',
+      '\u0000\u0000',
+      '',
+    ];
     const hashes = distinct.map((v) => hash(v));
     expect(new Set(hashes).size).toBe(distinct.length);
     expect(hash(Number.NaN)).toBe(hash(0 / 0));

@@ -18,7 +18,7 @@ describe('toJSON / fromJSON', () => {
     const back = fromJSON(json);
     expect(eq(back, tree)).toBe(true);
     expect(eq(fromJSONString(toJSONString(tree)), tree)).toBe(true);
-    expect(Object.is((fromJSON({ $number: '-0' }) as number), -0)).toBe(true);
+    expect(Object.is(fromJSON({ $number: '-0' }) as number, -0)).toBe(true);
   });
 
   it('validates arguments of the types it instantiates', () => {

@@ -17,7 +17,11 @@ describe('KeyPath', () => {
   });
 
   it('round-trips any segments through text', () => {
-    const samples = [['a', 'b'], [0, 'weird key', 'ünï', '"', "'", '\\', ''], ['x', 12, 'y.z', '[0]']];
+    const samples = [
+      ['a', 'b'],
+      [0, 'weird key', 'ünï', '"', "'", '\\', ''],
+      ['x', 12, 'y.z', '[0]'],
+    ];
     for (const segments of samples) {
       const text = formatKeyPath(segments);
       expect(KeyPath.parse(text).segments).toEqual(segments);

@@ -80,7 +80,18 @@ describe('properties of the symbolic core', () => {
         for (const p of chosen.values()) {
           const old = get(tree, p);
           // a new value of the same kind (so schemas accept it) that differs from the old one
-          updates.set(p, typeof old === 'number' ? (Number.isInteger(old) && old > 0 && old < 1e6 ? old + 1 : 7 + i) : typeof old === 'string' ? `${old}~${i}` : typeof old === 'boolean' ? !old : `was-null-${i}`);
+          updates.set(
+            p,
+            typeof old === 'number'
+              ? Number.isInteger(old) && old > 0 && old < 1e6
+                ? old + 1
+                : 7 + i
+              : typeof old === 'string'
+                ? `${old}~${i}`
+                : typeof old === 'boolean'
+                  ? !old
+                  : `was-null-${i}`,
+          );
           i++;
         }
         let next: TreeValue;
@@ -90,7 +101,11 @@ describe('properties of the symbolic core', () => {
           expect((error as PliantError).code).toBe('schema');
           return;
         }
-        expect(diff(tree, next).map((d) => d.path).sort()).toEqual([...chosen.keys()].sort());
+        expect(
+          diff(tree, next)
+            .map((d) => d.path)
+            .sort(),
+        ).toEqual([...chosen.keys()].sort());
       }),
       runs,
     );

@@ -28,11 +28,31 @@ describe('query', () => {
 describe('traverse', () => {
   it('visits pre-order on enter and post-order on leave', () => {
     const order: string[] = [];
-    traverse({ a: [1, 2], b: Conv({ filters: 1, kernel: 2 }) }, {
-      enter: (_v, p) => void order.push(`>${p.toString()}`),
-      leave: (_v, p) => void order.push(`<${p.toString()}`),
-    });
-    expect(order).toEqual(['>', '>a', '>a[0]', '<a[0]', '>a[1]', '<a[1]', '<a', '>b', '>b.filters', '<b.filters', '>b.kernel', '<b.kernel', '>b.act', '<b.act', '<b', '<']);
+    traverse(
+      { a: [1, 2], b: Conv({ filters: 1, kernel: 2 }) },
+      {
+        enter: (_v, p) => void order.push(`>${p.toString()}`),
+        leave: (_v, p) => void order.push(`<${p.toString()}`),
+      },
+    );
+    expect(order).toEqual([
+      '>',
+      '>a',
+      '>a[0]',
+      '<a[0]',
+      '>a[1]',
+      '<a[1]',
+      '<a',
+      '>b',
+      '>b.filters',
+      '<b.filters',
+      '>b.kernel',
+      '<b.kernel',
+      '>b.act',
+      '<b.act',
+      '<b',
+      '<',
+    ]);
   });
 
   it('skips subtrees and stops', () => {

@@ -25,7 +25,13 @@ describe('rebind', () => {
     const tree = experiment();
     const a = rebind(tree, { 'model.stem.kernel': 5, 'optimizer.lr': 0.01, batchSize: 32 });
     expect([get(a, 'model.stem.kernel'), get(a, 'optimizer.lr'), get(a, 'batchSize')]).toEqual([5, 0.01, 32]);
-    const b = rebind(tree, new Map<string | KeyPath, unknown>([[KeyPath.parse('model.depth'), 4], ['model.blocks[0]', 'x']]));
+    const b = rebind(
+      tree,
+      new Map<string | KeyPath, unknown>([
+        [KeyPath.parse('model.depth'), 4],
+        ['model.blocks[0]', 'x'],
+      ]),
+    );
     expect([get(b, 'model.depth'), get(b, 'model.blocks[0]')]).toEqual([4, 'x']);
     const c = rebind(tree, ['model', 'stem', 'filters'], 16);
     expect(get(c, 'model.stem.filters')).toBe(16);

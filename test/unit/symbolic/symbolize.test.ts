@@ -137,7 +137,7 @@ describe('symbolize', () => {
     expect(errorOf(() => symbolize('has space', () => 1)).code).toBe('argument');
     expect(errorOf(() => symbolize('sym.NotFn', 3 as unknown as () => unknown)).code).toBe('argument');
     expect(errorOf(() => symbolize('sym.BadSchema', () => 1, { schema: z.number() as unknown as z.ZodObject })).code).toBe('argument');
-    expect(errorOf(() => Free({ $type: 'x' })).message).toContain("cannot be an argument name");
+    expect(errorOf(() => Free({ $type: 'x' })).message).toContain('cannot be an argument name');
   });
 });
 

@@ -19,18 +19,27 @@ describe('arbitrary', () => {
     expect(out.failed).toBe(true);
     expect(out.counterexample).toEqual([128]);
     for (let seed = 0; seed < 20; seed++) {
-      const again = fc.check(fc.property(arbitrary(oneOf([16, 32, 64, 128, 256])), (units) => units <= 64), { seed });
+      const again = fc.check(
+        fc.property(arbitrary(oneOf([16, 32, 64, 128, 256])), (units) => units <= 64),
+        { seed },
+      );
       expect(again.counterexample).toEqual([128]);
     }
   });
 
   it('shrinks inside nodes too, and the report shows the DNA with arbitraryWithDNA', () => {
     const space = Dense({ units: oneOf([16, 32, 64, 128, 256]), act: oneOf(['relu', 'gelu']) });
-    const plain = fc.check(fc.property(arbitrary(space), (d) => (d.args.units as number) <= 64), { seed: 7 });
+    const plain = fc.check(
+      fc.property(arbitrary(space), (d) => (d.args.units as number) <= 64),
+      { seed: 7 },
+    );
     expect(plain.counterexample?.[0]).toBeDefined();
     expect(eq(plain.counterexample?.[0], Dense({ units: 128, act: 'relu' }))).toBe(true);
 
-    const withDNA = fc.check(fc.property(arbitraryWithDNA(space), (s) => (s.value.args.units as number) <= 64), { seed: 7 });
+    const withDNA = fc.check(
+      fc.property(arbitraryWithDNA(space), (s) => (s.value.args.units as number) <= 64),
+      { seed: 7 },
+    );
     const sample = withDNA.counterexample?.[0] as SpaceSample<SymbolicNode>;
     expect(sample).toBeInstanceOf(SpaceSample);
     expect(sample.dna.toString()).toBe('DNA([3, 0])');
@@ -59,7 +68,10 @@ describe('arbitrary', () => {
       { numRuns: 100 },
     );
     // an always-failing property ends on the first point of the space
-    const first = fc.check(fc.property(arbitrary(space), () => false), { seed: 3 });
+    const first = fc.check(
+      fc.property(arbitrary(space), () => false),
+      { seed: 3 },
+    );
     expect(eq(first.counterexample?.[0], materialize(space, dnaSpec(space).firstDNA()))).toBe(true);
     // Concrete<T>: a placeholder's type is the type it stands for
     const units: number[] = fc.sample(arbitrary(oneOf([1, 2, 3])), { numRuns: 10, seed: 1 });
@@ -79,7 +91,10 @@ describe('arbitrary', () => {
       }),
       { numRuns: 100 },
     );
-    const out = fc.check(fc.property(arbitraryWithDNA(traced), (s) => s.value.width < 300), { seed: 5 });
+    const out = fc.check(
+      fc.property(arbitraryWithDNA(traced), (s) => s.value.width < 300),
+      { seed: 5 },
+    );
     const sample = out.counterexample?.[0];
     expect(sample?.value).toEqual({ opt: { kind: 'adam' }, width: 300, lr: 1e-4 });
     expect(sample?.dna.toString()).toBe('DNA([0, 300, 0.0001])');

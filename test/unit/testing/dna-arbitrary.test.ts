@@ -29,13 +29,13 @@ function shrunk(spec: DNASpec, seed: number): DNA {
 
 /** Small finite spaces, one of each kind of list choice and conditional sub-spaces. */
 const SMALL: [string, TreeValue][] = [
-    ['distinct, unsorted', manyOf(2, ['a', 'b', 'c'])],
-    ['distinct, sorted', manyOf(2, ['a', 'b', 'c', 'd'], { sorted: true })],
-    ['repeats, sorted', manyOf(3, ['a', 'b', 'c'], { distinct: false, sorted: true })],
-    ['repeats, unsorted', manyOf(2, ['a', 'b', 'c'], { distinct: false })],
-    ['permutate', permutate(['a', 'b', 'c'])],
-    ['conditional', oneOf([Dense({ units: oneOf([8, 16]) }), { x: intv(1, 3), y: manyOf(2, [1, 2, 3]) }, 'none'])],
-    ['manyOf of sub-spaces', manyOf(2, [oneOf([1, 2]), intv(0, 2), 'c'], { sorted: true })],
+  ['distinct, unsorted', manyOf(2, ['a', 'b', 'c'])],
+  ['distinct, sorted', manyOf(2, ['a', 'b', 'c', 'd'], { sorted: true })],
+  ['repeats, sorted', manyOf(3, ['a', 'b', 'c'], { distinct: false, sorted: true })],
+  ['repeats, unsorted', manyOf(2, ['a', 'b', 'c'], { distinct: false })],
+  ['permutate', permutate(['a', 'b', 'c'])],
+  ['conditional', oneOf([Dense({ units: oneOf([8, 16]) }), { x: intv(1, 3), y: manyOf(2, [1, 2, 3]) }, 'none'])],
+  ['manyOf of sub-spaces', manyOf(2, [oneOf([1, 2]), intv(0, 2), 'c'], { sorted: true })],
 ];
 
 /** Whether depth-first numbers `a` come before `b`. */
@@ -114,12 +114,21 @@ describe('dnaArbitrary', () => {
   });
 
   it('shrinks a failing range to its boundary: the smallest failing int, floats toward min', () => {
-    const ints = fc.check(fc.property(dnaArbitrary(dnaSpec(intv(-50, 1000))), (d) => (d.value as number) < 123), { seed: 1 });
+    const ints = fc.check(
+      fc.property(dnaArbitrary(dnaSpec(intv(-50, 1000))), (d) => (d.value as number) < 123),
+      { seed: 1 },
+    );
     expect(ints.counterexample?.[0].value).toBe(123);
-    const big = fc.check(fc.property(dnaArbitrary(dnaSpec(intv(-(2 ** 40), 2 ** 40))), (d) => (d.value as number) < 7), { seed: 1 });
+    const big = fc.check(
+      fc.property(dnaArbitrary(dnaSpec(intv(-(2 ** 40), 2 ** 40))), (d) => (d.value as number) < 7),
+      { seed: 1 },
+    );
     expect(big.counterexample?.[0].value).toBe(7);
     for (const scale of ['linear', 'log', 'rlog'] as const) {
-      const floats = fc.check(fc.property(dnaArbitrary(dnaSpec(floatv(0.01, 100, { scale }))), (d) => (d.value as number) < 0.5), { seed: 3 });
+      const floats = fc.check(
+        fc.property(dnaArbitrary(dnaSpec(floatv(0.01, 100, { scale }))), (d) => (d.value as number) < 0.5),
+        { seed: 3 },
+      );
       const v = floats.counterexample?.[0].value as number;
       expect(v).toBeGreaterThanOrEqual(0.5);
       expect(v).toBeLessThan(0.5001);

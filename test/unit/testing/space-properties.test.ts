@@ -6,7 +6,22 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DNA, diff, dnaSpec, encode, eq, formatKeyPath, get, iterateDNA, manyOf, oneOf, materialize, prepare, randomDNA, seededRng } from '../../../src/index.js';
+import {
+  DNA,
+  diff,
+  dnaSpec,
+  encode,
+  eq,
+  formatKeyPath,
+  get,
+  iterateDNA,
+  manyOf,
+  oneOf,
+  materialize,
+  prepare,
+  randomDNA,
+  seededRng,
+} from '../../../src/index.js';
 import type { TreeValue } from '../../../src/index.js';
 import { arbitrary, dnaArbitrary } from '../../../src/testing/index.js';
 import { activeDecisions, mutateOne } from '../../support/mutate-one.js';

@@ -14,7 +14,10 @@ describe('loadTf', () => {
     expect(tfBackend()).toBe(info.backend);
     expect(lines).toHaveLength(1);
     // Here tfjs-node is either not installed or installed without its native binding (its install script downloads it).
-    if (info.backend === 'wasm') expect(lines[0]).toMatch(/^pliant: TensorFlow\.js backend wasm \(tensorflow: @tensorflow\/tfjs-node is (not installed|installed without its native binding .*)\)$/);
+    if (info.backend === 'wasm')
+      expect(lines[0]).toMatch(
+        /^pliant: TensorFlow\.js backend wasm \(tensorflow: @tensorflow\/tfjs-node is (not installed|installed without its native binding .*)\)$/,
+      );
     // Loaded once: a second call returns the same choice without logging again.
     const again = await loadTf({ log: (m) => lines.push(m) });
     expect(again).toBe(info);
@@ -29,10 +32,14 @@ describe('loadTf', () => {
     process.env.PLIANT_TF_BACKEND = 'wasm';
     expect((await loadTf({ log: false })).backend).toBe('wasm');
     process.env.PLIANT_TF_BACKEND = 'gpu';
-    await expect(loadTf({ log: false })).rejects.toThrow("loadTf: unknown backend 'gpu' (from PLIANT_TF_BACKEND): expected one of tensorflow, wasm, cpu or auto");
+    await expect(loadTf({ log: false })).rejects.toThrow(
+      "loadTf: unknown backend 'gpu' (from PLIANT_TF_BACKEND): expected one of tensorflow, wasm, cpu or auto",
+    );
     delete process.env.PLIANT_TF_BACKEND;
     if (tfBackend() !== 'tensorflow') {
-      await expect(loadTf({ backend: 'tensorflow', log: false })).rejects.toThrow(/loadTf: the tensorflow backend was forced but cannot load: .+ \(npm install @tensorflow\/tfjs-node\)$/);
+      await expect(loadTf({ backend: 'tensorflow', log: false })).rejects.toThrow(
+        /loadTf: the tensorflow backend was forced but cannot load: .+ \(npm install @tensorflow\/tfjs-node\)$/,
+      );
       expect(tfBackend()).toBe('wasm');
     }
   });

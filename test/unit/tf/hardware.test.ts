@@ -1,5 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, countParams, disposeModel, hardwareMetrics, latencyReward, layers, loadTf, measureLatency, nsga2, oneOf, search, sequential } from '../../../src/index.js';
+import {
+  buildModel,
+  countParams,
+  disposeModel,
+  hardwareMetrics,
+  latencyReward,
+  layers,
+  loadTf,
+  measureLatency,
+  nsga2,
+  oneOf,
+  search,
+  sequential,
+} from '../../../src/index.js';
 import type { TfModule } from '../../../src/index.js';
 
 let tf: TfModule;
@@ -42,15 +55,19 @@ describe('hardware-aware objectives', () => {
 
   it('feeds accuracy and latency to NSGA-II as two objectives', async () => {
     const space = { units: oneOf([4, 64, 1024]) };
-    const result = await search(space, async (c) => {
-      const model = await buildModel(mlp(c.units));
-      try {
-        // A stand-in accuracy that grows with width: the trade-off NSGA-II has to keep.
-        return await hardwareMetrics(model, 1 - 1 / c.units, { runs: 5, batchSize: 32 });
-      } finally {
-        disposeModel(model);
-      }
-    }, { numTrials: 6, algorithm: nsga2({ seed: 1, populationSize: 4 }), metric: ['accuracy', 'latency'], direction: ['maximize', 'minimize'] });
+    const result = await search(
+      space,
+      async (c) => {
+        const model = await buildModel(mlp(c.units));
+        try {
+          // A stand-in accuracy that grows with width: the trade-off NSGA-II has to keep.
+          return await hardwareMetrics(model, 1 - 1 / c.units, { runs: 5, batchSize: 32 });
+        } finally {
+          disposeModel(model);
+        }
+      },
+      { numTrials: 6, algorithm: nsga2({ seed: 1, populationSize: 4 }), metric: ['accuracy', 'latency'], direction: ['maximize', 'minimize'] },
+    );
     const completed = result.trials.filter((t) => t.state === 'completed');
     expect(completed.length).toBe(6);
     for (const t of completed) expect(Object.keys(t.value as object).sort()).toEqual(['accuracy', 'latency', 'params']);

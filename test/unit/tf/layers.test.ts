@@ -1,6 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as Tfjs from '@tensorflow/tfjs';
-import { PliantError, build, dnaSpec, eq, floatv, fromJSON, hash, intv, iterate, materialize, oneOf, randomDNA, rebind, seededRng, toJSON } from '../../../src/index.js';
+import {
+  PliantError,
+  build,
+  dnaSpec,
+  eq,
+  floatv,
+  fromJSON,
+  hash,
+  intv,
+  iterate,
+  materialize,
+  oneOf,
+  randomDNA,
+  rebind,
+  seededRng,
+  toJSON,
+} from '../../../src/index.js';
 import type { TreeValue } from '../../../src/index.js';
 import { loadTf } from '../../../src/tf/load-tf.js';
 import type { TfModule } from '../../../src/tf/load-tf.js';
@@ -61,7 +77,17 @@ const CASES: Record<keyof typeof layers, Case> = {
   gru: { args: { units: 3, returnSequences: true }, input: [5, 2], className: 'GRU', output: [2, 5, 3] },
   lstm: { args: { units: 3 }, input: [5, 2], className: 'LSTM', output: [2, 3] },
   zeroPadding2d: { args: { padding: [1, 2] }, input: [4, 4, 3], className: 'ZeroPadding2D', output: [2, 6, 8, 3] },
-  cropping2D: { args: { cropping: [[1, 0], [0, 2]] }, input: [4, 4, 3], className: 'Cropping2D', output: [2, 3, 2, 3] },
+  cropping2D: {
+    args: {
+      cropping: [
+        [1, 0],
+        [0, 2],
+      ],
+    },
+    input: [4, 4, 3],
+    className: 'Cropping2D',
+    output: [2, 3, 2, 3],
+  },
   upSampling2d: { args: { size: [2, 3] }, input: [2, 2, 3], className: 'UpSampling2D', output: [2, 4, 6, 3] },
   spatialDropout1d: { args: { rate: 0.5 }, input: [5, 3], className: 'SpatialDropout1D', output: [2, 5, 3] },
   gaussianNoise: { args: { stddev: 0.1 }, input: [4], className: 'GaussianNoise', output: [2, 4] },
@@ -155,7 +181,12 @@ describe('layers', () => {
     expect(values).toEqual([7, 7]);
     const lstm = buildLayer('lstm', { units: 2, recurrentInitializer: 'zeros', kernelInitializer: 'zeros' });
     run(lstm, CASES.lstm);
-    expect(weightsOf(lstm).slice(0, 2).flat().every((v) => v === 0)).toBe(true);
+    expect(
+      weightsOf(lstm)
+        .slice(0, 2)
+        .flat()
+        .every((v) => v === 0),
+    ).toBe(true);
     layer.dispose();
     lstm.dispose();
   });
@@ -173,7 +204,16 @@ describe('layers', () => {
       ['rescaling', { scale: 1 }, x],
       ['rescaling', { scale: 1, offset: 0 }, x],
       ['permute', { dims: [1, 2] }, [3, 4]],
-      ['zeroPadding2d', { padding: [[0, 0], [0, 0]] }, [3, 3, 2]],
+      [
+        'zeroPadding2d',
+        {
+          padding: [
+            [0, 0],
+            [0, 0],
+          ],
+        },
+        [3, 3, 2],
+      ],
       ['cropping2D', { cropping: 0 }, [3, 3, 2]],
       ['upSampling2d', { size: [1, 1] }, [3, 3, 2]],
       ['maxPooling1d', { poolSize: 1 }, [5, 3]],

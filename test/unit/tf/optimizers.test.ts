@@ -75,7 +75,9 @@ describe('optimizers', () => {
       { learningRate: 0.01, momentum: 0.9, useNesterov: false },
       { learningRate: 0.01, momentum: 0.9, useNesterov: true },
     ]);
-    const space = { optimizer: oneOf([optimizers.sgd(floatv(1e-3, 1e-1, { scale: 'log' })), optimizers.adam(floatv(1e-4, 1e-2, { scale: 'log' }), floatv(0.8, 0.95))]) };
+    const space = {
+      optimizer: oneOf([optimizers.sgd(floatv(1e-3, 1e-1, { scale: 'log' })), optimizers.adam(floatv(1e-4, 1e-2, { scale: 'log' }), floatv(0.8, 0.95))]),
+    };
     const back = fromJSON(JSON.parse(JSON.stringify(toJSON(space))) as unknown);
     expect(eq(back, space)).toBe(true);
     const rng = seededRng(3);

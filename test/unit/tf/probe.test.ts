@@ -1,5 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, disposeModel, functionalHash, graph, grid, structuralHash, input, layers, loadTf, modelProbe, oneOf, optimizers, search, sequential } from '../../../src/index.js';
+import {
+  buildModel,
+  disposeModel,
+  functionalHash,
+  graph,
+  grid,
+  structuralHash,
+  input,
+  layers,
+  loadTf,
+  modelProbe,
+  oneOf,
+  optimizers,
+  search,
+  sequential,
+} from '../../../src/index.js';
 import type { SymbolicNode, TfLayer, TfModule } from '../../../src/index.js';
 
 let tf: TfModule;
@@ -11,7 +26,8 @@ const probe = modelProbe();
 const h = (candidate: unknown): Promise<string | undefined> => functionalHash(candidate, probe);
 
 const dense = (units: number, activation: 'relu' | 'tanh' = 'relu') => layers.dense({ units, activation });
-const seq = (...rest: SymbolicNode<object, TfLayer>[]) => sequential({ layers: [layers.dense({ inputShape: [6], units: 8, activation: 'relu' }), ...rest, layers.dense({ units: 3 })] });
+const seq = (...rest: SymbolicNode<object, TfLayer>[]) =>
+  sequential({ layers: [layers.dense({ inputShape: [6], units: 8, activation: 'relu' }), ...rest, layers.dense({ units: 3 })] });
 
 describe('modelProbe', () => {
   it('hashes equivalent architectures equal: a dropout of 0, an identity layer, a linear activation', async () => {
@@ -58,16 +74,29 @@ describe('modelProbe', () => {
     // A zero term of a sum changes nothing; without the skip connection it is another model.
     const withZero = graph({
       inputs: { x: input({ shape: [6] }) },
-      nodes: { a: { layer: dense(6), inputs: 'x' }, z: { layer: layers.zero({}), inputs: 'x' }, s: { layer: layers.add({}), inputs: ['x', 'a', 'z'] }, head: { layer: layers.dense({ units: 3 }), inputs: 's' } },
+      nodes: {
+        a: { layer: dense(6), inputs: 'x' },
+        z: { layer: layers.zero({}), inputs: 'x' },
+        s: { layer: layers.add({}), inputs: ['x', 'a', 'z'] },
+        head: { layer: layers.dense({ units: 3 }), inputs: 's' },
+      },
       outputs: 'head',
     });
     expect(await h(withZero)).toBe(r1);
-    const noSkip = graph({ inputs: { x: input({ shape: [6] }) }, nodes: { a: { layer: dense(6), inputs: 'x' }, head: { layer: layers.dense({ units: 3 }), inputs: 'a' } }, outputs: 'head' });
+    const noSkip = graph({
+      inputs: { x: input({ shape: [6] }) },
+      nodes: { a: { layer: dense(6), inputs: 'x' }, head: { layer: layers.dense({ units: 3 }), inputs: 'a' } },
+      outputs: 'head',
+    });
     expect(await h(noSkip)).not.toBe(r1);
   });
 
   it('leaves layers that reach the output only through a zero op out of the hash, and leaks none of their weights', async () => {
-    const plain = graph({ inputs: { x: input({ shape: [6] }) }, nodes: { h: { layer: dense(6), inputs: 'x' }, out: { layer: layers.dense({ units: 3 }), inputs: 'h' } }, outputs: 'out' });
+    const plain = graph({
+      inputs: { x: input({ shape: [6] }) },
+      nodes: { h: { layer: dense(6), inputs: 'x' }, out: { layer: layers.dense({ units: 3 }), inputs: 'h' } },
+      outputs: 'out',
+    });
     const deadBranch = graph({
       inputs: { x: input({ shape: [6] }) },
       nodes: {
@@ -98,12 +127,22 @@ describe('modelProbe', () => {
 
   it('agrees with the structural hash, whose default rules drop the same pass-through layers', () => {
     const plain = seq(dense(5));
-    expect(structuralHash(seq(layers.dropout({ rate: 0 }), dense(5), layers.identity({}), layers.activation({ activation: 'linear' })))).toBe(structuralHash(plain));
+    expect(structuralHash(seq(layers.dropout({ rate: 0 }), dense(5), layers.identity({}), layers.activation({ activation: 'linear' })))).toBe(
+      structuralHash(plain),
+    );
     expect(structuralHash(seq(layers.dropout({ rate: 0.2 }), dense(5)))).not.toBe(structuralHash(plain));
   });
 
   it('lets a search skip trained-twice equivalents', async () => {
-    const space = { model: sequential({ layers: [layers.dense({ inputShape: [6], units: oneOf([4, 8]) }), oneOf([layers.dropout({ rate: 0 }), layers.identity({}), layers.activation({ activation: 'linear' })]), layers.dense({ units: 2 })] }) };
+    const space = {
+      model: sequential({
+        layers: [
+          layers.dense({ inputShape: [6], units: oneOf([4, 8]) }),
+          oneOf([layers.dropout({ rate: 0 }), layers.identity({}), layers.activation({ activation: 'linear' })]),
+          layers.dense({ units: 2 }),
+        ],
+      }),
+    };
     let evaluations = 0;
     const result = await search(space, () => ++evaluations, { numTrials: 2, algorithm: grid(), dedupe: { hash: 'functional', probe } });
     expect(result.trials).toHaveLength(4);

@@ -233,7 +233,9 @@ describe('graph errors', () => {
   });
 
   it('a node that is not a layer is rejected when the graph is made', () => {
-    expect(() => graph({ inputs: { x: input({ shape: [3] }) }, nodes: { h: { layer: input({ shape: [3] }) as never, inputs: 'x' } }, outputs: 'h' })).toThrow(PliantError);
+    expect(() => graph({ inputs: { x: input({ shape: [3] }) }, nodes: { h: { layer: input({ shape: [3] }) as never, inputs: 'x' } }, outputs: 'h' })).toThrow(
+      PliantError,
+    );
     expect(() => sequential({ layers: [optimizers.sgd(0.1) as never] })).toThrow(PliantError);
   });
 });

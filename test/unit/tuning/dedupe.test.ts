@@ -76,7 +76,9 @@ describe('dedupe in the loop', () => {
   it('structural: candidates equal after the rewrite rules are evaluated once', async () => {
     const Dense = symbolize('dedupe.test.Dense', (args: { units: number }) => args);
     const Dropout = symbolize('dedupe.test.Dropout', (args: { rate: number }) => args);
-    const space = { layers: oneOf([[Dense({ units: 8 })], [Dense({ units: 8 }), Dropout({ rate: 0 })], [Dropout({ rate: 0 }), Dense({ units: 8 })], [Dense({ units: 16 })]]) };
+    const space = {
+      layers: oneOf([[Dense({ units: 8 })], [Dense({ units: 8 }), Dropout({ rate: 0 })], [Dropout({ rate: 0 }), Dense({ units: 8 })], [Dense({ units: 16 })]]),
+    };
     const rules = ruleSet({ name: 't', rules: [{ name: 'drop-zero-dropout', match: { $type: 'dedupe.test.Dropout', rate: 0 }, replace: { $remove: true } }] });
     let calls = 0;
     const objective = (): number => ++calls;
@@ -128,7 +130,10 @@ describe('dedupe in the loop', () => {
     expect(second.cache?.misses).toBe(8);
     expect(second.cache?.hits).toBe(second.trials.filter((t) => t.cached).length);
     const [file] = readdirSync(storage.description.replace(/^journal:/, ''));
-    const lines = readFileSync(join(storage.description.replace(/^journal:/, ''), file as string), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(join(storage.description.replace(/^journal:/, ''), file as string), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.filter((l) => l.type === 'done' && l.cached === true)).toHaveLength(second.trials.filter((t) => t.cached).length);
     expect(lines.find((l) => l.type === 'study')).toMatchObject({ meta: { dedupe: 'custom' } });
   });
@@ -163,7 +168,10 @@ describe('dedupe in the loop', () => {
     const result = await search(space, (c) => c.a, { numTrials: 50, seed: 5, dedupe: { hash: (c) => String(c.a % 2), maxConsecutiveHits: 25 } });
     expect(result.evaluated).toHaveLength(2);
     expect(result.trials.slice(-25).every((t) => t.cached)).toBe(true);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/the last 25 proposals were all served by the dedupe cache/), expect.objectContaining({ code: 'PLIANT_DEDUPE_STALLED' }));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/the last 25 proposals were all served by the dedupe cache/),
+      expect.objectContaining({ code: 'PLIANT_DEDUPE_STALLED' }),
+    );
   });
 
   it('never caches unhashable candidates', async () => {

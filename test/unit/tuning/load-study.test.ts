@@ -40,7 +40,13 @@ describe('loadStudy', () => {
 
   it('reads back a minimizing search from its journal file and by name: same trials, same best, the direction', async () => {
     const storage = journalStorage(dir);
-    const ran = await search(space, (c) => c.x + (c.k === 'a' ? 0 : 0.5), { numTrials: 6, study: 'demo', storage, direction: 'minimize', algorithm: random({ seed: 4 }) });
+    const ran = await search(space, (c) => c.x + (c.k === 'a' ? 0 : 0.5), {
+      numTrials: 6,
+      study: 'demo',
+      storage,
+      direction: 'minimize',
+      algorithm: random({ seed: 4 }),
+    });
     expect(ran.trials).toHaveLength(6);
     expect(readdirSync(dir)).toEqual(['demo.jsonl']);
 

@@ -5,7 +5,9 @@ import type { Algorithm, HistoryEntry, Outcome, TrialFeedback } from '../../../s
 const space = { x: floatv(0, 1), act: oneOf(['relu', 'gelu']) };
 
 /** Random search that records what it is told. */
-function recording(seed: number): Algorithm & { told: { reward: number; outcome: Outcome | undefined }[]; abandoned: number; history: readonly HistoryEntry[] } {
+function recording(
+  seed: number,
+): Algorithm & { told: { reward: number; outcome: Outcome | undefined }[]; abandoned: number; history: readonly HistoryEntry[] } {
   const inner = random({ seed });
   const algorithm = {
     name: 'recording',

@@ -7,7 +7,22 @@ import { errorOf } from '../../support/error-of.js';
 const space = { x: floatv(0, 1), y: floatv(0, 1) };
 
 function trialOf(number: number, value: Trial['value'], state: Trial['state'] = 'completed'): Trial {
-  return { id: `t${number}`, number, state, dna: undefined as never, candidate: null, reports: [], value, metrics: undefined, error: undefined, started: 0, ended: 1, owner: 'x:1', hash: undefined, cached: false };
+  return {
+    id: `t${number}`,
+    number,
+    state,
+    dna: undefined as never,
+    candidate: null,
+    reports: [],
+    value,
+    metrics: undefined,
+    error: undefined,
+    started: 0,
+    ended: 1,
+    owner: 'x:1',
+    hash: undefined,
+    cached: false,
+  };
 }
 
 describe('Result', () => {
@@ -28,7 +43,12 @@ describe('Result', () => {
   });
 
   it('best is the best feasible trial; several objectives have no single best', () => {
-    const trials = [trialOf(0, { acc: 0.9, over: 1 }), trialOf(1, { acc: 0.7, over: 0 }), trialOf(2, { acc: 0.8, over: -1 }), trialOf(3, { acc: 0.95 }, 'pruned')];
+    const trials = [
+      trialOf(0, { acc: 0.9, over: 1 }),
+      trialOf(1, { acc: 0.7, over: 0 }),
+      trialOf(2, { acc: 0.8, over: -1 }),
+      trialOf(3, { acc: 0.95 }, 'pruned'),
+    ];
     const result = new Result('s', trials, { constraints: ['over'] });
     expect(result.best?.number).toBe(2);
     expect(result.feasible.map((t) => t.number)).toEqual([1, 2]);
@@ -38,10 +58,19 @@ describe('Result', () => {
   });
 
   it('a multi-objective search needs an algorithm for several objectives', async () => {
-    await expect(search(space, (c) => ({ f1: c.x, f2: c.y }), { numTrials: 3, metric: ['f1', 'f2'], algorithm: regularizedEvolution({ populationSize: 2, tournamentSize: 1 }) })).rejects.toThrow(
-      /optimises one objective.*nsga2/,
-    );
-    const result = await search(space, (c) => ({ f1: c.x, f2: 1 - c.x * c.y }), { numTrials: 30, metric: ['f1', 'f2'], direction: 'minimize', algorithm: random({ seed: 1 }) });
+    await expect(
+      search(space, (c) => ({ f1: c.x, f2: c.y }), {
+        numTrials: 3,
+        metric: ['f1', 'f2'],
+        algorithm: regularizedEvolution({ populationSize: 2, tournamentSize: 1 }),
+      }),
+    ).rejects.toThrow(/optimises one objective.*nsga2/);
+    const result = await search(space, (c) => ({ f1: c.x, f2: 1 - c.x * c.y }), {
+      numTrials: 30,
+      metric: ['f1', 'f2'],
+      direction: 'minimize',
+      algorithm: random({ seed: 1 }),
+    });
     expect(result.paretoFront.length).toBeGreaterThan(0);
     expect(result.directions).toEqual(['minimize', 'minimize']);
   });

@@ -6,13 +6,17 @@ const space = { x: floatv(0, 1), act: oneOf(['relu', 'gelu']) };
 
 describe('search on an executor', () => {
   it('runs trials on two worker threads at once; failures, dead threads and pruning are recorded', async () => {
-    const result = await search(space, { module }, {
-      numTrials: 24,
-      algorithm: random({ seed: 3 }),
-      executor: threadExecutor({ size: 2 }),
-      metric: 'value',
-      earlyStopping: medianStopping({ minTrials: 3 }),
-    });
+    const result = await search(
+      space,
+      { module },
+      {
+        numTrials: 24,
+        algorithm: random({ seed: 3 }),
+        executor: threadExecutor({ size: 2 }),
+        metric: 'value',
+        earlyStopping: medianStopping({ minTrials: 3 }),
+      },
+    );
     const trials = result.trials;
     expect(trials).toHaveLength(24);
     const byState = (s: string) => trials.filter((t) => t.state === s);
@@ -43,13 +47,17 @@ describe('search on an executor', () => {
   it('runs up to `concurrency` async objectives at once inline, and never more', async () => {
     let running = 0;
     let most = 0;
-    const result = await search(space, async (c) => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise((r) => setTimeout(r, 5));
-      running--;
-      return c.x;
-    }, { numTrials: 20, concurrency: 3, seed: 2 });
+    const result = await search(
+      space,
+      async (c) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        return c.x;
+      },
+      { numTrials: 20, concurrency: 3, seed: 2 },
+    );
     expect(result.trials).toHaveLength(20);
     expect(result.trials.every((t) => t.state === 'completed')).toBe(true);
     expect(most).toBe(3);
@@ -59,11 +67,15 @@ describe('search on an executor', () => {
     const small = { a: oneOf([1, 2]), b: oneOf(['p', 'q', 'r', 's']) };
     let evaluations = 0;
     const storage = memoryStorage();
-    const result = await search(small, async (c) => {
-      evaluations++;
-      await new Promise((r) => setTimeout(r, 10));
-      return c.a;
-    }, { numTrials: 2, concurrency: 4, seed: 5, storage, dedupe: (c) => String(c.a), algorithm: grid() });
+    const result = await search(
+      small,
+      async (c) => {
+        evaluations++;
+        await new Promise((r) => setTimeout(r, 10));
+        return c.a;
+      },
+      { numTrials: 2, concurrency: 4, seed: 5, storage, dedupe: (c) => String(c.a), algorithm: grid() },
+    );
     expect(evaluations).toBe(2);
     const evaluated = result.trials.filter((t) => !t.cached);
     expect(evaluated.map((t) => (t.candidate as { a: number }).a).sort()).toEqual([1, 2]);
@@ -72,9 +84,7 @@ describe('search on an executor', () => {
   });
 
   it('stops every lane when ending a trial fails, and reports the error', async () => {
-    await expect(
-      search(space, async () => Number.NaN, { numTrials: 10, concurrency: 2 }),
-    ).rejects.toThrow(/finite number/);
+    await expect(search(space, async () => Number.NaN, { numTrials: 10, concurrency: 2 })).rejects.toThrow(/finite number/);
   });
 
   it('gives clear errors for a function objective on threads and for a bad concurrency', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PliantError } from '../../../../src/symbolic/errors.js';
+import { PliantError } from '../../../../src/base/errors.js';
 import { asha } from '../../../../src/algorithms/early-stopping/asha.js';
 import type { AshaOptions } from '../../../../src/algorithms/early-stopping/asha.js';
 import type { LearningCurve } from '../../../../src/algorithms/early-stopping/early-stopping.js';
@@ -102,18 +102,83 @@ describe('asha', () => {
   it('decides only on reports that cross a rung, and at every rung a report crosses', () => {
     const others = [seq(0, 'completed', [9, 9, 9, 9, 9, 9, 9, 9, 9, 9]), seq(1, 'completed', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0])];
     expect(ask({}, 5, [[1, 9]], others)).toBe(false);
-    expect(ask({}, 5, [[1, 9], [2, 0]], others)).toBe(false); // no rung at 2
-    expect(ask({}, 5, [[1, 9], [3, 0]], others)).toBe(true); // rung 3
-    expect(ask({}, 5, [[1, 9], [3, 9], [8, 0]], others)).toBe(false);
+    expect(
+      ask(
+        {},
+        5,
+        [
+          [1, 9],
+          [2, 0],
+        ],
+        others,
+      ),
+    ).toBe(false); // no rung at 2
+    expect(
+      ask(
+        {},
+        5,
+        [
+          [1, 9],
+          [3, 0],
+        ],
+        others,
+      ),
+    ).toBe(true); // rung 3
+    expect(
+      ask(
+        {},
+        5,
+        [
+          [1, 9],
+          [3, 9],
+          [8, 0],
+        ],
+        others,
+      ),
+    ).toBe(false);
     // One report crossing rungs 3 and 9: trial 2 is bad only at step 9 (value taken at its step-10 report).
-    const mixed = [curve(0, 'completed', [[3, 0], [9, 9]]), curve(1, 'completed', [[3, 0], [9, 9]])];
-    expect(ask({}, 5, [[1, 5], [10, 5]], mixed)).toBe(true);
-    expect(ask({}, 5, [[1, 5], [4, 5]], mixed)).toBe(false);
+    const mixed = [
+      curve(0, 'completed', [
+        [3, 0],
+        [9, 9],
+      ]),
+      curve(1, 'completed', [
+        [3, 0],
+        [9, 9],
+      ]),
+    ];
+    expect(
+      ask(
+        {},
+        5,
+        [
+          [1, 5],
+          [10, 5],
+        ],
+        mixed,
+      ),
+    ).toBe(true);
+    expect(
+      ask(
+        {},
+        5,
+        [
+          [1, 5],
+          [4, 5],
+        ],
+        mixed,
+      ),
+    ).toBe(false);
   });
 
   it('a competitor’s rung value is its reward at its first report at or past the rung, whatever its state', () => {
     // Rung 3: the other trial's value is 100 (its step-4 report), not 1 (step 2).
-    const other = [curve(0, 'pruned', [[2, 1], [4, 100]])];
+    const other = [
+      curve(0, 'pruned', [
+        [2, 1],
+        [4, 100],
+      ]),
+    ];
     expect(ask({}, 1, [[3, 50]], other)).toBe(true);
     expect(ask({}, 1, [[3, 100]], other)).toBe(false);
     expect(ask({}, 1, [[1, 0.5]], [curve(0, 'failed', [[2, 1]])])).toBe(true); // rung 1: its value is 1
@@ -127,10 +192,52 @@ describe('asha', () => {
     expect(ask({ minEarlyStoppingRate: 1 }, 1, bad(3), best)).toBe(true);
     expect(ask({ minResource: 2, reductionFactor: 2 }, 1, bad(1), best)).toBe(false);
     expect(ask({ minResource: 2, reductionFactor: 2 }, 1, bad(2), best)).toBe(true);
-    expect(ask({ minResource: 2, reductionFactor: 2 }, 1, [[2, 9], [3, 0]], best)).toBe(false);
-    expect(ask({ minResource: 2, reductionFactor: 2 }, 1, [[2, 9], [4, 0]], best)).toBe(true);
-    expect(ask({ maxResource: 9 }, 1, [[1, 9], [3, 9], [9, 0]], best)).toBe(false); // no rung at 9
-    expect(ask({ maxResource: 10 }, 1, [[1, 9], [3, 9], [9, 0]], best)).toBe(true);
+    expect(
+      ask(
+        { minResource: 2, reductionFactor: 2 },
+        1,
+        [
+          [2, 9],
+          [3, 0],
+        ],
+        best,
+      ),
+    ).toBe(false);
+    expect(
+      ask(
+        { minResource: 2, reductionFactor: 2 },
+        1,
+        [
+          [2, 9],
+          [4, 0],
+        ],
+        best,
+      ),
+    ).toBe(true);
+    expect(
+      ask(
+        { maxResource: 9 },
+        1,
+        [
+          [1, 9],
+          [3, 9],
+          [9, 0],
+        ],
+        best,
+      ),
+    ).toBe(false); // no rung at 9
+    expect(
+      ask(
+        { maxResource: 10 },
+        1,
+        [
+          [1, 9],
+          [3, 9],
+          [9, 0],
+        ],
+        best,
+      ),
+    ).toBe(true);
   });
 
   it('minimised objectives arrive negated', () => {
@@ -182,7 +289,12 @@ describe('asha', () => {
         const first = policy.shouldStop(trial, study);
         expect(policy.shouldStop(trial, study)).toBe(first);
         expect(policy.shouldStop(trial, shuffled(study, seed))).toBe(first);
-        expect(asha(ladder).shouldStop({ ...trial }, study.map((c) => ({ ...c })))).toBe(first);
+        expect(
+          asha(ladder).shouldStop(
+            { ...trial },
+            study.map((c) => ({ ...c })),
+          ),
+        ).toBe(first);
       }),
       { numRuns: 300 },
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PliantError } from '../../../../src/symbolic/errors.js';
+import { PliantError } from '../../../../src/base/errors.js';
 import { checkPolicy, earlyStopping } from '../../../../src/algorithms/early-stopping/early-stopping.js';
 import type { LearningCurve } from '../../../../src/algorithms/early-stopping/early-stopping.js';
 import { seq } from './support.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PliantError } from '../../../../src/symbolic/errors.js';
+import { PliantError } from '../../../../src/base/errors.js';
 import { asha } from '../../../../src/algorithms/early-stopping/asha.js';
 import { earlyStopping } from '../../../../src/algorithms/early-stopping/early-stopping.js';
 import type { LearningCurve } from '../../../../src/algorithms/early-stopping/early-stopping.js';
@@ -33,7 +33,12 @@ describe('hyperband', () => {
     expect(numbers.map((n) => other.bracketOf(n))).not.toEqual(numbers.map((n) => policy.bracketOf(n)));
     expect(numbers.map((n) => named.bracketOf(n))).toEqual(numbers.map((n) => hyperband({ ...options, seed: 'study-a' }).bracketOf(n)));
     // Asked in another order, the answers do not change.
-    expect([...numbers].reverse().map((n) => hyperband(options).bracketOf(n)).reverse()).toEqual(numbers.map((n) => policy.bracketOf(n)));
+    expect(
+      [...numbers]
+        .reverse()
+        .map((n) => hyperband(options).bracketOf(n))
+        .reverse(),
+    ).toEqual(numbers.map((n) => policy.bracketOf(n)));
   });
 
   it('covers every bracket, in proportion to Hyperband’s number of configurations', () => {
@@ -110,7 +115,12 @@ describe('hyperband', () => {
         const first = p.shouldStop(trial, study);
         expect(p.shouldStop(trial, study)).toBe(first);
         expect(p.shouldStop(trial, shuffled(study, seed))).toBe(first);
-        expect(hyperband({ ...options, seed: s }).shouldStop({ ...trial }, study.map((c) => ({ ...c })))).toBe(first);
+        expect(
+          hyperband({ ...options, seed: s }).shouldStop(
+            { ...trial },
+            study.map((c) => ({ ...c })),
+          ),
+        ).toBe(first);
       }),
       { numRuns: 300 },
     );

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PliantError } from '../../../../src/symbolic/errors.js';
+import { PliantError } from '../../../../src/base/errors.js';
 import { medianStopping, percentileStopping } from '../../../../src/algorithms/early-stopping/median-stopping.js';
 import type { LearningCurve } from '../../../../src/algorithms/early-stopping/early-stopping.js';
 import { curve, seq, shuffled, studyArb } from './support.js';
@@ -30,8 +30,20 @@ describe('medianStopping', () => {
   });
 
   it('minimised objectives arrive negated: a loss above the median loss stops', () => {
-    const losses = [[0.9, 0.5], [0.8, 0.4], [0.7, 0.3], [0.95, 0.6], [0.6, 0.2]];
-    const study = losses.map((l, i) => seq(i, 'completed', l.map((x) => -x)));
+    const losses = [
+      [0.9, 0.5],
+      [0.8, 0.4],
+      [0.7, 0.3],
+      [0.95, 0.6],
+      [0.6, 0.2],
+    ];
+    const study = losses.map((l, i) =>
+      seq(
+        i,
+        'completed',
+        l.map((x) => -x),
+      ),
+    );
     expect(ask(medianStopping(), [-0.9, -0.45], study)).toBe(true); // loss 0.45 > median 0.4
     expect(ask(medianStopping(), [-0.9, -0.35], study)).toBe(false);
   });
@@ -65,8 +77,18 @@ describe('medianStopping', () => {
       const trial = curve(9, 'running', points);
       return every2.shouldStop(trial, [...completed, trial]);
     };
-    expect(at([[1, 0], [3, 0]])).toBe(true);
-    expect(at([[2, 5], [3, 0]])).toBe(false); // point 2 was decided at step 2 already
+    expect(
+      at([
+        [1, 0],
+        [3, 0],
+      ]),
+    ).toBe(true);
+    expect(
+      at([
+        [2, 5],
+        [3, 0],
+      ]),
+    ).toBe(false); // point 2 was decided at step 2 already
     // With consecutive integer steps this is exactly (step − warmup) % interval === 0.
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), (warmupSteps, intervalSteps, n) => {
@@ -87,7 +109,13 @@ describe('medianStopping', () => {
   });
 
   it('the value of a curve at a step is its last report at or before it; curves that ended earlier do not count', () => {
-    const others = [curve(0, 'completed', [[1, 10], [3, 20]]), curve(1, 'completed', [[1, 100]])];
+    const others = [
+      curve(0, 'completed', [
+        [1, 10],
+        [3, 20],
+      ]),
+      curve(1, 'completed', [[1, 100]]),
+    ];
     const policy = medianStopping({ startupTrials: 0 });
     expect(ask(policy, [15, 15], others)).toBe(false); // value of trial 0 at step 2 is 10; trial 1 ended at 1
     expect(ask(policy, [9, 9], others)).toBe(true);
@@ -143,7 +171,12 @@ describe('percentileStopping', () => {
         const first = policy.shouldStop(trial, study);
         expect(policy.shouldStop(trial, study)).toBe(first);
         expect(policy.shouldStop(trial, shuffled(study, seed))).toBe(first);
-        expect(percentileStopping(options).shouldStop({ ...trial }, study.map((c) => ({ ...c })))).toBe(first);
+        expect(
+          percentileStopping(options).shouldStop(
+            { ...trial },
+            study.map((c) => ({ ...c })),
+          ),
+        ).toBe(first);
       }),
     );
   });

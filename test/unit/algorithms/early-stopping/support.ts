@@ -65,8 +65,13 @@ export function simulate(policy: EarlyStopping, plans: readonly Plan[], order: r
 export function planArb(maxStep: number, consecutive = false): fc.Arbitrary<Plan> {
   const steps = consecutive
     ? fc.integer({ min: 1, max: maxStep }).map((n) => Array.from({ length: n }, (_, i) => i + 1))
-    : fc.subarray(Array.from({ length: maxStep }, (_, i) => i + 1), { minLength: 1 });
-  return steps.chain((steps) => fc.array(fc.integer({ min: 0, max: 6 }), { minLength: steps.length, maxLength: steps.length }).map((rewards) => ({ steps, rewards })));
+    : fc.subarray(
+        Array.from({ length: maxStep }, (_, i) => i + 1),
+        { minLength: 1 },
+      );
+  return steps.chain((steps) =>
+    fc.array(fc.integer({ min: 0, max: 6 }), { minLength: steps.length, maxLength: steps.length }).map((rewards) => ({ steps, rewards })),
+  );
 }
 
 /** Plans for several trials with a random interleaving of their reports (every report gets a turn). */

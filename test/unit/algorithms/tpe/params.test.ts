@@ -39,13 +39,7 @@ describe('ParamSpace', () => {
   it('pools the decisions at the same place under sibling candidates into one parameter', () => {
     const spec = dnaSpec({ n: oneOf([[cell()], [cell(), cell()]]) });
     const space = new ParamSpace(spec, true);
-    expect(space.params.map((p) => p.key)).toEqual([
-      'n|c2',
-      'n[=*/2][0].op|c3',
-      'n[=*/2][0].w|f0,1,linear',
-      'n[=*/2][1].op|c3',
-      'n[=*/2][1].w|f0,1,linear',
-    ]);
+    expect(space.params.map((p) => p.key)).toEqual(['n|c2', 'n[=*/2][0].op|c3', 'n[=*/2][0].w|f0,1,linear', 'n[=*/2][1].op|c3', 'n[=*/2][1].w|f0,1,linear']);
     const op0 = paramOf(space, 'n[=*/2][0].op|c3');
     const one = spec.fromRecord({ n: 0, 'n[=0/2][0].op': 2, 'n[=0/2][0].w': 0.25 });
     const two = spec.fromRecord({ n: 1, 'n[=1/2][0].op': 1, 'n[=1/2][0].w': 0.5, 'n[=1/2][1].op': 0, 'n[=1/2][1].w': 0.75 });
@@ -139,7 +133,11 @@ describe('ParamSpace', () => {
     const space = new ParamSpace(spec, true);
     const wanted = [3.4, 1.6, 0.25, Math.log(0.1)];
     const { dna, observation } = space.build((p) => wanted[p] as number, seededRng(0));
-    expect(materialize({ n: intv(0, 4), u: oneOf([8, 16, 32]), x: floatv(0, 1), l: floatv(1e-3, 1, { scale: 'log' }) }, dna)).toMatchObject({ n: 3, u: 32, x: 0.25 });
+    expect(materialize({ n: intv(0, 4), u: oneOf([8, 16, 32]), x: floatv(0, 1), l: floatv(1e-3, 1, { scale: 'log' }) }, dna)).toMatchObject({
+      n: 3,
+      u: 32,
+      x: 0.25,
+    });
     expect(dna.children[3]?.value).toBeCloseTo(0.1, 12);
     expect([...observation.values].slice(0, 3)).toEqual([3, 2, 0.25]);
     const edge = space.build((p) => (p === 0 ? 99 : p === 1 ? -7 : p === 2 ? 1.5 : 5), seededRng(0)).dna;

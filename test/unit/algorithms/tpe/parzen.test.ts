@@ -106,7 +106,10 @@ describe('ParzenModel: a normalised density', () => {
             o,
           );
           const param = space.params[0] as Param;
-          const domain = param.kind === 'categorical' ? Array.from({ length: param.size }, (_, i) => i) : Array.from({ length: param.hi - param.lo }, (_, i) => param.lo + 0.5 + i);
+          const domain =
+            param.kind === 'categorical'
+              ? Array.from({ length: param.size }, (_, i) => i)
+              : Array.from({ length: param.hi - param.lo }, (_, i) => param.lo + 0.5 + i);
           const total = domain.reduce((s, x) => s + Math.exp(model.logDensity(at(x))), 0);
           expect(total, `${name}: ${param.key}, ${members.length} members`).toBeCloseTo(1, 6);
         }
@@ -116,7 +119,10 @@ describe('ParzenModel: a normalised density', () => {
 
   it('a categorical kernel gives its members more mass than the other candidates', () => {
     const spec = dnaSpec(oneOf(['a', 'b', 'c', 'd']));
-    const { model } = fitModel(spec, [1, 1, 1, 3].map((v) => spec.fromRecord({ [spec.decisionIds[0] as string]: v })));
+    const { model } = fitModel(
+      spec,
+      [1, 1, 1, 3].map((v) => spec.fromRecord({ [spec.decisionIds[0] as string]: v })),
+    );
     const mass = [0, 1, 2, 3].map((x) => Math.exp(model.logDensity(at(x))));
     expect(mass[1]).toBeGreaterThan(mass[3] as number);
     expect(mass[3]).toBeGreaterThan(mass[0] as number);
@@ -126,7 +132,9 @@ describe('ParzenModel: a normalised density', () => {
 
   it('is a distribution over the DNAs of a conditional space: absent decisions get the prior', () => {
     const spec = dnaSpec({ b: oneOf([{ k: oneOf(['s', 't', 'v']) }, { n: intv(0, 2) }, 'none']), u: oneOf([8, 16, 32]) });
-    const members = ['{"b":0,"b[=0/3].k":2,"u":0}', '{"b":1,"b[=1/3].n":2,"u":1}', '{"b":2,"u":2}', '{"b":2,"u":2}'].map((j) => spec.fromRecord(JSON.parse(j) as Record<string, unknown>));
+    const members = ['{"b":0,"b[=0/3].k":2,"u":0}', '{"b":1,"b[=1/3].n":2,"u":1}', '{"b":2,"u":2}', '{"b":2,"u":2}'].map((j) =>
+      spec.fromRecord(JSON.parse(j) as Record<string, unknown>),
+    );
     for (const [name, o] of variants) {
       const { space, model } = fitModel(spec, members, o);
       let total = 0;
@@ -155,7 +163,11 @@ describe('ParzenModel.sample', () => {
   it('draws DNAs with the frequencies its density gives (multivariate and not)', () => {
     const value = { b: oneOf([{ x: intv(0, 3), k: oneOf(['s', 't', 'v']) }, 'none']), u: oneOf([16, 32, 64]), c: manyOf(2, ['p', 'q'], { distinct: false }) };
     const spec = dnaSpec(value);
-    const members = ['{"b":0,"b[=0/2].x":3,"b[=0/2].k":1,"u":2,"c":[0,0]}', '{"b":0,"b[=0/2].x":2,"b[=0/2].k":1,"u":2,"c":[1,0]}', '{"b":1,"u":0,"c":[1,1]}'].map((j) => spec.fromRecord(JSON.parse(j) as Record<string, unknown>));
+    const members = [
+      '{"b":0,"b[=0/2].x":3,"b[=0/2].k":1,"u":2,"c":[0,0]}',
+      '{"b":0,"b[=0/2].x":2,"b[=0/2].k":1,"u":2,"c":[1,0]}',
+      '{"b":1,"u":0,"c":[1,1]}',
+    ].map((j) => spec.fromRecord(JSON.parse(j) as Record<string, unknown>));
     for (const multivariate of [true, false]) {
       const { space, model } = fitModel(spec, members, { multivariate, dims: 4 });
       const rng = seededRng(`sample-${String(multivariate)}`);
@@ -206,7 +218,8 @@ describe('ParzenModel forms and bandwidths', () => {
     const dnas = (xs: number[]): DNA[] => xs.map((x) => spec.fromRecord({ [spec.decisionIds[0] as string]: x }));
     const tight = dnas([0.5, 0.501, 0.499, 0.5005, 0.4995, 0.5, 0.502, 0.498]);
     const wide = dnas([0.1, 0.1, 0.1, 0.1, 0.9, 0.9, 0.9, 0.9]);
-    const peak = (members: DNA[], bandwidth: 'scott' | 'optuna', x: number): number => fitModel(spec, members, { bandwidth, priorWeight: 1e-9 }).model.logDensity(at(x));
+    const peak = (members: DNA[], bandwidth: 'scott' | 'optuna', x: number): number =>
+      fitModel(spec, members, { bandwidth, priorWeight: 1e-9 }).model.logDensity(at(x));
     // tight members: scott's σ hits the clip range/(n+2) = 0.1, below optuna's 0.2·8^(−1/5) ≈ 0.13
     expect(peak(tight, 'scott', 0.5)).toBeGreaterThan(peak(tight, 'optuna', 0.5) + 0.2);
     // members at both ends: scott's σ (std·n^(−1/5) ≈ 0.28) is wider than optuna's, so its peaks are lower
@@ -263,7 +276,8 @@ describe('ParzenModel weights and caches', () => {
 
   it('ObservationStore keeps NaN for absent parameters and grows past its capacity', () => {
     const store = new ObservationStore(2);
-    for (let i = 0; i < 200; i++) store.add(i % 2 === 0 ? { params: Int32Array.of(0), values: Float64Array.of(i) } : { params: Int32Array.of(1), values: Float64Array.of(-i) });
+    for (let i = 0; i < 200; i++)
+      store.add(i % 2 === 0 ? { params: Int32Array.of(0), values: Float64Array.of(i) } : { params: Int32Array.of(1), values: Float64Array.of(-i) });
     expect(store.count).toBe(200);
     expect(store.columns[0]?.[198]).toBe(198);
     expect(store.columns[0]?.[199]).toBeNaN();

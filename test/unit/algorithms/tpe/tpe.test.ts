@@ -1,6 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DNA, defineDecision, dnaSpec, eq, evolvable, floatv, intv, manyOf, materialize, memoryStorage, oneOf, permutate, randomDNA, sample, seededRng, tpe } from '../../../../src/index.js';
+import {
+  DNA,
+  defineDecision,
+  dnaSpec,
+  eq,
+  evolvable,
+  floatv,
+  intv,
+  manyOf,
+  materialize,
+  memoryStorage,
+  oneOf,
+  permutate,
+  randomDNA,
+  sample,
+  seededRng,
+  tpe,
+} from '../../../../src/index.js';
 import type { DNASpec, TpeOptions, TreeValue } from '../../../../src/index.js';
 import type { Algorithm, HistoryEntry, Outcome } from '../../../../src/algorithms/algorithm.js';
 import { random } from '../../../../src/algorithms/random-search.js';
@@ -77,7 +94,10 @@ function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-const script: Action[] = Array.from({ length: 45 }, (_, t) => (['done', 'done', 'infeasible', 'done', 'abandon', 'pruned', 'done', 'running'] as const)[t % 8] as Action);
+const script: Action[] = Array.from(
+  { length: 45 },
+  (_, t) => (['done', 'done', 'infeasible', 'done', 'abandon', 'pruned', 'done', 'running'] as const)[t % 8] as Action,
+);
 
 const mixedSpace = {
   a: oneOf([{ x: intv(0, 4), y: floatv(0, 1) }, 'b', manyOf(2, [1, 2, 3], { sorted: true })]),
@@ -448,7 +468,8 @@ describe('tpe: ranking of infeasible and pruned trials', () => {
           const dna = algorithm.propose() as DNA;
           const x = dna.value as number;
           // the reward pulls to 0; the violation (step) is smallest (largest) at 0.7
-          const outcome: Outcome = kind === 'infeasible' ? { constraints: [Math.abs(x - 0.7) + 0.01] } : { pruned: { step: Math.round(100 * (1 - Math.abs(x - 0.7))) } };
+          const outcome: Outcome =
+            kind === 'infeasible' ? { constraints: [Math.abs(x - 0.7) + 0.01] } : { pruned: { step: Math.round(100 * (1 - Math.abs(x - 0.7))) } };
           algorithm.feedback(dna, -x, outcome);
           xs.push(x);
         }
@@ -570,7 +591,13 @@ describe('tpe: options and argument checks', () => {
 
   it('multivariate, bandwidth, priorWeight and eiCandidates reach the model: same startup, other proposals after it', () => {
     const base = sequential(started({ seed: 8, startupTrials: 6 }, mixed), mixed, 30, hashReward).map(String);
-    for (const options of [{ multivariate: false }, { bandwidth: 'optuna' as const }, { priorWeight: 4 }, { eiCandidates: 5 }, { gamma: (n: number) => n / 2 }]) {
+    for (const options of [
+      { multivariate: false },
+      { bandwidth: 'optuna' as const },
+      { priorWeight: 4 },
+      { eiCandidates: 5 },
+      { gamma: (n: number) => n / 2 },
+    ]) {
       const other = sequential(started({ seed: 8, startupTrials: 6, ...options }, mixed), mixed, 30, hashReward).map(String);
       expect(other.slice(0, 6), JSON.stringify(options)).toEqual(base.slice(0, 6));
       expect(other.slice(6), JSON.stringify(options)).not.toEqual(base.slice(6));

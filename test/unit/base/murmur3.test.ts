@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import murmur from 'murmurhash3js-revisited';
 import { describe, expect, it } from 'vitest';
-import { digestHex, murmur3Words } from '../../../src/symbolic/murmur3.js';
-import type { Digest128 } from '../../../src/symbolic/murmur3.js';
+import { digestHex, murmur3Words } from '../../../src/base/murmur3.js';
+import type { Digest128 } from '../../../src/base/murmur3.js';
 
 function ours(bytes: Uint8Array, seed: number): string {
   const words = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
@@ -14,12 +14,17 @@ function ours(bytes: Uint8Array, seed: number): string {
 describe('MurmurHash3 x86 128', () => {
   it('matches an independent implementation on whole-word messages', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 0xffffffff }), fc.infiniteStream(fc.integer({ min: 0, max: 255 })), (nwords, seed, stream) => {
-        const bytes = new Uint8Array(nwords * 4);
-        const it = stream[Symbol.iterator]();
-        for (let i = 0; i < bytes.length; i++) bytes[i] = it.next().value as number;
-        expect(ours(bytes, seed)).toBe(murmur.x86.hash128(bytes, seed));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.infiniteStream(fc.integer({ min: 0, max: 255 })),
+        (nwords, seed, stream) => {
+          const bytes = new Uint8Array(nwords * 4);
+          const it = stream[Symbol.iterator]();
+          for (let i = 0; i < bytes.length; i++) bytes[i] = it.next().value as number;
+          expect(ours(bytes, seed)).toBe(murmur.x86.hash128(bytes, seed));
+        },
+      ),
       { numRuns: 300 },
     );
   });

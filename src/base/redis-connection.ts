@@ -5,8 +5,8 @@
  * server is a clear error at once rather than a hang.
  */
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
-import { PliantError } from '../symbolic/errors.js';
-import { requireOptional } from '../symbolic/require-optional.js';
+import { PliantError } from './errors.js';
+import { requireOptional } from './optional-dependency.js';
 
 /** How long opening a connection may take: a wrong password or no server fails within it. */
 const OPEN_TIMEOUT_MS = 5000;
@@ -57,7 +57,8 @@ function loadIoredis(api: string): RedisConstructor {
  * (a warning, `PLIANT_REDIS_UNAVAILABLE`, says when the connection is lost).
  */
 export async function openRedis(url: string, api: string): Promise<RedisClient> {
-  if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) throw new PliantError(api, 'argument', `a Redis URL looks like redis://[:password@]host:port[/db], found ${JSON.stringify(safeRedisUrl(String(url)))}`);
+  if (typeof url !== 'string' || !/^rediss?:\/\//.test(url))
+    throw new PliantError(api, 'argument', `a Redis URL looks like redis://[:password@]host:port[/db], found ${JSON.stringify(safeRedisUrl(String(url)))}`);
   const Redis = loadIoredis(api);
   const client = new Redis(url, {
     lazyConnect: false,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PliantError } from '../../../src/index.js';
-import { importOptional } from '../../../src/report/import-optional.js';
+import { importOptional } from '../../../src/base/optional-dependency.js';
 import { rejection } from '../../support/error-of.js';
 
 describe('importOptional', () => {
