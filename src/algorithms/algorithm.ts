@@ -19,6 +19,13 @@ export interface Outcome {
    * intermediate value, reported at `step`. Pruned trials rank after completed ones.
    */
   readonly pruned?: { readonly step: number };
+  /**
+   * Set when the trial failed (the objective threw, diverged to NaN or ±Infinity, returned
+   * something that is not a measurement, or ran past its time): the reason. `reward` is then
+   * `-Infinity`. Failed trials rank after every other (in the ranking of evolution's selectors,
+   * TPE and NSGA-II); evolution never picks one as a parent.
+   */
+  readonly failed?: string;
 }
 
 /** One past trial as an algorithm sees it on resume: its DNA and, if it ended with a value, its reward. */
@@ -41,6 +48,13 @@ export interface AlgorithmContext {
   readonly seed: number | string;
   /** How many objectives the search has (1 unless `metric` names several). */
   readonly objectives?: number;
+  /**
+   * Which stream of the seed to draw from (default 0): 0 for the first process on a study (and
+   * for a process that resumes it alone), 1, 2, ... for processes that join while others are
+   * running, so that processes sharing a study do not propose the same candidates. Pass it to
+   * `seededRng(seed, stream)`.
+   */
+  readonly stream?: number;
 }
 
 /**

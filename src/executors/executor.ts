@@ -73,6 +73,14 @@ export interface Evaluation<C = unknown> {
   readonly feedback: TrialFeedback;
   /** For a trial taken up again (a resumed search): how many of its reports the journal holds. */
   readonly reports?: number;
+  /**
+   * The longest the trial may run, in milliseconds (`search`'s `timeout`; default: no limit).
+   * Past it, `evaluate` rejects with a `PliantError` of code `timeout` that says so, and the
+   * executor stops the evaluation where it can: a thread is terminated and replaced, a queue
+   * worker abandons the job. In the calling thread (inline), the objective cannot be stopped: it
+   * is abandoned and its later calls on the trial's handle are refused.
+   */
+  readonly timeout?: number;
 }
 
 /**
