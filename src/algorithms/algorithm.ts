@@ -31,9 +31,13 @@ export interface Outcome {
 /** One past trial as an algorithm sees it on resume: its DNA and, if it ended with a value, its reward. */
 export interface HistoryEntry {
   readonly dna: DNA;
-  /** The reward (higher is better) of a completed or pruned trial; `undefined` otherwise. */
+  /**
+   * The reward (higher is better) of a completed or pruned trial, `-Infinity` for a failed one
+   * (with `outcome.failed`); `undefined` for a trial that ended without feedback (abandoned) or is
+   * still running.
+   */
   readonly reward: number | undefined;
-  /** The rest of the feedback (objectives, constraints, pruning) when `reward` is set. */
+  /** The rest of the feedback (objectives, constraints, pruning, failure) when `reward` is set. */
   readonly outcome?: Outcome;
   /**
    * `running` for a trial still being evaluated (by another process) when the search resumed:
@@ -74,11 +78,16 @@ export interface Algorithm {
   setup(spec: DNASpec, context: AlgorithmContext): void;
   /** The next DNA to evaluate, or `undefined` when the algorithm has nothing more to propose. */
   propose(): DNA | undefined;
-  /** The reward of a proposed DNA (higher is better), with the rest of its outcome. */
+  /**
+   * The reward of a proposed DNA (higher is better), with the rest of its outcome. A failed trial
+   * gets `feedback(dna, -Infinity, { failed: reason })`; a DNA this instance never proposed
+   * (another process's trial) is accepted too.
+   */
   feedback(dna: DNA, reward: number, outcome?: Outcome): void;
   /**
-   * Says that a proposed DNA will get no feedback (its trial failed or was abandoned), so an
-   * algorithm that counts pending proposals (TPE's constant liar) can forget it. Optional.
+   * Says that a proposed DNA will get no feedback (its trial was abandoned; a failed trial gets a
+   * feedback with `outcome.failed` instead), so an algorithm that counts pending proposals (TPE's
+   * constant liar) can forget it. Optional.
    */
   abandon?(dna: DNA): void;
   /**
@@ -89,8 +98,9 @@ export interface Algorithm {
 }
 
 /**
- * The usual `recover`: replay the history through `propose` and `feedback` (and `abandon` for
- * trials that ended without a value). Correct for any algorithm whose proposals depend only on
+ * The usual `recover`: replay the history through `propose` and `feedback` (failed trials
+ * included, with their `-Infinity` reward and `outcome.failed`), and `abandon` for trials that
+ * ended without a value; a `running` entry is proposed and stays pending. Correct for any algorithm whose proposals depend only on
  * its seed and the feedback it received, in order.
  */
 export function replayHistory(algorithm: Pick<Algorithm, 'propose' | 'feedback' | 'abandon'>, history: readonly HistoryEntry[]): void {

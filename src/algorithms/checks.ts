@@ -4,6 +4,9 @@
 import { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
 import { PliantError } from '../base/errors.js';
+import { seededRng } from '../base/rng.js';
+import type { Rng } from '../base/rng.js';
+import type { AlgorithmContext } from './algorithm.js';
 
 /** Throws a `PliantError` from `api` unless `dna` is a DNA that fits `spec`. */
 export function checkDNA(spec: DNASpec, dna: unknown, api: string): asserts dna is DNA {
@@ -33,11 +36,37 @@ export function checkInteger(value: unknown, name: string, api: string, min = 1)
 
 /** Throws a `PliantError` from `api` when an algorithm is used before `setup`; returns the state. */
 export function requireSetup<T>(state: T | undefined, api: string): T {
-  if (state === undefined) throw new PliantError(api, 'argument', 'call setup(spec, context) first');
+  if (state === undefined) throw new PliantError(api, 'state', 'call setup(spec, context) first');
   return state;
 }
 
 /** Throws a `PliantError` from `api` unless `fn` is a function. */
 export function checkFunction(fn: unknown, name: string, api: string): void {
   if (typeof fn !== 'function') throw new PliantError(api, 'argument', `${name} must be a function, found ${String(fn)}`);
+}
+
+/**
+ * Every option name of an options type `T`, from a record that lists each of them once (a name
+ * missing from the record, or one `T` does not have, is a compile error), for `checkOptions`.
+ */
+export function optionNames<T extends object>(names: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.freeze(Object.keys(names));
+}
+
+/**
+ * The generator of an algorithm: `seededRng(seed ?? context.seed, context.stream ?? 0)`, so that
+ * processes sharing a study draw from different streams of the search's seed (stream 0 is the
+ * seed itself). Throws a `PliantError` from `api` on a bad seed or stream.
+ */
+export function contextRng(seed: number | string | undefined, context: AlgorithmContext, api: string): Rng {
+  if (typeof context !== 'object' || context === null) throw new PliantError(api, 'argument', `expects a context {seed, ...}, found ${String(context)}`);
+  const chosen: unknown = seed ?? context.seed;
+  if (typeof chosen !== 'number' && typeof chosen !== 'string') {
+    throw new PliantError(api, 'argument', `a seed must be a number or a string, found ${String(chosen)}`);
+  }
+  const stream: unknown = context.stream ?? 0;
+  if (typeof stream !== 'number' || !Number.isInteger(stream) || stream < 0) {
+    throw new PliantError(api, 'argument', `context.stream must be an integer ≥ 0, found ${String(stream)}`);
+  }
+  return seededRng(chosen, stream);
 }

@@ -2,6 +2,7 @@ import type { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
 import { iterateDNA } from '../geno/iterate.js';
 import { PliantError } from '../base/errors.js';
+import { checkOptions } from '../base/options.js';
 import { replayHistory } from './algorithm.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from './algorithm.js';
 import { checkDNA, checkReward, requireSetup } from './checks.js';
@@ -10,9 +11,13 @@ import { checkOutcome } from './ranking.js';
 /**
  * Grid search: proposes every DNA of a finite space once, in `iterateDNA`'s (PyGlove's) grid
  * order, then `undefined`. A space with a float or custom decision cannot be enumerated: `setup`
- * throws a `PliantError` naming the decision.
+ * throws a `PliantError` naming the decision. Rewards are ignored, and so are failed trials
+ * (their feedback is checked and accepted; a failed point is not proposed again).
+ *
+ * @param options - Grid search takes no options: any option name given is a `PliantError`.
  */
-export function grid(): Algorithm {
+export function grid(options?: Readonly<Record<string, never>>): Algorithm {
+  checkOptions('grid', options, []);
   let state: { spec: DNASpec; next: () => DNA | undefined } | undefined;
   const algorithm: Algorithm = {
     name: 'grid',

@@ -1,11 +1,11 @@
 import type { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
 import { randomDNA } from '../geno/random.js';
-import { seededRng } from '../base/rng.js';
+import { checkOptions } from '../base/options.js';
 import type { Rng } from '../base/rng.js';
 import { replayHistory } from './algorithm.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from './algorithm.js';
-import { checkDNA, checkReward, requireSetup } from './checks.js';
+import { checkDNA, checkReward, contextRng, optionNames, requireSetup } from './checks.js';
 import { checkOutcome } from './ranking.js';
 
 /** Options of {@link random}. */
@@ -14,17 +14,22 @@ export interface RandomSearchOptions {
   readonly seed?: number | string;
 }
 
+const OPTIONS = optionNames<RandomSearchOptions>({ seed: true });
+
 /**
  * Random search: every proposal is an independent `randomDNA` of the space, drawn from a seeded
- * generator, so the same seed gives the same proposals. It never runs out; rewards are ignored.
+ * generator (`seed`, or the context's seed, on the context's stream), so the same seed gives the
+ * same proposals. It never runs out; rewards are ignored, and so are failed trials (their
+ * feedback is checked and accepted). An unknown option name is a `PliantError`.
  */
 export function random(options: RandomSearchOptions = {}): Algorithm {
+  checkOptions('random', options, OPTIONS);
   let state: { spec: DNASpec; rng: Rng } | undefined;
   const algorithm: Algorithm = {
     name: 'random',
     multiObjective: true,
     setup(spec: DNASpec, context: AlgorithmContext): void {
-      state = { spec, rng: seededRng(options.seed ?? context.seed) };
+      state = { spec, rng: contextRng(options.seed, context, 'random.setup') };
     },
     propose(): DNA {
       const { spec, rng } = requireSetup(state, 'random.propose');

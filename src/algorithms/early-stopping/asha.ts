@@ -3,7 +3,8 @@
  * at each rung of a geometric ladder of steps, a trial goes on only when it is in the top
  * `1/η` of the trials that reached that rung.
  */
-import { bestFirst, checkNumber, checkOptions, lastStep, previousStep, valueFrom } from './curve.js';
+import { optionNames } from '../checks.js';
+import { bestFirst, checkNumber, lastStep, previousStep, readOptions, valueFrom } from './curve.js';
 import { earlyStopping } from './early-stopping.js';
 import type { EarlyStopping, LearningCurve } from './early-stopping.js';
 
@@ -23,6 +24,8 @@ export interface AshaOptions {
    */
   readonly maxResource?: number;
 }
+
+const OPTIONS = optionNames<AshaOptions>({ minResource: true, reductionFactor: true, minEarlyStoppingRate: true, maxResource: true });
 
 /** @internal The rung ladder of one successive-halving run. */
 export interface Rungs {
@@ -47,7 +50,9 @@ export interface Rungs {
  * are sorted best first; the trial goes on when its value is ≥ the one at index
  * `max(0, floor(n / η) − 1)`, and stops otherwise. So the first trial at a rung always goes
  * on, and later ones must be in the top `1/η` of those that came before. Rewards are
- * maximised; a NaN reward counts as −∞.
+ * maximised; a NaN reward counts as −∞. A failed trial competes with the values it reported
+ * before it failed, as in Optuna (whose pruner reads the rung values of trials in every state).
+ * An unknown option name is a `PliantError`.
  *
  * ```ts
  * const policy = asha({ minResource: 1, reductionFactor: 3 }); // rungs at steps 1, 3, 9, 27, ...
@@ -55,7 +60,7 @@ export interface Rungs {
  */
 export function asha(options?: AshaOptions): EarlyStopping {
   const api = 'asha';
-  const o = checkOptions(options, api);
+  const o = readOptions(options, api, OPTIONS);
   const minResource = checkNumber(o.minResource ?? 1, 'minResource', api, { above: 0 });
   const reductionFactor = checkNumber(o.reductionFactor ?? 3, 'reductionFactor', api, { above: 1 });
   const minEarlyStoppingRate = checkNumber(o.minEarlyStoppingRate ?? 0, 'minEarlyStoppingRate', api, { min: 0, integer: true });

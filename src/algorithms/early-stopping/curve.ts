@@ -4,9 +4,11 @@
  * `early-stopping/`.
  *
  * A NaN reward counts as the worst possible reward (−∞) everywhere, so a diverged trial never
- * looks good and comparisons stay total.
+ * looks good and comparisons stay total. Nothing here reads a curve's state: a failed curve is
+ * read like any other, with the reports it made before it failed (possibly none).
  */
 import { PliantError } from '../../base/errors.js';
+import { checkOptions } from '../../base/options.js';
 import type { LearningCurve } from './early-stopping.js';
 
 /** `reward` as policies compare it: NaN becomes −∞ (the worst). */
@@ -95,11 +97,14 @@ export function percentileOf(values: readonly number[], q: number): number | und
   return Number.isNaN(v) ? (t < 0.5 ? a : b) : v;
 }
 
-/** Throws a `PliantError` from `api` unless `options` is an object or `undefined`; returns it (or `{}`). */
-export function checkOptions<T extends object>(options: T | undefined, api: string): Partial<T> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) throw new PliantError(api, 'argument', `options must be an object, found ${String(options)}`);
-  return options;
+/**
+ * Throws a `PliantError` from `api` unless `options` is an object (or `undefined`) whose option
+ * names are all in `known` (an unknown one is named with the closest known one); returns it (or
+ * `{}`).
+ */
+export function readOptions<T extends object>(options: T | undefined, api: string, known: readonly string[]): Partial<T> {
+  checkOptions(api, options, known);
+  return options ?? {};
 }
 
 /** Bounds for {@link checkNumber}. */

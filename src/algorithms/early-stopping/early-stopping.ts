@@ -5,7 +5,11 @@
  */
 import { PliantError } from '../../base/errors.js';
 
-/** Where a trial is in its life, as a policy sees it. */
+/**
+ * Where a trial is in its life, as a policy sees it. A `failed` trial (its objective threw,
+ * diverged or ran past its time) keeps the curve of the reports it made before it failed, possibly
+ * empty; each policy says whether it compares against such curves.
+ */
 export type CurveState = 'running' | 'completed' | 'pruned' | 'failed' | 'abandoned';
 
 /**

@@ -1,5 +1,7 @@
 import { seededRng } from '../../base/rng.js';
 import { PliantError } from '../../base/errors.js';
+import { checkOptions } from '../../base/options.js';
+import { optionNames } from '../checks.js';
 import { ashaStops } from './asha.js';
 import type { Rungs } from './asha.js';
 import { checkNumber } from './curve.js';
@@ -17,6 +19,8 @@ export interface HyperbandOptions {
   /** Seed of the bracket assignment (default 0). */
   readonly seed?: number | string;
 }
+
+const OPTIONS = optionNames<HyperbandOptions>({ minResource: true, maxResource: true, reductionFactor: true, seed: true });
 
 /** A Hyperband policy: an {@link EarlyStopping} that also tells which bracket a trial is in. */
 export interface HyperbandPolicy extends EarlyStopping {
@@ -38,7 +42,9 @@ export interface HyperbandPolicy extends EarlyStopping {
  * keyed by both, so it survives a resume and needs no stored state), drawn with probability
  * proportional to Hyperband's number of configurations of that bracket:
  * `n_s = ceil(B / (s + 1) · η^s)` with `s = B − 1 − b`. Optuna draws by a hash of the study name
- * and trial number with the same weights.
+ * and trial number with the same weights. Within a bracket, trials compete as in `asha`
+ * (a failed trial with the values it reported before it failed). An unknown option name is a
+ * `PliantError`.
  *
  * ```ts
  * const policy = hyperband({ minResource: 1, maxResource: 81, reductionFactor: 3 }); // 5 brackets
@@ -48,6 +54,7 @@ export interface HyperbandPolicy extends EarlyStopping {
 export function hyperband(options: HyperbandOptions): HyperbandPolicy {
   const api = 'hyperband';
   if (typeof options !== 'object' || options === null) throw new PliantError(api, 'argument', `expects options {maxResource, ...}, found ${String(options)}`);
+  checkOptions(api, options, OPTIONS);
   const minResource = checkNumber(options.minResource ?? 1, 'minResource', api, { above: 0 });
   if (options.maxResource === undefined) throw new PliantError(api, 'argument', 'maxResource is required (the largest step a trial reaches)');
   const maxResource = checkNumber(options.maxResource, 'maxResource', api, { above: minResource });

@@ -4,7 +4,9 @@
  * percentile of what the completed trials had at the same step.
  */
 import { PliantError } from '../../base/errors.js';
-import { bestReward, checkNumber, checkOptions, lastStep, othersOf, percentileOf, previousStep, valueAt } from './curve.js';
+import { checkOptions } from '../../base/options.js';
+import { optionNames } from '../checks.js';
+import { bestReward, checkNumber, lastStep, othersOf, percentileOf, previousStep, readOptions, valueAt } from './curve.js';
 import { earlyStopping } from './early-stopping.js';
 import type { EarlyStopping, LearningCurve } from './early-stopping.js';
 
@@ -32,6 +34,15 @@ export interface PercentileStoppingOptions {
 /** Options of {@link medianStopping}: those of {@link percentileStopping} without `percentile`. */
 export type MedianStoppingOptions = Omit<PercentileStoppingOptions, 'percentile'>;
 
+const PERCENTILE_OPTIONS = optionNames<PercentileStoppingOptions>({
+  percentile: true,
+  startupTrials: true,
+  warmupSteps: true,
+  intervalSteps: true,
+  minTrials: true,
+});
+const MEDIAN_OPTIONS = optionNames<MedianStoppingOptions>({ startupTrials: true, warmupSteps: true, intervalSteps: true, minTrials: true });
+
 /**
  * The percentile stopping rule (Optuna's `PercentilePruner`). At a decision step `s` (the
  * trial's current step, past the warm-up, the first report at or past a point
@@ -39,7 +50,9 @@ export type MedianStoppingOptions = Omit<PercentileStoppingOptions, 'percentile'
  * below the `(100 − percentile)`-th percentile (linear interpolation, as numpy) of the values at
  * `s` of the study's other completed trials. The value of a curve at `s` is the reward of its
  * last report with step ≤ `s`; completed curves whose last step is below `s` do not count.
- * Rewards are maximised; a NaN reward counts as −∞.
+ * Rewards are maximised; a NaN reward counts as −∞. Only completed trials are compared against:
+ * failed, pruned, abandoned and running ones are not (as Optuna's pruner). An unknown option name
+ * is a `PliantError`.
  *
  * With steps 1, 2, 3, ... a report decides exactly when `(step − warmupSteps) % intervalSteps`
  * is 0; with steps that skip or are fractional, the first report past each such point decides
@@ -52,13 +65,15 @@ export type MedianStoppingOptions = Omit<PercentileStoppingOptions, 'percentile'
 export function percentileStopping(options: PercentileStoppingOptions): EarlyStopping {
   const api = 'percentileStopping';
   if (typeof options !== 'object' || options === null) throw new PliantError(api, 'argument', `expects options {percentile, ...}, found ${String(options)}`);
+  checkOptions(api, options, PERCENTILE_OPTIONS);
   const percentile = checkNumber(options.percentile, 'percentile', api, { min: 0, max: 100 });
   return make(api, `percentile(${percentile})`, percentile, options);
 }
 
 /**
  * The median stopping rule: {@link percentileStopping} with `percentile` 50. A trial stops when
- * its best reward so far is below the median of the completed trials' values at its step.
+ * its best reward so far is below the median of the completed trials' values at its step
+ * (failed trials do not count). An unknown option name is a `PliantError`.
  *
  * ```ts
  * const policy = medianStopping({ startupTrials: 5, warmupSteps: 2 });
@@ -66,7 +81,7 @@ export function percentileStopping(options: PercentileStoppingOptions): EarlySto
  */
 export function medianStopping(options?: MedianStoppingOptions): EarlyStopping {
   const api = 'medianStopping';
-  const o = checkOptions(options, api);
+  const o = readOptions(options, api, MEDIAN_OPTIONS);
   return make(api, 'median', 50, o);
 }
 

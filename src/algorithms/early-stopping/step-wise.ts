@@ -48,8 +48,9 @@ export function stopByValue(gates: readonly ValueGate[]): EarlyStopping {
 
 /**
  * Stops a trial at fixed gates by rank. When a report is the first to reach a gate's step, the
- * history is the gate values of the study's other trials that reached the gate (any state; a
- * trial's gate value is its reward at its first report with step ≥ the gate step). With fewer
+ * history is the gate values of the study's other trials that reached the gate (any state, a
+ * failed trial with the reports it made before it failed; a trial's gate value is its reward at
+ * its first report with step ≥ the gate step). With fewer
  * than `minHistory` values (or none) the trial goes on. Otherwise, with the history sorted best
  * first and `k = rank < 1 ? floor((n − 1) · rank) : rank − 1`, the trial stops when its reward is
  * below `history[k]` (and goes on when `k ≥ n`). Rewards are maximised; NaN counts as −∞. A

@@ -6,13 +6,13 @@
 import type { DNA } from '../../geno/dna.js';
 import type { DNASpec } from '../../geno/dna-spec.js';
 import { randomDNA } from '../../geno/random.js';
-import { seededRng } from '../../base/rng.js';
 import type { Rng } from '../../base/rng.js';
 import { PliantError } from '../../base/errors.js';
+import { checkOptions } from '../../base/options.js';
 import { replayHistory } from '../algorithm.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from '../algorithm.js';
-import { checkDNA, checkFunction, checkInteger, checkReward, requireSetup } from '../checks.js';
-import { checkOutcome } from '../ranking.js';
+import { checkDNA, checkFunction, checkInteger, checkReward, contextRng, optionNames, requireSetup } from '../checks.js';
+import { checkOutcome, isFailed } from '../ranking.js';
 import type { Mutator } from './mutators.js';
 import type { Recombinator } from './recombinators.js';
 import { last } from './selectors.js';
@@ -45,6 +45,16 @@ export interface EvolutionAlgorithm extends Algorithm {
   readonly population: readonly Member[];
 }
 
+const OPTIONS = optionNames<EvolutionOptions>({
+  populationSize: true,
+  select: true,
+  mutate: true,
+  recombine: true,
+  reduce: true,
+  seed: true,
+  name: true,
+});
+
 interface State {
   readonly spec: DNASpec;
   readonly rng: Rng;
@@ -58,8 +68,14 @@ interface State {
  * `mutate(recombine(p0, p1))` (or `mutate(p0)`) of the parents `select` picks from the current
  * population, so proposals never wait for pending feedback. Each feedback appends its DNA and
  * reward to the population; when that takes it over `populationSize`, `reduce` picks the
- * survivors. Seeded: the same seed and rewards give the same proposals; `recover` replays the
- * history.
+ * survivors. Seeded (`seed`, or the context's seed, on the context's stream): the same seed and
+ * rewards give the same proposals; `recover` replays the history.
+ *
+ * A failed trial (`outcome.failed`) never joins the population, so it is never a parent and never
+ * pushes a living member out; it still counts as a proposal (toward the first `populationSize`
+ * random ones). Pruned and infeasible trials join it and rank after the others (see `Outcome`).
+ * A feedback of a DNA this instance never proposed (another process's trial) joins it too. An
+ * unknown option name is a `PliantError`.
  *
  * ```ts
  * const myEvolution = evolution({ populationSize: 50, select: tournament(5, 2), recombine: uniformCrossover(), mutate: uniformMutator() });
@@ -68,6 +84,7 @@ interface State {
 export function evolution(options: EvolutionOptions): EvolutionAlgorithm {
   if (typeof options !== 'object' || options === null) throw new PliantError('evolution', 'argument', 'options must be an object');
   const api = options.name ?? 'evolution';
+  checkOptions(api, options, OPTIONS);
   const populationSize = checkInteger(options.populationSize, 'populationSize', api);
   checkFunction(options.select, 'select', api);
   checkFunction(options.mutate, 'mutate', api);
@@ -82,7 +99,7 @@ export function evolution(options: EvolutionOptions): EvolutionAlgorithm {
       return Object.freeze(state?.population.slice() ?? []);
     },
     setup(spec: DNASpec, context: AlgorithmContext): void {
-      state = { spec, rng: seededRng(options.seed ?? context.seed), population: [], proposed: 0 };
+      state = { spec, rng: contextRng(options.seed, context, `${api}.setup`), population: [], proposed: 0 };
     },
     propose(): DNA {
       const s = requireSetup(state, `${api}.propose`);
@@ -99,6 +116,7 @@ export function evolution(options: EvolutionOptions): EvolutionAlgorithm {
       checkDNA(s.spec, dna, `${api}.feedback`);
       checkReward(reward, `${api}.feedback`);
       checkOutcome(outcome, `${api}.feedback`);
+      if (isFailed(outcome)) return;
       s.population.push(Object.freeze(outcome === undefined ? { dna, reward } : { dna, reward, outcome }));
       if (s.population.length > populationSize) {
         const survivors = new Set(reduce(s.population, s.rng));

@@ -1,3 +1,5 @@
+import { checkOptions } from '../../base/options.js';
+import { optionNames } from '../checks.js';
 import { evolution } from './evolution.js';
 import type { EvolutionAlgorithm } from './evolution.js';
 import { uniformMutator } from './mutators.js';
@@ -13,6 +15,8 @@ export interface HillClimbOptions {
   readonly seed?: number | string;
 }
 
+const OPTIONS = optionNames<HillClimbOptions>({ mutator: true, seed: true });
+
 /** Of the incumbent and a newcomer, the newcomer when it is at least as good (so plateaus are crossed). */
 const keepBetter: Selector = (population, rng) => {
   const incumbent = population[0];
@@ -24,8 +28,13 @@ const keepBetter: Selector = (population, rng) => {
 /**
  * Hill climbing: the first proposal is random; every later one mutates the best DNA so far (a
  * newcomer at least as good replaces it). Until the first feedback arrives, proposals are random.
+ * A failed trial (`outcome.failed`) never replaces the incumbent (it never joins the population,
+ * see {@link evolution}); while only failed feedback has arrived, proposals stay random. Seeded by
+ * `seed`, or the context's seed, on the context's stream. An unknown option name is a
+ * `PliantError`.
  */
 export function hillClimb(options: HillClimbOptions = {}): EvolutionAlgorithm {
+  checkOptions('hillClimb', options, OPTIONS);
   return evolution({
     name: 'hillClimb',
     populationSize: 1,

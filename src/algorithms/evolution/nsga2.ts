@@ -6,14 +6,14 @@
 import type { DNA } from '../../geno/dna.js';
 import type { DNASpec } from '../../geno/dna-spec.js';
 import { randomDNA } from '../../geno/random.js';
-import { seededRng } from '../../base/rng.js';
 import type { Rng } from '../../base/rng.js';
 import { PliantError } from '../../base/errors.js';
+import { checkOptions } from '../../base/options.js';
 import { replayHistory } from '../algorithm.js';
 import type { AlgorithmContext, HistoryEntry, Outcome } from '../algorithm.js';
-import { checkDNA, checkFunction, checkInteger, checkReward, requireSetup } from '../checks.js';
+import { checkDNA, checkFunction, checkInteger, checkReward, contextRng, optionNames, requireSetup } from '../checks.js';
 import { crowdingDistance, nonDominatedSort } from '../pareto.js';
-import { checkOutcome, violation } from '../ranking.js';
+import { checkOutcome, isFailed, violation } from '../ranking.js';
 import type { EvolutionAlgorithm } from './evolution.js';
 import { uniformMutator } from './mutators.js';
 import type { Mutator } from './mutators.js';
@@ -38,6 +38,8 @@ export interface Nsga2Options {
   readonly seed?: number | string;
 }
 
+const OPTIONS = optionNames<Nsga2Options>({ populationSize: true, recombine: true, crossoverProbability: true, mutate: true, seed: true });
+
 /** A parent of {@link nsga2}'s population, with its place in the last survival. */
 export interface Nsga2Member extends Member {
   /** Every objective (maximised); `[reward]` for a single-objective feedback. */
@@ -60,7 +62,7 @@ export interface Nsga2Algorithm extends EvolutionAlgorithm {
   abandon(dna: DNA): void;
 }
 
-/** One arrived (non-pruned) feedback. */
+/** One arrived feedback (neither pruned nor failed). */
 interface Arrival {
   readonly dna: DNA;
   readonly reward: number;
@@ -97,7 +99,7 @@ interface State {
  * Every objective is maximised: `outcome.rewards`, or `[reward]` for a single-objective feedback.
  *
  * - Generation 0 is random: every proposal is random until `populationSize` of them got
- *   (non-pruned) feedback.
+ *   feedback (neither pruned nor failed).
  * - Every later proposal picks two distinct parents, each by binary tournament (two parents
  *   drawn uniformly without replacement; the lower front rank wins, then the larger crowding
  *   distance, then the first drawn; the second tournament leaves out the first winner, as
@@ -113,8 +115,15 @@ interface State {
  *   current generation; duplicate proposals are matched first in, first out.
  * - A pruned feedback is treated as an abandoned proposal: it neither counts toward its
  *   generation nor takes part in selection (its rewards are intermediate values).
+ * - A failed feedback (`outcome.failed`, reward −∞; it needs no `outcome.rewards`) is treated the
+ *   same way, as Optuna, whose population holds only completed trials: the failed proposal is
+ *   settled, never counts toward its generation (the generation completes only when
+ *   `populationSize` proposals succeeded, so a generation whose proposals keep failing goes on
+ *   proposing from the same parents), and never takes part in selection or survival.
  *
- * Seeded: the same seed and feedback give the same proposals; `recover` replays the history.
+ * Seeded (`seed`, or the context's seed, on the context's stream): the same seed and feedback
+ * give the same proposals; `recover` replays the history. An unknown option name is a
+ * `PliantError`.
  *
  * ```ts
  * const result = await search(space, evaluate, {
@@ -128,6 +137,7 @@ interface State {
 export function nsga2(options: Nsga2Options = {}): Nsga2Algorithm {
   const api = 'nsga2';
   if (typeof options !== 'object' || options === null) throw new PliantError(api, 'argument', 'options must be an object');
+  checkOptions(api, options, OPTIONS);
   const populationSize = checkInteger(options.populationSize ?? 50, 'populationSize', api, 2);
   const crossoverProbability = options.crossoverProbability ?? 0.9;
   if (typeof crossoverProbability !== 'number' || !(crossoverProbability >= 0 && crossoverProbability <= 1)) {
@@ -211,11 +221,12 @@ export function nsga2(options: Nsga2Options = {}): Nsga2Algorithm {
       return state?.generation ?? 0;
     },
     setup(spec: DNASpec, context: AlgorithmContext): void {
+      const rng = contextRng(options.seed, context, `${api}.setup`);
       const objectives = context.objectives;
       if (objectives !== undefined) checkInteger(objectives, 'context.objectives', `${api}.setup`);
       state = {
         spec,
-        rng: seededRng(options.seed ?? context.seed),
+        rng,
         objectives,
         generation: 0,
         parents: [],
@@ -251,6 +262,10 @@ export function nsga2(options: Nsga2Options = {}): Nsga2Algorithm {
       checkDNA(s.spec, dna, where);
       checkReward(reward, where);
       checkOutcome(outcome, where);
+      if (isFailed(outcome)) {
+        settle(s, dna);
+        return;
+      }
       const rewards = outcome?.rewards === undefined ? [reward] : outcome.rewards.slice();
       if (rewards.length === 0) throw new PliantError(where, 'argument', 'outcome.rewards must hold at least one objective');
       if (rewards[0] !== reward)

@@ -1,4 +1,5 @@
-import { checkInteger } from '../checks.js';
+import { checkOptions } from '../../base/options.js';
+import { checkInteger, optionNames } from '../checks.js';
 import { evolution } from './evolution.js';
 import type { EvolutionAlgorithm } from './evolution.js';
 import { uniformMutator } from './mutators.js';
@@ -18,15 +19,21 @@ export interface RegularizedEvolutionOptions {
   readonly seed?: number | string;
 }
 
+const OPTIONS = optionNames<RegularizedEvolutionOptions>({ populationSize: true, tournamentSize: true, mutator: true, seed: true });
+
 /**
  * Regularized (aging) evolution, Real et al. 2019: the first `populationSize` proposals are
  * random; each later one mutates the best of `tournamentSize` members sampled at random (without
  * replacement) from the current population. Each feedback joins the population and, once it is
  * full, the oldest member dies, so the population never exceeds `populationSize`. Proposals do
- * not wait for pending feedback.
+ * not wait for pending feedback. A failed trial (`outcome.failed`) never joins the population: it
+ * is never a parent and kills no member (see {@link evolution}); it still counts among the first
+ * `populationSize` (random) proposals. Seeded by `seed`, or the context's seed, on the context's
+ * stream. An unknown option name is a `PliantError`.
  */
 export function regularizedEvolution(options: RegularizedEvolutionOptions = {}): EvolutionAlgorithm {
   const api = 'regularizedEvolution';
+  checkOptions(api, options, OPTIONS);
   const populationSize = checkInteger(options.populationSize ?? 100, 'populationSize', api);
   const tournamentSize = checkInteger(options.tournamentSize ?? 10, 'tournamentSize', api);
   if (tournamentSize > populationSize) {

@@ -6,12 +6,14 @@
 import type { DNA } from '../../geno/dna.js';
 import type { Rng } from '../../base/rng.js';
 import type { Outcome } from '../algorithm.js';
+import { checkOptions } from '../../base/options.js';
 import { checkFunction, checkInteger } from '../checks.js';
 import { compareOutcomes } from '../ranking.js';
 
 /**
  * One member of a population: a DNA, its reward (higher is better) and, when the feedback said
- * more, its outcome (constraints, pruning): infeasible and pruned members rank after the others.
+ * more, its outcome (constraints, pruning): infeasible and pruned members rank after the others,
+ * and failed ones (which `evolution`'s populations never hold) after every other.
  */
 export interface Member {
   readonly dna: DNA;
@@ -24,10 +26,12 @@ export type Selector = (population: readonly Member[], rng: Rng) => Member[];
 
 /**
  * `n` members drawn uniformly at random, without replacement (all of them, shuffled, when the
- * population has no more than `n`); with `{replacement: true}`, `n` independent draws.
+ * population has no more than `n`); with `{replacement: true}`, `n` independent draws. An unknown
+ * option name is a `PliantError`.
  */
 export function randomSelector(n: number, options: { readonly replacement?: boolean } = {}): Selector {
   checkInteger(n, 'n', 'randomSelector');
+  checkOptions('randomSelector', options, ['replacement']);
   return (population, rng) => {
     if (options.replacement === true) {
       if (population.length === 0) return [];
@@ -45,7 +49,7 @@ export function randomSelector(n: number, options: { readonly replacement?: bool
 
 /**
  * The `n` best members, best first (ties: the older first): feasible completed members by
- * reward, then pruned ones, then infeasible ones (see `Outcome`).
+ * reward, then pruned ones, then infeasible ones, then failed ones (see `Outcome`).
  */
 export function top(n: number): Selector {
   checkInteger(n, 'n', 'top');

@@ -1,12 +1,12 @@
 import type { DNA } from '../../geno/dna.js';
 import type { DNASpec } from '../../geno/dna-spec.js';
 import { randomDNA } from '../../geno/random.js';
-import { seededRng } from '../../base/rng.js';
 import type { Rng } from '../../base/rng.js';
 import { PliantError } from '../../base/errors.js';
+import { checkOptions } from '../../base/options.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from '../algorithm.js';
-import { checkDNA, checkInteger, checkReward, requireSetup } from '../checks.js';
-import { checkOutcome, compareOutcomes } from '../ranking.js';
+import { checkDNA, checkInteger, checkReward, contextRng, optionNames, requireSetup } from '../checks.js';
+import { checkOutcome, compareOutcomes, isFailed } from '../ranking.js';
 import { ObservationStore, ParzenModel, TruncationCache } from './parzen.js';
 import { ParamSpace } from './params.js';
 
@@ -48,11 +48,24 @@ export interface TpeOptions {
   readonly orderedChoices?: boolean;
 }
 
+const OPTIONS = optionNames<TpeOptions>({
+  seed: true,
+  startupTrials: true,
+  eiCandidates: true,
+  gamma: true,
+  priorWeight: true,
+  bandwidth: true,
+  multivariate: true,
+  constantLiar: true,
+  skipDuplicates: true,
+  orderedChoices: true,
+});
+
 interface Entry {
   readonly index: number;
   reward: number;
   outcome: Outcome | undefined;
-  /** `pending` until its feedback; `dead` when abandoned. */
+  /** `pending` until its feedback, then `finished` (a failed trial too); `dead` when abandoned. */
   state: 'pending' | 'finished' | 'dead';
 }
 
@@ -97,8 +110,17 @@ function defaultGamma(n: number): number {
  *   discretised Gaussians, each pick of a `manyOf` is a categorical (distinct and sorted
  *   respected), custom decisions are drawn at random.
  * - Ranking: feasible completed trials by reward, then pruned ones (further first), then
- *   infeasible ones (smaller violation first). Pending proposals count as bad (constant liar).
- * - Seeded: the same seed and feedback give the same proposals; `recover` replays the history.
+ *   infeasible ones (smaller violation first), then failed ones. Pending proposals count as bad
+ *   (constant liar).
+ * - A failed trial (`outcome.failed`, reward −∞) is finished: it counts toward `startupTrials`
+ *   and the `n` of `gamma(n)`, ranks last and is always in the bad group (the good group holds
+ *   only trials that did not fail, so it may hold fewer than `gamma(n)`, or none: then the good
+ *   model is its prior alone), so proposals move away from where trials fail. Its reward takes
+ *   part in no arithmetic.
+ * - A feedback of a DNA never proposed (another process's trial) is a new finished observation.
+ * - Seeded (`seed`, or the context's seed, on the context's stream): the same seed and feedback
+ *   give the same proposals; `recover` replays the history. An unknown option name is a
+ *   `PliantError`.
  *
  * Its cost per proposal grows linearly with the history (one kernel per trial and decision for
  * each of the `eiCandidates` candidates).
@@ -106,6 +128,7 @@ function defaultGamma(n: number): number {
 export function tpe(options: TpeOptions = {}): Algorithm {
   const api = 'tpe';
   if (typeof options !== 'object' || options === null) throw new PliantError(api, 'argument', 'options must be an object');
+  checkOptions(api, options, OPTIONS);
   const startupTrials = checkInteger(options.startupTrials ?? 10, 'startupTrials', api, 0);
   const eiCandidates = checkInteger(options.eiCandidates ?? 24, 'eiCandidates', api);
   const priorWeight = options.priorWeight ?? 1;
@@ -128,7 +151,10 @@ export function tpe(options: TpeOptions = {}): Algorithm {
     const raw = gamma(finished.length);
     if (typeof raw !== 'number' || !Number.isFinite(raw))
       throw new PliantError(`${api}.propose`, 'argument', `gamma(${finished.length}) must give a number, found ${String(raw)}`);
-    const nGood = Math.min(finished.length, Math.max(1, Math.floor(raw)));
+    // Failed trials sort last and never count as good.
+    let eligible = finished.length;
+    while (eligible > 0 && isFailed((finished[eligible - 1] as Entry).outcome)) eligible--;
+    const nGood = Math.min(eligible, Math.max(1, Math.floor(raw)));
     const good = finished.slice(0, nGood).map((e) => e.index);
     const bad = finished.slice(nGood).map((e) => e.index);
     if (constantLiar) for (const e of s.entries) if (e.state === 'pending') bad.push(e.index);
@@ -162,7 +188,7 @@ export function tpe(options: TpeOptions = {}): Algorithm {
       const params = new ParamSpace(spec, orderedChoices);
       state = {
         spec,
-        rng: seededRng(options.seed ?? context.seed),
+        rng: contextRng(options.seed, context, `${api}.setup`),
         params,
         store: new ObservationStore(params.params.length),
         entries: [],
