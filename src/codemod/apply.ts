@@ -5,7 +5,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { PliantError } from '../base/errors.js';
+import { PliantError, describeThrown } from '../base/errors.js';
+import { checkDepth } from '../base/json-depth.js';
 import { requireOptional } from '../base/optional-dependency.js';
 import { isPlainRecord } from '../symbolic/values.js';
 import type { TreeValue } from '../symbolic/node.js';
@@ -88,7 +89,7 @@ export async function applyFile(
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new PliantError(API, 'argument', `cannot read ${file}: ${(cause as Error).message}`, { cause });
+    throw new PliantError(API, 'io', `cannot read ${file}: ${(cause as Error).message}`, { cause });
   }
   const result = applySource(text, decisions, { ...options, fileName: options.fileName ?? file });
   const diff = unifiedDiff(text, result.code, relative(process.cwd(), file) || file);
@@ -135,8 +136,10 @@ function valuesOf(sites: readonly Site[], decisions: TreeValue | DNA, space: Tre
     throw new PliantError(
       API,
       'argument',
-      `apply takes a candidate (a record of values, as a trial's candidate is) or a DNA, found ${JSON.stringify(decisions)}`,
+      `apply takes a candidate (a record of values, as a trial's candidate is) or a DNA, found ${describeThrown(decisions)}`,
     );
+  // A candidate is read recursively below (and by encode): refuse hostile nesting (or a cycle) first.
+  checkDepth(decisions, API);
   if (space !== undefined) {
     try {
       encode(space, decisions);
@@ -176,7 +179,7 @@ function valueAt(values: TreeValue, site: Site, fileName: string): LiteralValue 
     );
   }
   if (typeof node !== typeof site.original || (typeof node === 'number' && !Number.isFinite(node))) {
-    const given = typeof node === 'number' ? String(node) : JSON.stringify(node);
+    const given = typeof node === 'number' ? String(node) : describeThrown(node);
     throw new PliantError(API, 'key-path', `${fileName}:${site.line} holds a ${typeof site.original} (${site.text}), the candidate gives ${given}`, {
       path: site.key,
     });

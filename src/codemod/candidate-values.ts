@@ -1,5 +1,6 @@
 import { moduleHref } from '../base/module-path.js';
 import { PliantError } from '../base/errors.js';
+import { checkDepth } from '../base/json-depth.js';
 import { hash } from '../symbolic/hash.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { DNA } from '../geno/dna.js';
@@ -126,6 +127,7 @@ export async function annotatedModule<M extends AnnotatedExports = AnnotatedExpo
     module,
     load: async (candidate: M['originalValues'] | DNA): Promise<M> => {
       let values: TreeValue;
+      if (!(candidate instanceof DNA)) checkDepth(candidate, api);
       try {
         values =
           candidate instanceof DNA ? (materialize(space, candidate) as TreeValue) : (materialize(space, encode(space, candidate as TreeValue)) as TreeValue);

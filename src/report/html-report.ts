@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PliantError } from '../base/errors.js';
+import { PliantError, describeThrown } from '../base/errors.js';
 import type { Storage } from '../storage/storage.js';
 import { loadStudy } from '../tuning/load-study.js';
 import type { Result } from '../tuning/result.js';
@@ -65,7 +65,7 @@ export async function renderReport(result: Result, options: HtmlReportOptions = 
 export async function writeReport(study: string, out: string, options: WriteReportOptions = {}): Promise<number> {
   const api = 'writeReport';
   if (typeof out !== 'string' || out === '')
-    throw new PliantError(api, 'argument', `writeReport needs the path of the file to write, found ${JSON.stringify(out)}`);
+    throw new PliantError(api, 'argument', `writeReport needs the path of the file to write, found ${describeThrown(out)}`);
   const result = await loadStudy(study, options.storage === undefined ? {} : { storage: options.storage });
   const { html, plots } = await buildReport(result, options, api);
   await mkdir(dirname(out), { recursive: true });
@@ -75,9 +75,11 @@ export async function writeReport(study: string, out: string, options: WriteRepo
 
 /** The page and how many plots it has. */
 async function buildReport(result: Result, options: HtmlReportOptions, api: string): Promise<{ html: string; plots: number }> {
-  if (options === null || typeof options !== 'object') throw new PliantError(api, 'argument', `options must be an object, found ${JSON.stringify(options)}`);
+  if (options === null || typeof options !== 'object') throw new PliantError(api, 'argument', `options must be an object, found ${describeThrown(options)}`);
   if (options.title !== undefined && typeof options.title !== 'string')
-    throw new PliantError(api, 'argument', `title must be a string, found ${JSON.stringify(options.title)}`);
+    throw new PliantError(api, 'argument', `title must be a string, found ${describeThrown(options.title)}`);
+  if (result === null || typeof result !== 'object' || !Array.isArray((result as { trials?: unknown }).trials))
+    throw new PliantError(api, 'argument', `${api} takes a study's Result (as search or loadStudy give it), found ${describeThrown(result)}`);
   const data = reportData(result);
   const plots = reportSpecs(data);
   const rendered: { plot: ReportPlot; svg: string }[] = [];
@@ -109,16 +111,37 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Presentation attributes whose value may be a `url(#id)` reference (vega uses `clip-path` and `fill`). */
+const URL_ATTRIBUTES: ReadonlySet<string> = new Set(['clip-path', 'fill', 'stroke', 'mask', 'filter', 'marker-start', 'marker-mid', 'marker-end']);
+
 /**
  * An SVG document made fit to inline: no XML namespace declarations (HTML needs none), its
- * ids prefixed so that several SVGs on one page do not share clip paths or gradients.
+ * ids prefixed so that several SVGs on one page do not share clip paths or gradients. Only the
+ * attributes of tags are rewritten (`id`, `href="#..."`, `url(#...)` presentation attributes),
+ * never text or other attributes: a label reading `id="x"` or `url(#a)` stays as it is. (vega
+ * escapes `<` and `>` in text and attribute values and `"` in attribute values, so a tag is
+ * exactly a `<...>` run without `>` in it.)
  */
 function inlineSvg(svg: string, prefix: string): string {
   return svg
     .replace(/^<svg\b[^>]*>/, (open) => open.replace(/\s+xmlns(?::\w+)?="[^"]*"/g, ''))
-    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${prefix}${id}"`)
-    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}${id})`)
-    .replace(/\bhref="#([^"]+)"/g, (_, id: string) => `href="#${prefix}${id}"`);
+    .replace(/<[^>!?][^>]*>/g, (tag) =>
+      tag.replace(/(\s)([\w:-]+)="([^"]*)"/g, (whole: string, space: string, name: string, value: string) => {
+        if (name === 'id') return `${space}id="${prefix}${value}"`;
+        if ((name === 'href' || name === 'xlink:href') && value.startsWith('#')) return `${space}${name}="#${prefix}${value.slice(1)}"`;
+        if (URL_ATTRIBUTES.has(name)) return `${space}${name}="${value.replace(/^url\(#(.*)\)$/, (_, id: string) => `url(#${prefix}${id})`)}"`;
+        return whole;
+      }),
+    );
+}
+
+/** A trial's candidate as indented JSON (a candidate JSON cannot write is described instead). */
+function candidateJson(candidate: unknown): string {
+  try {
+    return JSON.stringify(candidate, null, 2) ?? 'undefined';
+  } catch {
+    return describeThrown(candidate);
+  }
 }
 
 function swatch(status: keyof typeof STATUS_COLORS): string {
@@ -229,7 +252,7 @@ function topTrials(data: ReportData, result: Result): string {
   ];
   const body = rows.map((t) => {
     const trial = byNumber.get(t.number) as Trial;
-    const json = JSON.stringify(trial.candidate, null, 2) ?? 'undefined';
+    const json = candidateJson(trial.candidate);
     const values = t.values.map((v) => `<td class="num">${escapeHtml(formatNumber(v))}</td>`).join('');
     const mark =
       several && data.front.includes(t.number) ? ' <span class="tag">front</span>' : !several && data.best === t.number ? ' <span class="tag">best</span>' : '';

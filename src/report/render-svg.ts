@@ -1,7 +1,7 @@
 /**
  * Renders a vega-lite spec to an SVG string in Node, loading vega and vega-lite on first use.
  */
-import { PliantError } from '../base/errors.js';
+import { PliantError, describeThrown } from '../base/errors.js';
 import { importOptional } from '../base/optional-dependency.js';
 import type { VegaLiteSpec } from './report-specs.js';
 
@@ -44,7 +44,7 @@ async function loadVega(api: string): Promise<{ vega: VegaModule; vl: VegaLiteMo
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const api = 'renderSvg';
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
-    throw new PliantError(api, 'argument', `renderSvg takes a vega-lite spec (an object), found ${JSON.stringify(spec)}`);
+    throw new PliantError(api, 'argument', `renderSvg takes a vega-lite spec (an object), found ${describeThrown(spec)}`);
   const { vega, vl } = await loadVega(api);
   const logger = vega.logger(vega.Error);
   let compiled: unknown;

@@ -59,6 +59,23 @@ function top(body: Record<string, unknown>): VegaLiteSpec {
   return { ...body, config: CONFIG };
 }
 
+/**
+ * A field definition's title, and its guide's. vega-lite writes a field's title into the
+ * expression of its marks' accessibility descriptions (`"title: " + datum...`) escaping only
+ * `"`, so a backslash or a line break in a name would break (or change) that expression: the
+ * field definition gets the title escaped for the expression (`\\`, `\uXXXX` for control
+ * characters and U+2028/9), and the guide (`axis` or `legend`), which vega shows as a plain
+ * value, gets the text itself.
+ */
+function fieldTitle(text: string, guide: 'axis' | 'legend', props: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+  return { title: expressionText(text), [guide]: { ...props, title: text } };
+}
+
+/** `text` as the inside of a vega expression string literal whose `"` vega-lite escapes itself. */
+function expressionText(text: string): string {
+  return text.replace(/[\\\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
 /** An objective's axis title: `latency (minimize)`. */
 function objectiveTitle(o: ReportObjective): string {
   return `${o.name} (${o.direction})`;
@@ -102,7 +119,7 @@ export function historySpec(data: ReportData): VegaLiteSpec | undefined {
     const points = data.trials.flatMap((t) => (t.values[i] === undefined ? [] : [{ n: t.number, v: t.values[i] as number, s: t.status }]));
     if (points.length === 0) return;
     const best = data.trials.flatMap((t) => (t.bests[i] === undefined ? [] : [{ n: t.number, b: t.bests[i] as number }]));
-    const y = { type: 'quantitative', title: objectiveTitle(o), scale: valueScale(points.map((p) => p.v)) };
+    const y = { type: 'quantitative', ...fieldTitle(objectiveTitle(o), 'axis'), scale: valueScale(points.map((p) => p.v)) };
     // Mark names must be unique across the stacked charts (they name vega's data sets too).
     const suffix = charts.length === 0 ? '' : `_${i}`;
     charts.push({
@@ -148,32 +165,35 @@ export function plottedDecisions(data: ReportData): ReportDecision[] {
  * `undefined` when no completed trial has the decision and a value.
  */
 export function decisionSpec(data: ReportData, decision: ReportDecision): VegaLiteSpec | undefined {
-  const rows: { n: number; x: number | string; o: string; y: number; s: ReportStatus }[] = [];
+  // `k`: the objective's position (orders the facets; a sort array of names would be an expression).
+  const rows: { n: number; x: number | string; o: string; k: number; y: number; s: ReportStatus }[] = [];
   for (const t of data.trials) {
     const x = t.decisions[decision.path];
     if (t.state !== 'completed' || x === undefined) continue;
     data.objectives.forEach((o, i) => {
       const y = t.values[i];
-      if (y !== undefined) rows.push({ n: t.number, x, o: o.name, y, s: t.status });
+      if (y !== undefined) rows.push({ n: t.number, x, o: o.name, k: i, y, s: t.status });
     });
   }
   if (rows.length === 0) return undefined;
   const several = data.objectives.length > 1;
   const nominal = decision.kind === 'nominal';
+  // Category order by an explicit domain, not `sort: [...]`: vega-lite compiles a sort array into
+  // an expression with the labels in it, where some characters (U+2028) break it.
+  const present = new Set(rows.map((r) => r.x));
   const x = nominal
     ? {
         field: 'x',
         type: 'nominal',
-        title: decision.path,
-        sort: decision.categories,
-        axis: { labelAngle: decision.categories.length > 4 ? -40 : 0, labelLimit: 120 },
+        scale: { domain: decision.categories.filter((c) => present.has(c)) },
+        ...fieldTitle(decision.path, 'axis', { labelAngle: decision.categories.length > 4 ? -40 : 0, labelLimit: 120 }),
       }
-    : { field: 'x', type: 'quantitative', title: decision.path, scale: decision.log ? { type: 'log' } : { zero: false, nice: true } };
+    : { field: 'x', type: 'quantitative', ...fieldTitle(decision.path, 'axis'), scale: decision.log ? { type: 'log' } : { zero: false, nice: true } };
   const only = data.objectives[0] as ReportObjective;
   const y = {
     field: 'y',
     type: 'quantitative',
-    title: several ? 'value' : objectiveTitle(only),
+    ...fieldTitle(several ? 'value' : objectiveTitle(only), 'axis'),
     scale: several ? { zero: false } : valueScale(rows.map((r) => r.y)),
   };
   const layer: Record<string, unknown>[] = [
@@ -196,7 +216,7 @@ export function decisionSpec(data: ReportData, decision: ReportDecision): VegaLi
   return top({
     title,
     data: { values: rows },
-    facet: { row: { field: 'o', type: 'nominal', title: null, sort: data.objectives.map((o) => o.name) } },
+    facet: { row: { field: 'o', type: 'nominal', title: null, sort: { field: 'k', op: 'min' } } },
     spec: { width: SMALL_WIDTH, height: SMALL_HEIGHT * 0.75, layer },
     resolve: { scale: { y: 'independent' } },
   });
@@ -256,7 +276,7 @@ export function parallelCoordinatesSpec(data: ReportData): VegaLiteSpec | undefi
   const x = {
     field: 'axis',
     type: 'nominal',
-    sort: axes.map((a) => a.axis),
+    scale: { domain: axes.map((a) => a.axis) },
     title: null,
     axis: { orient: 'bottom', labelAngle: axes.length > 6 ? -30 : 0, domain: false, ticks: false, labelLimit: 220 },
   };
@@ -288,7 +308,12 @@ export function parallelCoordinatesSpec(data: ReportData): VegaLiteSpec | undefi
           x,
           y: { ...yNorm, field: 'norm' },
           detail: { field: 'index', type: 'nominal' },
-          color: { field: 'c', type: 'quantitative', title: objective.name, scale: { scheme: 'viridis', reverse: objective.direction === 'minimize' } },
+          color: {
+            field: 'c',
+            type: 'quantitative',
+            ...fieldTitle(objective.name, 'legend'),
+            scale: { scheme: 'viridis', reverse: objective.direction === 'minimize' },
+          },
         },
       },
       {
@@ -323,8 +348,8 @@ export function paretoSpec(data: ReportData): VegaLiteSpec | undefined {
   );
   if (rows.length === 0) return undefined;
   const line = rows.filter((r) => r.f === 'on the front').sort((a, b) => a.x - b.x || a.y - b.y);
-  const x = { field: 'x', type: 'quantitative', title: objectiveTitle(ox), scale: valueScale(rows.map((r) => r.x)) };
-  const y = { field: 'y', type: 'quantitative', title: objectiveTitle(oy), scale: valueScale(rows.map((r) => r.y)) };
+  const x = { field: 'x', type: 'quantitative', ...fieldTitle(objectiveTitle(ox), 'axis'), scale: valueScale(rows.map((r) => r.x)) };
+  const y = { field: 'y', type: 'quantitative', ...fieldTitle(objectiveTitle(oy), 'axis'), scale: valueScale(rows.map((r) => r.y)) };
   const more = data.objectives.length > 2 ? ` (front over all ${data.objectives.length} objectives)` : '';
   return top({
     title: { text: 'Pareto front', subtitle: `${line.length} of ${rows.length} completed trials on the front${more}` },
@@ -367,7 +392,7 @@ export function intermediateValuesSpec(data: ReportData): VegaLiteSpec | undefin
   const objective = data.objectives[0] as ReportObjective;
   const integral = rows.every((r) => Number.isInteger(r.step));
   const x = { field: 'step', type: 'quantitative', title: 'step', ...(integral ? { axis: { tickMinStep: 1 } } : {}) };
-  const y = { field: 'v', type: 'quantitative', title: `${objectiveTitle(objective)}, as reported`, scale: valueScale(rows.map((r) => r.v)) };
+  const y = { field: 'v', type: 'quantitative', ...fieldTitle(`${objectiveTitle(objective)}, as reported`, 'axis'), scale: valueScale(rows.map((r) => r.v)) };
   const color = statusColor(rows.map((r) => r.s));
   const layer: Record<string, unknown>[] = [
     {
