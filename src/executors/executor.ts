@@ -85,9 +85,12 @@ export interface Evaluation<C = unknown> {
 
 /**
  * One opened executor: evaluates trials until closed. `evaluate` resolves with what the objective
- * returned, or rejects with what it threw (an error named `Pruned` means the objective asked for
- * pruning); an executor that loses the thread or process a trial ran on rejects with an error
- * that says so.
+ * returned, or rejects with what it threw: an error of the same name and message (an error named
+ * `Pruned` means the objective asked for pruning). The executor's own failures are `PliantError`s
+ * whose code says which: `timeout` for a trial past its {@link Evaluation.timeout}, `remote` for
+ * the loss of the thread or process a trial ran on, `state` for an evaluation the session's
+ * `close` cut short (or one asked of a closed session). After a timeout the session goes on
+ * evaluating the next trials.
  */
 export interface ExecutorSession<C = unknown> {
   /** Runs the objective on one trial. */

@@ -28,6 +28,12 @@ export const trialJobSchema = z.strictObject({
   candidate: z.json(),
   /** The controller's objective module, for the worker's log (the worker runs its own `--objective`). */
   objective: z.string().nullable(),
+  /**
+   * The longest the trial may run, in ms (the evaluation's `timeout`); absent: no limit. The worker
+   * enforces the shorter of this and its own `--timeout`. Optional, so jobs of an older controller
+   * still read; the controller sets it only when there is a limit.
+   */
+  timeout: z.number().positive().finite().optional(),
 });
 export type TrialJob = z.infer<typeof trialJobSchema>;
 
@@ -51,6 +57,35 @@ export type TrialReply = z.infer<typeof trialReplySchema>;
 export const jobResultSchema = z.union([measurement, z.strictObject({ pliant: z.enum(['pruned', 'ended']) })]);
 export type JobResult = z.infer<typeof jobResultSchema>;
 
+/** An error as a run's outcome records it (see {@link runOutcomeSchema}). */
+const recordedError = z.object({
+  name: z.string(),
+  message: z.string(),
+  stack: z.string().optional(),
+  code: z.string().optional(),
+  api: z.string().optional(),
+  path: z.string().optional(),
+});
+
+/**
+ * How a trial's run ended, as its worker records it in the trial's run key (`end:` and this, as
+ * JSON): what the objective returned, or the error it failed with, and the worker (`host:pid`). A worker given the job again
+ * (after BullMQ saw it stalled) returns this outcome instead of running the objective a second
+ * time; the controller reads the error of a failed job here (its name and code), where BullMQ
+ * keeps only a message.
+ */
+export const runOutcomeSchema = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), result: jobResultSchema, worker: z.string().optional() }),
+  z.strictObject({ ok: z.literal(false), error: recordedError, worker: z.string().optional() }),
+]);
+/** How a trial's run ended (see {@link runOutcomeSchema}). */
+export type RunOutcome = z.infer<typeof runOutcomeSchema>;
+
+/** The value of a run key held by a live run: `run:<token>`. */
+export const RUN_PREFIX = 'run:';
+/** The value of a run key once its run has ended: `end:<outcome as JSON>`. */
+export const END_PREFIX = 'end:';
+
 /** The queue of a study: `pliant-<study>` (characters BullMQ cannot take are escaped). */
 export function queueNameOf(study: string): string {
   return `pliant-${study.replace(/[^A-Za-z0-9_.-]/g, (c) => `~${c.codePointAt(0)?.toString(16) ?? ''}`)}`;
@@ -64,4 +99,25 @@ export function jobIdOf(trialId: string): string {
 /** The Redis list where the controller answers a job's calls. */
 export function replyKeyOf(prefix: string, queue: string, jobId: string): string {
   return `${prefix}:${queue}:reply:${jobId}`;
+}
+
+/**
+ * The Redis key that holds a trial's run: `run:<token>` while a worker runs its objective (kept
+ * alive by that worker's heartbeat), `end:<outcome>` once the run has ended.
+ */
+export function runKeyOf(prefix: string, queue: string, jobId: string): string {
+  return `${prefix}:${queue}:run:${jobId}`;
+}
+
+/** The outcome recorded in a run key's value, or `undefined` for a live run, a missing key or a malformed value. */
+export function parseRunEnd(value: string | null | undefined): RunOutcome | undefined {
+  if (typeof value !== 'string' || !value.startsWith(END_PREFIX)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value.slice(END_PREFIX.length));
+  } catch {
+    return undefined;
+  }
+  const parsed = runOutcomeSchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -22,9 +22,10 @@ export interface ThreadExecutorOptions {
   /** How many worker threads (and so trials at once): default `os.availableParallelism()`. */
   readonly size?: number;
   /**
-   * The longest a trial may run, in milliseconds (default: no limit). When it expires, the trial's
-   * thread is terminated, its evaluation rejects with an error saying the trial timed out, and a
-   * new thread takes its place.
+   * The longest a trial may run, in milliseconds, counted from when a thread takes it up (default:
+   * no limit). An evaluation's own `timeout` takes precedence. When it expires, the trial's thread
+   * is terminated, its evaluation rejects with a `PliantError` of code `timeout`, and a new thread
+   * takes its place.
    */
   readonly timeout?: number;
   /**
@@ -71,8 +72,11 @@ const WORKER_URL = new URL(`./thread-worker${EXTENSION}`, import.meta.url);
  * `evaluate` resolves with what the objective returns, or rejects with an error of the same name
  * and message as the one it threw (with the worker's stack), so a `Pruned` is recognised by its
  * name. A thread that dies (a non-zero exit, an uncaught error, `process.exit`, running out of
- * memory) rejects the evaluation it ran with an error saying so, and a new thread replaces it;
- * so does a trial that runs past `timeout`.
+ * memory) rejects the evaluation it ran with a `PliantError` of code `remote` saying so, and a new
+ * thread replaces it. A trial that runs past its timeout (the evaluation's `timeout`, else the
+ * option `timeout`, counted from when a thread takes the trial up; CPU-bound code included) has its
+ * thread terminated and replaced, and rejects with a `PliantError` of code `timeout`. `close`
+ * rejects the evaluations still running or waiting with code `state`.
  *
  * TypeScript: when pliant runs from its TypeScript sources (tests under vitest or tsx), or the
  * objective module (or an `imports` module) ends in `.ts`, each thread registers tsx's ESM hooks
@@ -234,7 +238,13 @@ class ThreadPool {
   }
 
   evaluate(evaluation: Evaluation<unknown>): Promise<ObjectiveResult> {
-    if (this.#closed) return Promise.reject(new Error(`${API}: the executor is closed`));
+    if (this.#closed) return Promise.reject(new PliantError(API, 'state', 'the executor is closed'));
+    const timeout: unknown = evaluation.timeout;
+    if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0)) {
+      return Promise.reject(
+        new PliantError(API, 'argument', `an evaluation's timeout must be a positive number of milliseconds, found ${describeValue(timeout)}`),
+      );
+    }
     return new Promise<ObjectiveResult>((resolve, reject) => {
       this.#queue.push({ seq: this.#seq++, evaluation, resolve, reject, timer: undefined });
       this.#pump();
@@ -391,9 +401,11 @@ class ThreadPool {
       const cause = this.#broken;
       for (const job of this.#queue.splice(0)) {
         job.reject(
-          new Error(
-            `${API}: no worker thread is left to run trial ${trialNumber(job)}${cause === undefined ? '' : `: ${cause.message}`}`,
-            cause === undefined ? undefined : { cause },
+          new PliantError(
+            API,
+            'remote',
+            `no worker thread is left to run trial ${trialNumber(job)}${cause === undefined ? '' : `: ${cause.message}`}`,
+            cause === undefined ? {} : { cause },
           ),
         );
       }
@@ -422,15 +434,15 @@ class ThreadPool {
     slot.state = 'busy';
     slot.job = job;
     slot.worker.ref();
-    const timeout = this.#config.timeout;
+    const timeout = job.evaluation.timeout ?? this.#config.timeout;
     if (timeout !== undefined) {
       job.timer = setTimeout(() => {
         if (slot.job !== job) return;
         this.#die(
           slot,
-          `timed out after ${timeout} ms`,
+          `ran past its trial's timeout of ${timeout} ms`,
           undefined,
-          new Error(`${API}: trial ${trialNumber(job)} timed out after ${timeout} ms (its worker thread was terminated and replaced)`),
+          new PliantError(API, 'timeout', `trial ${trialNumber(job)} ran past its timeout of ${timeout} ms; its worker thread was terminated and replaced`),
         );
       }, timeout);
       job.timer.unref();
@@ -469,7 +481,7 @@ class ThreadPool {
     if (job !== undefined) {
       clearTimeout(job.timer);
       job.reject(
-        jobError ?? new Error(`${API}: the worker thread running trial ${trialNumber(job)} died: ${reason}`, cause === undefined ? undefined : { cause }),
+        jobError ?? new PliantError(API, 'remote', `the worker thread running trial ${trialNumber(job)} died: ${reason}`, cause === undefined ? {} : { cause }),
       );
     }
     if (this.#closed) return;
@@ -502,7 +514,7 @@ function trialNumber(job: Job): string {
 }
 
 function closedError(job: Job): Error {
-  return new Error(`${API}: the executor was closed before trial ${trialNumber(job)} finished`);
+  return new PliantError(API, 'state', `the executor was closed before trial ${trialNumber(job)} finished`);
 }
 
 /** The state of the real feedback sent with a trial and with each reply. */

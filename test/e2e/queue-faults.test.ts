@@ -6,23 +6,29 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 // The built package, as the workers run it.
-import { bullmqExecutor, floatv, grid, loadStudy, oneOf, redisStorage, search } from '../../dist/index.js';
-import type { JournalEvent } from '../../dist/index.js';
+import { DNA, PliantError, bullmqExecutor, floatv, grid, loadStudy, oneOf, redisStorage, search } from '../../dist/index.js';
+import type { JournalEvent, TrialFeedback } from '../../dist/index.js';
 import { startRedis } from '../support/redis-server.js';
 import type { RedisServer } from '../support/redis-server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'dist', 'cli', 'main.js');
 
-/** The objective every worker runs: behaviour chosen by the candidate. */
+/**
+ * The objective every worker runs: behaviour chosen by the candidate. Each start of it appends
+ * the trial's id to the file named by PLIANT_STARTS (set for the workers), so a test can count how
+ * many times a trial's objective started.
+ */
 const OBJECTIVE = `
+import { appendFileSync } from 'node:fs';
 export async function objective(c, trial) {
+  if (process.env.PLIANT_STARTS) appendFileSync(process.env.PLIANT_STARTS, trial.id + '\\n');
   const ms = c.ms ?? 100;
   if (c.mode === 'throw') throw new Error('boom: the objective failed');
   if (c.mode === 'hang') await new Promise(() => {});
@@ -40,12 +46,15 @@ export async function objective(c, trial) {
 
 let work: string;
 let objective: string;
+/** The file where the workers' objective records each start. */
+let startsFile: string;
 const children: ChildProcess[] = [];
 
 beforeAll(() => {
   work = mkdtempSync(join(root, '.tmp-queue-'));
   objective = join(work, 'objective.mjs');
   writeFileSync(objective, OBJECTIVE);
+  startsFile = join(work, 'starts.log');
 });
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -59,7 +68,7 @@ interface Spawned {
 }
 
 function spawnNode(args: string[]): Spawned {
-  const child = spawn(process.execPath, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PLIANT_STARTS: startsFile } });
   children.push(child);
   let text = '';
   child.stdout?.on('data', (d) => (text += String(d)));
@@ -106,6 +115,43 @@ function endsOnce(events: readonly JournalEvent[]): { trials: number; done: numb
 
 const objectiveModule = (): { module: string } => ({ module: pathToFileURL(objective).href });
 
+/** How many times the objective started on each trial of the journal. */
+function startsOf(events: readonly JournalEvent[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of events) if (e.type === 'trial') counts.set((e as { id: string }).id, 0);
+  const lines = existsSync(startsFile) ? readFileSync(startsFile, 'utf8').split('\n') : [];
+  for (const id of lines) if (counts.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}
+
+/** A trial's handle for a test that drives the executor itself (no search): records the reports. */
+function handle(id: string, number: number): { feedback: TrialFeedback; reports: unknown[] } {
+  const reports: unknown[] = [];
+  let ended = false;
+  const feedback: TrialFeedback = {
+    id,
+    number,
+    dna: DNA.of([number]),
+    get ended() {
+      return ended;
+    },
+    async report(value) {
+      reports.push(value);
+    },
+    shouldStop: () => false,
+    async done() {
+      ended = true;
+    },
+    async prune() {
+      ended = true;
+    },
+    async fail() {
+      ended = true;
+    },
+  };
+  return { feedback, reports };
+}
+
 /** One server for the tests without a password (each uses its own study, so its own queue). */
 describe('on one redis-server', () => {
   let redis: RedisServer;
@@ -144,6 +190,11 @@ describe('on one redis-server', () => {
       expect(a.output()).not.toContain(`trial ${lost} returned`);
       expect(b.output()).toContain(`trial ${lost} started (again: its worker was lost)`);
       expect(b.output()).toContain(`trial ${lost} returned`);
+      // at least once where a worker really died: the lost trial started twice, every other once
+      const events = await journal(redis.url, study);
+      const lostId = result.trials.find((t) => t.number === Number(lost))?.id;
+      expect(lostId).toBeDefined();
+      for (const [id, count] of startsOf(events)) expect(count, `trial ${id}`).toBe(id === lostId ? 2 : 1);
       b.child.kill('SIGTERM');
       expect(await b.exited()).toBe(0);
     });
@@ -204,7 +255,13 @@ describe('on one redis-server', () => {
       await redis.restart({ downMs: 1000 });
       const result = await running;
       expect(result.completed).toHaveLength(12);
-      expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 12, done: 12, fail: 0, abandon: 0 });
+      const events = await journal(redis.url, study);
+      expect(endsOnce(events)).toEqual({ trials: 12, done: 12, fail: 0, abandon: 0 });
+      // exactly once: no trial's objective started twice, though jobs whose lock lapsed while
+      // Redis was down went to the other worker
+      const starts = startsOf(events);
+      expect(starts.size).toBe(12);
+      for (const [id, count] of starts) expect(count, `trial ${id} started ${count} times\n${workers.map((w) => w.output()).join('\n')}`).toBe(1);
       for (const w of workers) {
         expect(w.child.exitCode).toBeNull();
         w.child.kill('SIGTERM');
@@ -229,11 +286,52 @@ describe('on one redis-server', () => {
       expect(thrown?.state).toBe('failed');
       expect(thrown?.error).toContain('boom: the objective failed');
       expect(hung?.state).toBe('failed');
-      expect(hung?.error).toContain('timed out after 1 s');
+      expect(hung?.error).toContain('ran past its timeout of 1000 ms');
       expect(ok?.state).toBe('completed');
       expect(endsOnce(await journal(redis.url, study))).toEqual({ trials: 4, done: 1, fail: 3, abandon: 0 });
       expect(w.child.exitCode).toBeNull();
       w.child.kill('SIGTERM');
+      expect(await w.exited()).toBe(0);
+    });
+
+    it('a worker that hangs (SIGSTOP) mid-trial: the controller fails the trial as timed out, and the worker, once resumed, goes on serving', async () => {
+      const study = 'stopped-worker';
+      const w = await startWorker(redis.url, study);
+      const session = await bullmqExecutor({ connection: redis.url, pollInterval: 300 }).open(objectiveModule(), { study });
+      try {
+        const hung = handle('stopped-1', 1);
+        const started = Date.now();
+        const result = session.evaluate({ candidate: { mode: 'hang' }, candidateJson: { mode: 'hang' }, feedback: hung.feedback, timeout: 1000 });
+        const deadline = Date.now() + 10_000;
+        while (!w.output().includes('trial 1 started')) {
+          if (Date.now() > deadline) throw new Error(`the worker took no trial:\n${w.output()}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        w.child.kill('SIGSTOP');
+        let error: unknown;
+        try {
+          await result;
+        } catch (e) {
+          error = e;
+        }
+        const took = Date.now() - started;
+        expect(error).toBeInstanceOf(PliantError);
+        expect((error as PliantError).code).toBe('timeout');
+        expect((error as Error).message).toContain('trial 1 ran past its timeout of 1000 ms: no outcome came from its worker');
+        // the timeout (1 s) and the controller's grace (2 s): not the worker's end, which never came
+        expect(took).toBeGreaterThanOrEqual(3000);
+        expect(took).toBeLessThan(8000);
+        w.child.kill('SIGCONT');
+        const next = handle('stopped-2', 2);
+        expect(await session.evaluate({ candidate: { x: 0.25, ms: 50 }, candidateJson: { x: 0.25, ms: 50 }, feedback: next.feedback })).toBe(0.25);
+        expect(next.reports).toEqual([0.25]);
+        expect(w.output()).toContain('trial 1 failed');
+        expect(w.output()).toContain('trial 1 ran past its timeout of 1000 ms');
+      } finally {
+        await session.close();
+        w.child.kill('SIGCONT');
+        w.child.kill('SIGTERM');
+      }
       expect(await w.exited()).toBe(0);
     });
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bullmqExecutor } from '../../../src/executors/bullmq-executor.js';
-import { jobIdOf, queueNameOf, trialCallSchema, trialJobSchema } from '../../../src/executors/queue-protocol.js';
+import { jobIdOf, parseRunEnd, queueNameOf, runKeyOf, trialCallSchema, trialJobSchema } from '../../../src/executors/queue-protocol.js';
 import { startQueueWorker } from '../../../src/executors/queue-worker.js';
 import { errorOf, rejection } from '../../support/error-of.js';
 
@@ -51,6 +51,28 @@ describe('the queue protocol', () => {
     expect(trialCallSchema.safeParse({ call: 'report', seq: 0, index: 1, value: Number.NaN, step: 1 }).success).toBe(false);
     expect(trialCallSchema.safeParse(42).success).toBe(false);
   });
+
+  it("takes a trial's timeout as an optional field, so the jobs of an older controller still read", () => {
+    const job = { kind: 'pliant.trial', version: 1, study: 's', trial: { id: 'x', number: 0, dna: [0, 0.5] }, candidate: { x: 1 }, objective: null };
+    expect(trialJobSchema.safeParse(job).success).toBe(true);
+    expect(trialJobSchema.safeParse({ ...job, timeout: 1500 }).data?.timeout).toBe(1500);
+    expect(trialJobSchema.safeParse({ ...job, timeout: 0 }).success).toBe(false);
+    expect(trialJobSchema.safeParse({ ...job, timeout: '1500' }).success).toBe(false);
+    expect(trialJobSchema.safeParse({ ...job, timeout: Number.POSITIVE_INFINITY }).success).toBe(false);
+  });
+
+  it("reads a run key's value: a live run's claim, or how the run ended", () => {
+    expect(runKeyOf('pliant', 'pliant-mnist', 'host~3a1')).toBe('pliant:pliant-mnist:run:host~3a1');
+    expect(parseRunEnd('run:host:12:abc')).toBeUndefined();
+    expect(parseRunEnd(null)).toBeUndefined();
+    expect(parseRunEnd(`end:${JSON.stringify({ ok: true, result: { accuracy: 0.9 } })}`)).toEqual({ ok: true, result: { accuracy: 0.9 } });
+    expect(parseRunEnd(`end:${JSON.stringify({ ok: false, error: { name: 'TypeError', message: 'boom' } })}`)).toEqual({
+      ok: false,
+      error: { name: 'TypeError', message: 'boom' },
+    });
+    expect(parseRunEnd('end:{not json')).toBeUndefined();
+    expect(parseRunEnd(`end:${JSON.stringify({ ok: true, result: 'high' })}`)).toBeUndefined();
+  });
 });
 
 describe('startQueueWorker', () => {
@@ -63,6 +85,9 @@ describe('startQueueWorker', () => {
     );
     expect((await rejection(startQueueWorker({ connection: 'redis://127.0.0.1:1', study: 's', objective: './o.js', timeout: 0 }))).message).toContain(
       'timeout must be positive',
+    );
+    expect((await rejection(startQueueWorker({ connection: 'redis://127.0.0.1:1', study: 's', objective: './o.js', runTtl: 10 }))).message).toContain(
+      'runTtl must be at least 100 ms',
     );
     expect((await rejection(startQueueWorker({ connection: 'not a url', study: 's', objective: './o.js' }))).message).toContain(
       'a Redis URL looks like redis://',

@@ -174,6 +174,8 @@ describe('threadExecutor: a pool of one thread, with a timeout', () => {
     const t = trial('exiting', { exit: true, x: 1 });
     const error = await rejection(session.evaluate(t.evaluation));
     expect(error.message).toBe(`threadExecutor: the worker thread running trial ${t.number} died: exited with code 3`);
+    expect(error).toBeInstanceOf(PliantError);
+    expect((error as PliantError).code).toBe('remote');
     expect(await session.evaluate(trial('exiting', { exit: false, x: 9 }).evaluation)).toBe(9);
     expect(await session.evaluate(trial('threadId').evaluation)).not.toBe(before);
   });
@@ -189,9 +191,29 @@ describe('threadExecutor: a pool of one thread, with a timeout', () => {
     const t = trial('timed', { ms: 20_000 });
     const started = Date.now();
     const error = await rejection(session.evaluate(t.evaluation));
-    expect(error.message).toMatch(new RegExp(`^threadExecutor: trial ${t.number} timed out after ${timeout} ms`));
+    expect(error).toBeInstanceOf(PliantError);
+    expect((error as PliantError).code).toBe('timeout');
+    expect(error.message).toBe(`threadExecutor: trial ${t.number} ran past its timeout of ${timeout} ms; its worker thread was terminated and replaced`);
     expect(Date.now() - started).toBeGreaterThanOrEqual(timeout - 50);
     expect(await session.evaluate(trial('objective', { x: 3 }).evaluation)).toBe(6);
+  });
+
+  test("an evaluation's own timeout takes precedence over the option, shorter or longer", async () => {
+    const short = trial('timed', { ms: 20_000 });
+    const started = Date.now();
+    const error = await rejection(session.evaluate({ ...short.evaluation, timeout: 200 }));
+    expect((error as PliantError).code).toBe('timeout');
+    expect(error.message).toBe(`threadExecutor: trial ${short.number} ran past its timeout of 200 ms; its worker thread was terminated and replaced`);
+    expect(Date.now() - started).toBeLessThan(timeout);
+    // past the option's 1000 ms, within its own 5000 ms
+    const long = (await session.evaluate({ ...trial('timed', { ms: 1500 }).evaluation, timeout: 5000 })) as { start: number; end: number };
+    expect(long.end - long.start).toBeGreaterThanOrEqual(1500);
+  });
+
+  test('an invalid timeout of an evaluation is a clear error', async () => {
+    const error = await rejection(session.evaluate({ ...trial('objective', { x: 1 }).evaluation, timeout: -5 }));
+    expect((error as PliantError).code).toBe('argument');
+    expect(error.message).toBe("threadExecutor: an evaluation's timeout must be a positive number of milliseconds, found -5");
   });
 
   test('evaluations beyond the free threads wait their turn, first in first out', async () => {
@@ -204,7 +226,9 @@ describe('threadExecutor: a pool of one thread, with a timeout', () => {
     const queued = rejection(session.evaluate(trial('objective', { x: 1 }).evaluation));
     await new Promise((resolve) => setTimeout(resolve, 50));
     await session.close();
-    expect((await running).message).toMatch(/^threadExecutor: the executor was closed before trial \d+ finished$/);
+    const closed = await running;
+    expect(closed.message).toMatch(/^threadExecutor: the executor was closed before trial \d+ finished$/);
+    expect((closed as PliantError).code).toBe('state');
     expect((await queued).message).toMatch(/closed/);
     expect((await rejection(session.evaluate(trial('objective', { x: 1 }).evaluation))).message).toMatch(/closed/);
   });
