@@ -9,6 +9,9 @@
 
 export { PliantError } from './base/errors.js';
 export type { PliantErrorCode, PliantErrorOptions } from './base/errors.js';
+export { Pruned } from './base/pruned.js';
+export type { Measurement } from './base/measurement.js';
+export { checkOptions, closestName } from './base/options.js';
 export { KeyPath, formatKeyPath } from './symbolic/key-path.js';
 export type { KeyPathLike, KeySegment } from './symbolic/key-path.js';
 export { SymbolicNode, SymbolicType, isNode } from './symbolic/node.js';
@@ -97,14 +100,14 @@ export { memoryStorage } from './storage/memory-storage.js';
 export { journalStorage } from './storage/journal-storage.js';
 export type { JournalStorageOptions } from './storage/journal-storage.js';
 export { journalEventSchema } from './storage/journal-event-schema.js';
-export type { JournalEvent, Storage, StudyJournal } from './storage/storage.js';
-export type { Measurement } from './base/measurement.js';
+export { JOURNAL_VERSION } from './storage/storage.js';
+export type { JournalEvent, JournalEventType, JournalWarning, OpenStudyOptions, Storage, StudyJournal } from './storage/storage.js';
+export { storageFrom } from './storage/storage-from.js';
 export { Feedback } from './tuning/feedback.js';
 export type { ReportOptions } from './tuning/feedback.js';
 export { defaultStudyDir, sample } from './tuning/sample.js';
 export type { CandidateOf, SampleOptions } from './tuning/sample.js';
 export { search } from './tuning/search.js';
-export { Pruned } from './base/pruned.js';
 export type { ObjectiveOptions } from './tuning/objectives.js';
 export type { SearchOptions } from './tuning/search.js';
 export { Result } from './tuning/result.js';

@@ -97,7 +97,7 @@ export async function openRedis(url: string, api: string): Promise<RedisClient> 
       const onError = (error: unknown): void => finish(openError(url, api, error));
       const timer = setTimeout(() => {
         const last = lastError === undefined ? '' : ` (last error: ${firstLine(lastError)})`;
-        finish(new PliantError(api, 'dependency', `no answer from Redis at ${serverOf(url)} within ${OPEN_TIMEOUT_MS / 1000} s${last}`));
+        finish(new PliantError(api, 'timeout', `no answer from Redis at ${serverOf(url)} within ${OPEN_TIMEOUT_MS / 1000} s${last}`));
       }, OPEN_TIMEOUT_MS);
       client.once('ready', onReady);
       client.on('error', onError);
@@ -122,5 +122,5 @@ function openError(url: string, api: string, error: unknown): PliantError {
   }
   const code = (error as { code?: unknown }).code;
   const safe = typeof code === 'string' && /^E[A-Z]+$/.test(code);
-  return new PliantError(api, 'dependency', `cannot connect to Redis at ${server}: ${text}`, safe ? { cause: error } : {});
+  return new PliantError(api, 'remote', `cannot connect to Redis at ${server}: ${text}`, safe ? { cause: error } : {});
 }

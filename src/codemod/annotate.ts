@@ -174,7 +174,7 @@ export async function annotateFile(file: string, options: AnnotateOptions & { re
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new PliantError(API, 'argument', `cannot read ${file}: ${(cause as Error).message}`, { cause });
+    throw new PliantError(API, 'io', `cannot read ${file}: ${(cause as Error).message}`, { cause });
   }
   const result = annotateSource(text, { ...options, fileName: options.fileName ?? file });
   if (options.out !== undefined) {

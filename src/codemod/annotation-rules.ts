@@ -109,7 +109,7 @@ export function loadAnnotationRules(path: string, api = 'annotate'): readonly An
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new PliantError(api, 'argument', `cannot read the rule file ${path}: ${(cause as Error).message}`, { cause });
+    throw new PliantError(api, 'io', `cannot read the rule file ${path}: ${(cause as Error).message}`, { cause });
   }
   const file = parseRuleFile(text, path, api);
   return file.extends === 'default' ? [...file.rules, ...defaultAnnotationRules()] : file.rules;

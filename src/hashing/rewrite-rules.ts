@@ -150,7 +150,7 @@ export function loadRules(path: string | URL): RuleSet {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new PliantError(api, 'argument', `cannot read the rule file ${file}: ${(error as Error).message}`, { cause: error });
+    throw new PliantError(api, 'io', `cannot read the rule file ${file}: ${(error as Error).message}`, { cause: error });
   }
   let parsed: unknown;
   try {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { PliantError } from '../base/errors.js';
+import { MAX_JSON_DEPTH, jsonTextDepth } from '../base/json-depth.js';
 import { isJsonPrefix } from './json-prefix.js';
 import type { DNAJson } from '../geno/dna.js';
-import type { JournalEvent } from './storage.js';
+import type { JournalEvent, JournalEventType } from './storage.js';
 import { TRUSTED } from './storage.js';
 
 const dnaValue = z.union([z.number(), z.string()]);
@@ -17,7 +18,8 @@ const metrics = z.record(z.string(), z.number());
  * dropped, so a journal written by a newer version with extra fields still reads.
  */
 export const journalEventSchema: z.ZodType<JournalEvent> = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('study'), study: z.string(), time: z.number(), meta: z.json().optional() }),
+  z.object({ type: z.literal('study'), study: z.string(), time: z.number(), meta: z.json().optional(), version: z.number().int().positive().optional() }),
+  z.object({ type: z.literal('session'), id: z.string(), owner: z.string(), time: z.number(), end: z.boolean().optional() }),
   z.object({
     type: z.literal('trial'),
     id: z.string(),
@@ -27,6 +29,7 @@ export const journalEventSchema: z.ZodType<JournalEvent> = z.discriminatedUnion(
     owner: z.string(),
     hash: z.string().nullable().optional(),
   }),
+  z.object({ type: z.literal('claim'), id: z.string(), owner: z.string(), from: z.string(), time: z.number() }),
   z.object({ type: z.literal('report'), id: z.string(), value: measurement, step: z.number().optional(), metrics: metrics.optional(), time: z.number() }),
   z.object({
     type: z.literal('done'),
@@ -36,15 +39,29 @@ export const journalEventSchema: z.ZodType<JournalEvent> = z.discriminatedUnion(
     time: z.number(),
     cached: z.boolean().optional(),
   }),
-  z.object({ type: z.literal('fail'), id: z.string(), error: z.string(), time: z.number() }),
+  z.object({ type: z.literal('fail'), id: z.string(), error: z.string(), code: z.string().optional(), time: z.number() }),
   z.object({ type: z.literal('abandon'), id: z.string(), reason: z.string(), time: z.number() }),
   z.object({ type: z.literal('prune'), id: z.string(), time: z.number() }),
+  z.object({ type: z.literal('withdraw'), id: z.string(), reason: z.string(), time: z.number() }),
 ]);
 
-/** Says why a parse failed (its first issue), or `undefined` when it succeeded. */
-function problem(result: z.ZodSafeParseResult<JournalEvent>): string | undefined {
-  if (result.success) return undefined;
-  const issue = result.error.issues[0];
+/** Every event type this version knows. */
+export const EVENT_TYPES: ReadonlySet<string> = new Set<JournalEventType>([
+  'study',
+  'session',
+  'trial',
+  'claim',
+  'report',
+  'done',
+  'fail',
+  'abandon',
+  'prune',
+  'withdraw',
+]);
+
+/** Says why a parse failed (its first issue). */
+function problem(result: z.ZodSafeParseResult<JournalEvent>): string {
+  const issue = result.error?.issues[0];
   if (issue === undefined) return 'not a journal event';
   const at = issue.path.length === 0 ? '' : ` at ${issue.path.map(String).join('.')}`;
   return `not a journal event${at}: ${issue.message}`;
@@ -61,35 +78,86 @@ function problem(result: z.ZodSafeParseResult<JournalEvent>): string | undefined
 export function checkJournalEvent(api: string, event: unknown): JournalEvent {
   if (event === undefined) throw new PliantError(api, 'argument', 'not a journal event: found undefined');
   if (typeof event === 'object' && event !== null && (event as { [TRUSTED]?: boolean })[TRUSTED] === true) return event as JournalEvent;
-  const result = journalEventSchema.safeParse(event);
-  if (!result.success) throw new PliantError(api, 'argument', problem(result) ?? 'not a journal event');
+  let copy: unknown;
+  try {
+    const text = JSON.stringify(event);
+    if (text === undefined || jsonTextDepth(text) > MAX_JSON_DEPTH)
+      throw new Error(text === undefined ? 'not JSON' : `nested deeper than ${MAX_JSON_DEPTH} levels`);
+    copy = JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new PliantError(api, 'argument', `not a journal event: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+  const result = journalEventSchema.safeParse(copy);
+  if (!result.success) throw new PliantError(api, 'argument', problem(result));
   return result.data;
 }
 
+/** What one journal line holds. */
+export type ParsedLine =
+  /** A whole journal event. */
+  | { readonly kind: 'event'; readonly event: JournalEvent; readonly text: string }
+  /**
+   * A write cut short by a crash, then a whole event appended after it on the same line (the
+   * writer did not know the file ended mid-line): the event is kept, `text` is its part.
+   */
+  | { readonly kind: 'glued'; readonly event: JournalEvent; readonly text: string }
+  /** A proper prefix of JSON: a write cut short by a crash. */
+  | { readonly kind: 'torn' }
+  /** A JSON object whose `type` this version does not know (a newer format's event). */
+  | { readonly kind: 'unknown'; readonly type: string }
+  /** Anything else: `reason` says what is wrong. */
+  | { readonly kind: 'malformed'; readonly reason: string };
+
+/** How many places a glued event is looked for in one line (bounds the work on a hostile line). */
+const GLUE_ATTEMPTS = 8;
+const EVENT_START = '{"type":"';
+
 /**
- * Reads one journal line. A line cut short by a crash (a proper prefix of JSON, see
- * {@link isJsonPrefix}) gives `undefined`, for the caller to skip with a warning. Any other text
- * that is not JSON, and JSON that is not a journal event, is a `PliantError` (`json`) naming
- * `api`, the file (or study) and the line number.
+ * Reads one journal line, in time linear in its length whatever it holds (a megabyte of junk
+ * is decided in milliseconds): a whole event, a torn write, a torn write followed by a whole
+ * event, an event of an unknown type, or a malformed line (with the reason).
  *
- * @param api - The public function to name in the error.
- * @param where - The file (or study) the line comes from.
- * @param lineNumber - The 1-based number of the line.
  * @param text - The line, without its newline.
  */
-export function parseJournalLine(api: string, where: string, lineNumber: number, text: string): JournalEvent | undefined {
+export function parseJournalLine(text: string): ParsedLine {
+  const whole = parseEvent(text);
+  if (whole.kind !== 'not-json') return whole.kind === 'event' ? { kind: 'event', event: whole.event, text } : whole;
+  if (isJsonPrefix(text)) return { kind: 'torn' };
+  // A torn write with a whole event glued after it: the event starts at one of the first few
+  // `{"type":"` after the start, and what precedes it is a prefix of JSON.
+  let attempts = 0;
+  for (let i = text.indexOf(EVENT_START, 1); i > 0 && attempts < GLUE_ATTEMPTS; i = text.indexOf(EVENT_START, i + 1), attempts++) {
+    const rest = text.slice(i);
+    const parsed = parseEvent(rest);
+    if (parsed.kind === 'event' && isJsonPrefix(text.slice(0, i))) return { kind: 'glued', event: parsed.event, text: rest };
+  }
+  return { kind: 'malformed', reason: `not valid JSON (${whole.reason})` };
+}
+
+type EventParse =
+  | { readonly kind: 'event'; readonly event: JournalEvent }
+  | { readonly kind: 'unknown'; readonly type: string }
+  | { readonly kind: 'malformed'; readonly reason: string }
+  | { readonly kind: 'not-json'; readonly reason: string };
+
+function parseEvent(text: string): EventParse {
+  if (jsonTextDepth(text) > MAX_JSON_DEPTH) return { kind: 'malformed', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` };
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (cause) {
-    if (isJsonPrefix(text)) return undefined;
-    throw new PliantError(api, 'json', `${where}: line ${lineNumber} is not valid JSON: ${preview(text)}`, { cause });
+  } catch (error) {
+    return { kind: 'not-json', reason: error instanceof Error ? error.message : String(error) };
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { kind: 'malformed', reason: 'not a journal event: not a JSON object' };
+  const type = (json as { type?: unknown }).type;
+  if (typeof type !== 'string') return { kind: 'malformed', reason: 'not a journal event: no type' };
+  if (!EVENT_TYPES.has(type)) return { kind: 'unknown', type };
   const result = journalEventSchema.safeParse(json);
-  if (!result.success) throw new PliantError(api, 'json', `${where}: line ${lineNumber}: ${problem(result) ?? 'not a journal event'}: ${preview(text)}`);
-  return result.data;
+  if (!result.success) return { kind: 'malformed', reason: problem(result) };
+  return { kind: 'event', event: result.data };
 }
 
-function preview(text: string): string {
+/** A line as messages quote it: at most 80 characters, JSON-escaped (no control characters reach a terminal). */
+export function preview(text: string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
 }

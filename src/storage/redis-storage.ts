@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis as RedisClient } from 'ioredis';
 import { PliantError } from '../base/errors.js';
-import { checkJournalEvent, parseJournalLine } from './journal-event-schema.js';
 import { firstLine, openRedis as connect, safeRedisUrl as safeUrl, serverOf } from '../base/redis-connection.js';
-import type { JournalEvent, Storage, StudyJournal } from './storage.js';
+import type { BackendAppend, BackendRead, Cursor, JournalBackend } from './journal-backend.js';
+import { Journal } from './journal.js';
+import type { OpenStudyOptions, Storage, StudyJournal } from './storage.js';
 
 const API = 'redisStorage';
 /** How many list elements one `LRANGE` reads. */
@@ -47,17 +48,19 @@ export interface RedisStorageOptions {
  * `<prefix>:studies` holds the name of every study opened (see {@link redisStudyNames}). It
  * behaves as `journalStorage` does, with Redis in place of the file:
  *
- * - **Opening** (`open`) connects (one connection per opened study), adds the name to the set,
- *   and reads the whole list. An element that is not a journal event (not JSON, cut short, an
- *   unknown type) is a `PliantError` (`json`) naming the study and the element's index; nothing
- *   is skipped and nothing is modified. A wrong password (`WRONGPASS`, or none given: `NOAUTH`)
- *   or a server that cannot be reached is a `PliantError` within a few seconds, not a hang.
+ * - **Opening** (`open`) connects (one connection per opened study), adds the name to the set
+ *   (unless `readOnly`), and reads the whole list. An element that is not a journal event (not
+ *   JSON, cut short, an unknown type) is skipped with a warning naming the list and the
+ *   element's index (`redis://host:6379/pliant:journal:mnist[12]`); nothing is modified. A wrong
+ *   password (`WRONGPASS`, or none given: `NOAUTH`) or a server that cannot be reached is a
+ *   `PliantError` within a few seconds, not a hang.
  * - **Appends** (`append`) check events (those pliant's own loop made are trusted) and push them
  *   to the end of the list; `append` resolves once Redis has answered, so an event is as durable
  *   as Redis's persistence makes it: with AOF and `appendfsync always` it is on disk, with
  *   `appendfsync everysec` (Redis's default when AOF is on) a crash of the server may lose the
  *   last second, and without AOF whatever came after the last snapshot. The events of one handle
- *   keep the order `append` was called in.
+ *   keep the order `append` was called in, and `events` keeps the list's order: an append that
+ *   finds elements of others pushed since the last read reads them first.
  * - **Restarts.** Once open, a journal rides out a restart of Redis: commands issued while the
  *   server is down wait (reconnecting at least once a second) and complete once it is back, and
  *   an append the server ran just before the connection dropped is not run twice when it is sent
@@ -65,8 +68,8 @@ export interface RedisStorageOptions {
  *   answer is in, and expires after a day should its process die first). A warning (`PLIANT_REDIS_UNAVAILABLE`) says when the connection is lost. There is no
  *   time limit: while the server stays down, `append` and `refresh` wait.
  * - **Reading others' events.** `refresh` reads the elements added since the last read and
- *   returns those of other writers, in list order; `events` is this handle's view: the list as of
- *   the last read, then this handle's own appends, in order.
+ *   returns those of other writers, in list order. A list found shorter than what was read before
+ *   (deleted, trimmed, or lost by a Redis restart without AOF) is a `PliantError` (`remote`).
  * - `close` waits for the appends under way, then closes the connection; a process does not
  *   exit while a journal is open.
  *
@@ -82,13 +85,17 @@ export function redisStorage(connection: string | RedisStorageOptions): Storage 
   const { url, prefix } = connectionOptions(connection, API);
   return {
     description: `redis:${safeUrl(url)}`,
-    open(name: string): Promise<StudyJournal> {
-      return RedisJournal.open(url, prefix, name);
+    open(name: string, options: OpenStudyOptions = {}): Promise<StudyJournal> {
+      return openRedisJournal(url, prefix, name, options);
+    },
+    list(): Promise<string[]> {
+      return redisStudyNames({ url, prefix });
     },
     async exists(name: string): Promise<boolean> {
+      const key = `${prefix}:journal:${encodeName(name)}`;
       const client = await connect(url, API);
       try {
-        return (await client.exists(`${prefix}:journal:${encodeURIComponent(name)}`)) === 1;
+        return (await client.exists(key)) === 1;
       } finally {
         client.disconnect();
       }
@@ -140,178 +147,107 @@ async function quit(client: RedisClient): Promise<void> {
   }
 }
 
-class RedisJournal implements StudyJournal {
-  readonly study: string;
+function encodeName(name: string): string {
+  if (typeof name !== 'string' || name === '') {
+    throw new PliantError(API, 'argument', `a study name must be a non-empty string, found ${JSON.stringify(name)}`);
+  }
+  try {
+    return encodeURIComponent(name);
+  } catch (cause) {
+    throw new PliantError(API, 'argument', `the study name ${JSON.stringify(name)} is not well-formed Unicode`, { cause });
+  }
+}
+
+async function openRedisJournal(url: string, prefix: string, name: string, options: OpenStudyOptions): Promise<Journal> {
+  const key = `${prefix}:journal:${encodeName(name)}`;
+  const client = await connect(url, API);
+  try {
+    if (options.readOnly === true) {
+      if ((await client.exists(key)) !== 1) throw new PliantError(API, 'argument', `no study named '${name}' at ${serverOf(url)}`);
+    } else {
+      await client.sadd(`${prefix}:studies`, name);
+    }
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
+  return Journal.open(new RedisBackend(client, prefix, key, url), { ...options, study: name, api: API });
+}
+
+/** A study's Redis list: one journal line an element. */
+class RedisBackend implements JournalBackend {
+  readonly where: string;
+  readonly unit = 'element';
   readonly #client: RedisClient;
   readonly #key: string;
   readonly #prefix: string;
-  /** The study, its list and the server, for messages. */
-  readonly #where: string;
-  readonly #events: JournalEvent[] = [];
-  /** Indices of the list this handle appended that no read has reached yet. */
-  readonly #own = new Set<number>();
-  /** How many elements of the list were read so far. */
-  #offset = 0;
-  /** Reads run one at a time. */
-  #reading: Promise<unknown> = Promise.resolve();
+  readonly #server: string;
   readonly #pending = new Set<Promise<unknown>>();
-  #closing: Promise<void> | undefined;
 
-  private constructor(study: string, client: RedisClient, prefix: string, key: string, url: string) {
-    this.study = study;
+  constructor(client: RedisClient, prefix: string, key: string, url: string) {
     this.#client = client;
     this.#prefix = prefix;
     this.#key = key;
-    this.#where = `study ${JSON.stringify(study)} (Redis list ${key} at ${serverOf(url)})`;
+    this.#server = serverOf(url);
+    this.where = `${this.#server}/${key}`;
   }
 
-  static async open(url: string, prefix: string, name: string): Promise<RedisJournal> {
-    if (typeof name !== 'string' || name === '') {
-      throw new PliantError(API, 'argument', `a study name must be a non-empty string, found ${JSON.stringify(name)}`);
-    }
-    let encoded: string;
-    try {
-      encoded = encodeURIComponent(name);
-    } catch (cause) {
-      throw new PliantError(API, 'argument', `the study name ${JSON.stringify(name)} is not well-formed Unicode`, { cause });
-    }
-    const client = await connect(url, API);
-    try {
-      await client.sadd(`${prefix}:studies`, name);
-      const journal = new RedisJournal(name, client, prefix, `${prefix}:journal:${encoded}`, url);
-      await journal.#read();
-      return journal;
-    } catch (error) {
-      client.disconnect();
-      throw error;
-    }
+  at(position: number): string {
+    return `${this.where}[${position}]`;
   }
 
-  get events(): readonly JournalEvent[] {
-    return this.#events;
-  }
-
-  append(event: JournalEvent): Promise<void> {
-    let record: JournalEvent;
-    let text: string;
-    try {
-      this.#checkOpen('append');
-      record = checkJournalEvent(API, event);
-      text = JSON.stringify(record);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const token = `${this.#prefix}:append:${randomUUID()}`;
-    // Commands on one connection run in the order they are sent, and their replies come back in
-    // that order: this reply is handled before that of any later read, which so knows the index
-    // is this handle's own.
-    const pushed = this.#client.eval(APPEND_ONCE, 2, this.#key, token, text, APPEND_TOKEN_TTL_S).then(
-      (reply) => {
-        const length = Number(reply);
-        if (!Number.isSafeInteger(length) || length < 1) {
-          throw new PliantError(API, 'dependency', `${this.#where}: unexpected answer to an append: ${String(reply)}`);
-        }
-        if (length - 1 >= this.#offset) this.#own.add(length - 1);
-        this.#events.push(record);
-        // The reply is in: the command will not be sent again, its token can go.
-        this.#client.del(token).catch(() => undefined);
-      },
-      (error: unknown) => {
-        throw new PliantError(API, 'dependency', `${this.#where}: the append failed: ${firstLine(error)}`, { cause: error });
-      },
-    );
-    this.#pending.add(pushed);
-    const settled = (): void => {
-      this.#pending.delete(pushed);
-    };
-    pushed.then(settled, settled);
-    return pushed;
-  }
-
-  refresh(): Promise<readonly JournalEvent[]> {
-    try {
-      this.#checkOpen('refresh');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const run = this.#reading.then(() => this.#read());
-    this.#reading = run.catch(() => undefined);
-    return run;
-  }
-
-  close(): Promise<void> {
-    this.#closing ??= (async () => {
-      await Promise.allSettled([...this.#pending, this.#reading]);
-      await quit(this.#client);
-    })();
-    return this.#closing;
-  }
-
-  #checkOpen(what: string): void {
-    if (this.#closing !== undefined) {
-      throw new PliantError(API, 'argument', `cannot ${what} ${this.#where}: its journal is closed`);
-    }
-  }
-
-  /**
-   * Reads the elements after `#offset` into `events` (all checked before any is taken in, so a
-   * malformed element changes nothing) and returns those other writers appended.
-   */
-  async #read(): Promise<JournalEvent[]> {
+  async read(from: Cursor): Promise<BackendRead> {
     const texts: string[] = [];
     let length = 0;
-    for (;;) {
-      const start = this.#offset + texts.length;
-      const [page, size] = await Promise.all([this.#client.lrange(this.#key, start, start + PAGE - 1), this.#client.llen(this.#key)]);
-      texts.push(...page);
-      length = size;
-      if (page.length < PAGE) break;
+    try {
+      for (;;) {
+        const start = from.offset + texts.length;
+        const [page, size] = await Promise.all([this.#client.lrange(this.#key, start, start + PAGE - 1), this.#client.llen(this.#key)]);
+        texts.push(...page);
+        length = size;
+        if (page.length < PAGE) break;
+      }
+    } catch (cause) {
+      throw new PliantError(API, 'remote', `${this.where}: cannot read the journal: ${firstLine(cause)}`, { cause });
     }
-    if (length < this.#offset) {
+    if (length < from.offset) {
       throw new PliantError(
         API,
-        'dependency',
-        `${this.#where} holds ${length} events, fewer than the ${this.#offset} read before: was the list deleted or trimmed, or did Redis lose data in a restart (no AOF)?`,
+        'remote',
+        `${this.where} holds ${length} events, fewer than the ${from.offset} read before: was the list deleted or trimmed, or did Redis lose data in a restart (no AOF)?`,
       );
     }
-    const found: (JournalEvent | undefined)[] = texts.map((text, i) => (this.#own.has(this.#offset + i) ? undefined : this.#parse(text, this.#offset + i)));
-    const fresh: JournalEvent[] = [];
-    found.forEach((event, i) => {
-      if (event === undefined) {
-        this.#own.delete(this.#offset + i);
-        return;
-      }
-      this.#events.push(event);
-      fresh.push(event);
-    });
-    this.#offset += texts.length;
-    return fresh;
+    const next = from.offset + texts.length;
+    return { lines: texts.map((text, i) => ({ text, position: from.offset + i })), next: { offset: next, line: next }, partial: false };
   }
 
-  /** One element of the list: a whole journal event, or a `PliantError` naming the study and the index. */
-  #parse(text: string, index: number): JournalEvent {
-    let event: JournalEvent | undefined;
-    let problem: string;
-    let cause: unknown;
+  async append(text: string, after: Cursor): Promise<BackendAppend> {
+    const token = `${this.#prefix}:append:${randomUUID()}`;
+    // APPEND_ONCE pushes once even when ioredis resends it after a lost connection.
+    const pushed = this.#client.eval(APPEND_ONCE, 2, this.#key, token, text, APPEND_TOKEN_TTL_S);
+    this.#pending.add(pushed);
+    let reply: unknown;
     try {
-      event = parseJournalLine(API, this.#where, index, text);
-      if (event !== undefined) return event;
-      // In a file, a torn last line; in Redis, where each element is written whole, an error.
-      problem = `is cut short (a prefix of JSON): ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text)}`;
-    } catch (error) {
-      // parseJournalLine says `<api>: <where>: line <n> is not valid JSON: ...` or `...: line <n>: not a
-      // journal event ...`; say `element <n> is ...`.
-      cause = error;
-      const message = error instanceof Error ? error.message : String(error);
-      const head = `${API}: ${this.#where}: line ${index}`;
-      const rest = message.startsWith(head) ? message.slice(head.length) : `: ${message}`;
-      problem = rest.startsWith(': ') ? `is ${rest.slice(2)}` : rest.trimStart();
+      reply = await pushed;
+    } catch (cause) {
+      throw new PliantError(API, 'remote', `${this.where}: the append failed: ${firstLine(cause)}`, { cause });
+    } finally {
+      this.#pending.delete(pushed);
     }
-    throw new PliantError(
-      API,
-      'json',
-      `${this.#where}: element ${index} ${problem} (nothing was read; LINDEX ${this.#key} ${index} shows it)`,
-      cause === undefined ? {} : { cause },
-    );
+    const length = Number(reply);
+    if (!Number.isSafeInteger(length) || length < 1) throw new PliantError(API, 'remote', `${this.where}: unexpected answer to an append: ${String(reply)}`);
+    // The reply is in: the command will not be sent again, its token can go.
+    this.#client.del(token).catch(() => undefined);
+    const alone = length === after.offset + 1;
+    return { alone, next: alone ? { offset: length, line: length } : after };
+  }
+
+  tornEnd(): void {
+    // whole elements: nothing is ever torn
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
+    await quit(this.#client);
   }
 }

@@ -2,9 +2,33 @@ import type { DNAJson } from '../geno/dna.js';
 import type { JsonValue } from '../symbolic/json.js';
 import type { Measurement } from '../base/measurement.js';
 
-/** The events of a study journal, one JSON line each, in the order they happened. */
+/**
+ * The journal format this version writes (in the `version` of a study's `study` event). A
+ * journal without a version was written before formats were numbered: format 1, which this
+ * version reads and appends to.
+ */
+export const JOURNAL_VERSION = 2;
+
+/**
+ * The events of a study journal, one JSON line each, in the order they happened.
+ *
+ * Format 2 added `version` to the `study` event and the `session`, `claim` and `withdraw`
+ * events, and `code` to `fail`.
+ */
 export type JournalEvent =
-  | { readonly type: 'study'; readonly study: string; readonly time: number; readonly meta?: JsonValue }
+  | {
+      readonly type: 'study';
+      readonly study: string;
+      readonly time: number;
+      readonly meta?: JsonValue;
+      /** The journal format (absent: 1). */
+      readonly version?: number;
+    }
+  /**
+   * A process started working on the study (a search, a sample loop), or (`end: true`) stopped:
+   * `owner` is `host:pid`, `id` tells its sessions apart.
+   */
+  | { readonly type: 'session'; readonly id: string; readonly owner: string; readonly time: number; readonly end?: boolean }
   | {
       readonly type: 'trial';
       /** Unique across processes appending to the same journal. */
@@ -17,6 +41,12 @@ export type JournalEvent =
       /** With `dedupe`: the candidate's hash (`null`: unhashable). */
       readonly hash?: string | null;
     }
+  /**
+   * `owner` takes over a running trial whose process (`from`) is gone, to evaluate it again from
+   * the start (its earlier reports no longer count). Of several claims from the same `from`, the
+   * first in the journal wins.
+   */
+  | { readonly type: 'claim'; readonly id: string; readonly owner: string; readonly from: string; readonly time: number }
   | {
       readonly type: 'report';
       readonly id: string;
@@ -34,33 +64,91 @@ export type JournalEvent =
       readonly time: number;
       readonly cached?: boolean;
     }
-  | { readonly type: 'fail'; readonly id: string; readonly error: string; readonly time: number }
+  /** The trial failed: `error` says why; `code` what kind of failure (`timeout`, `diverged`, `invalid`, `error`, ...). */
+  | { readonly type: 'fail'; readonly id: string; readonly error: string; readonly code?: string; readonly time: number }
   | { readonly type: 'abandon'; readonly id: string; readonly reason: string; readonly time: number }
   /** Early stopping ended the trial; its value is its last report. */
-  | { readonly type: 'prune'; readonly id: string; readonly time: number };
+  | { readonly type: 'prune'; readonly id: string; readonly time: number }
+  /**
+   * The trial was proposed when the study's budget was already spent by other processes: it was
+   * never evaluated and is not one of the study's trials.
+   */
+  | { readonly type: 'withdraw'; readonly id: string; readonly reason: string; readonly time: number };
 
-/** An open study's journal. */
+/** The type of a journal event. */
+export type JournalEventType = JournalEvent['type'];
+
+/**
+ * Something a reader of a journal skipped or could not make sense of, with where it is
+ * (`file:line`, or the study and the element's index in Redis). Readers go on after a warning;
+ * what they cannot go on from is a `PliantError` instead.
+ */
+export interface JournalWarning {
+  /**
+   * What kind: `torn` (a write cut short: a prefix of JSON), `malformed` (not a journal event),
+   * `unknown-event` (an event type this version does not know), `version` (written by a newer
+   * format), `out-of-order` (an event of a trial before the trial's own event), `duplicate` (a
+   * trial recorded twice, or ended twice), `late` (an event of a trial that has ended).
+   */
+  readonly kind: 'torn' | 'malformed' | 'unknown-event' | 'version' | 'out-of-order' | 'duplicate' | 'late';
+  /** Where: `file:line` (1-based), or `redis://host:port/key[index]` (0-based) for a Redis journal. */
+  readonly at: string;
+  /** What was found and what the reader did, in a sentence. */
+  readonly message: string;
+}
+
+/** Options of {@link Storage.open}. */
+export interface OpenStudyOptions {
+  /**
+   * Open for reading only (default false): nothing is created or written, a study that does not
+   * exist is a `PliantError` (`argument`), and `append` is refused. What `loadStudy`, the report
+   * and exports use.
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Where warnings about the journal go (torn or malformed lines, ...): default
+   * `process.emitWarning` with the type `PliantWarning` and the code `PLIANT_JOURNAL`.
+   */
+  readonly onWarning?: (warning: JournalWarning) => void;
+}
+
+/**
+ * An open study's journal: an append-only log of {@link JournalEvent}s shared by every process
+ * that opens the study.
+ */
 export interface StudyJournal {
   /** The study's name. */
   readonly study: string;
-  /** Every event recorded so far (replayed on open, then kept up to date by `append`). */
+  /** Where the journal is, for messages: the file, or the Redis list and server. */
+  readonly where: string;
+  /**
+   * Every event read so far, in the journal's order (the same order for every reader): replayed
+   * on open, extended by `append` (up to and including the appended event) and by `refresh`.
+   */
   readonly events: readonly JournalEvent[];
-  /** Records an event; resolves once it is durable (written, for a file, before returning). */
+  /** `<where>:<position>` of `events[index]`, for messages. */
+  locate(index: number): string;
+  /**
+   * Records an event; resolves once it is durable (written, for a file, before returning) and
+   * `events` holds it in its place, after whatever other processes appended before it.
+   */
   append(event: JournalEvent): Promise<void>;
-  /** Reads events other processes appended since the last read; returns the new ones. */
+  /** Reads what other processes appended since the last read; returns their events not returned before. */
   refresh(): Promise<readonly JournalEvent[]>;
   /** Releases the journal. */
   close(): Promise<void>;
 }
 
-/** Where studies live: memory, a journal file (the embedded default), Redis (a later issue). */
+/** Where studies live: a journal file per study (the embedded default), Redis, or memory. */
 export interface Storage {
-  /** A short description (`memory`, `journal:/path`). */
+  /** A short description (`memory`, `journal:/path`, `redis:redis://host:6379`). */
   readonly description: string;
-  /** Opens (creating if needed) the study `name`. */
-  open(name: string): Promise<StudyJournal>;
-  /** Whether the study `name` exists, without creating it (for readers: `loadStudy`, exports). */
-  exists?(name: string): Promise<boolean>;
+  /** Opens (creating if needed, unless `readOnly`) the study `name`. */
+  open(name: string, options?: OpenStudyOptions): Promise<StudyJournal>;
+  /** Whether the study `name` exists, without creating it. */
+  exists(name: string): Promise<boolean>;
+  /** The names of the studies it holds, sorted. */
+  list(): Promise<string[]>;
 }
 
 /**

@@ -150,7 +150,7 @@ async function choose(forced: TfBackendName | undefined, options: LoadTfOptions)
  */
 export function loadedTf(api: string): TfModule {
   if (loaded === undefined) {
-    throw new PliantError(api, 'dependency', 'TensorFlow.js is not loaded yet: `await loadTf()` first (or use the async buildModel / train, which load it)');
+    throw new PliantError(api, 'state', 'TensorFlow.js is not loaded yet: `await loadTf()` first (or use the async buildModel / train, which load it)');
   }
   return loaded.tf;
 }

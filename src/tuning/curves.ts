@@ -1,6 +1,6 @@
 import type { LearningCurve } from '../algorithms/early-stopping/early-stopping.js';
 import type { Objectives } from './objectives.js';
-import type { StudyState } from './study-state.js';
+import type { TrialStates } from './trial-states.js';
 import type { Trial } from './trial.js';
 
 interface Cached {
@@ -15,11 +15,11 @@ interface Cached {
  * Curves are rebuilt only for trials that changed since the last call.
  */
 export class CurveBook {
-  readonly #state: StudyState;
+  readonly #state: TrialStates;
   readonly #objectives: Objectives;
   readonly #cache = new Map<string, Cached>();
 
-  constructor(state: StudyState, objectives: Objectives) {
+  constructor(state: TrialStates, objectives: Objectives) {
     this.#state = state;
     this.#objectives = objectives;
   }

@@ -16,7 +16,7 @@ export class DedupeBook {
   }
 
   apply(event: JournalEvent): void {
-    if (event.type === 'study') return;
+    if (event.type === 'study' || event.type === 'session' || event.type === 'claim' || event.type === 'report') return;
     if (event.type === 'trial') {
       if (event.hash === undefined || this.#seen.has(event.id)) return; // recorded without dedupe, or seen
       this.#seen.add(event.id);
@@ -25,7 +25,7 @@ export class DedupeBook {
       this.#pending.set(event.id, hash);
       return;
     }
-    if (event.type === 'report' || !this.#pending.has(event.id)) return;
+    if (!this.#pending.has(event.id)) return;
     const hash = this.#pending.get(event.id);
     this.#pending.delete(event.id);
     if (event.type === 'done' && event.cached !== true && event.value !== undefined) this.cache.record(hash, event.value);

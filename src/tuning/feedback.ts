@@ -1,66 +1,62 @@
-import type { Outcome } from '../algorithms/algorithm.js';
 import type { TrialFeedback, TrialReportOptions } from '../executors/executor.js';
 import type { EarlyStopping } from '../algorithms/early-stopping/early-stopping.js';
 import { PliantError } from '../base/errors.js';
-import type { DNA } from '../geno/dna.js';
-import type { StudyJournal } from '../storage/storage.js';
 import type { Measurement } from '../base/measurement.js';
-import { trusted } from '../storage/storage.js';
+import type { DNA } from '../geno/dna.js';
+import type { JournalEvent } from '../storage/storage.js';
 import type { CurveBook } from './curves.js';
-import type { DedupeBook } from './dedupe-book.js';
 import type { Objectives } from './objectives.js';
-import type { StudyState } from './study-state.js';
-import { ACTIVE } from './study-state.js';
+import type { Study } from './study.js';
 import type { Trial } from './trial.js';
+import { freezeTrial } from './trial-states.js';
 
 /** Options of {@link Feedback.report} (the same as a trial handle's, in any executor). */
 export type ReportOptions = TrialReportOptions;
 
-/** @internal What a trial's feedback needs from its loop. */
-export interface TrialLoop {
-  readonly journal: StudyJournal;
-  readonly state: StudyState;
+/** @internal What a trial handle needs from its loop. */
+export interface TrialContext {
+  readonly study: Study;
   readonly objectives: Objectives;
   /** The early-stopping policy and the study's curves, when the loop has a policy. */
   readonly stopping: { readonly policy: EarlyStopping; readonly curves: CurveBook } | undefined;
-  /** The functional cache's view of the journal, when the loop dedupes. */
-  readonly dedupe: DedupeBook | undefined;
-  /** Tells the algorithm how a trial ended (after the journal has it). */
-  ended(feedback: Feedback, outcome: { readonly reward: number; readonly outcome: Outcome | undefined } | undefined): void;
 }
 
 /**
  * The handle of one running trial: report intermediate measurements (and ask `shouldStop()` when
  * the search has an early-stopping policy), then end it with `done`, `prune`, `fail`, or (by
- * moving on) abandonment. Every call is in the journal before it returns.
+ * moving on) abandonment. Every call is in the study's journal before it returns; what follows
+ * from it (the algorithm's feedback, `onTrialEnd`, the dedupe cache) happens as the study applies
+ * the event.
  */
 export class Feedback implements TrialFeedback {
-  readonly #loop: TrialLoop;
+  readonly #context: TrialContext;
   /** The trial's id. */
   readonly id: string;
-  /** The trial's number in the study. */
-  readonly number: number;
   /** The trial's DNA. */
   readonly dna: DNA;
 
   /** @internal */
-  constructor(loop: TrialLoop, id: string, number: number, dna: DNA) {
-    this.#loop = loop;
+  constructor(context: TrialContext, id: string, dna: DNA) {
+    this.#context = context;
     this.id = id;
-    this.number = number;
     this.dna = dna;
+  }
+
+  /** The trial's number in the study. */
+  get number(): number {
+    return this.#context.study.states.get(this.id)?.number ?? -1;
   }
 
   /** Whether the trial has ended. */
   get ended(): boolean {
-    return this.#loop.state.get(this.id)?.state !== 'running';
+    return this.#context.study.states.get(this.id)?.state !== 'running';
   }
 
   /** The trial as recorded so far. */
   get trial(): Trial {
-    const t = this.#loop.state.get(this.id);
-    if (t === undefined) throw new PliantError('Feedback', 'argument', `no trial ${this.id}`);
-    return Object.freeze({ ...t, reports: Object.freeze([...t.reports]) });
+    const t = this.#context.study.states.get(this.id);
+    if (t === undefined) throw new PliantError('Feedback', 'state', `no trial ${this.id}`);
+    return freezeTrial(t);
   }
 
   /** Records an intermediate measurement. */
@@ -72,7 +68,7 @@ export class Feedback implements TrialFeedback {
       throw new PliantError('feedback.report', 'argument', `step must be a finite number, found ${String(options.step)}`);
     }
     // With early stopping, every report must carry the objective the policy compares.
-    if (this.#loop.stopping !== undefined) this.#loop.objectives.reward(value, 'feedback.report');
+    if (this.#context.stopping !== undefined) this.#context.objectives.reward(value, 'feedback.report');
     await this.#record({
       type: 'report',
       id: this.id,
@@ -89,22 +85,26 @@ export class Feedback implements TrialFeedback {
    * end the trial with `prune()` (or throw `Pruned` from a `search` objective).
    */
   shouldStop(): boolean {
-    const stopping = this.#loop.stopping;
+    const stopping = this.#context.stopping;
     if (stopping === undefined || this.ended) return false;
-    const t = this.#loop.state.get(this.id);
+    const t = this.#context.study.states.get(this.id);
     if (t === undefined || t.reports.length === 0) return false;
     return stopping.policy.shouldStop(stopping.curves.curve(t), stopping.curves.all());
   }
 
-  /** Completes the trial with its final measurement (default: the last reported one). */
+  /**
+   * Completes the trial with its final measurement (default: the last reported one). A value
+   * that is not a finite measurement, or that lacks an objective or constraint metric, is a
+   * `PliantError` and records nothing.
+   */
   async done(value?: Measurement, options: { metrics?: Readonly<Record<string, number>> } = {}): Promise<void> {
     this.#check('done');
-    const t = this.#loop.state.get(this.id);
+    const t = this.#context.study.states.get(this.id);
     const final = value ?? t?.reports[t.reports.length - 1]?.value;
     if (final !== undefined) checkMeasurement('done', final);
     if (options.metrics !== undefined) checkMeasurement('done', options.metrics);
     // Read the objectives and constraints before recording, so a bad measurement records nothing.
-    const told = final === undefined ? undefined : this.#loop.objectives.feedback(final, 'feedback.done');
+    if (final !== undefined) this.#context.objectives.feedback(final, 'feedback.done');
     await this.#record({
       type: 'done',
       id: this.id,
@@ -112,8 +112,6 @@ export class Feedback implements TrialFeedback {
       ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
       time: Date.now(),
     });
-    ACTIVE.delete(this.id);
-    this.#loop.ended(this, told);
   }
 
   /**
@@ -123,53 +121,79 @@ export class Feedback implements TrialFeedback {
    */
   async prune(): Promise<void> {
     this.#check('prune');
-    const t = this.#loop.state.get(this.id);
-    const last = t?.reports[t.reports.length - 1];
-    const told = last === undefined ? undefined : this.#loop.objectives.feedback(last.value, 'feedback.prune', last.step ?? (t?.reports.length as number));
     await this.#record({ type: 'prune', id: this.id, time: Date.now() });
-    ACTIVE.delete(this.id);
-    this.#loop.ended(this, told);
   }
 
-  /** Ends the trial as failed, recording the error. */
-  async fail(error: unknown): Promise<void> {
+  /**
+   * Ends the trial as failed, recording the error (its message; `code` says what kind of failure,
+   * default: the `PliantError`'s code for a timeout or a lost thread or worker, else `error`).
+   */
+  async fail(error: unknown, code?: string): Promise<void> {
     this.#check('fail');
-    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    await this.#record({ type: 'fail', id: this.id, error: text, time: Date.now() });
-    ACTIVE.delete(this.id);
-    this.#loop.ended(this, undefined);
+    await this.#record({ type: 'fail', id: this.id, error: failureText(error), code: code ?? failureCode(error), time: Date.now() });
   }
 
   /** @internal Ends a trial the caller moved past without ending it. */
   async abandon(reason: string): Promise<void> {
     if (this.ended) return;
     await this.#record({ type: 'abandon', id: this.id, reason, time: Date.now() });
-    ACTIVE.delete(this.id);
-    this.#loop.ended(this, undefined);
   }
 
   #check(api: string): void {
-    if (this.ended)
-      throw new PliantError(`feedback.${api}`, 'argument', `trial ${this.number} has already ended (${this.#loop.state.get(this.id)?.state ?? 'unknown'})`);
+    if (this.ended) {
+      throw new PliantError(
+        `feedback.${api}`,
+        'state',
+        `trial ${this.number} has already ended (${this.#context.study.states.get(this.id)?.state ?? 'unknown'})`,
+      );
+    }
   }
 
-  async #record(event: Parameters<StudyJournal['append']>[0]): Promise<void> {
-    await this.#loop.journal.append(trusted(event));
-    this.#loop.state.apply(event);
-    this.#loop.dedupe?.apply(event);
+  async #record(event: JournalEvent): Promise<void> {
+    await this.#context.study.append(event);
   }
 }
 
-function checkMeasurement(api: string, value: Measurement): void {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value))
-      throw new PliantError(`feedback.${api}`, 'argument', `a measurement must be a finite number, found ${value} (end a diverged trial with feedback.fail)`);
-    return;
+/** The text a failed trial records for what was thrown. */
+export function failureText(error: unknown): string {
+  if (error instanceof PliantError) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  if (typeof error === 'string') return error;
+  try {
+    return typeof error === 'bigint' ? `${error}n` : (JSON.stringify(error) ?? String(error));
+  } catch {
+    return String(error);
   }
-  if (typeof value !== 'object' || value === null)
-    throw new PliantError(`feedback.${api}`, 'argument', `a measurement is a number or a record of numbers, found ${String(value)}`);
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new PliantError(`feedback.${api}`, 'argument', `metric '${k}' must be a number, found ${String(v)}`);
+}
+
+/** The failure code of what was thrown: a timeout, a lost thread or worker, or an error. */
+export function failureCode(error: unknown): string {
+  if (error instanceof PliantError && (error.code === 'timeout' || error.code === 'remote')) return error.code;
+  return 'error';
+}
+
+/** @internal Throws a `PliantError` from `feedback.<api>` unless `value` is a finite measurement. */
+export function checkMeasurement(api: string, value: Measurement): void {
+  const problem = measurementProblem(value);
+  if (problem !== undefined) throw new PliantError(`feedback.${api}`, 'argument', `${problem} (end a diverged trial with feedback.fail)`);
+}
+
+/**
+ * @internal What is wrong with a value given as a measurement (a finite number, or a record of
+ * finite numbers), or `undefined` when nothing is.
+ */
+export function measurementProblem(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `a measurement must be a finite number, found ${String(value)}`;
+  if (typeof value === 'bigint') return `a measurement is a number, found the bigint ${value}n (convert it with Number(...))`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `a measurement is a number or a record of numbers, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}` : typeof value}`;
   }
+  const entries = Object.entries(value);
+  if (entries.length === 0) return 'a measurement record must hold at least one metric, found {}';
+  for (const [k, v] of entries) {
+    if (typeof v !== 'number')
+      return `metric '${k}' must be a number, found ${typeof v === 'bigint' ? `the bigint ${v}n` : typeof v === 'string' ? `the string ${JSON.stringify(v)}` : v === null ? 'null' : typeof v}`;
+    if (!Number.isFinite(v)) return `metric '${k}' must be a finite number, found ${String(v)}`;
+  }
+  return undefined;
 }

@@ -1,17 +1,24 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { PliantError } from '../base/errors.js';
-import { readJournalFile } from '../storage/journal-storage.js';
-import type { JournalEvent, Storage } from '../storage/storage.js';
+import { openJournalFile } from '../storage/journal-storage.js';
+import { emitJournalWarning } from '../storage/journal.js';
+import { storageFrom } from '../storage/storage-from.js';
+import type { JournalEvent, JournalWarning, Storage, StudyJournal } from '../storage/storage.js';
 import type { ObjectiveOptions } from './objectives.js';
 import { Result } from './result.js';
-import { StudyState } from './study-state.js';
-import { defaultStudyDir } from './trial-source.js';
+import { Study } from './study.js';
 
 /** Options of {@link loadStudy}. */
 export interface LoadStudyOptions {
   /** Where the study lives (default: the journal files under `.pliant/studies`). */
   readonly storage?: Storage;
+  /**
+   * Where warnings about the journal go (torn or malformed lines, events out of order or
+   * recorded twice, a newer format), each with its file and line: default
+   * `process.emitWarning` (`PLIANT_JOURNAL`). Nothing is skipped without one.
+   */
+  readonly onWarning?: (warning: JournalWarning) => void;
 }
 
 const API = 'loadStudy';
@@ -20,7 +27,8 @@ const API = 'loadStudy';
  * Reads a study without running anything: its trials and how they are judged (the metric,
  * directions and constraints the search recorded), as a {@link Result}. `study` is a study name
  * (in `options.storage`, default the embedded journal under `$PLIANT_HOME/studies`) or the path
- * of a journal file (`.jsonl`). Reading creates and changes nothing.
+ * of a journal file (`.jsonl`). Reading creates and changes nothing; what it skips (a torn
+ * line, a line that is not an event, an event out of order) it reports through `onWarning`.
  *
  * ```ts
  * const result = await loadStudy('mnist');
@@ -30,30 +38,44 @@ const API = 'loadStudy';
 export async function loadStudy(study: string, options: LoadStudyOptions = {}): Promise<Result> {
   if (typeof study !== 'string' || study === '')
     throw new PliantError(API, 'argument', `loadStudy takes a study name or a journal file, found ${JSON.stringify(study)}`);
-  const storage = options.storage;
-  if (storage === undefined && (study.endsWith('.jsonl') || isFile(study))) {
+  const onWarning = options.onWarning ?? ((warning: JournalWarning) => emitJournalWarning(API, warning));
+  if (options.storage === undefined && (study.endsWith('.jsonl') || isFile(study))) {
     if (!isFile(study)) throw new PliantError(API, 'argument', `no journal file ${study}`);
-    return resultOf(await readJournalFile(study), fallbackName(study), study);
+    const journal = await openJournalFile(study, fallbackName(study), { readOnly: true, onWarning, api: API });
+    return resultAndClose(Study.over(journal, fallbackName(study), onWarning), journal.where);
   }
-  if (storage === undefined || storage.description.startsWith('journal:')) {
-    const dir = storage === undefined ? defaultStudyDir() : storage.description.slice('journal:'.length);
-    const file = join(dir, `${encodeURIComponent(study)}.jsonl`);
-    if (!isFile(file))
-      throw new PliantError(
-        API,
-        'argument',
-        `no study named '${study}' in ${dir} (pass a journal file's path${storage === undefined ? ', or set PLIANT_HOME' : ''})`,
-      );
-    return resultOf(await readJournalFile(file), study, file);
+  const storage = options.storage ?? storageFrom();
+  if (!(await storage.exists(study))) {
+    throw new PliantError(
+      API,
+      'argument',
+      `no study named '${study}' in ${storage.description.replace(/^journal:/, '')}${options.storage === undefined ? " (pass a journal file's path, or set PLIANT_HOME)" : ''}`,
+    );
   }
-  if (storage.exists !== undefined && !(await storage.exists(study)))
-    throw new PliantError(API, 'argument', `no study named '${study}' in ${storage.description}`);
-  const journal = await storage.open(study);
+  return resultAndClose(await Study.open(storage, study, { api: API, readOnly: true, onWarning }), storage.description);
+}
+
+/** The `Result` of an open study (closing it). */
+async function resultAndClose(study: Study, where: string): Promise<Result> {
   try {
-    return resultOf(journal.events, study, storage.description);
+    return judge(study, where);
   } finally {
-    await journal.close();
+    await study.close();
   }
+}
+
+/** The `Result` of a study as it is now. */
+function judge(study: Study, where: string): Result {
+  const states = study.states;
+  const header = states.header;
+  if (header === undefined && states.trials.length === 0) throw new PliantError(API, 'argument', `the study '${study.name}' in ${where} is empty`);
+  const meta = header?.meta as Record<string, unknown> | undefined;
+  const judged: ObjectiveOptions = {
+    ...(meta?.direction === undefined ? {} : { direction: meta.direction as ObjectiveOptions['direction'] }),
+    ...(meta?.metric === undefined ? {} : { metric: meta.metric as ObjectiveOptions['metric'] }),
+    ...(meta?.constraints === undefined ? {} : { constraints: meta.constraints as ObjectiveOptions['constraints'] }),
+  };
+  return new Result(header?.study ?? study.name, states.snapshot(), judged);
 }
 
 function isFile(path: string): boolean {
@@ -69,17 +91,55 @@ function fallbackName(file: string): string {
   }
 }
 
-/** @internal A study's `Result` from its journal events (what `loadStudy` returns). */
-export function resultOf(events: readonly JournalEvent[], name: string, where: string): Result {
-  const state = new StudyState();
-  for (const event of events) state.apply(event);
-  const header = events.find((e) => e.type === 'study');
-  if (header === undefined && state.trials.length === 0) throw new PliantError(API, 'argument', `the study '${name}' in ${where} is empty`);
-  const meta = (header?.type === 'study' ? header.meta : undefined) as Record<string, unknown> | undefined;
-  const judged: ObjectiveOptions = {
-    ...(meta?.direction === undefined ? {} : { direction: meta.direction as ObjectiveOptions['direction'] }),
-    ...(meta?.metric === undefined ? {} : { metric: meta.metric as ObjectiveOptions['metric'] }),
-    ...(meta?.constraints === undefined ? {} : { constraints: meta.constraints as ObjectiveOptions['constraints'] }),
+/**
+ * @internal Reads a study again and again, reading only what was appended since the last time
+ * (what `pliant serve` uses): `result()` refreshes and returns the study as it is now.
+ */
+export interface StudyReader {
+  /** The study as it is now (reads what was appended since the last call). */
+  result(): Promise<Result>;
+  /** Closes the journal. */
+  close(): Promise<void>;
+}
+
+/** @internal Opens a {@link StudyReader} on the study `study` (a name in `options.storage`, or a journal file). */
+export async function openStudyReader(study: string, options: LoadStudyOptions = {}): Promise<StudyReader> {
+  const onWarning = options.onWarning ?? ((warning: JournalWarning) => emitJournalWarning(API, warning));
+  let opened: Study;
+  let where: string;
+  if (options.storage === undefined && (study.endsWith('.jsonl') || isFile(study))) {
+    if (!isFile(study)) throw new PliantError(API, 'argument', `no journal file ${study}`);
+    const journal = await openJournalFile(study, fallbackName(study), { readOnly: true, onWarning, api: API });
+    opened = Study.over(journal, fallbackName(study), onWarning);
+    where = journal.where;
+  } else {
+    const storage = options.storage ?? storageFrom();
+    if (!(await storage.exists(study))) throw new PliantError(API, 'argument', `no study named '${study}' in ${storage.description.replace(/^journal:/, '')}`);
+    opened = await Study.open(storage, study, { api: API, readOnly: true, onWarning });
+    where = storage.description;
+  }
+  return {
+    async result(): Promise<Result> {
+      await opened.refresh();
+      return judge(opened, where);
+    },
+    close: () => opened.close(),
   };
-  return new Result(header?.type === 'study' ? header.study : name, state.snapshot(), judged);
+}
+
+/** @internal The `Result` of a study's events (as `loadStudy` makes it), for a journal read elsewhere. */
+export function resultOf(events: readonly JournalEvent[], name: string, where: string): Result {
+  const journal: StudyJournal = {
+    study: name,
+    where,
+    events,
+    locate: () => where,
+    append: () => Promise.reject(new PliantError(API, 'state', 'read-only')),
+    refresh: () => Promise.resolve([]),
+    close: () => Promise.resolve(),
+  };
+  return judge(
+    Study.over(journal, name, (warning) => emitJournalWarning(API, warning)),
+    where,
+  );
 }

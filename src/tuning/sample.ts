@@ -1,21 +1,23 @@
 import type { Algorithm } from '../algorithms/algorithm.js';
 import type { EarlyStopping } from '../algorithms/early-stopping/early-stopping.js';
+import { checkOptions } from '../base/options.js';
 import type { Concrete } from '../geno/template.js';
 import type { Trial } from './trial.js';
 import type { TracedSpace } from '../geno/trace.js';
 import type { Dedupe } from '../hashing/dedupe.js';
 import type { TreeValue } from '../symbolic/node.js';
-import type { Storage } from '../storage/storage.js';
+import type { JournalWarning, Storage } from '../storage/storage.js';
 import type { Feedback } from './feedback.js';
 import type { ObjectiveOptions } from './objectives.js';
-import { TrialSource } from './trial-source.js';
+import { TrialLoop } from './trial-loop.js';
 
 /** Options of {@link sample}; `C` is the candidate type (what a `dedupe` hash or probe receives). */
 export interface SampleOptions<C = unknown> extends ObjectiveOptions {
   /**
    * Stop when the study holds this many evaluated trials (default: until the algorithm is
    * exhausted). Trials served by the `dedupe` cache are recorded but not counted: this is the
-   * evaluation budget.
+   * evaluation budget. It is the study's budget: processes sharing the study stop together when
+   * it holds that many, whoever ran them.
    */
   readonly numTrials?: number;
   /** The study's name: reopening a name resumes it. Default: a fresh throwaway study. */
@@ -36,17 +38,39 @@ export interface SampleOptions<C = unknown> extends ObjectiveOptions {
    * function; with cache policies (`maxEvaluations`, `forgetAfter`, `evictionProbability`,
    * `maxEntries`, `counterfactual`). A proposal whose hash is cached completes at once with the
    * cached value (marked `cached` in the journal) and is not yielded; the algorithm still gets
-   * its feedback. The cache is rebuilt from the journal on resume.
+   * its feedback. A proposal equivalent to a candidate being evaluated (by this process or by
+   * another one sharing the study) waits for its value. The cache is rebuilt from the journal on
+   * resume.
    */
   readonly dedupe?: Dedupe<C>;
   /**
-   * Called when a trial ends (completed, failed, pruned, or served by the dedupe cache), after
-   * its end is in the journal: for progress displays and logs. It must not throw.
+   * Called when a trial of this process ends (completed, failed, pruned, or served by the dedupe
+   * cache), after its end is in the journal: for progress displays and logs. It must not throw.
    */
   readonly onTrialEnd?: (trial: Trial) => void;
+  /**
+   * Where warnings about the study's journal go (torn or malformed lines, events out of order,
+   * a newer format), each with the file and line: default `process.emitWarning` (`PLIANT_JOURNAL`).
+   */
+  readonly onWarning?: (warning: JournalWarning) => void;
 }
 
-export { defaultStudyDir } from './trial-source.js';
+/** The option names `sample` takes. */
+export const SAMPLE_OPTIONS: readonly string[] = [
+  'numTrials',
+  'study',
+  'storage',
+  'seed',
+  'earlyStopping',
+  'dedupe',
+  'onTrialEnd',
+  'onWarning',
+  'direction',
+  'metric',
+  'constraints',
+];
+
+export { defaultStudyDir } from '../storage/storage-from.js';
 
 /** What `sample` yields candidates as, for a space `S`. */
 export type CandidateOf<S> = S extends TracedSpace<infer R> ? R : Concrete<S>;
@@ -55,10 +79,12 @@ export type CandidateOf<S> = S extends TracedSpace<infer R> ? R : Concrete<S>;
  * The search loop: an async iterable of `[candidate, feedback]`. Each candidate is the
  * materialized DNA the algorithm proposed; end each trial with `feedback.done(value)` (or
  * `feedback.fail(error)`). Moving on without ending a trial abandons it, with a warning; a trial
- * is never yielded twice. Every trial and measurement is in the study's journal before the call
- * that made it returns, so reopening the study (same `study` name and storage) resumes it:
- * completed trials are kept, trials of dead processes are marked abandoned, and the algorithm is
- * recovered from the history.
+ * is never yielded twice by one loop. Every trial and measurement is in the study's journal
+ * before the call that made it returns, so reopening the study (same `study` name and storage)
+ * resumes it: completed trials are kept, trials a dead process left running are yielded again
+ * first (the same candidate), and the algorithm is recovered from the history, so a seeded
+ * resumed loop proposes what the uninterrupted one would have. Several processes may sample one
+ * study at once: they share its budget and learn from each other's trials.
  *
  * ```ts
  * for await (const [model, feedback] of sample(space, regularizedEvolution({ seed: 1 }), { numTrials: 100 })) {
@@ -71,12 +97,13 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
   algorithm: Algorithm,
   options: SampleOptions<CandidateOf<S>> = {},
 ): AsyncGenerator<[CandidateOf<S>, Feedback], void, undefined> {
-  const source = new TrialSource(space as TreeValue | TracedSpace<unknown>, algorithm, options as SampleOptions, 'sample');
+  checkOptions('sample', options, SAMPLE_OPTIONS);
+  const loop = new TrialLoop(space as TreeValue | TracedSpace<unknown>, algorithm, options as SampleOptions, 'sample');
   let current: Feedback | undefined;
   try {
-    await source.open();
+    await loop.open();
     for (;;) {
-      const proposal = await source.next();
+      const proposal = await loop.next();
       if (proposal === undefined) break;
       current = proposal.feedback;
       yield [proposal.candidate as CandidateOf<S>, current];
@@ -90,6 +117,6 @@ export async function* sample<S extends TreeValue | TracedSpace<unknown>>(
     }
   } finally {
     if (current !== undefined && !current.ended) await current.abandon('the loop was left before the trial ended');
-    await source.close();
+    await loop.close();
   }
 }

@@ -5,7 +5,6 @@ import type { Measurement } from '../base/measurement.js';
 /** Whether an objective is maximised or minimised. */
 export type Direction = 'maximize' | 'minimize';
 
-/** Where a trial is in its life. */
 /** Where a trial is in its life (`pruned`: ended by early stopping, its value is its last report). */
 export type TrialState = 'running' | 'completed' | 'pruned' | 'failed' | 'abandoned';
 
@@ -33,6 +32,12 @@ export interface Trial {
   readonly metrics: Readonly<Record<string, number>> | undefined;
   /** Why a failed or abandoned trial ended. */
   readonly error: string | undefined;
+  /**
+   * For a failed trial, what kind of failure: `error` (the objective threw), `diverged` (NaN or
+   * ±Infinity), `invalid` (not a measurement, or a metric missing), `timeout`, `remote` (the
+   * thread or worker running it died), or a code given to `feedback.fail`.
+   */
+  readonly failure?: string;
   /** Start and end times (ms since the epoch). */
   readonly started: number;
   readonly ended: number | undefined;

@@ -1,7 +1,7 @@
 /**
  * A search process killed with SIGKILL mid-run, then its study reopened: every trial completed
- * before the kill is kept exactly once, the one in flight is marked abandoned, and the resumed
- * search finishes the study. Uses the built package (`npm run build` first; `npm test` does it).
+ * before the kill is kept exactly once, the one in flight is evaluated again (claimed, not
+ * abandoned), and the resumed search finishes the study. Uses the built package (`npm run build` first; `npm test` does it).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -92,6 +92,7 @@ describe('kill -9 and resume', () => {
     for (const id of doneBefore) expect(dones).toContain(id); // nothing lost
     const ended = new Set(after.filter((e) => ['done', 'fail', 'abandon'].includes(e.type)).map((e) => e.id));
     expect(trials.every((id) => ended.has(id))).toBe(true);
-    expect(after.filter((e) => e.type === 'abandon').length).toBeLessThanOrEqual(1);
+    expect(after.filter((e) => e.type === 'abandon')).toHaveLength(0);
+    expect(after.filter((e) => e.type === 'claim').length).toBeLessThanOrEqual(1);
   }, 120_000);
 });

@@ -765,7 +765,7 @@ describe('annotateSource: rules', () => {
 
   it('rejects a missing rule file and a bad argument', () => {
     const error = errorOf(() => annotateSource(text, { rules: join(dir, 'none.json') }));
-    expect(error.code).toBe('argument');
+    expect(error.code).toBe('io');
     expect(error.message).toContain('cannot read the rule file');
     const bad = errorOf(() => annotateSource(42 as unknown as string));
     expect(bad.code).toBe('argument');

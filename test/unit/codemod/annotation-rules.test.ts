@@ -91,7 +91,7 @@ describe('loadAnnotationRules', () => {
   it('rejects a file it cannot read', () => {
     const path = join(dir, 'missing.json');
     const error = errorOf(() => loadAnnotationRules(path));
-    expect(error.code).toBe('argument');
+    expect(error.code).toBe('io');
     expect(error.api).toBe('annotate');
     expect(error.message).toContain(`annotate: cannot read the rule file ${path}: ENOENT`);
   });

@@ -61,7 +61,7 @@ describe('journalStorage', () => {
     expect(journal.events).toEqual([a]);
     expect(warned()).toHaveLength(1);
     expect(warned()[0]).toContain(file);
-    expect(warned()[0]).toMatch(/torn last line 2/);
+    expect(warned()[0]).toContain(`${file}:2: the last line has no newline`);
     expect(readFileSync(file, 'utf8')).toBe(line(a) + torn);
 
     const c = trial('c');
@@ -75,8 +75,7 @@ describe('journalStorage', () => {
     const again = await journalStorage(dir).open('torn');
     expect(again.events).toEqual([a, c]);
     expect(warned()).toHaveLength(2);
-    expect(warned()[1]).toContain(file);
-    expect(warned()[1]).toMatch(/torn line 2/);
+    expect(warned()[1]).toContain(`${file}:2: a write cut short by a crash`);
     const d = trial('d');
     await again.append(d);
     await again.close();
@@ -92,12 +91,13 @@ describe('journalStorage', () => {
     await journal.append(trial('c'));
     expect(journal.events.map((e) => ('id' in e ? e.id : ''))).toEqual(['a', 'c']);
     await journal.close();
-    // the append saw the file grow behind its back, found no newline, and started a new line
+    // c was glued to the torn fragment: the append read its line back and kept the event, and so
+    // does every later reader, each with a warning
     const again = await journalStorage(dir).open('late-tear');
     expect(again.events).toEqual(journal.events);
-    expect(warned()).toHaveLength(1);
-    expect(warned()[0]).toMatch(/torn line 2/);
     await again.close();
+    expect(warned()).toHaveLength(2);
+    for (const w of warned()) expect(w).toContain(`${file}:2: starts with a write cut short by a crash`);
   });
 
   it('leaves a trailing line without its newline for a later refresh', async () => {
@@ -124,39 +124,106 @@ describe('journalStorage', () => {
   });
 
   it.each([
-    ['not JSON', 'not json at all', /line 2 is not valid JSON/],
-    ['complete JSON followed by junk', '{"type":"done","id":"x","time":1}}', /line 2 is not valid JSON/],
-    ['JSON that is not an event', '{"type":"trial","id":1}', /line 2: not a journal event/],
-    ['an unknown event type', '{"type":"launch","time":1}', /line 2: not a journal event/],
-  ])('a corrupt middle line (%s) is a PliantError naming the file and line; nothing is modified', async (_, bad, message) => {
+    ['not JSON', 'not json at all', /:2: not valid JSON/],
+    ['complete JSON followed by junk', '{"type":"done","id":"x","time":1}}', /:2: not valid JSON/],
+    ['JSON that is not an event', '{"type":"trial","id":1}', /:2: not a journal event at id/],
+    ['an unknown event type', '{"type":"launch","time":1}', /:2: an unknown event type 'launch': skipped/],
+    ['nested too deep', `{"type":"study","study":"s","time":1,"meta":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, /:2: nested deeper than/],
+  ])('a corrupt middle line (%s) is skipped with a warning naming the file and line; the rest is read, nothing is modified', async (_, bad, message) => {
     const dir = tempDir();
     const file = join(dir, 'corrupt.jsonl');
     await (await journalStorage(dir).open('corrupt')).close();
     const content = `${line(trial('a'))}${bad}\n${line(trial('b'))}`;
     writeFileSync(file, content);
-    const error = await journalStorage(dir)
-      .open('corrupt')
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    expect(error).toBeInstanceOf(PliantError);
-    expect((error as PliantError).code).toBe('json');
-    expect((error as PliantError).api).toBe('journalStorage');
-    expect((error as PliantError).message).toContain(file);
-    expect((error as PliantError).message).toMatch(message);
+    const journal = await journalStorage(dir).open('corrupt');
+    expect(journal.events).toEqual([trial('a'), trial('b')]);
+    expect(journal.locate(1)).toBe(`${file}:3`);
+    await journal.close();
+    expect(warned()).toHaveLength(1);
+    expect(warned()[0]).toContain(file);
+    expect(warned()[0]).toMatch(message);
     expect(readFileSync(file, 'utf8')).toBe(content);
   });
 
-  it('a corrupt line found by refresh is a PliantError, and events stay as they were', async () => {
+  it('a corrupt line found by refresh is skipped with a warning; the events around it are read', async () => {
     const dir = tempDir();
     const file = join(dir, 'corrupt-later.jsonl');
     const journal = await journalStorage(dir).open('corrupt-later');
     await journal.append(trial('a'));
     appendFileSync(file, `${line(trial('b'))}{oops}\n${line(trial('c'))}`);
-    await expect(journal.refresh()).rejects.toThrow(/corrupt-later\.jsonl: line 3 is not valid JSON/);
-    expect(journal.events).toEqual([trial('a')]);
+    expect(await journal.refresh()).toEqual([trial('b'), trial('c')]);
+    expect(journal.events).toEqual([trial('a'), trial('b'), trial('c')]);
+    expect(warned()).toEqual([expect.stringMatching(/corrupt-later\.jsonl:3: not valid JSON/)]);
     await journal.close();
+  });
+
+  it('a torn write followed by a whole event on one line keeps the event, with a warning', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'glued.jsonl');
+    await (await journalStorage(dir).open('glued')).close();
+    writeFileSync(file, `${line(trial('a'))}${line(trial('b')).slice(0, 30)}${line(trial('c'))}`);
+    const journal = await journalStorage(dir).open('glued');
+    expect(journal.events).toEqual([trial('a'), trial('c')]);
+    expect(warned()).toEqual([expect.stringContaining(`${file}:2: starts with a write cut short by a crash`)]);
+    await journal.close();
+  });
+
+  it('a 1 MB line of junk is rejected with a warning, and a huge valid event is read', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'big.jsonl');
+    await (await journalStorage(dir).open('big')).close();
+    const junk = `{"type":"trial",${'{"type":"x",'.repeat(90_000)}`;
+    const big = trial('big', 'o', 1_000_000);
+    writeFileSync(file, `${junk}\n${line(big)}`);
+    const journal = await journalStorage(dir).open('big');
+    expect(journal.events).toEqual([big]);
+    expect(warned()).toHaveLength(1);
+    expect(warned()[0]).toMatch(/big\.jsonl:1: nested deeper than \d+ levels: skipped/);
+    await journal.close();
+  });
+
+  it('refuses to add to a journal of a newer format, and reads it with a warning when read-only', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'future.jsonl');
+    await (await journalStorage(dir).open('future')).close();
+    writeFileSync(file, `{"type":"study","study":"future","time":1,"version":99}\n${line(trial('a'))}{"type":"teleport","time":2}\n`);
+    const error = await journalStorage(dir)
+      .open('future')
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(PliantError);
+    expect((error as PliantError).code).toBe('state');
+    expect((error as PliantError).message).toMatch(/newer pliant \(journal format 99/);
+    const reader = await journalStorage(dir).open('future', { readOnly: true });
+    expect(reader.events.map((e) => e.type)).toEqual(['study', 'trial']);
+    await expect(reader.append(trial('b'))).rejects.toThrow(/read-only/);
+    await reader.close();
+    expect(warned().some((w) => /future\.jsonl:1: written by a newer pliant/.test(w))).toBe(true);
+    expect(warned().some((w) => /future\.jsonl:3: an event of a newer journal format \('teleport'\)/.test(w))).toBe(true);
+  });
+
+  it('opening read-only creates nothing, and a missing study is an error', async () => {
+    const dir = tempDir();
+    await expect(journalStorage(dir).open('nope', { readOnly: true })).rejects.toThrow(/no study named 'nope'/);
+    expect(existsSync(dir)).toBe(false);
+    expect(await journalStorage(dir).list()).toEqual([]);
+    await (await journalStorage(dir).open('b/1')).close();
+    await (await journalStorage(dir).open('a')).close();
+    expect(await journalStorage(dir).list()).toEqual(['a', 'b/1']);
+  });
+
+  it('hands warnings to onWarning instead of process warnings', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'sink.jsonl');
+    await (await journalStorage(dir).open('sink')).close();
+    writeFileSync(file, `junk\n${line(trial('a'))}`);
+    const got: unknown[] = [];
+    const journal = await journalStorage(dir).open('sink', { onWarning: (w) => got.push(w) });
+    await journal.close();
+    expect(got).toEqual([{ kind: 'malformed', at: `${file}:1`, message: expect.stringMatching(/^not valid JSON/) }]);
+    expect(warned()).toEqual([]);
   });
 
   it('another process appending 200 events while this one appends 200: 400 whole lines', async () => {

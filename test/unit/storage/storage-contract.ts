@@ -172,6 +172,66 @@ export function storageContract(label: string, make: () => Storage | Promise<Sto
       await again.close();
     });
 
+    it('lists its studies, says whether one exists, and opens read-only without creating anything', async () => {
+      const storage = await make();
+      expect(await storage.exists('b/2')).toBe(false);
+      await expect(storage.open('b/2', { readOnly: true })).rejects.toThrow(/no study named 'b\/2'/);
+      expect(await storage.exists('b/2')).toBe(false);
+      for (const name of ['b/2', 'a 1']) {
+        const journal = await storage.open(name);
+        await journal.append(trial(name));
+        await journal.close();
+      }
+      expect(await storage.exists('b/2')).toBe(true);
+      expect(await storage.list()).toEqual(['a 1', 'b/2']);
+      const reader = await storage.open('b/2', { readOnly: true });
+      expect(reader.events.map(id)).toEqual(['b/2']);
+      expect(reader.locate(0)).toContain(reader.where);
+      const refused = await reader.append(trial('x')).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(refused).toBeInstanceOf(PliantError);
+      expect((refused as PliantError).code).toBe('state');
+      await reader.close();
+      const again = await storage.open('b/2');
+      expect(again.events.map(id)).toEqual(['b/2']);
+      await again.close();
+    });
+
+    it('refuses to write to a study of a newer journal format, and reads it read-only', async () => {
+      const storage = await make();
+      const journal = await storage.open('future');
+      await journal.append({ type: 'study', study: 'future', time: 1, version: 99 });
+      await journal.append(trial('t'));
+      await journal.close();
+      const warnings: unknown[] = [];
+      const error = await storage.open('future', { onWarning: (w) => warnings.push(w) }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PliantError);
+      expect((error as PliantError).code).toBe('state');
+      const reader = await storage.open('future', { readOnly: true, onWarning: (w) => warnings.push(w) });
+      expect(reader.events.map(id)).toEqual(['study:future', 't']);
+      await reader.close();
+      expect(warnings).toContainEqual(expect.objectContaining({ kind: 'version' }));
+    });
+
+    it('keeps one order for every reader: an append after others lands after them in every view', async () => {
+      const storage = await make();
+      const a = await storage.open('order');
+      const b = await storage.open('order');
+      await a.append(trial('a1'));
+      await b.append(trial('b1'));
+      await a.append(trial('a2'));
+      expect(a.events.map(id)).toEqual(['a1', 'b1', 'a2']);
+      await b.refresh();
+      expect(b.events.map(id)).toEqual(['a1', 'b1', 'a2']);
+      await a.close();
+      await b.close();
+    });
+
     it('appending or refreshing after close is a PliantError; closing twice is fine', async () => {
       const storage = await make();
       const journal = await storage.open('closed');

@@ -31,7 +31,7 @@ describe('loadTf', () => {
         caught = error;
       }
       expect(caught).toBeInstanceOf(p.PliantError);
-      expect((caught as InstanceType<typeof p.PliantError>).code).toBe('dependency');
+      expect((caught as InstanceType<typeof p.PliantError>).code).toBe('state');
       expect((caught as Error).message).toContain('await loadTf()');
     }
     expect(() => p.loadedTf('someApi')).toThrow(/^someApi: TensorFlow\.js is not loaded yet/);

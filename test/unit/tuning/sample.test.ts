@@ -76,7 +76,14 @@ describe('search', () => {
   it('optimises a metric of a record', async () => {
     const result = await search(space, (c) => ({ accuracy: -c.x * c.x, latency: c.k }), { numTrials: 10, seed: 5, metric: 'accuracy' });
     expect(result.objective(result.best as never)).toBe(Math.max(...result.completed.map((t) => (t.value as { accuracy: number }).accuracy)));
-    await expect(search(space, () => ({ a: 1, b: 2 }), { numTrials: 1 })).rejects.toThrow(/pass \{metric: name\}/);
+    // A record without a way to tell the objective fails its trial (invalid), and the search goes on.
+    const unclear = await search(space, () => ({ a: 1, b: 2 }), { numTrials: 2 });
+    expect(unclear.trials.map((t) => [t.state, t.failure])).toEqual([
+      ['failed', 'invalid'],
+      ['failed', 'invalid'],
+    ]);
+    expect(unclear.trials[0]?.error).toMatch(/pass \{metric: name\}/);
+    await expect(search(space, () => ({ a: 1, b: 2 }), { numTrials: 1, strict: true })).rejects.toThrow(/strict.*pass \{metric: name\}/);
   });
 
   it('is reproducible with a seed', async () => {
@@ -99,14 +106,38 @@ describe('resumable studies', () => {
     expect(resumed.trials.map((t) => t.dna.toString())).toEqual(full.trials.map((t) => t.dna.toString()));
   });
 
-  it('marks trials of a dead process abandoned on reopen', async () => {
+  it('evaluates a trial a dead process left running again first, without charging the budget twice', async () => {
     const storage = memoryStorage();
     const journal = await storage.open('dead');
-    await journal.append({ type: 'trial', id: 'ghost', dna: 0, candidate: null, time: 1, owner: `${hostname()}:999999999` });
-    const result = await search({ a: oneOf([1, 2]) }, (c) => c.a, { numTrials: 2, storage, study: 'dead' });
-    expect(result.trials[0]?.state).toBe('abandoned');
-    expect(result.trials[0]?.error).toMatch(/is gone/);
+    await journal.append({ type: 'trial', id: 'ghost', dna: 1, candidate: { a: 2 }, time: 1, owner: `${hostname()}:999999999` });
+    await journal.append({ type: 'report', id: 'ghost', value: 0.5, time: 2 });
+    const seen: number[] = [];
+    const result = await search(
+      { a: oneOf([1, 2]) },
+      (c) => {
+        seen.push(c.a);
+        return c.a;
+      },
+      { numTrials: 2, storage, study: 'dead' },
+    );
+    expect(seen[0]).toBe(2); // the ghost's candidate, first
     expect(result.trials).toHaveLength(2);
+    expect(result.trials[0]).toMatchObject({ id: 'ghost', state: 'completed', value: 2, reports: [] });
+    expect(result.trials[0]?.owner).toBe(`${hostname()}:${process.pid}`);
+    const events = (await storage.open('dead')).events;
+    expect(events.filter((e) => e.type === 'claim')).toEqual([expect.objectContaining({ id: 'ghost', from: `${hostname()}:999999999` })]);
+  });
+
+  it('fails a trial whose process died on it every time, instead of starting it again', async () => {
+    const storage = memoryStorage();
+    const journal = await storage.open('cursed');
+    await journal.append({ type: 'trial', id: 'ghost', dna: 1, candidate: { a: 2 }, time: 1, owner: `${hostname()}:999999990` });
+    for (let i = 1; i < 5; i++)
+      await journal.append({ type: 'claim', id: 'ghost', owner: `${hostname()}:99999999${i}`, from: `${hostname()}:99999999${i - 1}`, time: 1 });
+    const result = await search({ a: oneOf([1, 2]) }, (c) => c.a, { numTrials: 2, storage, study: 'cursed' });
+    expect(result.trials[0]).toMatchObject({ id: 'ghost', state: 'failed', failure: 'crashed' });
+    expect(result.trials[0]?.error).toMatch(/died each of the 5 times/);
+    expect(result.trials[1]?.state).toBe('completed');
   });
 });
 

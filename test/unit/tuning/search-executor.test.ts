@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { PliantError, floatv, grid, inlineExecutor, medianStopping, memoryStorage, oneOf, random, search, threadExecutor } from '../../../src/index.js';
+import {
+  PliantError,
+  floatv,
+  loadStudy,
+  grid,
+  inlineExecutor,
+  medianStopping,
+  memoryStorage,
+  oneOf,
+  random,
+  search,
+  threadExecutor,
+} from '../../../src/index.js';
 
 const module = new URL('../../fixtures/search/objectives.ts', import.meta.url);
 const space = { x: floatv(0, 1), act: oneOf(['relu', 'gelu']) };
@@ -83,8 +95,17 @@ describe('search on an executor', () => {
     expect(result.trials.filter((t) => t.cached).every((t) => t.value === (t.candidate as { a: number }).a)).toBe(true);
   });
 
-  it('stops every lane when ending a trial fails, and reports the error', async () => {
-    await expect(search(space, async () => Number.NaN, { numTrials: 10, concurrency: 2 })).rejects.toThrow(/finite number/);
+  it('fails a diverged trial and goes on; with strict, stops every lane at the first and reports the error', async () => {
+    const result = await search(space, async () => Number.NaN, { numTrials: 10, concurrency: 2 });
+    expect(result.trials).toHaveLength(10);
+    expect(result.trials.every((t) => t.state === 'failed' && t.failure === 'diverged' && /finite number, found NaN/.test(t.error ?? ''))).toBe(true);
+    const storage = memoryStorage();
+    await expect(search(space, async () => Number.NaN, { numTrials: 10, concurrency: 2, strict: true, storage, study: 's' })).rejects.toThrow(
+      /strict.*finite number/,
+    );
+    const recorded = await loadStudy('s', { storage });
+    expect(recorded.trials.length).toBeLessThanOrEqual(2);
+    expect(recorded.trials.every((t) => t.state === 'failed')).toBe(true);
   });
 
   it('gives clear errors for a function objective on threads and for a bad concurrency', async () => {

@@ -1,0 +1,152 @@
+/**
+ * @internal The journal file backend: an append-only file of lines, which several processes on one
+ * machine may append to and read at the same time.
+ *
+ * - **Durable appends.** Each line is one synchronous `write()` on a descriptor opened with
+ *   `O_APPEND`, so it is in the operating system when `append` resolves and a crash of the process
+ *   loses nothing recorded; with `fsync` it is also `fdatasync`ed, to survive a power loss.
+ * - **No interleaving.** On Linux, a `write()` to a regular file opened with `O_APPEND` holds the
+ *   file's inode lock for the whole call, so lines of concurrent writers never mix, whatever their
+ *   length. This holds on local file systems (ext4, xfs, btrfs, tmpfs); network file systems (NFS)
+ *   do not honour `O_APPEND` across machines.
+ * - **Placing a line.** After its write, the file's size tells whether the line landed right
+ *   after what was last read (nobody else wrote meanwhile: no read needed) or after lines of
+ *   others (the journal reads them first).
+ * - **Writes under way.** Linux grows a file page by page during a `write()`, so another
+ *   process's line may show without its newline for a moment: a read with `settle` waits until the
+ *   size stays the same for a few milliseconds before calling a last line torn.
+ */
+import { fdatasyncSync, fstatSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { PliantError } from '../base/errors.js';
+import type { BackendAppend, BackendLine, BackendRead, Cursor, JournalBackend } from './journal-backend.js';
+
+const NEWLINE = 0x0a;
+/** How long a file's size must stay the same before a line without its newline counts as torn. */
+const SETTLE_MS = 5;
+const SETTLE_ATTEMPTS = 20;
+
+/** Options of {@link FileBackend.open}. */
+export interface FileBackendOptions {
+  /** Open for reading only: the file must exist, nothing is written. */
+  readonly readOnly: boolean;
+  /** `fdatasync` every line. */
+  readonly fsync: boolean;
+  /** The public function to name in errors. */
+  readonly api: string;
+}
+
+/** See the module comment. */
+export class FileBackend implements JournalBackend {
+  readonly where: string;
+  readonly unit = 'line';
+  readonly #handle: FileHandle;
+  readonly #options: FileBackendOptions;
+  /** The next append must start a new line (the file ends in a torn line). */
+  #needNewline = false;
+
+  private constructor(file: string, handle: FileHandle, options: FileBackendOptions) {
+    this.where = file;
+    this.#handle = handle;
+    this.#options = options;
+  }
+
+  /** Opens `file` (created when missing, unless `readOnly`). */
+  static async open(file: string, options: FileBackendOptions): Promise<FileBackend> {
+    let handle: FileHandle;
+    try {
+      handle = await open(file, options.readOnly ? 'r' : 'a+');
+    } catch (cause) {
+      const code = (cause as { code?: string }).code;
+      throw new PliantError(
+        options.api,
+        code === 'ENOENT' ? 'argument' : 'io',
+        code === 'ENOENT' ? `no journal file ${file}` : `cannot open the journal file ${file}: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    return new FileBackend(file, handle, options);
+  }
+
+  at(position: number): string {
+    return `${this.where}:${position}`;
+  }
+
+  async read(from: Cursor, settle: boolean): Promise<BackendRead> {
+    let read = await this.#readFrom(from);
+    if (read.partial && settle) {
+      await this.#settle();
+      read = await this.#readFrom(from);
+    }
+    return read;
+  }
+
+  async #readFrom(from: Cursor): Promise<BackendRead> {
+    const { size } = await this.#handle.stat();
+    if (size <= from.offset) return { lines: [], next: from, partial: false };
+    const data = Buffer.alloc(size - from.offset);
+    let got = 0;
+    while (got < data.length) {
+      const { bytesRead } = await this.#handle.read(data, got, data.length - got, from.offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    const end = data.subarray(0, got).lastIndexOf(NEWLINE);
+    if (end < 0) return { lines: [], next: from, partial: got > 0 };
+    const lines: BackendLine[] = [];
+    let line = from.line;
+    for (let start = 0; start <= end;) {
+      const stop = data.indexOf(NEWLINE, start);
+      line++;
+      lines.push({ text: data.toString('utf8', start, stop), position: line });
+      start = stop + 1;
+    }
+    return { lines, next: { offset: from.offset + end + 1, line }, partial: end + 1 < got };
+  }
+
+  append(text: string, after: Cursor): Promise<BackendAppend> {
+    try {
+      const lead = this.#needNewline;
+      const bytes = Buffer.from(`${lead ? '\n' : ''}${text}\n`, 'utf8');
+      const fd = this.#handle.fd;
+      // One synchronous write() on the O_APPEND descriptor: the whole line lands at the end,
+      // unmixed, and is in the operating system before this call returns.
+      const written = writeSync(fd, bytes, 0, bytes.length, null);
+      if (written !== bytes.length) {
+        throw new PliantError(
+          this.#options.api,
+          'io',
+          `${this.where}: short write (${written} of ${bytes.length} bytes; disk full?); the torn line will be skipped`,
+        );
+      }
+      this.#needNewline = false;
+      if (this.#options.fsync) fdatasyncSync(fd);
+      const size = fstatSync(fd).size;
+      const alone = size === after.offset + bytes.length;
+      return Promise.resolve({ alone, next: alone ? { offset: size, line: after.line + (lead ? 2 : 1) } : after });
+    } catch (error) {
+      if (error instanceof PliantError) return Promise.reject(error);
+      return Promise.reject(new PliantError(this.#options.api, 'io', `${this.where}: cannot append: ${(error as Error).message}`, { cause: error }));
+    }
+  }
+
+  tornEnd(): void {
+    this.#needNewline = true;
+  }
+
+  close(): Promise<void> {
+    return this.#handle.close();
+  }
+
+  /** Waits until the file's size stays the same for {@link SETTLE_MS} (a bounded number of times). */
+  async #settle(): Promise<void> {
+    let size = (await this.#handle.stat()).size;
+    for (let attempt = 0; attempt < SETTLE_ATTEMPTS; attempt++) {
+      await new Promise((done) => setTimeout(done, SETTLE_MS));
+      const now = (await this.#handle.stat()).size;
+      if (now === size) return;
+      size = now;
+    }
+  }
+}

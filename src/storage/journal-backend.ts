@@ -1,0 +1,73 @@
+/**
+ * @internal What a {@link Journal} needs from where its lines live: read the complete lines from
+ * a position, append one line. The file, Redis and memory backends implement it; everything else
+ * (parsing, warnings, telling one's own lines from others', the order of events) is the
+ * journal's, the same for all.
+ */
+
+/** A position in a backend: the offset of the next unread line, and how many lines come before it. */
+export interface Cursor {
+  /** Backend-specific: a byte offset (file), a list index (Redis, memory). */
+  readonly offset: number;
+  /** How many lines (or elements) come before `offset`. */
+  readonly line: number;
+}
+
+/** One complete line read from a backend. */
+export interface BackendLine {
+  /** Its text, without the newline. */
+  readonly text: string;
+  /** Its number for messages: 1-based for file lines, 0-based for Redis elements. */
+  readonly position: number;
+}
+
+/** What a read found. */
+export interface BackendRead {
+  /** The complete lines after the cursor, in order. */
+  readonly lines: readonly BackendLine[];
+  /** Where the next read starts. */
+  readonly next: Cursor;
+  /**
+   * Bytes after the last complete line (a file only): a line still being written by another
+   * process, or a torn one. Left for a later read.
+   */
+  readonly partial: boolean;
+}
+
+/** What an append tells about where its line went. */
+export interface BackendAppend {
+  /**
+   * `true` when the line went right at the cursor given (nothing was appended by others since
+   * that read), so `next` is the position after it and no read is needed to place it.
+   */
+  readonly alone: boolean;
+  /** When `alone`: the cursor after the line. */
+  readonly next: Cursor;
+}
+
+/** A journal's storage of lines. */
+export interface JournalBackend {
+  /** Where the lines are, for messages: a file's path, a Redis list and its server. */
+  readonly where: string;
+  /** Whether positions are 1-based line numbers (`line`) or 0-based list indices (`element`). */
+  readonly unit: 'line' | 'element';
+  /** A position as messages give it: `file:line`, `redis://host:port/key[index]`. */
+  at(position: number): string;
+  /**
+   * Reads the complete lines after `from`. With `settle`, a file whose last line has no newline
+   * yet is looked at again once its size stops changing (a write of another process under way).
+   */
+  read(from: Cursor, settle: boolean): Promise<BackendRead>;
+  /**
+   * Appends one line (its text, without a newline); resolves once it is durable. `after` is
+   * the cursor of the last read, to tell whether others appended since.
+   */
+  append(text: string, after: Cursor): Promise<BackendAppend>;
+  /**
+   * A file backend told that its last line is torn starts its next append on a new line; others
+   * ignore it.
+   */
+  tornEnd(): void;
+  /** Releases it. */
+  close(): Promise<void>;
+}

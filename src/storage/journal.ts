@@ -1,0 +1,238 @@
+/**
+ * @internal The one journal: a {@link StudyJournal} over a {@link JournalBackend} (a file, a Redis
+ * list, memory). It parses lines (in time linear in their length), says what it skips (torn
+ * writes, malformed lines, events of a newer format) through `onWarning` with `where:line`, keeps
+ * `events` in the journal's order for every reader, and tells this handle's own lines from those
+ * of other processes.
+ */
+import { PliantError } from '../base/errors.js';
+import { checkJournalEvent, parseJournalLine, preview } from './journal-event-schema.js';
+import type { Cursor, JournalBackend } from './journal-backend.js';
+import type { JournalEvent, JournalWarning, OpenStudyOptions, StudyJournal } from './storage.js';
+import { JOURNAL_VERSION } from './storage.js';
+
+/** Options of {@link Journal.open}. */
+export interface JournalOptions extends OpenStudyOptions {
+  /** The study's name. */
+  readonly study: string;
+  /** The public function to name in errors and warnings (`journalStorage`, `redisStorage`, ...). */
+  readonly api: string;
+}
+
+/** A line this handle appended, until a read places it. */
+interface OwnLine {
+  readonly text: string;
+  readonly event: JournalEvent;
+}
+
+/** The default sink of journal warnings: a process warning (`PliantWarning`, code `PLIANT_JOURNAL`). */
+export function emitJournalWarning(api: string, warning: JournalWarning): void {
+  process.emitWarning(`${api}: ${warning.at}: ${warning.message}`, { type: 'PliantWarning', code: 'PLIANT_JOURNAL' });
+}
+
+/** See the module comment. */
+export class Journal implements StudyJournal {
+  readonly study: string;
+  readonly where: string;
+  readonly #backend: JournalBackend;
+  readonly #api: string;
+  readonly #readOnly: boolean;
+  readonly #onWarning: (warning: JournalWarning) => void;
+  readonly #events: JournalEvent[] = [];
+  readonly #positions: number[] = [];
+  /** Events of other writers taken into `events` but not yet returned by `refresh`. */
+  #unreported: JournalEvent[] = [];
+  readonly #own: OwnLine[] = [];
+  #cursor: Cursor = { offset: 0, line: 0 };
+  /** The journal format of the study's header (1 when it has none). */
+  #version = 1;
+  /** The position of a torn last line warned about, not to warn about it again once it is complete. */
+  #tornWarned = new Set<number>();
+  /** Operations run one at a time, in call order. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #closing: Promise<void> | undefined;
+
+  private constructor(backend: JournalBackend, options: JournalOptions) {
+    this.#backend = backend;
+    this.study = options.study;
+    this.where = backend.where;
+    this.#api = options.api;
+    this.#readOnly = options.readOnly === true;
+    const sink = options.onWarning;
+    this.#onWarning = sink ?? ((warning) => emitJournalWarning(options.api, warning));
+  }
+
+  /**
+   * Opens a journal on a backend: reads every complete line. A torn last line (no newline, and
+   * the file's size does not change) is skipped with a warning, and the next append starts on a
+   * new line. A journal of a newer format than this version writes is a `PliantError` (`state`)
+   * unless `readOnly` (then a warning).
+   */
+  static async open(backend: JournalBackend, options: JournalOptions): Promise<Journal> {
+    const journal = new Journal(backend, options);
+    try {
+      let partial = await journal.#read(false);
+      if (partial) partial = await journal.#read(true);
+      if (partial) {
+        const position = journal.#cursor.line + 1;
+        journal.#tornWarned.add(position);
+        journal.#warn('torn', position, 'the last line has no newline (a write cut short by a crash): skipped; the next event starts on a new line');
+        if (!journal.#readOnly) backend.tornEnd();
+      }
+      journal.#unreported = [];
+      if (journal.#version > JOURNAL_VERSION && !journal.#readOnly) {
+        throw new PliantError(
+          options.api,
+          'state',
+          `${backend.where}: the study '${options.study}' was written by a newer pliant (journal format ${journal.#version}; this version writes format ${JOURNAL_VERSION}): upgrade pliant to add to it (reading it works, with warnings)`,
+        );
+      }
+    } catch (error) {
+      await backend.close();
+      throw error;
+    }
+    return journal;
+  }
+
+  get events(): readonly JournalEvent[] {
+    return this.#events;
+  }
+
+  /** The journal format of the study (1 for a journal written before formats were numbered). */
+  get version(): number {
+    return this.#version;
+  }
+
+  locate(index: number): string {
+    const position = this.#positions[index];
+    return position === undefined ? this.where : this.#backend.at(position);
+  }
+
+  append(event: JournalEvent): Promise<void> {
+    let record: JournalEvent;
+    let text: string;
+    try {
+      this.#checkOpen('append');
+      if (this.#readOnly) throw new PliantError(this.#api, 'state', `cannot append to the study '${this.study}': it was opened read-only`);
+      record = checkJournalEvent(this.#api, event);
+      text = JSON.stringify(record);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#enqueue(async () => {
+      const placed = await this.#backend.append(text, this.#cursor);
+      if (placed.alone) {
+        this.#push(record, this.#backend.unit === 'line' ? placed.next.line : placed.next.line - 1, false);
+        this.#cursor = placed.next;
+        return;
+      }
+      // Others appended since the last read: read up to (and past) this line, so `events`
+      // keeps the journal's order.
+      this.#own.push({ text, event: record });
+      await this.#read(false);
+      const index = this.#own.findIndex((own) => own.event === record);
+      if (index >= 0) {
+        // Not found in the journal (it should always be there): keep it at the end rather than lose it.
+        this.#own.splice(index, 1);
+        this.#push(record, this.#cursor.line, false);
+      }
+    });
+  }
+
+  refresh(): Promise<readonly JournalEvent[]> {
+    try {
+      this.#checkOpen('refresh');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#enqueue(async () => {
+      if ((await this.#read(false)) && (await this.#read(true)) && !this.#readOnly) this.#backend.tornEnd();
+      const fresh = this.#unreported;
+      this.#unreported = [];
+      return fresh;
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#enqueue(() => this.#backend.close());
+    return this.#closing;
+  }
+
+  #checkOpen(what: string): void {
+    if (this.#closing !== undefined)
+      throw new PliantError(this.#api, 'state', `cannot ${what} the study '${this.study}': its journal (${this.where}) is closed`);
+  }
+
+  #enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(op);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #push(event: JournalEvent, position: number, foreign: boolean): void {
+    this.#events.push(event);
+    this.#positions.push(position);
+    if (foreign) this.#unreported.push(event);
+    if (event.type === 'study' && event.version !== undefined && event.version > this.#version) {
+      this.#version = event.version;
+      if (event.version > JOURNAL_VERSION) {
+        this.#warn(
+          'version',
+          position,
+          `written by a newer pliant (journal format ${event.version}; this version reads up to ${JOURNAL_VERSION}): events it does not know are skipped`,
+        );
+      }
+    }
+  }
+
+  /** Reads the complete lines after the cursor into `events`; returns whether bytes remain after the last complete line. */
+  async #read(settle: boolean): Promise<boolean> {
+    const read = await this.#backend.read(this.#cursor, settle);
+    for (const { text, position } of read.lines) {
+      if (text.trim() === '') continue;
+      const parsed = parseJournalLine(text);
+      switch (parsed.kind) {
+        case 'event':
+        case 'glued': {
+          if (parsed.kind === 'glued' && !this.#tornWarned.has(position)) {
+            this.#warn('torn', position, 'starts with a write cut short by a crash, followed by a whole event: the event is kept');
+          }
+          const own = this.#own[0];
+          if (own !== undefined && own.text === parsed.text) {
+            this.#own.shift();
+            this.#push(own.event, position, false);
+          } else {
+            this.#push(parsed.event, position, true);
+          }
+          break;
+        }
+        case 'torn':
+          if (!this.#tornWarned.has(position)) this.#warn('torn', position, 'a write cut short by a crash (a prefix of JSON): skipped');
+          break;
+        case 'unknown':
+          this.#warn(
+            'unknown-event',
+            position,
+            this.#version > JOURNAL_VERSION
+              ? `an event of a newer journal format ('${parsed.type}'): skipped`
+              : `an unknown event type '${parsed.type}': skipped: ${preview(text)}`,
+          );
+          break;
+        case 'malformed':
+          this.#warn('malformed', position, `${parsed.reason}: skipped: ${preview(text)}`);
+          break;
+      }
+    }
+    this.#cursor = read.next;
+    return read.partial;
+  }
+
+  #warn(kind: JournalWarning['kind'], position: number, message: string): void {
+    const warning: JournalWarning = Object.freeze({ kind, at: this.#backend.at(position), message });
+    try {
+      this.#onWarning(warning);
+    } catch {
+      // a throwing listener must not stop the reading
+    }
+  }
+}

@@ -1,0 +1,480 @@
+/**
+ * @internal The search loop's engine, shared by `sample` (one trial at a time, yielded) and
+ * `search` (several at once, on an executor). It opens the study, recovers the algorithm from
+ * it, and hands out trials one by one:
+ *
+ * 1. trials that a dead process left running are evaluated again first (same trial, same
+ *    candidate: a `claim` event), so nothing in flight is lost or charged twice;
+ * 2. then new proposals, while the study (not this process) has budget left: processes that
+ *    share a journal stop together at `numTrials`, and one that finds, after recording its
+ *    proposal, that others spent the budget first withdraws it;
+ * 3. with `dedupe`, a candidate equivalent to one being evaluated (here or by another process)
+ *    waits for that one's value instead of being evaluated twice, and one the cache knows is
+ *    completed at once with the cached value.
+ *
+ * The algorithm learns every trial's end as the study applies it, this process's and others'
+ * alike, in the journal's order.
+ */
+import type { Algorithm, HistoryEntry } from '../algorithms/algorithm.js';
+import { checkPolicy } from '../algorithms/early-stopping/early-stopping.js';
+import { PliantError } from '../base/errors.js';
+import type { Measurement } from '../base/measurement.js';
+import type { DNA } from '../geno/dna.js';
+import type { DNASpec } from '../geno/dna-spec.js';
+import { prepare } from '../geno/template.js';
+import { TracedSpace } from '../geno/trace.js';
+import { resolveDedupe } from '../hashing/dedupe.js';
+import type { ResolvedDedupe } from '../hashing/dedupe.js';
+import { toJSON } from '../symbolic/json.js';
+import type { JsonValue } from '../symbolic/json.js';
+import type { TreeValue } from '../symbolic/node.js';
+import { memoryStorage } from '../storage/memory-storage.js';
+import { storageFrom } from '../storage/storage-from.js';
+import { JOURNAL_VERSION } from '../storage/storage.js';
+import { CurveBook } from './curves.js';
+import { DedupeBook } from './dedupe-book.js';
+import { Feedback } from './feedback.js';
+import type { TrialContext } from './feedback.js';
+import { Objectives } from './objectives.js';
+import { ACTIVE, ACTIVE_SESSIONS, OWNER, newId, ownerIsDead, sameHost } from './owners.js';
+import { Result } from './result.js';
+import type { SampleOptions } from './sample.js';
+import { Study } from './study.js';
+import type { StudyChange } from './study.js';
+import type { TrialRecord } from './trial-states.js';
+import { freezeTrial } from './trial-states.js';
+
+/** How many times a trial is started before a process dying on it every time fails it instead. */
+export const MAX_ATTEMPTS = 5;
+
+let serial = 0;
+
+/** One trial to evaluate. */
+export interface Proposal {
+  readonly candidate: unknown;
+  /** The candidate's tree in JSON, as the journal records it. */
+  readonly candidateJson: JsonValue;
+  readonly feedback: Feedback;
+  /** For a trial a durable executor takes up again: how many of its reports are recorded. */
+  readonly reports?: number;
+}
+
+/** What the loop needs besides `SampleOptions`. */
+export interface LoopOptions extends SampleOptions {
+  /** Stop proposing after this many milliseconds from the start (trials running finish). */
+  readonly timeBudget?: number;
+}
+
+/** @internal See the module comment. */
+export class TrialLoop {
+  readonly name: string;
+  readonly #api: string;
+  readonly #algorithm: Algorithm;
+  readonly #options: LoopOptions;
+  readonly #objectives: Objectives;
+  readonly #dedupe: ResolvedDedupe | undefined;
+  readonly #numTrials: number;
+  readonly #deadline: number;
+  readonly #spec: DNASpec;
+  readonly #make: (dna: DNA) => unknown;
+  readonly #tree: (dna: DNA, candidate: unknown) => TreeValue;
+  #study: Study | undefined;
+  #book: DedupeBook | undefined;
+  #context: TrialContext | undefined;
+  #session: string | undefined;
+  #durable = false;
+  #consecutiveHits = 0;
+  #stopped = false;
+  /** Trials this loop handed out (proposed or taken up), until they end: their end waiters. */
+  readonly #mine = new Map<string, { readonly ended: Promise<void>; readonly resolve: () => void }>();
+
+  constructor(space: TreeValue | TracedSpace<unknown>, algorithm: Algorithm, options: LoopOptions, api: string) {
+    this.#api = api;
+    this.#algorithm = algorithm;
+    this.#options = options;
+    const numTrials = options.numTrials ?? Infinity;
+    if (typeof numTrials !== 'number' || !(numTrials >= 0))
+      throw new PliantError(api, 'argument', `numTrials must be a non-negative number, found ${String(numTrials)}`);
+    this.#numTrials = numTrials;
+    const timeBudget = options.timeBudget;
+    if (timeBudget !== undefined && (typeof timeBudget !== 'number' || !(timeBudget > 0))) {
+      throw new PliantError(api, 'argument', `timeBudget must be a positive number of milliseconds, found ${String(timeBudget)}`);
+    }
+    this.#deadline = timeBudget === undefined ? Infinity : Date.now() + timeBudget;
+    const objectives = new Objectives(options, api);
+    if (objectives.count > 1 && algorithm.multiObjective !== true) {
+      throw new PliantError(
+        api,
+        'argument',
+        `${algorithm.name} optimises one objective, but metric names ${objectives.count}: use an algorithm for several objectives (nsga2)`,
+      );
+    }
+    if (options.earlyStopping !== undefined) {
+      checkPolicy(options.earlyStopping, api);
+      if (objectives.count > 1) throw new PliantError(api, 'argument', 'early stopping compares one objective: it cannot be used with several');
+    }
+    this.#objectives = objectives;
+    this.#dedupe = options.dedupe === undefined ? undefined : resolveDedupe(options.dedupe, api);
+    if (space instanceof TracedSpace) {
+      const traced = space as TracedSpace<unknown>;
+      const template = prepare(traced.space);
+      this.#spec = traced.spec;
+      this.#make = (dna) => traced.run(dna);
+      this.#tree = (dna) => template.materialize(dna) as TreeValue;
+    } else {
+      const template = prepare(space);
+      this.#spec = template.spec;
+      this.#make = (dna) => template.materialize(dna);
+      this.#tree = (_dna, candidate) => candidate as TreeValue;
+    }
+    this.name = options.study ?? `study-${Date.now().toString(36)}-${(serial++).toString(36)}`;
+  }
+
+  /** The study (after `open`). */
+  get study(): Study {
+    if (this.#study === undefined) throw new PliantError(this.#api, 'state', 'the study is not open');
+    return this.#study;
+  }
+
+  /** The dedupe book, when the loop dedupes. */
+  get book(): DedupeBook | undefined {
+    return this.#book;
+  }
+
+  /** The objectives the study's measurements are judged by. */
+  get objectives(): Objectives {
+    return this.#objectives;
+  }
+
+  /**
+   * Opens the study: replays its journal, records the study's header (once) and this process's
+   * session, and recovers the algorithm from the trials. With `durable` (an executor whose
+   * trials outlive this process), trials left running are taken up by {@link resumable} instead
+   * of being evaluated again by {@link next}.
+   */
+  async open(durable = false): Promise<void> {
+    this.#durable = durable;
+    const options = this.#options;
+    const storage = options.storage ?? (options.study !== undefined ? storageFrom() : memoryStorage());
+    const study = await Study.open(storage, this.name, { api: this.#api, ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }) });
+    this.#study = study;
+    try {
+      await this.#start(study);
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  async #start(study: Study): Promise<void> {
+    const options = this.#options;
+    const objectives = this.#objectives;
+    if (this.#dedupe !== undefined) {
+      const book = new DedupeBook(this.#dedupe.cache);
+      for (const event of study.journal.events) book.apply(event);
+      this.#book = book;
+      study.listen((event) => book.apply(event));
+    }
+    const policy = options.earlyStopping;
+    this.#context = { study, objectives, stopping: policy === undefined ? undefined : { policy, curves: new CurveBook(study.states, objectives) } };
+    const seed = options.seed ?? 0;
+    if (study.states.header === undefined) {
+      const meta: Record<string, JsonValue> = {
+        algorithm: this.#algorithm.name,
+        seed,
+        direction: objectives.count === 1 ? (objectives.directions[0] as string) : [...objectives.directions],
+      };
+      if (options.metric !== undefined) meta.metric = typeof options.metric === 'string' ? options.metric : [...options.metric];
+      if (objectives.constraints.length > 0) meta.constraints = [...objectives.constraints];
+      if (policy !== undefined) meta.earlyStopping = policy.name;
+      if (this.#dedupe !== undefined) meta.dedupe = this.#dedupe.kind;
+      await study.append({ type: 'study', study: this.name, time: Date.now(), meta, version: JOURNAL_VERSION });
+    }
+    const session = newId();
+    this.#session = session;
+    ACTIVE_SESSIONS.add(session);
+    await study.append({ type: 'session', id: session, owner: OWNER, time: Date.now() });
+    this.#algorithm.setup(this.#spec, { seed, objectives: objectives.count, stream: this.#stream(study, session) });
+    this.#algorithm.recover(study.states.proposals.map((t) => this.#historyEntry(t)));
+    study.listen((event, change) => this.#onEvent(event.type, change));
+  }
+
+  /**
+   * This process's stream of the seed: 0 when no other session of the study is running (the
+   * first process, or one resuming the study alone, which so proposes what an uninterrupted run
+   * would have); else the session's place among the study's sessions, unique to it.
+   */
+  #stream(study: Study, session: string): number {
+    const sessions = study.states.sessions;
+    const mine = sessions.find((s) => s.id === session);
+    if (mine === undefined) return 0;
+    const othersLive = sessions.some((s) => s.index < mine.index && !s.ended && !ownerIsDead(s.owner, s.id));
+    return othersLive ? mine.index : 0;
+  }
+
+  /** What the algorithm learns of a recorded trial on resume. */
+  #historyEntry(t: TrialRecord): HistoryEntry {
+    if (t.withdrawn) return { dna: t.dna, reward: undefined };
+    if (t.state === 'running') return { dna: t.dna, reward: undefined, state: 'running' };
+    const told = this.#told(t, true);
+    if (told === undefined) return { dna: t.dna, reward: undefined };
+    return told.outcome === undefined ? { dna: t.dna, reward: told.reward } : { dna: t.dna, reward: told.reward, outcome: told.outcome };
+  }
+
+  /**
+   * What the algorithm is told of an ended trial: its reward and outcome, or `undefined` when it
+   * ended without one (abandoned). A value that does not fit the objectives is an error on
+   * resume (`strict`), otherwise the trial is taken as abandoned.
+   */
+  #told(t: TrialRecord, strict: boolean): { reward: number; outcome: HistoryEntry['outcome'] } | undefined {
+    const where = `${this.#api}: trial ${t.number} of the study`;
+    try {
+      if (t.state === 'completed' && t.value !== undefined) return this.#objectives.feedback(t.value, where);
+      if (t.state === 'pruned' && t.reports.length > 0) {
+        const last = t.reports[t.reports.length - 1] as TrialRecord['reports'][number];
+        return this.#objectives.feedback(last.value, where, last.step ?? t.reports.length);
+      }
+      if (t.state === 'failed') return { reward: -Infinity, outcome: { failed: t.error ?? 'failed' } };
+    } catch (error) {
+      if (strict && error instanceof PliantError) {
+        throw new PliantError(this.#api, 'argument', `trial ${t.number} of the study does not fit the search's objectives: ${error.message}`, { cause: error });
+      }
+      if (strict) throw error;
+    }
+    return undefined;
+  }
+
+  /** The study applied an event: tell the algorithm of ends, and settle this loop's own trials. */
+  #onEvent(type: string, change: StudyChange): void {
+    const t = change.trial;
+    if (!change.ended || t === undefined) return;
+    const mine = this.#mine.get(t.id);
+    if (type === 'withdraw') {
+      if (mine !== undefined) this.#algorithm.abandon?.(t.dna);
+    } else {
+      const told = this.#told(t, false);
+      if (told === undefined) this.#algorithm.abandon?.(t.dna);
+      else this.#algorithm.feedback(t.dna, told.reward, told.outcome);
+    }
+    if (mine === undefined) return;
+    this.#mine.delete(t.id);
+    ACTIVE.delete(t.id);
+    mine.resolve();
+    if (type !== 'withdraw') this.#tellEnd(t);
+  }
+
+  /** Tells `options.onTrialEnd` that a trial of this process ended (a throwing listener is reported, not propagated). */
+  #tellEnd(t: TrialRecord): void {
+    const listener = this.#options.onTrialEnd;
+    if (listener === undefined) return;
+    try {
+      listener(freezeTrial(t));
+    } catch (error) {
+      process.emitWarning(`${this.#api}: onTrialEnd threw: ${error instanceof Error ? error.message : String(error)}`, { code: 'PLIANT_LISTENER_THREW' });
+    }
+  }
+
+  /** Stops handing out new trials (those running go on). */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  /** Takes `t` as this loop's trial: its handle, and a waiter of its end. */
+  #adopt(t: TrialRecord): Feedback {
+    let resolve = (): void => undefined;
+    const ended = new Promise<void>((done) => (resolve = done));
+    this.#mine.set(t.id, { ended, resolve });
+    ACTIVE.add(t.id);
+    return new Feedback(this.#context as TrialContext, t.id, t.dna);
+  }
+
+  /**
+   * The next trial to evaluate, or `undefined` when the study's budget is spent (running trials
+   * count), the time budget is over, the algorithm is exhausted, or the cache has served too many
+   * proposals in a row. Not re-entrant: callers serialise their calls.
+   */
+  async next(): Promise<Proposal | undefined> {
+    const study = this.study;
+    const states = study.states;
+    for (;;) {
+      if (this.#stopped) return undefined;
+      await study.refresh();
+
+      // 1. Trials a dead process left running: evaluated again first.
+      const orphan = this.#orphan();
+      if (orphan !== undefined) {
+        if (orphan.attempts >= MAX_ATTEMPTS) {
+          await study.append({
+            type: 'fail',
+            id: orphan.id,
+            error: `its process died each of the ${orphan.attempts} times it was evaluated (last: ${orphan.owner}): not started again`,
+            code: 'crashed',
+            time: Date.now(),
+          });
+          continue;
+        }
+        ACTIVE.add(orphan.id);
+        await study.append({ type: 'claim', id: orphan.id, owner: OWNER, from: orphan.owner, time: Date.now() });
+        if (orphan.owner !== OWNER || orphan.state !== 'running') {
+          ACTIVE.delete(orphan.id); // another process claimed it first
+          continue;
+        }
+        const feedback = this.#adopt(orphan);
+        return { candidate: this.#make(orphan.dna), candidateJson: orphan.candidate, feedback };
+      }
+
+      // 2. The study's budget (every process's trials count), and the time budget.
+      if (states.counted >= this.#numTrials || Date.now() >= this.#deadline) return undefined;
+
+      // 3. A new proposal.
+      const dna = this.#algorithm.propose();
+      if (dna === undefined) return undefined;
+      const candidate = this.#make(dna);
+      let treeValue: TreeValue | undefined;
+      const treeOf = (): TreeValue => (treeValue ??= this.#tree(dna, candidate));
+      const hash = await this.#hash(dna, candidate, treeOf);
+      // An equivalent candidate is being evaluated: wait for its value.
+      if (hash !== undefined) await this.#waitWhileRunning(hash, undefined);
+      const book = this.#book;
+      const cached = book?.cache.peek(hash);
+      const id = newId();
+      const candidateJson = toJSON(treeOf());
+      ACTIVE.add(id);
+      await study.append({
+        type: 'trial',
+        id,
+        dna: dna.toJSON(),
+        candidate: candidateJson,
+        time: Date.now(),
+        owner: OWNER,
+        ...(this.#dedupe === undefined ? {} : { hash: hash ?? null }),
+      });
+      const t = states.get(id) as TrialRecord;
+      const feedback = this.#adopt(t);
+      if (cached?.kind === 'hit') {
+        // An equivalent candidate was evaluated: complete this one with its value, unevaluated.
+        if (await this.#serveCached(t, cached.value)) return undefined;
+        continue;
+      }
+      // Others may have spent the budget, or started the same candidate, just before.
+      if (states.countedBefore(t) >= this.#numTrials) {
+        await study.append({
+          type: 'withdraw',
+          id,
+          reason: `the study had its ${this.#numTrials} trials when it was proposed (other processes share it)`,
+          time: Date.now(),
+        });
+        return undefined;
+      }
+      if (hash !== undefined && book !== undefined && (await this.#waitWhileRunning(hash, t))) {
+        const now = book.cache.peek(hash);
+        if (now.kind === 'hit' && t.state === 'running') {
+          if (await this.#serveCached(t, now.value)) return undefined;
+          continue;
+        }
+      }
+      this.#consecutiveHits = 0;
+      return { candidate, candidateJson, feedback };
+    }
+  }
+
+  /**
+   * Completes `t` with a cached value (an equivalent candidate's), unevaluated; returns whether the
+   * search should stop because the cache served too many proposals in a row.
+   */
+  async #serveCached(t: TrialRecord, value: Measurement): Promise<boolean> {
+    await this.study.append({ type: 'done', id: t.id, value, time: Date.now(), cached: true });
+    if (++this.#consecutiveHits < (this.#dedupe as ResolvedDedupe).maxConsecutiveHits) return false;
+    process.emitWarning(
+      `${this.#api}: the last ${this.#consecutiveHits} proposals were all served by the dedupe cache: the algorithm keeps proposing candidates it has seen, so the search stops (dedupe.maxConsecutiveHits)`,
+      { code: 'PLIANT_DEDUPE_STALLED' },
+    );
+    this.#stopped = true;
+    return true;
+  }
+
+  /** The candidate's dedupe hash (`undefined`: no dedupe, or unhashable). */
+  async #hash(dna: DNA, candidate: unknown, treeOf: () => TreeValue): Promise<string | undefined> {
+    const dedupe = this.#dedupe;
+    if (dedupe === undefined) return undefined;
+    let hash: string | undefined;
+    try {
+      hash = await dedupe.hashOf(candidate, treeOf);
+    } catch (error) {
+      throw new PliantError(
+        this.#api,
+        'argument',
+        `dedupe could not hash the candidate of trial ${this.study.states.trials.length} (${dna.toString()}): ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (hash !== undefined && typeof hash !== 'string')
+      throw new PliantError(this.#api, 'argument', `a dedupe hash function must return a string or undefined, found ${typeof hash}`);
+    return hash;
+  }
+
+  /**
+   * Waits while a trial with the hash `hash` (before `mine`, when given) is running: one of this
+   * process's until it ends; another process's by reading the journal now and then, until it
+   * ends or its process is gone. Returns whether it waited.
+   */
+  async #waitWhileRunning(hash: string, mine: TrialRecord | undefined): Promise<boolean> {
+    const study = this.study;
+    let delay = 5;
+    let waited = false;
+    for (;;) {
+      const running = study.states.withHash(hash).find((t) => t.state === 'running' && t !== mine && (mine === undefined || t.number < mine.number));
+      if (running === undefined) return waited;
+      waited = true;
+      const own = this.#mine.get(running.id);
+      if (own !== undefined) {
+        await own.ended;
+        continue;
+      }
+      if (ownerIsDead(running.owner, running.id)) return waited;
+      await new Promise((done) => setTimeout(done, delay));
+      delay = Math.min(delay * 2, 250);
+      await study.refresh();
+    }
+  }
+
+  /** A trial left running by a process that is gone, the oldest first (none with a durable executor). */
+  #orphan(): TrialRecord | undefined {
+    if (this.#durable) return undefined;
+    for (const t of this.study.states.running) if (!ACTIVE.has(t.id) && ownerIsDead(t.owner, t.id)) return t;
+    return undefined;
+  }
+
+  /**
+   * The trials of earlier runs of the study that are still running, as proposals to evaluate
+   * again (a durable executor finds each one's job, finished or not).
+   */
+  resumable(): Proposal[] {
+    // Not those of a controller still alive on this machine (one controller per study).
+    return [...this.study.states.running]
+      .filter((t) => !ACTIVE.has(t.id) && (ownerIsDead(t.owner, t.id) || !sameHost(t.owner)))
+      .map((t) => ({ candidate: this.#make(t.dna), candidateJson: t.candidate, feedback: this.#adopt(t), reports: t.reports.length }));
+  }
+
+  /** Everything the study holds now, as a {@link Result}. */
+  result(): Result {
+    return new Result(this.name, this.study.states.snapshot(), this.#options, this.#book?.cache.stats);
+  }
+
+  /** Records the end of this process's session and closes the journal. */
+  async close(): Promise<void> {
+    const study = this.#study;
+    const session = this.#session;
+    if (study === undefined) return;
+    try {
+      if (session !== undefined) await study.append({ type: 'session', id: session, owner: OWNER, time: Date.now(), end: true });
+    } catch {
+      // the journal may be gone (Redis away): the session ends anyway
+    } finally {
+      if (session !== undefined) ACTIVE_SESSIONS.delete(session);
+      await study.close();
+    }
+  }
+}

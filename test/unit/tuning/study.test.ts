@@ -1,0 +1,130 @@
+/**
+ * The study as the spine: every reader builds the same trials from the journal, says what it
+ * skips, and processes sharing a study share its budget, its knowledge and its dedupe book.
+ */
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { floatv, intv, loadStudy, memoryStorage, oneOf, random, regularizedEvolution, search, tpe } from '../../../src/index.js';
+import type { JournalEvent, JournalWarning } from '../../../src/index.js';
+
+const space = { x: floatv(0, 1), k: intv(0, 5), act: oneOf(['a', 'b']) };
+const trial = (id: string, owner = 'h:1'): JournalEvent => ({ type: 'trial', id, dna: [0.5, 1, 0], candidate: { x: 0.5, k: 1, act: 'a' }, time: 1, owner });
+
+async function studyOf(events: readonly JournalEvent[]): Promise<{ trials: Awaited<ReturnType<typeof loadStudy>>['trials']; warnings: JournalWarning[] }> {
+  const storage = memoryStorage();
+  const journal = await storage.open('s');
+  for (const e of events) await journal.append(e);
+  await journal.close();
+  const warnings: JournalWarning[] = [];
+  const result = await loadStudy('s', { storage, onWarning: (w) => warnings.push(w) });
+  return { trials: result.trials, warnings };
+}
+
+describe('the projection of a journal', () => {
+  it('skips, with a warning naming where, events out of order, trials recorded twice, ends after ends and reports after the end', async () => {
+    const { trials, warnings } = await studyOf([
+      { type: 'study', study: 's', time: 0, version: 2 },
+      { type: 'done', id: 'early', value: 1, time: 1 },
+      trial('a'),
+      trial('a'),
+      { type: 'report', id: 'a', value: 0.1, time: 2 },
+      { type: 'done', id: 'a', value: 0.5, time: 3 },
+      { type: 'fail', id: 'a', error: 'late', time: 4 },
+      { type: 'report', id: 'a', value: 0.9, time: 5 },
+    ]);
+    expect(trials.map((t) => [t.id, t.state, t.value, t.reports.length])).toEqual([['a', 'completed', 0.5, 1]]);
+    expect(warnings.map((w) => [w.kind, w.at])).toEqual([
+      ['out-of-order', 'memory study "s"[1]'],
+      ['duplicate', 'memory study "s"[3]'],
+      ['duplicate', 'memory study "s"[6]'],
+      ['late', 'memory study "s"[7]'],
+    ]);
+    expect(warnings[0]?.message).toMatch(/'done' event of trial early, whose 'trial' event is not before it: skipped/);
+  });
+
+  it('gives a trial to the first of several claims from the same owner, and starts its reports over', async () => {
+    const { trials, warnings } = await studyOf([
+      trial('t', 'h:1'),
+      { type: 'report', id: 't', value: 0.1, time: 2 },
+      { type: 'claim', id: 't', owner: 'h:2', from: 'h:1', time: 3 },
+      { type: 'claim', id: 't', owner: 'h:3', from: 'h:1', time: 3 },
+      { type: 'report', id: 't', value: 0.2, time: 4 },
+    ]);
+    expect(trials[0]).toMatchObject({ owner: 'h:2', state: 'running', reports: [{ value: 0.2 }] });
+    expect(warnings).toEqual([]);
+  });
+
+  it('takes a withdrawn trial out of the study, numbering those after it again', async () => {
+    const { trials } = await studyOf([trial('a'), trial('b'), trial('c'), { type: 'withdraw', id: 'b', reason: 'over budget', time: 2 }]);
+    expect(trials.map((t) => [t.id, t.number])).toEqual([
+      ['a', 0],
+      ['c', 1],
+    ]);
+  });
+});
+
+describe('processes sharing a study', () => {
+  it('two searches at once on one study stop together at its budget, each learning from the other', async () => {
+    const storage = memoryStorage();
+    const objective = async (c: { x: number; k: number }): Promise<number> => {
+      await new Promise((r) => setTimeout(r, 1));
+      return c.x + c.k;
+    };
+    const [a, b] = await Promise.all([
+      search(space, objective, { numTrials: 30, storage, study: 'shared', algorithm: tpe({ seed: 1, startupTrials: 4 }) }),
+      search(space, objective, { numTrials: 30, storage, study: 'shared', algorithm: tpe({ seed: 1, startupTrials: 4 }) }),
+    ]);
+    const study = await loadStudy('shared', { storage });
+    expect(study.trials).toHaveLength(30);
+    expect(study.completed).toHaveLength(30);
+    // The same seed, but different streams: they did not propose the same candidates.
+    const candidates = study.trials.map((t) => JSON.stringify(t.candidate));
+    expect(new Set(candidates).size).toBe(30);
+    expect(a.trials).toHaveLength(30);
+    expect(b.trials).toHaveLength(30);
+    const journal = await storage.open('shared');
+    const sessions = journal.events.filter((e) => e.type === 'session' && e.end !== true);
+    expect(sessions).toHaveLength(2);
+  });
+
+  it('with dedupe, a candidate the other process is evaluating is waited for, not evaluated again', async () => {
+    const storage = memoryStorage();
+    const evaluated: string[] = [];
+    const tiny = { act: oneOf(['a', 'b', 'c']) };
+    const objective = async (c: { act: string }): Promise<number> => {
+      evaluated.push(c.act);
+      await new Promise((r) => setTimeout(r, 5));
+      return c.act.charCodeAt(0);
+    };
+    const options = { numTrials: 3, storage, study: 'dd', dedupe: 'structural' as const, seed: 3, algorithm: random({ seed: 3 }) };
+    await Promise.all([search(tiny, objective, options), search(tiny, objective, options), search(tiny, objective, options)]);
+    expect([...evaluated].sort()).toEqual([...new Set(evaluated)].sort());
+    const study = await loadStudy('dd', { storage });
+    expect(study.evaluated).toHaveLength(3);
+  });
+
+  it('a resumed seeded study is the uninterrupted one, whatever the algorithm', async () => {
+    for (const make of [
+      () => random({ seed: 2 }),
+      () => regularizedEvolution({ populationSize: 5, tournamentSize: 2, seed: 2 }),
+      () => tpe({ seed: 2, startupTrials: 5 }),
+    ]) {
+      const storage = memoryStorage();
+      const objective = (c: { x: number; k: number }): number => (c.k === 4 ? Number.NaN : c.x - c.k);
+      await search(space, objective, { numTrials: 9, storage, study: 'r', algorithm: make() });
+      const resumed = await search(space, objective, { numTrials: 25, storage, study: 'r', algorithm: make() });
+      const straight = await search(space, objective, { numTrials: 25, algorithm: make() });
+      expect(resumed.trials.map((t) => [t.candidate, t.state, t.value])).toEqual(straight.trials.map((t) => [t.candidate, t.state, t.value]));
+    }
+  });
+
+  it('a trial left running by a process that is alive is not taken over', async () => {
+    const storage = memoryStorage();
+    const journal = await storage.open('alive');
+    // this very process's parent is alive: a trial it "runs" stays its own
+    await journal.append({ ...trial('theirs', `${hostname()}:${process.ppid}`) });
+    const result = await search(space, () => 1, { numTrials: 3, storage, study: 'alive' });
+    expect(result.trials.find((t) => t.id === 'theirs')?.state).toBe('running');
+    expect(result.trials).toHaveLength(3);
+  });
+});
