@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { annotateFile } from '../codemod/annotate.js';
-import { UsageError } from './command.js';
+import { UsageError, requireFile } from './command.js';
+import { safeJson, sanitize, toTerminal } from './terminal.js';
 import type { Command } from './command.js';
 
 /** `pliant annotate <file.ts> [--rules <rules.json>] [--out <file>]`. */
@@ -28,6 +29,9 @@ Options:
     if (file === undefined) throw new UsageError('which file? (pliant annotate <file.ts>)');
     if (extra !== undefined) throw new UsageError(`one file at a time (found '${extra}' too)`);
     const out = values.out as string | undefined;
+    if (out === '') throw new UsageError('--out needs a file name, found an empty one');
+    requireFile(file, 'the file', 'pliant annotate');
+    if (values.rules !== undefined) requireFile(values.rules as string, 'the rules file', 'pliant annotate');
     const result = await annotateFile(file, {
       ...(values.rules === undefined ? {} : { rules: values.rules as string }),
       ...(out === undefined ? {} : { out }),
@@ -35,13 +39,15 @@ Options:
     const name = relative(process.cwd(), file) || file;
     if (values.json === true) {
       streams.out.write(
-        `${JSON.stringify({ file: name, out: out ?? null, alreadyAnnotated: result.alreadyAnnotated, decisions: result.decisions.map(({ spec: _spec, ...d }) => d), skipped: result.skipped }, null, 2)}\n`,
+        `${safeJson({ file: name, out: out ?? null, alreadyAnnotated: result.alreadyAnnotated, decisions: result.decisions.map(({ spec: _spec, ...d }) => d), skipped: result.skipped }, 2)}\n`,
       );
       return 0;
     }
-    if (out === undefined) streams.out.write(result.code);
+    // The module is code for a file: as it is, unless it goes to a terminal.
+    if (out === undefined) streams.out.write(toTerminal(streams.out) ? sanitize(result.code, { multiline: true }) : result.code);
     for (const s of result.skipped) {
-      if (s.kind === 'unsafe' || values.verbose === true) streams.err.write(`${name}:${s.line}:${s.column}: left as is: ${s.text}: ${s.reason}\n`);
+      if (s.kind === 'unsafe' || values.verbose === true)
+        streams.err.write(`${sanitize(`${name}:${s.line}:${s.column}: left as is: ${s.text}: ${s.reason}`)}\n`);
     }
     const unsafe = result.skipped.filter((s) => s.kind === 'unsafe').length;
     const decisionCount = new Set(result.decisions.map((d) => d.key)).size; // tied literals share one
@@ -50,7 +56,7 @@ Options:
       : result.decisions.length === 0
         ? `${name}: no tunable literals found`
         : `${name}: ${decisionCount} decision${decisionCount === 1 ? '' : 's'}${unsafe > 0 ? `, ${unsafe} place${unsafe === 1 ? '' : 's'} left as is (listed above)` : ''}${out === undefined ? '' : `; wrote ${out}`}`;
-    streams.err.write(`${summary}\n`);
+    streams.err.write(`${sanitize(summary)}\n`);
     return 0;
   },
 };

@@ -8,7 +8,8 @@ import { PliantError } from '../base/errors.js';
 import { isPlainRecord } from '../symbolic/values.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { loadStudy } from '../tuning/load-study.js';
-import { UsageError } from './command.js';
+import { UsageError, requireFile } from './command.js';
+import { safeJson, sanitize, toTerminal } from './terminal.js';
 import type { Command } from './command.js';
 
 /** `pliant apply <study-or-dna> <file.ts> [--dry-run]`. */
@@ -53,10 +54,15 @@ Options:
       if (!Number.isInteger(precision) || precision < 1 || precision > 17)
         throw new UsageError(`--precision must be an integer from 1 to 17, found '${String(values.precision)}'`);
     }
-    const { decisions, from } = await readDecisions(source, values.trial as string | undefined);
-    const space = values.space === undefined ? undefined : (await annotatedModule(values.space as string)).space;
     const dryRun = values['dry-run'] === true;
     const out = values.out as string | undefined;
+    if (out === '') throw new UsageError('--out needs a file name, found an empty one');
+    requireFile(file, 'the file', 'pliant apply');
+    if (values.rules !== undefined) requireFile(values.rules as string, 'the rules file', 'pliant apply');
+    if (values.space !== undefined && !/^[a-z][a-z\d+.-]*:/i.test(values.space as string))
+      requireFile(values.space as string, 'the space module', 'pliant apply');
+    const { decisions, from } = await readDecisions(source, values.trial as string | undefined);
+    const space = values.space === undefined ? undefined : (await annotatedModule(values.space as string)).space;
     const result = await applyFile(file, decisions, {
       dryRun,
       ...(out === undefined ? {} : { out }),
@@ -66,15 +72,18 @@ Options:
     });
     const name = relative(process.cwd(), file) || file;
     if (values.json === true) {
-      streams.out.write(`${JSON.stringify({ file: name, from, written: dryRun ? null : (out ?? name), changes: result.changes }, null, 2)}\n`);
+      streams.out.write(`${safeJson({ file: name, from, written: dryRun ? null : (out ?? name), changes: result.changes }, 2)}\n`);
       return 0;
     }
-    if (dryRun) streams.out.write(result.diff);
+    // The diff is for patch tools: as it is, unless it goes to a terminal (its values come from a journal).
+    if (dryRun) streams.out.write(toTerminal(streams.out) ? sanitize(result.diff, { multiline: true }) : result.diff);
     const n = result.changes.length;
     streams.err.write(
-      n === 0
-        ? `${name}: nothing to change (${from}: the values the file has)\n`
-        : `${name}: ${n} literal${n === 1 ? '' : 's'} changed from ${from}${dryRun ? ' (dry run: nothing written)' : `; wrote ${out ?? name}`}\n`,
+      `${sanitize(
+        n === 0
+          ? `${name}: nothing to change (${from}: the values the file has)`
+          : `${name}: ${n} literal${n === 1 ? '' : 's'} changed from ${from}${dryRun ? ' (dry run: nothing written)' : `; wrote ${out ?? name}`}`,
+      )}\n`,
     );
     return 0;
   },
@@ -84,6 +93,7 @@ Options:
 async function readDecisions(source: string, trial: string | undefined): Promise<{ decisions: TreeValue | DNA; from: string }> {
   const file = existsSync(source) && statSync(source).isFile();
   const jsonText = !file && (/^\s*[[{]/.test(source) || /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(source));
+  if (!file && !jsonText && /\.json$/i.test(source)) requireFile(source, 'the values file', 'pliant apply');
   if ((file && source.endsWith('.jsonl')) || (!file && !jsonText)) {
     const result = await loadStudy(source);
     if (trial !== undefined) {

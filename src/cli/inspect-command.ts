@@ -9,9 +9,10 @@ import { format } from '../symbolic/format.js';
 import { fromJSON } from '../symbolic/json.js';
 import type { JsonValue } from '../symbolic/json.js';
 import type { TreeValue } from '../symbolic/node.js';
-import { UsageError } from './command.js';
+import { UsageError, numberOption, requireFile } from './command.js';
 import type { Command } from './command.js';
 import { importModule } from './experiment.js';
+import { safeJson, sanitize, truncate } from './terminal.js';
 
 /** `pliant inspect <module-or-space.json>`. */
 export const inspectCommand: Command = {
@@ -35,10 +36,10 @@ Options:
     const [file, extra] = positionals;
     if (file === undefined) throw new UsageError('which space? (pliant inspect <module.ts | space.json>)');
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
-    const seed = values.seed === undefined ? 0 : Number(values.seed);
-    if (!Number.isFinite(seed)) throw new UsageError(`--seed must be a number, found '${String(values.seed)}'`);
+    const seed = numberOption(values, 'seed') ?? 0;
     let space: unknown;
     if (file.endsWith('.json')) {
+      requireFile(file, 'the space file', 'pliant inspect');
       let json: unknown;
       try {
         json = JSON.parse(await readFile(file, 'utf8'));
@@ -47,7 +48,7 @@ Options:
       }
       space = fromJSON(json as JsonValue);
     } else {
-      const module = await importModule(file, 'pliant inspect');
+      const module = await importModule(file, 'pliant inspect', 'the module');
       const name = (values.export as string | undefined) ?? ('space' in module ? 'space' : 'default');
       space = module[name];
       if (space === undefined) throw new PliantError('pliant inspect', 'argument', `${file} exports no '${name}'`);
@@ -59,24 +60,24 @@ Options:
     const example = traced !== undefined ? traced.run(dna) : materialize(tree, dna);
     if (values.json === true) {
       streams.out.write(
-        `${JSON.stringify({ decisions: spec.decisionIds.map((id) => describe(spec.byId.get(id) as DecisionPoint)), size: spec.spaceSize, example, dna: dna.toJSON() }, null, 2)}\n`,
+        `${safeJson({ decisions: spec.decisionIds.map((id) => describe(spec.byId.get(id) as DecisionPoint)), size: spec.spaceSize, example, dna: dna.toJSON() }, 2)}\n`,
       );
       return 0;
     }
     const lines: string[] = [];
     render(spec.root, '', lines);
-    streams.out.write(`${spec.numDecisionPoints} decision point${spec.numDecisionPoints === 1 ? '' : 's'}:\n${lines.join('\n')}\n`);
+    // Decision ids and candidates are the module's text: one line each, nothing a terminal acts on.
+    streams.out.write(`${spec.numDecisionPoints} decision point${spec.numDecisionPoints === 1 ? '' : 's'}:\n${lines.map((l) => sanitize(l)).join('\n')}\n`);
     streams.out.write(
       `size: ${Number.isFinite(spec.spaceSize) && spec.spaceSize >= 0 ? spec.spaceSize.toLocaleString('en-US') : 'infinite (continuous decisions)'}\n`,
     );
-    streams.out.write(`example (seed ${seed}, DNA ${dna.toString()}):\n${format(example as TreeValue)}\n`);
+    streams.out.write(`example (seed ${seed}, DNA ${dna.toString()}):\n${sanitize(format(example as TreeValue), { multiline: true })}\n`);
     return 0;
   },
 };
 
 function short(value: TreeValue): string {
-  const text = format(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return truncate(format(value), 60);
 }
 
 function describe(d: DecisionPoint): Record<string, unknown> {

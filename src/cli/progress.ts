@@ -1,9 +1,12 @@
 import type { Direction, Trial } from '../tuning/trial.js';
 import { requireOptional } from '../base/optional-dependency.js';
 import type * as CliProgress from 'cli-progress';
-import { shortNumber } from './terminal.js';
+import { safeJson, sanitize, shortNumber } from './terminal.js';
 
-/** Shows a search's progress: a bar on a terminal (cli-progress), a line per trial otherwise. */
+/**
+ * Shows a search's progress: a bar on a terminal (cli-progress), a line per trial otherwise. What
+ * comes from the objective (a failed trial's message, metric names) is {@link sanitize}d.
+ */
 export interface Progress {
   trialEnded(trial: Trial): void;
   stop(): void;
@@ -62,9 +65,10 @@ export function startProgress(
       const what = t.cached
         ? 'served by the cache'
         : t.state === 'completed'
-          ? `completed: ${typeof t.value === 'number' ? shortNumber(t.value) : JSON.stringify(t.value)}`
+          ? `completed: ${typeof t.value === 'number' ? shortNumber(t.value) : safeJson(t.value)}`
           : t.state === 'failed'
-            ? `failed: ${t.error ?? ''}`
+            ? // The objective's message, on this one line, with nothing a terminal acts on.
+              `failed: ${sanitize(t.error ?? '')}`
             : t.state;
       const took = t.ended === undefined ? '' : `, ${((t.ended - t.started) / 1000).toFixed(1)} s`;
       stream.write(`trial ${t.number} ${what}${took} | ${done}/${total} | best ${best === undefined ? '-' : shortNumber(best)}\n`);

@@ -1,12 +1,14 @@
 import { VERSION } from '../version.js';
 import { annotateCommand } from './annotate-command.js';
 import { applyCommand } from './apply-command.js';
-import { runCommand } from './command.js';
+import { helpPointer, runCommand } from './command.js';
 import { inspectCommand } from './inspect-command.js';
 import { reportCommand, serveCommand } from './report-command.js';
 import { searchCommand } from './search-command.js';
 import { studyCommand } from './study-command.js';
 import { workerCommand } from './worker-command.js';
+import { closestName } from '../base/options.js';
+import { sanitize } from './terminal.js';
 import type { CliStreams, Command } from './command.js';
 
 export type { CliStreams } from './command.js';
@@ -40,7 +42,9 @@ export async function runCli(argv: readonly string[], streams: CliStreams): Prom
   }
   const command = COMMANDS.find((c) => c.name === first);
   if (command === undefined) {
-    streams.err.write(`pliant: unknown command '${first}'\n\n${HELP}`);
+    const what = first.startsWith('-') ? 'option' : 'command';
+    const near = closestName(first, what === 'option' ? ['--help', '--version'] : COMMANDS.map((c) => c.name));
+    streams.err.write(`${sanitize(`pliant: unknown ${what} '${first}'${near === undefined ? '' : ` (did you mean ${near}?)`}`)}\n${helpPointer(undefined)}\n`);
     return 2;
   }
   return runCommand(command, rest, streams);

@@ -10,18 +10,19 @@ import { tpe } from '../algorithms/tpe/tpe.js';
 import { bullmqExecutor } from '../executors/bullmq-executor.js';
 import { threadExecutor } from '../executors/thread-executor.js';
 import { PliantError } from '../base/errors.js';
+import { closestName } from '../base/options.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { format } from '../symbolic/format.js';
 import { loadStudy } from '../tuning/load-study.js';
 import { search } from '../tuning/search.js';
 import type { SearchOptions } from '../tuning/search.js';
 import type { Trial } from '../tuning/trial.js';
-import { UsageError, positiveOption } from './command.js';
+import { UsageError, durationOption, numberOption, positiveOption } from './command.js';
 import type { Command } from './command.js';
 import { importModule } from './experiment.js';
 import { startProgress } from './progress.js';
 import { storageOf } from './study-command.js';
-import { painter, shortNumber, useColour } from './terminal.js';
+import { painter, safeJson, sanitize, shortNumber, useColour } from './terminal.js';
 
 const ALGORITHMS: Readonly<Record<string, (seed: number) => Algorithm>> = {
   random: (seed) => random({ seed }),
@@ -57,6 +58,11 @@ Options:
   --queue <redis-url>   evaluate on pliant worker processes fed by a Redis job queue; start them
                         with: pliant worker --redis <url> --study <study> --objective <module>
   --seed <s>            the seed of the algorithm (default: the module's options.seed, else 0)
+  --timeout <duration>  the time limit of one trial: 90 (seconds), 90s, 1500ms, 10m or 2h; a
+                        trial that runs longer fails with the reason and the search goes on
+                        (default: the module's options.timeout, else no limit)
+  --strict              stop the search at the first failed trial (default: record the failure
+                        and go on)
   --json                print the summary as JSON
   --verbose             stack traces on errors
   -h, --help            show this help
@@ -70,6 +76,8 @@ Options:
     threads: { type: 'string' },
     queue: { type: 'string' },
     seed: { type: 'string' },
+    timeout: { type: 'string' },
+    strict: { type: 'boolean' },
   },
   async run(positionals, values, streams) {
     const [file, extra] = positionals;
@@ -80,14 +88,19 @@ Options:
     const threads = positiveOption(values, 'threads', true);
     const queue = values.queue as string | undefined;
     if (queue !== undefined && threads !== undefined) throw new UsageError('--threads and --queue are two places to evaluate: choose one');
-    const seedText = values.seed as string | undefined;
-    const seedFlag = seedText === undefined ? undefined : Number(seedText);
-    if (seedFlag !== undefined && !Number.isFinite(seedFlag)) throw new UsageError(`--seed must be a number, found '${seedText as string}'`);
+    const seedFlag = numberOption(values, 'seed');
+    const timeout = durationOption(values, 'timeout');
+    const strict = values.strict === true;
     const algorithmName = values.algorithm as string | undefined;
-    if (algorithmName !== undefined && ALGORITHMS[algorithmName] === undefined)
-      throw new UsageError(`unknown algorithm '${algorithmName}' (one of ${Object.keys(ALGORITHMS).join(', ')})`);
+    if (algorithmName !== undefined && ALGORITHMS[algorithmName] === undefined) {
+      const near = closestName(algorithmName, Object.keys(ALGORITHMS));
+      throw new UsageError(
+        `unknown algorithm '${algorithmName}' (${near === undefined ? `one of ${Object.keys(ALGORITHMS).join(', ')}` : `did you mean ${near}?`})`,
+      );
+    }
+    if (values.study === '') throw new UsageError('--study needs a name, found an empty one');
 
-    const module = await importModule(file, 'pliant search');
+    const module = await importModule(file, 'pliant search', 'the experiment module');
     const space = module.space;
     const objective = module.objective;
     if (space === undefined) throw new PliantError('pliant search', 'argument', `${file} exports no 'space'`);
@@ -120,6 +133,8 @@ Options:
       ...(threads === undefined ? {} : { executor: threadExecutor({ size: threads }), concurrency: concurrency ?? threads }),
       ...(queue === undefined ? {} : { executor: bullmqExecutor({ connection: queue }) }),
       ...(threads === undefined && concurrency !== undefined ? { concurrency } : {}),
+      ...(timeout === undefined ? {} : { timeout }),
+      ...(strict ? { strict: true } : {}),
       onTrialEnd: (trial: Trial) => {
         progress?.trialEnded(trial);
         defaults.onTrialEnd?.(trial);
@@ -137,7 +152,7 @@ Options:
     const best = multi ? undefined : result.best;
     if (json) {
       streams.out.write(
-        `${JSON.stringify({
+        `${safeJson({
           study,
           storage: storage.description,
           trials: result.trials.length,
@@ -152,12 +167,16 @@ Options:
       return 0;
     }
     const paint = painter(useColour(streams.out as { isTTY?: boolean }));
-    streams.out.write(`study '${study}' (${storage.description}): ${result.trials.length} trials, ${result.completed.length} completed\n`);
+    // The study's name, the metrics and the candidate come from the module or the journal.
+    const failed = result.trials.filter((t) => t.state === 'failed').length;
+    streams.out.write(
+      `${sanitize(`study '${study}' (${storage.description}): ${result.trials.length} trials, ${result.completed.length} completed${failed > 0 ? `, ${failed} failed` : ''}`)}\n`,
+    );
     if (best !== undefined) {
-      streams.out.write(`best: trial ${best.number}, ${paint.bold(typeof best.value === 'number' ? shortNumber(best.value) : JSON.stringify(best.value))}\n`);
-      streams.out.write(`${format(best.candidate as TreeValue)}\n`);
+      streams.out.write(`best: trial ${best.number}, ${paint.bold(typeof best.value === 'number' ? shortNumber(best.value) : safeJson(best.value))}\n`);
+      streams.out.write(`${sanitize(format(best.candidate as TreeValue), { multiline: true })}\n`);
     } else if (multi) {
-      streams.out.write(`Pareto front: ${result.paretoFront.map((t) => `trial ${t.number} ${JSON.stringify(t.value)}`).join('; ')}\n`);
+      streams.out.write(`Pareto front: ${result.paretoFront.map((t) => `trial ${t.number} ${safeJson(t.value)}`).join('; ')}\n`);
     }
     return 0;
   },

@@ -1,25 +1,24 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { exportStudy } from '../storage/export-journal.js';
-import { journalStorage } from '../storage/journal-storage.js';
-import { redisStorage, redisStudyNames } from '../storage/redis-storage.js';
 import type { Storage } from '../storage/storage.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { format } from '../symbolic/format.js';
 import { loadStudy } from '../tuning/load-study.js';
 import type { Result } from '../tuning/result.js';
 import type { Trial } from '../tuning/trial.js';
-import { defaultStudyDir } from '../tuning/trial-source.js';
-import { UsageError } from './command.js';
+import { storageFrom } from '../storage/storage-from.js';
+import { UsageError, requireFile } from './command.js';
+import { PliantError } from '../base/errors.js';
+import { closestName } from '../base/options.js';
 import type { Command } from './command.js';
-import { shortNumber, table } from './terminal.js';
+import { csvRow, safeJson, sanitize, shortNumber, table, truncate } from './terminal.js';
 
 /** The storage a `--storage` option names: a Redis URL, or a folder of journal files (default `.pliant/studies`). */
 export function storageOf(value: string | undefined): Storage {
-  if (value === undefined) return journalStorage(defaultStudyDir());
-  if (/^rediss?:\/\//.test(value)) return redisStorage(value);
-  return journalStorage(resolve(value));
+  if (value === '') throw new UsageError('--storage needs a folder or a Redis URL, found an empty one');
+  return storageFrom(value);
 }
 
 /** Loads a study by name from `--storage`, or from a journal file given as its path. */
@@ -38,9 +37,7 @@ const valueText = (v: Trial['value']): string =>
           .join(' ');
 const seconds = (t: Trial): string => (t.ended === undefined ? '' : ((t.ended - t.started) / 1000).toFixed(1));
 
-function csvCell(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+const ACTIONS: readonly string[] = ['list', 'show', 'best', 'export'];
 
 /** `pliant study list|show|best|export`. */
 export const studyCommand: Command = {
@@ -67,23 +64,18 @@ Options:
   -h, --help          show this help
 `,
   options: { storage: { type: 'string' }, out: { type: 'string', short: 'o' }, format: { type: 'string' }, force: { type: 'boolean' } },
+  label: (positionals) => (ACTIONS.includes(positionals[0] as string) ? `study ${positionals[0] as string}` : 'study'),
   async run(positionals, values, streams) {
     const [action, study, extra] = positionals;
     const json = values.json === true;
     const storageOption = values.storage as string | undefined;
+    if (storageOption === '') throw new UsageError('--storage needs a folder or a Redis URL, found an empty one');
     if (action === 'list') {
       if (study !== undefined) throw new UsageError(`list takes no study (found '${study}')`);
-      let names: string[];
-      if (storageOption !== undefined && /^rediss?:\/\//.test(storageOption)) names = await redisStudyNames(storageOption);
-      else {
-        const dir = storageOption === undefined ? defaultStudyDir() : resolve(storageOption);
-        names = existsSync(dir)
-          ? readdirSync(dir)
-              .filter((f) => f.endsWith('.jsonl'))
-              .map((f) => decodeURIComponent(f.slice(0, -6)))
-              .sort()
-          : [];
-      }
+      // A folder named on the command line must be there; the default one may not be yet.
+      if (storageOption !== undefined && !/^[a-z][a-z\d+.-]*:/i.test(storageOption) && !existsSync(resolve(storageOption)))
+        throw new PliantError('pliant study list', 'io', `the storage folder ${storageOption} does not exist`);
+      const names = await storageOf(storageOption).list();
       const rows: { study: string; trials: number; completed: number; best: Trial['value'] | null }[] = [];
       for (const name of names) {
         try {
@@ -93,7 +85,7 @@ Options:
           rows.push({ study: name, trials: 0, completed: 0, best: null });
         }
       }
-      if (json) streams.out.write(`${JSON.stringify(rows)}\n`);
+      if (json) streams.out.write(`${safeJson(rows)}\n`);
       else if (rows.length === 0) streams.err.write('no studies\n');
       else
         streams.out.write(
@@ -105,7 +97,12 @@ Options:
       return 0;
     }
     if (action === undefined || !['show', 'best', 'export'].includes(action)) {
-      throw new UsageError(action === undefined ? 'which action? (list, show, best, export)' : `unknown action '${action}' (list, show, best, export)`);
+      const near = action === undefined ? undefined : closestName(action, ['list', 'show', 'best', 'export']);
+      throw new UsageError(
+        action === undefined
+          ? 'which action? (list, show, best, export)'
+          : `unknown action '${action}' (${near === undefined ? 'list, show, best, export' : `did you mean ${near}?`})`,
+      );
     }
     if (study === undefined) throw new UsageError(`which study? (pliant study ${action} <study>)`);
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
@@ -120,8 +117,8 @@ Options:
           study.endsWith('.jsonl') && storageOption === undefined
             ? await exportFile(study, out, values.force === true)
             : await exportStudy(storage, study, out, { overwrite: values.force === true });
-        if (json) streams.out.write(`${JSON.stringify({ study, out, format: fmt, events })}\n`);
-        else streams.err.write(`pliant study export: wrote ${events} events of '${study}' to ${out}\n`);
+        if (json) streams.out.write(`${safeJson({ study, out, format: fmt, events })}\n`);
+        else streams.err.write(`${sanitize(`pliant study export: wrote ${events} events of '${study}' to ${out}`)}\n`);
         return 0;
       }
       const result = await studyResult(study, storageOption);
@@ -130,8 +127,9 @@ Options:
         ? [...new Set(result.trials.flatMap((t) => (t.value !== undefined && typeof t.value !== 'number' ? Object.keys(t.value) : [])))]
         : ['value'];
       const header = ['number', 'state', ...metrics, 'cached', 'seconds', 'dna', 'candidate', 'error'];
+      // Metric names, candidates and error messages are anyone's text: quoted where CSV needs it.
       const lines = result.trials.map((t) =>
-        [
+        csvRow([
           String(t.number),
           t.state,
           ...metrics.map((m) => (t.value === undefined ? '' : typeof t.value === 'number' ? String(t.value) : String(t.value[m] ?? ''))),
@@ -140,28 +138,23 @@ Options:
           t.dna.toString(),
           JSON.stringify(t.candidate),
           t.error ?? '',
-        ]
-          .map(csvCell)
-          .join(','),
+        ]),
       );
       await mkdir(dirname(resolve(out)), { recursive: true });
-      await writeFile(out, `${header.join(',')}\n${lines.map((l) => `${l}\n`).join('')}`);
-      if (json) streams.out.write(`${JSON.stringify({ study, out, format: fmt, trials: lines.length })}\n`);
-      else streams.err.write(`pliant study export: wrote ${lines.length} trials of '${study}' to ${out}\n`);
+      await writeFile(out, `${csvRow(header)}\n${lines.map((l) => `${l}\n`).join('')}`);
+      if (json) streams.out.write(`${safeJson({ study, out, format: fmt, trials: lines.length })}\n`);
+      else streams.err.write(`${sanitize(`pliant study export: wrote ${lines.length} trials of '${study}' to ${out}`)}\n`);
       return 0;
     }
     const result = await studyResult(study, storageOption);
     if (action === 'show') {
       if (json) {
         streams.out.write(
-          `${JSON.stringify(result.trials.map((t) => ({ number: t.number, state: t.state, value: t.value ?? null, cached: t.cached, seconds: t.ended === undefined ? null : (t.ended - t.started) / 1000, dna: t.dna.toJSON(), candidate: t.candidate, error: t.error ?? null })))}\n`,
+          `${safeJson(result.trials.map((t) => ({ number: t.number, state: t.state, value: t.value ?? null, cached: t.cached, seconds: t.ended === undefined ? null : (t.ended - t.started) / 1000, dna: t.dna.toJSON(), candidate: t.candidate, error: t.error ?? null })))}\n`,
         );
         return 0;
       }
-      const shortCandidate = (t: Trial): string => {
-        const text = format(t.candidate as TreeValue);
-        return text.length > 70 ? `${text.slice(0, 67)}...` : text;
-      };
+      const shortCandidate = (t: Trial): string => truncate(sanitize(format(t.candidate as TreeValue)), 70);
       streams.out.write(
         table(
           ['#', 'state', 'value', 's', 'candidate'],
@@ -174,9 +167,8 @@ Options:
     if (result.metrics.length > 1) {
       const front = result.paretoFront;
       streams.out.write(
-        `${JSON.stringify(
+        `${safeJson(
           front.map((t) => ({ number: t.number, value: t.value, candidate: t.candidate })),
-          null,
           json ? undefined : 2,
         )}\n`,
       );
@@ -184,13 +176,13 @@ Options:
     }
     const best = result.best;
     if (best === undefined) {
-      streams.err.write(`pliant study best: the study '${result.study}' has no completed trial\n`);
+      streams.err.write(`${sanitize(`pliant study best: the study '${result.study}' has no completed trial`)}\n`);
       return 1;
     }
-    if (json) streams.out.write(`${JSON.stringify({ number: best.number, value: best.value, dna: best.dna.toJSON(), candidate: best.candidate })}\n`);
+    if (json) streams.out.write(`${safeJson({ number: best.number, value: best.value, dna: best.dna.toJSON(), candidate: best.candidate })}\n`);
     else {
-      streams.out.write(`${JSON.stringify(best.candidate, null, 2)}\n`);
-      streams.err.write(`best of '${result.study}': trial ${best.number}, ${valueText(best.value)}\n`);
+      streams.out.write(`${safeJson(best.candidate, 2)}\n`);
+      streams.err.write(`${sanitize(`best of '${result.study}': trial ${best.number}, ${valueText(best.value)}`)}\n`);
     }
     return 0;
   },
@@ -198,6 +190,7 @@ Options:
 
 /** Copies a journal file to `out` (export of a study given as a path). */
 async function exportFile(file: string, out: string, overwrite: boolean): Promise<number> {
+  requireFile(file, 'the journal file', 'pliant study export');
   const text = await readFile(file, 'utf8');
   if (!overwrite && existsSync(out)) throw new UsageError(`${out} exists: pass --force to overwrite it`);
   await mkdir(dirname(resolve(out)), { recursive: true });

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startQueueWorker } from '../executors/queue-worker.js';
-import { UsageError, positiveOption } from './command.js';
+import { UsageError, durationOption, positiveOption, requireFile } from './command.js';
+import { sanitize } from './terminal.js';
 import type { Command } from './command.js';
 
 /** `pliant worker --redis <url> --study <name> --objective <module>`. */
@@ -23,10 +25,16 @@ Options:
   --export <name>         the objective's export (default: objective, else default)
   --import <module>       a module to import first (symbolic types of the candidates); repeatable
   --concurrency <n>       trials at once (default 1)
-  --timeout <seconds>     fail a trial that runs longer (default: no limit)
-  --lock-duration <ms>    how long a trial's lock lasts without renewal (default 30000)
-  --reply-timeout <s>     how long a trial's report waits for the controller (default 600): a
-                          controller restarted within it takes the trial up again
+  --timeout <duration>    fail a trial that runs longer: 90 (seconds), 90s, 1500ms, 10m or 2h
+                          (default: no limit)
+  --lock-duration <ms>    how long a trial's lock lasts without renewal (default 30000; or a
+                          duration: 30s)
+  --run-ttl <duration>    how long a trial's run claim outlives a silent worker before another
+                          worker may run the trial again (default 4 × --lock-duration; a bare
+                          number is ms): a trial is never started twice while its first run lives
+  --reply-timeout <s>     how long a trial's report waits for the controller (default 600, or a
+                          duration: 10m): a controller restarted within it takes the trial up
+                          again
   --queue <name>          the queue, when not the study's (pliant-<study>)
   -h, --help              show this help
 `,
@@ -40,36 +48,56 @@ Options:
     timeout: { type: 'string' },
     'lock-duration': { type: 'string' },
     'reply-timeout': { type: 'string' },
+    'run-ttl': { type: 'string' },
     queue: { type: 'string' },
   },
   async run(positionals, values, streams) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] as string}'`);
     const redis = (values.redis as string | undefined) ?? process.env.REDIS_URL;
-    if (redis === undefined) throw new UsageError('--redis <url> is required (or set REDIS_URL)');
+    if (redis === undefined || redis === '') throw new UsageError('--redis <url> is required (or set REDIS_URL)');
     const study = values.study as string | undefined;
     const queue = values.queue as string | undefined;
-    if (study === undefined && queue === undefined) throw new UsageError('--study <name> is required');
-    // A path to an existing file is a file, with or without a leading ./ (not a package name).
-    const asFile = (m: string): string => (existsSync(m) ? resolve(m) : m);
+    if ((study === undefined || study === '') && (queue === undefined || queue === '')) throw new UsageError('--study <name> is required');
     const given = values.objective as string | undefined;
-    if (given === undefined) throw new UsageError('--objective <module> is required');
-    const objective = asFile(given);
+    if (given === undefined || given === '') throw new UsageError('--objective <module> is required');
     const concurrency = positiveOption(values, 'concurrency', true);
-    const timeout = positiveOption(values, 'timeout', false);
-    const lockDuration = positiveOption(values, 'lock-duration', true);
-    const replyTimeout = positiveOption(values, 'reply-timeout', false);
+    const timeout = durationOption(values, 'timeout', 's');
+    const lockDuration = durationOption(values, 'lock-duration', 'ms');
+    const replyTimeout = durationOption(values, 'reply-timeout', 's');
+    const runTtl = durationOption(values, 'run-ttl', 'ms');
     const exportName = values.export as string | undefined;
+    const imports = (values.import as string[] | undefined) ?? [];
+    // A path to an existing file is a file, with or without a leading ./ (not a package name); a
+    // module written as a path (./x.js, /x.js, file:) must be there before a worker waits for trials.
+    const asFile = (m: string, what: string): string => {
+      if (existsSync(m)) return resolve(m);
+      if (m.startsWith('.') || isAbsolute(m)) requireFile(m, what, 'pliant worker');
+      if (m.startsWith('file:')) {
+        let path: string;
+        try {
+          path = fileURLToPath(m);
+        } catch {
+          throw new UsageError(`${what} ${m} is not a valid file URL`);
+        }
+        requireFile(path, what, 'pliant worker');
+      }
+      return m;
+    };
+    const objective = asFile(given, 'the objective module');
+    const importPaths = imports.map((m) => asFile(m, 'the module to import'));
     const worker = await startQueueWorker({
       connection: redis,
       ...(study === undefined ? {} : { study }),
       ...(queue === undefined ? {} : { queue }),
       objective: exportName === undefined ? objective : { module: objective, export: exportName },
-      imports: ((values.import as unknown as string[] | undefined) ?? []).map(asFile),
+      imports: importPaths,
       ...(concurrency === undefined ? {} : { concurrency }),
-      ...(timeout === undefined ? {} : { timeout: timeout * 1000 }),
-      ...(lockDuration === undefined ? {} : { lockDuration }),
-      ...(replyTimeout === undefined ? {} : { replyTimeout: replyTimeout * 1000 }),
-      log: (line) => void streams.err.write(`${line}\n`),
+      ...(timeout === undefined ? {} : { timeout }),
+      ...(lockDuration === undefined ? {} : { lockDuration: Math.ceil(lockDuration) }),
+      ...(replyTimeout === undefined ? {} : { replyTimeout }),
+      ...(runTtl === undefined ? {} : { runTtl: Math.ceil(runTtl) }),
+      // A worker's lines carry objectives' error messages.
+      log: (line) => void streams.err.write(`${sanitize(line)}\n`),
     });
     await new Promise<void>((resolve) => {
       const stop = (): void => {

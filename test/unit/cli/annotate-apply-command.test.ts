@@ -172,19 +172,18 @@ describe('pliant annotate', () => {
     const none = await pliant('annotate');
     expect(none.code).toBe(2);
     expect(none.out).toBe('');
-    expect(none.err).toMatch(/^pliant annotate: which file\?/);
-    expect(none.err).toContain('Usage: pliant annotate <file.ts>');
+    expect(none.err).toBe("pliant annotate: which file? (pliant annotate <file.ts>)\nRun 'pliant annotate --help' for usage.\n");
     const two = await pliant('annotate', RESIDUAL, MNIST);
     expect(two.code).toBe(2);
     expect(two.err).toContain(`one file at a time (found '${MNIST}' too)`);
   });
 
-  it('exits 2 with the usage on an unknown option', async () => {
+  it('exits 2 on an unknown option, naming the closest known one, with a pointer to --help', async () => {
     const { code, out, err } = await pliant('annotate', RESIDUAL, '--bogus');
     expect(code).toBe(2);
     expect(out).toBe('');
-    expect(err).toContain("Unknown option '--bogus'");
-    expect(err).toContain('Usage: pliant annotate');
+    expect(err).toBe("pliant annotate: unknown option --bogus\nRun 'pliant annotate --help' for usage.\n");
+    expect((await pliant('annotate', RESIDUAL, '--rulez', 'x.json')).err).toMatch(/^pliant annotate: unknown option --rulez \(did you mean --rules\?\)\n/);
   });
 
   it('exits 1 on an unreadable file with a one-line error, and a stack trace with --verbose', async () => {
@@ -192,12 +191,12 @@ describe('pliant annotate', () => {
     const { code, out, err } = await pliant('annotate', missing);
     expect(code).toBe(1);
     expect(out).toBe('');
-    expect(err).toMatch(new RegExp(`^pliant: annotate: cannot read ${missing}: ENOENT[^\\n]*\\n$`));
+    expect(err).toBe(`pliant annotate: the file ${missing} does not exist\n`);
     expect(err).not.toMatch(/\n\s+at /);
     const verbose = await pliant('annotate', missing, '--verbose');
     expect(verbose.code).toBe(1);
     expect(verbose.err.split('\n')[0]).toBe(err.trimEnd());
-    expect(verbose.err).toMatch(/\nPliantError: annotate: cannot read [^\n]*\n\s+at /);
+    expect(verbose.err).toMatch(/\nPliantError: pliant annotate: the file [^\n]* does not exist\n\s+at /);
     expect(existsSync(missing)).toBe(false);
   });
 });
@@ -344,7 +343,7 @@ describe('pliant apply', () => {
 
     const missing = await pliant('apply', journal, file, '--trial', '99');
     expect(missing.code).toBe(1);
-    expect(missing.err).toBe("pliant: apply: the study 'residual' has no trial 99\n");
+    expect(missing.err).toBe("pliant apply: the study 'residual' has no trial 99\n");
   });
 
   it('finds a study by name under $PLIANT_HOME', async () => {
@@ -359,7 +358,7 @@ describe('pliant apply', () => {
     writeFileSync(file, original);
     const unknown = await pliant('apply', 'no-such-study', file);
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toMatch(/^pliant: loadStudy: no study named 'no-such-study'/);
+    expect(unknown.err).toMatch(/^pliant apply: no study named 'no-such-study'[^\n]*\n$/);
     expect(readFileSync(file, 'utf8')).toBe(original);
   });
 
@@ -395,7 +394,11 @@ describe('pliant apply', () => {
       const r = await pliant('apply', JSON.stringify(WIDER), file, '--precision', bad);
       expect(r.code).toBe(2);
       expect(r.err).toContain(`--precision must be an integer from 1 to 17, found '${bad}'`);
-      expect(r.err).toContain('Usage: pliant apply');
+      expect(r.err.split('\n')).toEqual([
+        `pliant apply: --precision must be an integer from 1 to 17, found '${bad}'`,
+        "Run 'pliant apply --help' for usage.",
+        '',
+      ]);
     }
     expect(readFileSync(file, 'utf8')).toBe(original.replace('sgd(0.05)', 'sgd(0.12)'));
   });
@@ -406,7 +409,7 @@ describe('pliant apply', () => {
     expect(code).toBe(1);
     expect(out).toBe('');
     expect(err.split('\n')).toHaveLength(2);
-    expect(err).toMatch(/^pliant: apply: at 'createTeacher\.dense_1\.units': .*no decision of .*another file\?\n$/);
+    expect(err).toMatch(/^pliant apply: at 'createTeacher\.dense_1\.units': .*no decision of .*another file\?\n$/);
     expect(readFileSync(file, 'utf8')).toBe(original);
   });
 
@@ -421,7 +424,7 @@ describe('pliant apply', () => {
   it('exits 1 on text that is not JSON, and on an annotated module', async () => {
     const broken = await pliant('apply', '{"createModel": ', file);
     expect(broken.code).toBe(1);
-    expect(broken.err).toMatch(/^pliant: apply: the argument is not JSON: /);
+    expect(broken.err).toMatch(/^pliant apply: the argument is not JSON: /);
     const module = join(dir, 'residual.search.ts');
     expect((await pliant('annotate', file, '--out', module)).code).toBe(0);
     const annotated = await pliant('apply', JSON.stringify(WIDER), module);
@@ -441,7 +444,12 @@ describe('pliant apply', () => {
     expect(trial.err).toContain('--trial goes with a study');
     const unknown = await pliant('apply', JSON.stringify(WIDER), file, '--frobnicate');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain("Unknown option '--frobnicate'");
+    expect(unknown.err).toBe("pliant apply: unknown option --frobnicate\nRun 'pliant apply --help' for usage.\n");
+    const missingFile = await pliant('apply', JSON.stringify(WIDER), join(dir, 'nowhere.ts'));
+    expect(missingFile.code).toBe(1);
+    expect(missingFile.err).toBe(`pliant apply: the file ${join(dir, 'nowhere.ts')} does not exist\n`);
+    const missingValues = await pliant('apply', join(dir, 'values.json'), file);
+    expect(missingValues.err).toBe(`pliant apply: the values file ${join(dir, 'values.json')} does not exist\n`);
     expect(readFileSync(file, 'utf8')).toBe(original);
   });
 });

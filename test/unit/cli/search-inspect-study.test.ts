@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run-cli.js';
+import { journalStorage } from '../../../src/storage/journal-storage.js';
 import { loadStudy } from '../../../src/tuning/load-study.js';
 
 function capture(): { out: () => string; err: () => string; streams: { out: { write(t: string): void }; err: { write(t: string): void } } } {
@@ -77,6 +78,72 @@ describe('pliant search', () => {
     const c = capture();
     expect(await runCli(['search', empty, '--storage', studies, '--trials', '1'], c.streams)).toBe(1);
     expect(c.err()).toContain("exports no 'space'");
+  });
+});
+
+describe('pliant search --timeout and --strict, for real', () => {
+  const slowStudies = (): string => join(dir, 'slow-studies');
+  beforeAll(() => {
+    writeFileSync(
+      join(dir, 'slow.mjs'),
+      `import { oneOf } from ${JSON.stringify(srcIndex)};
+export const space = { mode: oneOf(['fast', 'boom', 'slow']) };
+export async function objective(c) {
+  if (c.mode === 'slow') await new Promise((r) => setTimeout(r, 3000));
+  if (c.mode === 'boom') throw new Error('boom');
+  return c.mode === 'fast' ? 1 : 2;
+}
+`,
+    );
+  });
+
+  it('--timeout fails a trial that runs longer, with the reason, and the search goes on', async () => {
+    const c = capture();
+    const started = Date.now();
+    expect(
+      await runCli(
+        ['search', join(dir, 'slow.mjs'), '--storage', slowStudies(), '--study', 'timed', '--algorithm', 'grid', '--trials', '3', '--timeout', '300ms'],
+        c.streams,
+      ),
+    ).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2500);
+    const study = await loadStudy('timed', { storage: journalStorage(slowStudies()) });
+    const byMode = new Map(study.trials.map((t) => [(t.candidate as { mode: string }).mode, t]));
+    expect(byMode.get('fast')?.state).toBe('completed');
+    expect(byMode.get('slow')?.state).toBe('failed');
+    expect(byMode.get('slow')?.error).toMatch(/300 ?ms|time/i);
+    expect(byMode.get('boom')?.state).toBe('failed');
+    expect(c.out()).toContain("study 'timed' (");
+    expect(c.out()).toContain('3 trials, 1 completed, 2 failed');
+  });
+
+  it('--strict stops the search at the first failed trial: one line, exit code 1', async () => {
+    const c = capture();
+    expect(
+      await runCli(
+        [
+          'search',
+          join(dir, 'slow.mjs'),
+          '--storage',
+          slowStudies(),
+          '--study',
+          'strict',
+          '--algorithm',
+          'grid',
+          '--trials',
+          '3',
+          '--timeout',
+          '5s',
+          '--strict',
+        ],
+        c.streams,
+      ),
+    ).toBe(1);
+    const lines = c.err().trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(/^pliant search: trial \d+ failed and the search is strict: /);
+    const study = await loadStudy('strict', { storage: journalStorage(slowStudies()) });
+    expect(study.trials.filter((t) => t.state === 'failed')).toHaveLength(1);
+    expect(study.trials.length).toBeLessThan(3);
   });
 });
 

@@ -26,20 +26,45 @@ describe('pliant worker: usage', () => {
     delete process.env.REDIS_URL;
     try {
       const cases: [string[], string][] = [
-        [['worker', '--study', 's', '--objective', 'o.js'], '--redis <url> is required'],
+        [['worker', '--study', 's', '--objective', 'o.js'], '--redis <url> is required (or set REDIS_URL)'],
         [['worker', '--redis', 'redis://127.0.0.1:1', '--objective', 'o.js'], '--study <name> is required'],
         [['worker', '--redis', 'redis://127.0.0.1:1', '--study', 's'], '--objective <module> is required'],
-        [['worker', '--redis', 'redis://127.0.0.1:1', '--study', 's', '--objective', 'o.js', '--concurrency', '0'], '--concurrency must be a positive integer'],
-        [['worker', '--redis', 'redis://127.0.0.1:1', '--study', 's', '--objective', 'o.js', '--timeout', 'soon'], '--timeout must be a positive number'],
+        [
+          ['worker', '--redis', 'redis://127.0.0.1:1', '--study', 's', '--objective', 'o.js', '--concurrency', '0'],
+          "--concurrency must be a positive integer, found '0'",
+        ],
+        [
+          ['worker', '--redis', 'redis://127.0.0.1:1', '--study', 's', '--objective', 'o.js', '--timeout', 'soon'],
+          "--timeout must be a positive duration such as 90s, 1500ms, 10m or 2h (a bare number is seconds), found 'soon'",
+        ],
+        [
+          ['worker', '--redis', 'redis://127.0.0.1:1', '--study', 's', '--objective', 'o.js', '--timeout', '-5'],
+          "--timeout must be a positive duration such as 90s, 1500ms, 10m or 2h (a bare number is seconds), found '-5'",
+        ],
+        [
+          ['worker', '--redis', 'redis://127.0.0.1:1', '--study', 's', '--objective', 'o.js', '--concurrency', '-2'],
+          "--concurrency must be a positive integer, found '-2'",
+        ],
+        [
+          ['worker', '--redis', 'redis://127.0.0.1:1', '--study', 's', '--objective', 'o.js', '--lock-duration', '0'],
+          "--lock-duration must be a positive duration such as 90s, 1500ms, 10m or 2h (a bare number is milliseconds), found '0'",
+        ],
+        [['worker', '--redis', 'redis://127.0.0.1:1', '--study', 's', '--objectiv', 'o.js'], 'unknown option --objectiv (did you mean --objective?)'],
       ];
       for (const [argv, message] of cases) {
         const c = capture();
         expect(await runCli(argv, c.streams), argv.join(' ')).toBe(2);
-        expect(c.err()).toContain(message);
+        expect(c.err()).toBe(`pliant worker: ${message}\nRun 'pliant worker --help' for usage.\n`);
       }
     } finally {
       if (previous !== undefined) process.env.REDIS_URL = previous;
     }
+  });
+
+  it('an objective module given as a path that is not there is a one-line error naming it, before any connection', async () => {
+    const c = capture();
+    expect(await runCli(['worker', '--redis', 'redis://127.0.0.1:1', '--study', 's', '--objective', './no/such/objective.js'], c.streams)).toBe(1);
+    expect(c.err()).toBe('pliant worker: the objective module ./no/such/objective.js does not exist\n');
   });
 
   it('a server that is not there is a one-line error with exit code 1', async () => {
@@ -68,10 +93,16 @@ describe('pliant study export', () => {
   });
 
   it('bad usage exits 2', async () => {
-    for (const argv of [['study'], ['study', 'frob', 'x'], ['study', 'export'], ['study', 'export', 'x']]) {
+    for (const [argv, message] of [
+      [['study'], 'pliant study: which action? (list, show, best, export)'],
+      [['study', 'frob', 'x'], "pliant study: unknown action 'frob' (list, show, best, export)"],
+      [['study', 'shwo', 'x'], "pliant study: unknown action 'shwo' (did you mean show?)"],
+      [['study', 'export'], 'pliant study export: which study? (pliant study export <study>)'],
+      [['study', 'export', 'x'], 'pliant study export: --out <file> is required'],
+    ] as const) {
       const c = capture();
-      expect(await runCli(argv, c.streams), argv.join(' ')).toBe(2);
-      expect(c.err()).toContain('Usage: pliant study <action>');
+      expect(await runCli([...argv], c.streams), argv.join(' ')).toBe(2);
+      expect(c.err()).toBe(`${message}\nRun 'pliant study --help' for usage.\n`);
     }
   });
 });
