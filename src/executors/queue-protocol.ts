@@ -6,6 +6,7 @@
  * half-read.
  */
 import { z } from 'zod';
+import { serializedError } from './thread-protocol.js';
 import type { DNAJson } from '../geno/dna.js';
 import type { Measurement } from '../base/measurement.js';
 
@@ -57,15 +58,8 @@ export type TrialReply = z.infer<typeof trialReplySchema>;
 export const jobResultSchema = z.union([measurement, z.strictObject({ pliant: z.enum(['pruned', 'ended']) })]);
 export type JobResult = z.infer<typeof jobResultSchema>;
 
-/** An error as a run's outcome records it (see {@link runOutcomeSchema}). */
-const recordedError = z.object({
-  name: z.string(),
-  message: z.string(),
-  stack: z.string().optional(),
-  code: z.string().optional(),
-  api: z.string().optional(),
-  path: z.string().optional(),
-});
+/** An error as a run's outcome records it (see {@link runOutcomeSchema}): as a thread sends it. */
+const recordedError = serializedError;
 
 /**
  * How a trial's run ended, as its worker records it in the trial's run key (`end:` and this, as

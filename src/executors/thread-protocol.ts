@@ -25,7 +25,8 @@ export interface SerializedError {
   readonly path?: string | undefined;
 }
 
-const serializedError = z.object({
+/** The zod schema of a {@link SerializedError} (also the error a queue run records). */
+export const serializedError = z.object({
   name: z.string(),
   message: z.string(),
   stack: z.string().optional(),

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { PliantError } from '../base/errors.js';
 import { FileBackend } from './file-backend.js';
 import { Journal } from './journal.js';
+import { decodeStudyName, encodeStudyName } from './study-name.js';
 import type { OpenStudyOptions, Storage, StudyJournal } from './storage.js';
 
 const API = 'journalStorage';
@@ -59,7 +60,7 @@ export function journalStorage(dir: string, options: JournalStorageOptions = {})
     description: `journal:${root}`,
     exists(name: string): Promise<boolean> {
       try {
-        const file = join(root, `${studyFileName(name)}.jsonl`);
+        const file = join(root, `${encodeStudyName(API, name)}.jsonl`);
         return Promise.resolve(existsSync(file) && statSync(file).isFile());
       } catch (error) {
         return Promise.reject(error);
@@ -75,11 +76,11 @@ export function journalStorage(dir: string, options: JournalStorageOptions = {})
       }
       return files
         .filter((f) => f.endsWith('.jsonl') && !f.startsWith('.'))
-        .map((f) => decodeName(f.slice(0, -'.jsonl'.length)))
+        .map((f) => decodeStudyName(f.slice(0, -'.jsonl'.length)))
         .sort();
     },
     async open(name: string, openOptions: OpenStudyOptions = {}): Promise<StudyJournal> {
-      const file = join(root, `${studyFileName(name)}.jsonl`);
+      const file = join(root, `${encodeStudyName(API, name)}.jsonl`);
       if (openOptions.readOnly === true) {
         if (!(existsSync(file) && statSync(file).isFile())) throw new PliantError(API, 'argument', `no study named '${name}' in ${root}`);
       } else {
@@ -105,23 +106,4 @@ export async function openJournalFile(
   const api = options.api ?? API;
   const backend = await FileBackend.open(file, { readOnly: options.readOnly === true, fsync: options.fsync === true, api });
   return Journal.open(backend, { ...options, study, api });
-}
-
-function studyFileName(name: string): string {
-  if (typeof name !== 'string' || name === '') {
-    throw new PliantError(API, 'argument', `a study name must be a non-empty string, found ${JSON.stringify(name)}`);
-  }
-  try {
-    return encodeURIComponent(name);
-  } catch (cause) {
-    throw new PliantError(API, 'argument', `the study name ${JSON.stringify(name)} is not well-formed Unicode`, { cause });
-  }
-}
-
-function decodeName(encoded: string): string {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return encoded;
-  }
 }

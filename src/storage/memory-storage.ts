@@ -1,6 +1,7 @@
 import { PliantError } from '../base/errors.js';
 import type { BackendAppend, BackendRead, Cursor, JournalBackend } from './journal-backend.js';
 import { Journal } from './journal.js';
+import { encodeStudyName } from './study-name.js';
 import type { OpenStudyOptions, Storage, StudyJournal } from './storage.js';
 
 const API = 'memoryStorage';
@@ -23,8 +24,10 @@ export function memoryStorage(): Storage {
       return Promise.resolve([...studies.keys()].sort());
     },
     open(name: string, options: OpenStudyOptions = {}): Promise<StudyJournal> {
-      if (typeof name !== 'string' || name === '') {
-        return Promise.reject(new PliantError(API, 'argument', `a study name must be a non-empty string, found ${JSON.stringify(name)}`));
+      try {
+        encodeStudyName(API, name);
+      } catch (error) {
+        return Promise.reject(error);
       }
       let log = studies.get(name);
       if (log === undefined) {

@@ -9,6 +9,7 @@ import { PliantError } from '../base/errors.js';
 import { firstLine, openRedis as connect, safeRedisUrl as safeUrl, serverOf } from '../base/redis-connection.js';
 import type { BackendAppend, BackendRead, Cursor, JournalBackend } from './journal-backend.js';
 import { Journal } from './journal.js';
+import { encodeStudyName } from './study-name.js';
 import type { OpenStudyOptions, Storage, StudyJournal } from './storage.js';
 
 const API = 'redisStorage';
@@ -92,7 +93,7 @@ export function redisStorage(connection: string | RedisStorageOptions): Storage 
       return redisStudyNames({ url, prefix });
     },
     async exists(name: string): Promise<boolean> {
-      const key = `${prefix}:journal:${encodeName(name)}`;
+      const key = `${prefix}:journal:${encodeStudyName(API, name)}`;
       const client = await connect(url, API);
       try {
         return (await client.exists(key)) === 1;
@@ -147,19 +148,8 @@ async function quit(client: RedisClient): Promise<void> {
   }
 }
 
-function encodeName(name: string): string {
-  if (typeof name !== 'string' || name === '') {
-    throw new PliantError(API, 'argument', `a study name must be a non-empty string, found ${JSON.stringify(name)}`);
-  }
-  try {
-    return encodeURIComponent(name);
-  } catch (cause) {
-    throw new PliantError(API, 'argument', `the study name ${JSON.stringify(name)} is not well-formed Unicode`, { cause });
-  }
-}
-
 async function openRedisJournal(url: string, prefix: string, name: string, options: OpenStudyOptions): Promise<Journal> {
-  const key = `${prefix}:journal:${encodeName(name)}`;
+  const key = `${prefix}:journal:${encodeStudyName(API, name)}`;
   const client = await connect(url, API);
   try {
     if (options.readOnly === true) {

@@ -17,6 +17,7 @@ import { startRedis } from '../../support/redis-server.js';
 import type { RedisServer } from '../../support/redis-server.js';
 import { fakeFeedback } from './fake-feedback.js';
 import type { RecordedCall } from './fake-feedback.js';
+import { rejection } from '../../support/error-of.js';
 
 const objective: ObjectiveModule = { module: new URL('./contract-objectives.mjs', import.meta.url), export: 'objective' };
 
@@ -69,16 +70,6 @@ function trial(candidate: Record<string, unknown>, timeout?: number): { evaluati
   const number = ++numbers;
   const { feedback, calls } = fakeFeedback(number);
   return { evaluation: { candidate, candidateJson: candidate, feedback, ...(timeout === undefined ? {} : { timeout }) }, calls, number };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`rejected with a non-error: ${String(error)}`);
-  }
-  throw new Error('expected a rejection');
 }
 
 describe.each(subjects)('the executor contract: $name', (subject) => {

@@ -4,17 +4,9 @@ import { inlineExecutor } from '../../../src/executors/inline-executor.js';
 import { PliantError } from '../../../src/base/errors.js';
 import { Pruned } from '../../../src/base/pruned.js';
 import { fakeFeedback } from './fake-feedback.js';
+import { rejection } from '../../support/error-of.js';
 
 /** Awaits `promise`, expects it to reject with an `Error`, and returns it. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`rejected with a non-error: ${String(error)}`);
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('inlineExecutor', () => {
   test('is named inline, with capacity 1', () => {

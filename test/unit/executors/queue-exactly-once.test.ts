@@ -16,6 +16,7 @@ import type { QueueWorker } from '../../../src/executors/queue-worker.js';
 import { startRedis } from '../../support/redis-server.js';
 import type { RedisServer } from '../../support/redis-server.js';
 import { fakeFeedback } from './fake-feedback.js';
+import { rejection } from '../../support/error-of.js';
 
 const objective = { module: new URL('./contract-objectives.mjs', import.meta.url), export: 'objective' };
 
@@ -37,16 +38,6 @@ async function until(what: string, test: () => boolean, ms = 15_000): Promise<vo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`rejected with a non-error: ${String(error)}`);
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('bullmq: exactly once', () => {
