@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PliantError, floatv, journalStorage, loadStudy, oneOf, random, search } from '../../../src/index.js';
+import { PliantError, floatv, intv, journalStorage, loadStudy, oneOf, random, search } from '../../../src/index.js';
 import type { Result, Trial } from '../../../src/index.js';
 import { rejection } from '../../support/error-of.js';
 
@@ -136,5 +137,39 @@ describe('loadStudy', () => {
     expect(withStorage).toBeInstanceOf(PliantError);
     expect(withStorage.message).toMatch(/^loadStudy: /);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('a journal written before formats were numbered (format 1, by adf9f57)', () => {
+  const fixture = fileURLToPath(new URL('../storage/fixtures/format-1.jsonl', import.meta.url));
+
+  it('reads without a warning, and a search goes on with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pliant-format-1-'));
+    try {
+      copyFileSync(fixture, join(dir, 'format-1.jsonl'));
+      const warnings: unknown[] = [];
+      const before = await loadStudy('format-1', { storage: journalStorage(dir), onWarning: (w) => warnings.push(w) });
+      expect(warnings).toEqual([]);
+      expect(before.metric).toBe('acc');
+      expect(before.trials.length).toBe(16);
+      expect(before.trials.filter((t) => t.state === 'failed').map((t) => t.error)).toEqual(Array(4).fill('Error: out of memory'));
+      expect(before.trials.filter((t) => t.state === 'abandoned')).toHaveLength(1);
+      expect(before.best?.value).toEqual({ acc: expect.any(Number), loss: expect.any(Number) });
+      const space = { lr: floatv(1e-4, 1e-1, { scale: 'log' }), units: oneOf([16, 32, 64]), layers: intv(1, 3) };
+      const after = await search(space, (c) => ({ acc: c.layers / 10, loss: 1 / c.units }), {
+        numTrials: before.evaluated.length + 4,
+        storage: journalStorage(dir),
+        study: 'format-1',
+        metric: 'acc',
+        seed: 4,
+        dedupe: 'structural',
+        onWarning: (w) => warnings.push(w),
+      });
+      expect(warnings).toEqual([]);
+      expect(after.trials.slice(0, 16).map((t) => t.id)).toEqual(before.trials.map((t) => t.id));
+      expect(after.evaluated).toHaveLength(before.evaluated.length + 4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
