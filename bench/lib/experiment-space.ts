@@ -6,8 +6,7 @@
 import { floatv, intv, manyOf, oneOf } from 'pliant';
 import type { SymbolicNode } from 'pliant';
 import { Adam, Conv, Dense, Experiment, Net, Sgd } from './experiment.js';
-
-const BLOCKS = ['conv3x3', 'conv5x5', 'maxpool', 'avgpool', 'identity'] as const;
+import { BLOCKS, experimentSpaceOf } from './experiment-types.js';
 
 /** The decision ids of the experiment space, in order (PROBLEMS.md §1). */
 export const EXPERIMENT_SPACE_IDS: readonly string[] = [
@@ -37,21 +36,7 @@ export const EXPERIMENT_SPACE_FIRST_DNA = 'DNA([(0, [0, 0]), [0, 1], 1, 1, 0, 0.
 
 /** A fresh experiment space (a new tree each call: `prepare`/`dnaSpec` cache per space object). */
 export function experimentSpace(): SymbolicNode {
-  return Experiment({
-    model: Net({
-      stem: oneOf([Conv({ filters: oneOf([16, 32, 64]), kernel: oneOf([3, 5]) }), Dense({ units: oneOf([64, 128, 256]) })]),
-      blocks: manyOf(2, BLOCKS), // distinct, unsorted (the defaults)
-      depth: intv(1, 8),
-      width: intv(1, 4),
-      act: oneOf(['relu', 'gelu', 'swish']),
-      dropout: floatv(0.0, 0.5),
-    }),
-    optimizer: oneOf([
-      Sgd({ lr: floatv(1e-4, 1e-1, { scale: 'log' }), momentum: floatv(0.0, 0.99) }),
-      Adam({ lr: floatv(1e-4, 1e-1, { scale: 'log' }), beta1: oneOf([0.9, 0.95]) }),
-    ]),
-    batch_size: oneOf([32, 64, 128, 256]),
-  });
+  return experimentSpaceOf({ oneOf, manyOf, intv, floatv }, { Conv, Dense, Net, Sgd, Adam, Experiment });
 }
 
 /** Number of points of {@link gridSpace}: (3·2 + 3) stems × 5·4 block pairs × 3 depths × 3 acts × 3 dropouts. */

@@ -1,41 +1,15 @@
 /**
- * The experiment types of ../shared/bench/PROBLEMS.md §1, with zod schemas, and a seeded draw
- * of concrete experiments (the space's hyper values replaced by drawn values).
+ * The experiment types of ../shared/bench/PROBLEMS.md §1, with zod schemas (`./experiment-types.ts`
+ * made with 'pliant'), and a seeded draw of concrete experiments (the space's hyper values replaced
+ * by drawn values).
  */
 import seedrandom from 'seedrandom';
-import { z } from 'zod';
 import { nodeSchema, symbolize } from 'pliant';
 import type { SymbolicNode } from 'pliant';
+import { experimentTypes } from './experiment-types.js';
 
-export const Conv = symbolize('bench.Conv', (a: { filters: number; kernel: number; act?: string }) => ({ conv: a }), {
-  schema: z.object({ filters: z.number().int(), kernel: z.number().int(), act: z.string().default('relu') }),
-});
-export const Dense = symbolize('bench.Dense', (a: { units: number; act?: string }) => ({ dense: a }), {
-  schema: z.object({ units: z.number().int(), act: z.string().default('relu') }),
-});
-export const Net = symbolize(
-  'bench.Net',
-  (a: { stem: SymbolicNode; blocks: string[]; depth: number; width: number; act: string; dropout: number }) => ({ net: a }),
-  {
-    schema: z.object({
-      stem: nodeSchema(Conv, Dense),
-      blocks: z.array(z.string()),
-      depth: z.number().int(),
-      width: z.number().int(),
-      act: z.string(),
-      dropout: z.number(),
-    }),
-  },
-);
-export const Sgd = symbolize('bench.Sgd', (a: { lr: number; momentum: number }) => ({ sgd: a }), {
-  schema: z.object({ lr: z.number(), momentum: z.number() }),
-});
-export const Adam = symbolize('bench.Adam', (a: { lr: number; beta1: number }) => ({ adam: a }), {
-  schema: z.object({ lr: z.number(), beta1: z.number() }),
-});
-export const Experiment = symbolize('bench.Experiment', (a: { model: SymbolicNode; optimizer: SymbolicNode; batch_size: number }) => ({ experiment: a }), {
-  schema: z.object({ model: nodeSchema(Net), optimizer: nodeSchema(Sgd, Adam), batch_size: z.number().int() }),
-});
+const types = experimentTypes({ symbolize, nodeSchema });
+export const { Conv, Dense, Net, Sgd, Adam, Experiment } = types;
 
 const BLOCKS = ['conv3x3', 'conv5x5', 'maxpool', 'avgpool', 'identity'];
 

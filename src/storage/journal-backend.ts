@@ -59,10 +59,17 @@ export interface JournalBackend {
    */
   read(from: Cursor, settle: boolean): Promise<BackendRead>;
   /**
+   * Whether there is anything after `from`, when the backend can tell at once (a file: its size);
+   * `undefined` when it cannot without a read. Lets a refresh with nothing new skip the read.
+   */
+  hasNew?(from: Cursor): boolean | undefined;
+  /**
    * Appends one line (its text, without a newline); resolves once it is durable. `after` is
    * the cursor of the last read, to tell whether others appended since.
    */
   append(text: string, after: Cursor): Promise<BackendAppend>;
+  /** `append`, done before it returns, for a backend that can (a file, memory). */
+  appendSync?(text: string, after: Cursor): BackendAppend;
   /**
    * A file backend told that its last line is torn starts its next append on a new line; others
    * ignore it.

@@ -4,7 +4,7 @@ import { MAX_JSON_DEPTH, jsonTextDepth } from '../base/json-depth.js';
 import { isJsonPrefix } from './json-prefix.js';
 import type { DNAJson } from '../geno/dna.js';
 import type { JournalEvent, JournalEventType } from './storage.js';
-import { TRUSTED } from './storage.js';
+import { isTrusted } from './storage.js';
 
 const dnaValue = z.union([z.number(), z.string()]);
 
@@ -77,7 +77,7 @@ function problem(result: z.ZodSafeParseResult<JournalEvent>): string {
  */
 export function checkJournalEvent(api: string, event: unknown): JournalEvent {
   if (event === undefined) throw new PliantError(api, 'argument', 'not a journal event: found undefined');
-  if (typeof event === 'object' && event !== null && (event as { [TRUSTED]?: boolean })[TRUSTED] === true) return event as JournalEvent;
+  if (typeof event === 'object' && event !== null && isTrusted(event)) return event as JournalEvent;
   let copy: unknown;
   try {
     const text = JSON.stringify(event);

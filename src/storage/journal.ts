@@ -50,6 +50,8 @@ export class Journal implements StudyJournal {
   #tornWarned = new Set<number>();
   /** Operations run one at a time, in call order. */
   #queue: Promise<unknown> = Promise.resolve();
+  /** How many operations are queued or running. */
+  #pending = 0;
   #closing: Promise<void> | undefined;
 
   private constructor(backend: JournalBackend, options: JournalOptions) {
@@ -109,18 +111,44 @@ export class Journal implements StudyJournal {
   }
 
   append(event: JournalEvent): Promise<void> {
+    return this.#write(event, false);
+  }
+
+  /** @internal `append` for an event pliant's own loop made (well-formed by construction: not checked again). */
+  appendTrusted(event: JournalEvent): Promise<void> {
+    return this.#write(event, true);
+  }
+
+  #write(event: JournalEvent, trustedEvent: boolean): Promise<void> {
     let record: JournalEvent;
     let text: string;
     try {
       this.#checkOpen('append');
       if (this.#readOnly) throw new PliantError(this.#api, 'state', `cannot append to the study '${this.study}': it was opened read-only`);
-      record = checkJournalEvent(this.#api, event);
+      record = trustedEvent ? event : checkJournalEvent(this.#api, event);
       text = JSON.stringify(record);
     } catch (error) {
       return Promise.reject(error);
     }
+    // Nothing queued and a backend that writes at once (a file, memory): write now; when nobody
+    // else wrote since the last read, the line is placed without a read or a turn of the queue.
+    const backend = this.#backend;
+    if (this.#pending === 0 && backend.appendSync !== undefined) {
+      try {
+        const placed = backend.appendSync(text, this.#cursor);
+        if (placed.alone) {
+          this.#push(record, backend.unit === 'line' ? placed.next.line : placed.next.line - 1, false);
+          this.#cursor = placed.next;
+          return Promise.resolve();
+        }
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.#own.push({ text, event: record });
+      return this.#enqueue(() => this.#placeOwn(record));
+    }
     return this.#enqueue(async () => {
-      const placed = await this.#backend.append(text, this.#cursor);
+      const placed = await backend.append(text, this.#cursor);
       if (placed.alone) {
         this.#push(record, this.#backend.unit === 'line' ? placed.next.line : placed.next.line - 1, false);
         this.#cursor = placed.next;
@@ -129,14 +157,19 @@ export class Journal implements StudyJournal {
       // Others appended since the last read: read up to (and past) this line, so `events`
       // keeps the journal's order.
       this.#own.push({ text, event: record });
-      await this.#read(false);
-      const index = this.#own.findIndex((own) => own.event === record);
-      if (index >= 0) {
-        // Not found in the journal (it should always be there): keep it at the end rather than lose it.
-        this.#own.splice(index, 1);
-        this.#push(record, this.#cursor.line, false);
-      }
+      await this.#placeOwn(record);
     });
+  }
+
+  /** Reads up to (and past) this handle's line `record`, placing it among the lines others appended before it. */
+  async #placeOwn(record: JournalEvent): Promise<void> {
+    await this.#read(false);
+    const index = this.#own.findIndex((own) => own.event === record);
+    if (index >= 0) {
+      // Not found in the journal (it should always be there): keep it at the end rather than lose it.
+      this.#own.splice(index, 1);
+      this.#push(record, this.#cursor.line, false);
+    }
   }
 
   refresh(): Promise<readonly JournalEvent[]> {
@@ -145,6 +178,8 @@ export class Journal implements StudyJournal {
     } catch (error) {
       return Promise.reject(error);
     }
+    // Nothing queued, nothing new (one fstat for a file): no read, no turn of the queue.
+    if (this.#pending === 0 && this.#unreported.length === 0 && this.#backend.hasNew?.(this.#cursor) === false) return Promise.resolve([]);
     return this.#enqueue(async () => {
       if ((await this.#read(false)) && (await this.#read(true)) && !this.#readOnly) this.#backend.tornEnd();
       const fresh = this.#unreported;
@@ -164,8 +199,13 @@ export class Journal implements StudyJournal {
   }
 
   #enqueue<T>(op: () => Promise<T>): Promise<T> {
+    this.#pending++;
     const run = this.#queue.then(op);
-    this.#queue = run.catch(() => undefined);
+    const settled = run.then(
+      () => void this.#pending--,
+      () => void this.#pending--,
+    );
+    this.#queue = settled;
     return run;
   }
 

@@ -61,9 +61,17 @@ class MemoryBackend implements JournalBackend {
   }
 
   append(text: string, after: Cursor): Promise<BackendAppend> {
+    return Promise.resolve(this.appendSync(text, after));
+  }
+
+  appendSync(text: string, after: Cursor): BackendAppend {
     this.#log.push(text);
     const alone = this.#log.length === after.offset + 1;
-    return Promise.resolve({ alone, next: alone ? { offset: this.#log.length, line: this.#log.length } : after });
+    return { alone, next: alone ? { offset: this.#log.length, line: this.#log.length } : after };
+  }
+
+  hasNew(from: Cursor): boolean {
+    return this.#log.length > from.offset;
   }
 
   tornEnd(): void {

@@ -151,14 +151,16 @@ export interface Storage {
   list(): Promise<string[]>;
 }
 
-/**
- * @internal Marks an event made by pliant's own loop (well-formed by construction): storages
- * skip re-validating it. Not exported from the package.
- */
-export const TRUSTED: unique symbol = Symbol('pliant.trustedEvent');
+/** Events made by pliant's own loop (well-formed by construction). */
+const TRUSTED = new WeakSet<object>();
 
-/** @internal Marks `event` as made by pliant's own loop. */
+/** @internal Marks `event` as made by pliant's own loop: storages skip re-validating it. Not exported from the package. */
 export function trusted<E extends JournalEvent>(event: E): E {
-  Object.defineProperty(event, TRUSTED, { value: true });
+  TRUSTED.add(event);
   return event;
+}
+
+/** @internal Whether `event` was made by pliant's own loop. */
+export function isTrusted(event: object): boolean {
+  return TRUSTED.has(event);
 }

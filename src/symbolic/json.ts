@@ -49,7 +49,73 @@ interface Encoding {
 }
 
 function encode(tree: TreeValue, api: string): JsonValue {
+  try {
+    return encodeFast(tree, 0);
+  } catch (signal) {
+    if (signal !== SLOW) throw signal;
+  }
+  // Something odd on the way: the careful walk, which says what and where (or encodes what the
+  // fast walk only doubted).
   return encodeValue(tree, { api, at: [], above: new Set() }, 0);
+}
+
+/** Thrown by {@link encodeFast} when a value needs the careful walk. */
+const SLOW: unique symbol = Symbol('slow');
+
+/**
+ * The JSON form of a tree as pliant builds them (sealed: validated when made), without the key
+ * path and cycle bookkeeping of {@link encodeValue}; anything it does not expect (a non-JSON
+ * value, a hole, an unfrozen or unusual record, nesting past the limit, which a cycle reaches)
+ * hands the whole tree to the careful walk.
+ */
+function encodeFast(value: unknown, depth: number): JsonValue {
+  switch (typeof value) {
+    case 'number':
+      if (Number.isFinite(value) && !Object.is(value, -0)) return value;
+      if (depth >= MAX_JSON_DEPTH) throw SLOW;
+      return { $number: Object.is(value, -0) ? '-0' : String(value) };
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      throw SLOW;
+  }
+  if (value === null) return null;
+  if (depth >= MAX_JSON_DEPTH) throw SLOW;
+  if (value instanceof SymbolicNode) {
+    const node: { [key: string]: JsonValue } = { $type: value.type.name };
+    const args = value.args as Readonly<Record<string, unknown>>;
+    for (const key in args) {
+      const arg = args[key];
+      if (arg !== undefined) node[key] = encodeFast(arg, depth + 1);
+    }
+    return node;
+  }
+  if (Array.isArray(value)) {
+    const list = new Array<JsonValue>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) throw SLOW;
+      list[i] = encodeFast(value[i], depth + 1);
+    }
+    return list;
+  }
+  if (!Object.isFrozen(value) || !isPlainRecord(value) || Object.getOwnPropertySymbols(value).length > 0) throw SLOW;
+  const rec = value as Readonly<Record<string, unknown>>;
+  let escape = false;
+  for (const key in rec) {
+    if (key.charCodeAt(0) === 36 /* $ */) escape = true;
+    if (FORBIDDEN_KEYS.has(key)) throw SLOW;
+  }
+  if (escape && depth + 1 >= MAX_JSON_DEPTH) throw SLOW;
+  const inner = escape ? depth + 2 : depth + 1;
+  const out: { [key: string]: JsonValue } = {};
+  for (const key in rec) {
+    const v = rec[key];
+    if (v !== undefined) out[key] = encodeFast(v, inner);
+  }
+  return escape ? { $record: out } : out;
 }
 
 function encodeFail(walk: Encoding, message: string, code: 'invalid-value' | 'json' = 'invalid-value'): never {

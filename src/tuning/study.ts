@@ -4,7 +4,8 @@
  * events that make no sense where they are, and tells its listeners. The trial handle, the
  * algorithm's feedback, the dedupe book, the learning curves and `onTrialEnd` all hang off it.
  */
-import { emitJournalWarning } from '../storage/journal.js';
+import type { DNA } from '../geno/dna.js';
+import { Journal, emitJournalWarning } from '../storage/journal.js';
 import type { JournalEvent, JournalWarning, Storage, StudyJournal } from '../storage/storage.js';
 import { trusted } from '../storage/storage.js';
 import { TrialStates } from './trial-states.js';
@@ -42,6 +43,8 @@ export class Study {
   readonly #onWarning: (warning: JournalWarning) => void;
   /** How many of the journal's events are applied. */
   #applied = 0;
+  /** The DNA of the trial event being appended. */
+  #hint: { readonly event: JournalEvent; readonly dna: DNA } | undefined;
 
   private constructor(name: string, journal: StudyJournal, onWarning: (warning: JournalWarning) => void) {
     this.name = name;
@@ -72,10 +75,17 @@ export class Study {
     };
   }
 
-  /** Records an event (made by pliant's own loop) and applies it, after whatever others appended before it. */
-  async append(event: JournalEvent): Promise<void> {
-    await this.journal.append(trusted(event));
+  /**
+   * Records an event (made by pliant's own loop) and applies it, after whatever others appended
+   * before it. `dna`: the DNA of a trial event, so applying it does not parse it again.
+   */
+  async append(event: JournalEvent, dna?: DNA): Promise<void> {
+    const journal = this.journal;
+    if (journal instanceof Journal) await journal.appendTrusted(event);
+    else await journal.append(trusted(event));
+    this.#hint = dna === undefined ? undefined : { event, dna };
     this.#sync();
+    this.#hint = undefined;
   }
 
   /** Reads and applies what other processes appended since the last read. */
@@ -94,7 +104,7 @@ export class Study {
     while (this.#applied < events.length) {
       const index = this.#applied++;
       const event = events[index] as JournalEvent;
-      const problem = this.states.apply(event);
+      const problem = this.states.apply(event, this.#hint?.event === event ? this.#hint.dna : undefined);
       if (problem !== undefined) {
         try {
           this.#onWarning(Object.freeze({ ...problem, at: this.journal.locate(index) }));

@@ -63,7 +63,15 @@ export interface Proposal {
 export interface LoopOptions extends SampleOptions {
   /** Stop proposing after this many milliseconds from the start (trials running finish). */
   readonly timeBudget?: number;
+  /**
+   * The search's per-trial timeout: a trial still running this long (plus {@link OVERDUE_GRACE_MS})
+   * after it started is taken as lost, even when its process cannot be checked (another machine).
+   */
+  readonly timeout?: number;
 }
+
+/** How long past its timeout a trial of a process that cannot be checked counts as lost. */
+export const OVERDUE_GRACE_MS = 60_000;
 
 /** @internal See the module comment. */
 export class TrialLoop {
@@ -83,7 +91,10 @@ export class TrialLoop {
   #context: TrialContext | undefined;
   #session: string | undefined;
   #durable = false;
+  readonly #timeout: number | undefined;
   #consecutiveHits = 0;
+  /** When the journal was last read for what others appended (`performance.now()`). */
+  #refreshed = -Infinity;
   #stopped = false;
   /** Trials this loop handed out (proposed or taken up), until they end: their end waiters. */
   readonly #mine = new Map<string, { readonly ended: Promise<void>; readonly resolve: () => void }>();
@@ -101,6 +112,7 @@ export class TrialLoop {
       throw new PliantError(api, 'argument', `timeBudget must be a positive number of milliseconds, found ${String(timeBudget)}`);
     }
     this.#deadline = timeBudget === undefined ? Infinity : Date.now() + timeBudget;
+    this.#timeout = options.timeout;
     const objectives = new Objectives(options, api);
     if (objectives.count > 1 && algorithm.multiObjective !== true) {
       throw new PliantError(
@@ -298,7 +310,13 @@ export class TrialLoop {
     const states = study.states;
     for (;;) {
       if (this.#stopped) return undefined;
-      await study.refresh();
+      // What other processes appended (at most once a millisecond: a proposal's own append reads
+      // anything that landed before it, and the budget and dedupe are checked after it).
+      const now = performance.now();
+      if (now - this.#refreshed >= 1) {
+        await study.refresh();
+        this.#refreshed = now;
+      }
 
       // 1. Trials a dead process left running: evaluated again first.
       const orphan = this.#orphan();
@@ -340,15 +358,18 @@ export class TrialLoop {
       const id = newId();
       const candidateJson = toJSON(treeOf());
       ACTIVE.add(id);
-      await study.append({
-        type: 'trial',
-        id,
-        dna: dna.toJSON(),
-        candidate: candidateJson,
-        time: Date.now(),
-        owner: OWNER,
-        ...(this.#dedupe === undefined ? {} : { hash: hash ?? null }),
-      });
+      await study.append(
+        {
+          type: 'trial',
+          id,
+          dna: dna.toJSON(),
+          candidate: candidateJson,
+          time: Date.now(),
+          owner: OWNER,
+          ...(this.#dedupe === undefined ? {} : { hash: hash ?? null }),
+        },
+        dna,
+      );
       const t = states.get(id) as TrialRecord;
       const feedback = this.#adopt(t);
       if (cached?.kind === 'hit') {
@@ -424,6 +445,8 @@ export class TrialLoop {
     const study = this.study;
     let delay = 5;
     let waited = false;
+    const started = Date.now();
+    let warned = false;
     for (;;) {
       const running = study.states.withHash(hash).find((t) => t.state === 'running' && t !== mine && (mine === undefined || t.number < mine.number));
       if (running === undefined) return waited;
@@ -433,17 +456,33 @@ export class TrialLoop {
         await own.ended;
         continue;
       }
-      if (ownerIsDead(running.owner, running.id)) return waited;
+      if (this.#lost(running)) return waited;
+      if (!warned && Date.now() - started > 60_000) {
+        warned = true;
+        process.emitWarning(
+          `${this.#api}: waiting for trial ${running.number}, an equivalent candidate that ${running.owner} is evaluating${this.#timeout === undefined ? ' (with a timeout, a trial of a process that died on another machine is given up after it)' : ''}`,
+          { code: 'PLIANT_DEDUPE_WAITING' },
+        );
+      }
       await new Promise((done) => setTimeout(done, delay));
       delay = Math.min(delay * 2, 250);
       await study.refresh();
     }
   }
 
+  /**
+   * Whether a running trial of another process is lost: its process is gone, or (for a process
+   * that cannot be checked, on another machine) it has run past the search's timeout and a grace.
+   */
+  #lost(t: TrialRecord): boolean {
+    if (ownerIsDead(t.owner, t.id)) return true;
+    return this.#timeout !== undefined && t.owner !== OWNER && Date.now() > t.since + this.#timeout + OVERDUE_GRACE_MS;
+  }
+
   /** A trial left running by a process that is gone, the oldest first (none with a durable executor). */
   #orphan(): TrialRecord | undefined {
     if (this.#durable) return undefined;
-    for (const t of this.study.states.running) if (!ACTIVE.has(t.id) && ownerIsDead(t.owner, t.id)) return t;
+    for (const t of this.study.states.running) if (!ACTIVE.has(t.id) && this.#lost(t)) return t;
     return undefined;
   }
 

@@ -30,8 +30,13 @@ export interface TrialRecord {
   withdrawn: boolean;
   /** How many times its evaluation was started: 1, plus one per claim by another process. */
   attempts: number;
-  /** Whether its value counts toward the evaluation budget (not cached, not withdrawn). */
-  readonly counted: () => boolean;
+  /** When its current evaluation started (the trial event, or the last claim). */
+  since: number;
+}
+
+/** Whether a trial counts toward the evaluation budget (not cached, not withdrawn). */
+function counted(t: TrialRecord): boolean {
+  return !t.cached && !t.withdrawn;
 }
 
 /** @internal A session of the study: a process that worked on it. */
@@ -85,14 +90,17 @@ export class TrialStates {
     let after = 0;
     for (let i = this.trials.length - 1; i >= 0; i--) {
       const t = this.trials[i] as TrialRecord;
-      if (t === trial) return this.#counted - after - (t.counted() ? 1 : 0);
-      if (t.counted()) after++;
+      if (t === trial) return this.#counted - after - (counted(t) ? 1 : 0);
+      if (counted(t)) after++;
     }
     return this.#counted;
   }
 
-  /** Applies one event; returns what is wrong with it when it changes nothing for that reason. */
-  apply(event: JournalEvent): EventProblem | undefined {
+  /**
+   * Applies one event; returns what is wrong with it when it changes nothing for that reason.
+   * `dna`: a trial event's DNA when the caller has it (the event's JSON is not parsed again).
+   */
+  apply(event: JournalEvent, dna?: DNA): EventProblem | undefined {
     switch (event.type) {
       case 'study':
         this.header ??= event;
@@ -110,7 +118,7 @@ export class TrialStates {
         return undefined;
       }
       case 'trial':
-        return this.#start(event);
+        return this.#start(event, dna);
       default:
         break;
     }
@@ -132,6 +140,7 @@ export class TrialStates {
         t.owner = event.owner;
         t.reports = [];
         t.attempts++;
+        t.since = event.time;
         return undefined;
       case 'report':
         t.reports.push({ value: event.value, step: event.step, metrics: event.metrics, time: event.time });
@@ -169,11 +178,11 @@ export class TrialStates {
     }
   }
 
-  #start(event: Extract<JournalEvent, { type: 'trial' }>): EventProblem | undefined {
+  #start(event: Extract<JournalEvent, { type: 'trial' }>, known: DNA | undefined): EventProblem | undefined {
     if (this.#byId.has(event.id)) return { kind: 'duplicate', message: `trial ${event.id} is recorded twice: the second is skipped` };
     let dna: DNA;
     try {
-      dna = DNA.fromJSON(event.dna);
+      dna = known ?? DNA.fromJSON(event.dna);
     } catch (error) {
       return {
         kind: 'malformed',
@@ -198,7 +207,7 @@ export class TrialStates {
       cached: false,
       withdrawn: false,
       attempts: 1,
-      counted: () => !t.cached && !t.withdrawn,
+      since: event.time,
     };
     this.trials.push(t);
     this.proposals.push(t);
