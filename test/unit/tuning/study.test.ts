@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { floatv, intv, loadStudy, memoryStorage, oneOf, random, regularizedEvolution, search, tpe } from '../../../src/index.js';
-import type { JournalEvent, JournalWarning } from '../../../src/index.js';
+import type { JournalEvent, JournalWarning, Storage } from '../../../src/index.js';
 
 const space = { x: floatv(0, 1), k: intv(0, 5), act: oneOf(['a', 'b']) };
 const trial = (id: string, owner = 'h:1'): JournalEvent => ({ type: 'trial', id, dna: [0.5, 1, 0], candidate: { x: 0.5, k: 1, act: 'a' }, time: 1, owner });
@@ -116,6 +116,71 @@ describe('processes sharing a study', () => {
       const straight = await search(space, objective, { numTrials: 25, algorithm: make() });
       expect(resumed.trials.map((t) => [t.candidate, t.state, t.value])).toEqual(straight.trials.map((t) => [t.candidate, t.state, t.value]));
     }
+  });
+
+  it('a trial of another machine is taken over once it has run past the timeout and a grace, not before', async () => {
+    const storage = memoryStorage();
+    const journal = await storage.open('remote');
+    await journal.append({ ...trial('stale', 'elsewhere.example:42'), time: Date.now() - 120_000 });
+    await journal.append({ ...trial('fresh', 'elsewhere.example:43'), time: Date.now() });
+    const result = await search(space, () => 1, { numTrials: 4, storage, study: 'remote', timeout: 1000 });
+    expect(result.trials.find((t) => t.id === 'stale')).toMatchObject({ state: 'completed', owner: `${hostname()}:${process.pid}` });
+    expect(result.trials.find((t) => t.id === 'fresh')?.state).toBe('running');
+    // without a timeout, nothing says the other machine's trial is lost
+    const untimed = memoryStorage();
+    const other = await untimed.open('remote');
+    await other.append({ ...trial('stale', 'elsewhere.example:42'), time: 1 });
+    const kept = await search(space, () => 1, { numTrials: 2, storage: untimed, study: 'remote' });
+    expect(kept.trials.find((t) => t.id === 'stale')?.state).toBe('running');
+  });
+
+  it('a proposal that finds the budget spent by another process just before it is withdrawn, not evaluated', async () => {
+    const inner = memoryStorage();
+    const racer = await inner.open('race');
+    let raced = false;
+    // A storage whose journals let "another process" record a trial just before this one's 5th.
+    const storage: Storage = {
+      ...inner,
+      async open(name, options) {
+        const journal = await inner.open(name, options);
+        return {
+          get study() {
+            return journal.study;
+          },
+          get where() {
+            return journal.where;
+          },
+          get events() {
+            return journal.events;
+          },
+          locate: (i) => journal.locate(i),
+          refresh: () => journal.refresh(),
+          close: () => journal.close(),
+          async append(event) {
+            if (event.type === 'trial' && !raced && journal.events.filter((e) => e.type === 'trial').length === 4) {
+              raced = true;
+              await racer.append({ ...trial('theirs', `${hostname()}:${process.ppid}`), time: Date.now() });
+            }
+            await journal.append(event);
+          },
+        };
+      },
+    };
+    let evaluated = 0;
+    const result = await search(
+      space,
+      () => {
+        evaluated++;
+        return 1;
+      },
+      { numTrials: 5, storage, study: 'race' },
+    );
+    expect(raced).toBe(true);
+    expect(evaluated).toBe(4);
+    expect(result.trials.map((t) => t.id)).toContain('theirs');
+    expect(result.trials).toHaveLength(5);
+    const journal = await inner.open('race');
+    expect(journal.events.filter((e) => e.type === 'withdraw')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/had its 5 trials/) })]);
   });
 
   it('a trial left running by a process that is alive is not taken over', async () => {
