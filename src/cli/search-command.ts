@@ -45,7 +45,11 @@ Runs the search an experiment module describes. It exports:
   objective   (candidate, trial) => number | record of numbers
   options     optional defaults for search (numTrials, metric, direction, earlyStopping, dedupe, ...)
 The study is kept in a journal (default: .pliant/studies/<study>.jsonl): running the same
-command again resumes it. Progress shows as a bar on a terminal, as one line per trial otherwise.
+command again resumes it (a trial in flight when a run was killed is evaluated again first).
+Several processes may run the same command on one study at once: --trials is the study's
+budget, so they stop together, and they learn from each other's trials. A trial that throws,
+returns NaN or something that is not a number, or runs past --timeout fails with the reason and
+the search goes on. Progress shows as a bar on a terminal, as one line per trial otherwise.
 
 Options:
   --algorithm <name>    ${Object.keys(ALGORITHMS).join(', ')} (default: the module's, else random)
