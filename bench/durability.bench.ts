@@ -1,7 +1,9 @@
 /**
  * Kill -9 durability of the study journal (issue "the study as the spine"): a 1,500-trial search
- * on the journal file, killed with SIGKILL at 50 random moments and run again after each kill,
- * then run to the end, against the same search run once without interruption. The search is
+ * on the journal file (random search, regularized evolution), killed with SIGKILL at 50 random
+ * moments and run again after each kill, then run to the end, against the same search run once
+ * without interruption; grid, hill climbing, TPE and NSGA-II (two objectives) the same way with
+ * 500 trials and 20 kills each. The search is
  * `lib/durability-child.mjs` (the e2e kill fixture without diverging trials, with a side file of
  * evaluations started). Uses the built package (`npm run bench` builds it).
  *
@@ -27,8 +29,12 @@ import { medianOf } from './lib/search-loops.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHILD = join(root, 'bench', 'lib', 'durability-child.mjs');
+/** The study of random search and regularized evolution: 1,500 trials, 50 kills (the issue's measure). */
 const TRIALS = 1500;
 const KILLS = 50;
+/** The other algorithms: 500 trials, 20 kills each. */
+const OTHER_TRIALS = 500;
+const OTHER_KILLS = 20;
 /** Busy time of one evaluation in the child (ms); a trial takes about 1 ms in all. */
 const BUSY_MS = 0.3;
 /**
@@ -49,8 +55,8 @@ interface Exit {
   readonly err: string;
 }
 
-function start(dir: string, side: string, algorithm: string, seed: number): { exited: Promise<Exit>; kill: () => void } {
-  const proc = spawn(process.execPath, [CHILD, dir, 'study', algorithm, String(TRIALS), String(seed), String(BUSY_MS), side], {
+function start(dir: string, side: string, algorithm: string, seed: number, trials: number): { exited: Promise<Exit>; kill: () => void } {
+  const proc = spawn(process.execPath, [CHILD, dir, 'study', algorithm, String(trials), String(seed), String(BUSY_MS), side], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -99,13 +105,13 @@ async function trialsOf(dir: string, onWarning: (w: JournalWarning) => void = ()
 const comparable = (trials: Awaited<ReturnType<typeof trialsOf>>): unknown[] =>
   trials.map((t) => ({ number: t.number, state: t.state, failure: t.failure, candidate: t.candidate, value: t.value }));
 
-async function durability(algorithm: string, seed: number): Promise<void> {
+async function durability(algorithm: string, seed: number, total: number, maxKills: number): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'pliant-durability-'));
   try {
     // The uninterrupted run.
     const reference = join(work, 'reference');
     const r0 = performance.now();
-    const ran = await start(reference, join(work, 'reference-evaluations.txt'), algorithm, seed).exited;
+    const ran = await start(reference, join(work, 'reference-evaluations.txt'), algorithm, seed, total).exited;
     const referenceSeconds = (performance.now() - r0) / 1000;
     if (ran.code !== 0) throw new Error(`the uninterrupted run failed (${String(ran.code)}): ${ran.err}`);
 
@@ -123,10 +129,10 @@ async function durability(algorithm: string, seed: number): Promise<void> {
     let waited = 0; // ms waited before the kills so far
     let gained = 0; // trials those runs ended
     const t0 = performance.now();
-    while (kills < KILLS) {
+    while (kills < maxKills) {
       const before = sizeOf(file);
       const sessionsEndedBefore = sessionEnds(file);
-      const run = start(dir, side, algorithm, seed);
+      const run = start(dir, side, algorithm, seed, total);
       runs++;
       const wrote = await Promise.race([
         (async () => {
@@ -142,7 +148,7 @@ async function durability(algorithm: string, seed: number): Promise<void> {
       }
       const endedBefore = endsNow(file).size;
       const rate = waited > 0 && gained > 0 ? gained / waited : FIRST_RATE;
-      const mean = (SPREAD * Math.max(0, TRIALS - endedBefore)) / (KILLS - kills + 1) / rate;
+      const mean = (SPREAD * Math.max(0, total - endedBefore)) / (maxKills - kills + 1) / rate;
       const delay = Math.floor(rng() * 2 * mean);
       delays.push(delay);
       await sleep(delay);
@@ -168,7 +174,7 @@ async function durability(algorithm: string, seed: number): Promise<void> {
       }
     }
     // Run to the end (a study already finished is left as it is: one more session).
-    const last = await start(dir, side, algorithm, seed).exited;
+    const last = await start(dir, side, algorithm, seed, total).exited;
     runs++;
     if (last.code !== 0) throw new Error(`the last run failed (${String(last.code)}): ${last.err}`);
     const seconds = (performance.now() - t0) / 1000;
@@ -190,7 +196,7 @@ async function durability(algorithm: string, seed: number): Promise<void> {
       .split('\n')
       .filter((l) => l !== '').length;
     const sortedKills = [...killedAt].sort((a, b) => a - b);
-    line(`kill-durability-${algorithm}`, TRIALS, TRIALS / seconds, undefined, {
+    line(`kill-durability-${algorithm}`, total, total / seconds, undefined, {
       kills,
       completed: killed.filter((t) => t.state === 'completed').length,
       trials_at_end: killed.length,
@@ -215,9 +221,9 @@ async function durability(algorithm: string, seed: number): Promise<void> {
       },
       seconds: sig(seconds),
       uninterrupted_seconds: sig(referenceSeconds),
-      uninterrupted_ops_per_sec: sig(TRIALS / referenceSeconds),
+      uninterrupted_ops_per_sec: sig(total / referenceSeconds),
       delay_ms: { min: Math.min(...delays), median: medianOf(delays), max: Math.max(...delays) },
-      note: `${TRIALS} trials, SIGKILL ${KILLS} times (a seeded random wait after the child's first new write), restarted each time, then run to the end; kill_points: trials ended in the journal at each kill; evaluations_started counts objective calls (${TRIALS} + those a kill interrupted)`,
+      note: `${total} trials, SIGKILL ${maxKills} times (a seeded random wait after the child's first new write), restarted each time, then run to the end; kill_points: trials ended in the journal at each kill; evaluations_started counts objective calls (${total} + those a kill interrupted)`,
     });
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -226,9 +232,21 @@ async function durability(algorithm: string, seed: number): Promise<void> {
 
 export const cases: Record<string, () => Promise<void>> = {
   async 'kill-durability-random'() {
-    await durability('random', 11);
+    await durability('random', 11, TRIALS, KILLS);
   },
   async 'kill-durability-evolution'() {
-    await durability('evolution', 11);
+    await durability('evolution', 11, TRIALS, KILLS);
+  },
+  async 'kill-durability-grid'() {
+    await durability('grid', 11, OTHER_TRIALS, OTHER_KILLS);
+  },
+  async 'kill-durability-hill-climb'() {
+    await durability('hill-climb', 11, OTHER_TRIALS, OTHER_KILLS);
+  },
+  async 'kill-durability-tpe'() {
+    await durability('tpe', 11, OTHER_TRIALS, OTHER_KILLS);
+  },
+  async 'kill-durability-nsga2'() {
+    await durability('nsga2', 11, OTHER_TRIALS, OTHER_KILLS);
   },
 };
