@@ -45,9 +45,8 @@ export async function exportStudy(from: Storage, study: string, file: string, op
   const overwrite = options.overwrite === true;
   if (!overwrite && (await exists(target))) throw refuse(target);
 
-  if (from.exists !== undefined && !(await from.exists(study)))
-    throw new PliantError(API, 'argument', `no study named '${study}' in ${from.description}: nothing to export`);
-  const journal = await from.open(study);
+  if (!(await from.exists(study))) throw new PliantError(API, 'argument', `no study named '${study}' in ${from.description}: nothing to export`);
+  const journal = await from.open(study, { readOnly: true });
   let text: string;
   let count: number;
   try {
