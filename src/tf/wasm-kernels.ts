@@ -12,7 +12,10 @@
  *   maximum of each window (as TensorFlow and the cpu backend do);
  * - `BatchMatMul` with `transposeA` / `transposeB`: a transpose, then XNNPACK's plain product;
  * - `UnsortedSegmentSum`, which the wasm backend lacks: the gradient of a gather, so an
- *   `embedding` layer trains.
+ *   `embedding` layer trains;
+ * - `DepthwiseConv2dNativeBackpropInput` and `DepthwiseConv2dNativeBackpropFilter`, which it lacks
+ *   too: the gradients of a depthwise convolution, so `separableConv2d` and `depthwiseConv2d`
+ *   layers train.
  *
  * Each gives the cpu backend's result (checked in test/unit/tf/wasm-kernels.test.ts); a typical
  * small CNN trains about 4 times faster than with the stock kernels. `loadTf` installs them when
@@ -26,6 +29,26 @@ import type * as Tfjs from '@tensorflow/tfjs';
 type TensorInfo = Tfjs.TensorInfo;
 type Attrs = Record<string, unknown>;
 type Kernel = (args: { inputs: Record<string, TensorInfo> | TensorInfo[]; backend: WasmBackend; attrs?: Attrs }) => TensorInfo | TensorInfo[];
+
+/** The geometry of a depthwise convolution. */
+interface DepthwiseInfo {
+  readonly batch: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly inC: number;
+  readonly outH: number;
+  readonly outW: number;
+  /** The channel multiplier. */
+  readonly mult: number;
+  readonly fH: number;
+  readonly fW: number;
+  readonly sH: number;
+  readonly sW: number;
+  readonly dH: number;
+  readonly dW: number;
+  readonly top: number;
+  readonly left: number;
+}
 
 /** The parts of the wasm backend the kernels use. */
 interface WasmBackend {
@@ -275,6 +298,96 @@ export function installWasmTrainingKernels(tf: TfModule): void {
   };
   leading('Sum');
   leading('Mean');
+
+  // The gradients of a depthwise convolution (a separableConv2d or depthwiseConv2d layer), which
+  // the wasm backend lacks: without them no such layer trains on wasm. Direct loops over the wasm
+  // heap, in the cpu backend's order of summation.
+  const depthwiseInfo = (xShape: number[], filterShape: number[], attrs: Attrs): DepthwiseInfo => {
+    const info = tf.backend_util.computeConv2DInfo(
+      xShape as [number, number, number, number],
+      filterShape as [number, number, number, number],
+      attrs.strides as number | [number, number],
+      (attrs.dilations ?? 1) as number | [number, number],
+      attrs.pad as 'valid' | 'same' | number,
+      attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+      true,
+    );
+    return {
+      batch: info.batchSize,
+      inH: info.inHeight,
+      inW: info.inWidth,
+      inC: info.inChannels,
+      outH: info.outHeight,
+      outW: info.outWidth,
+      mult: info.outChannels / info.inChannels,
+      fH: info.filterHeight,
+      fW: info.filterWidth,
+      sH: info.strideHeight,
+      sW: info.strideWidth,
+      dH: info.dilationHeight,
+      dW: info.dilationWidth,
+      top: info.padInfo.top,
+      left: info.padInfo.left,
+    };
+  };
+  /** Calls `each(xIndex, dyIndex, filterIndex)` for every product of the convolution. */
+  const depthwiseEach = (c: DepthwiseInfo, each: (xi: number, yi: number, fi: number) => void): void => {
+    const outC = c.inC * c.mult;
+    for (let b = 0; b < c.batch; b++) {
+      for (let yR = 0; yR < c.outH; yR++) {
+        for (let yC = 0; yC < c.outW; yC++) {
+          const yBase = ((b * c.outH + yR) * c.outW + yC) * outC;
+          for (let fr = 0; fr < c.fH; fr++) {
+            const xR = yR * c.sH - c.top + fr * c.dH;
+            if (xR < 0 || xR >= c.inH) continue;
+            for (let fc = 0; fc < c.fW; fc++) {
+              const xC = yC * c.sW - c.left + fc * c.dW;
+              if (xC < 0 || xC >= c.inW) continue;
+              const xBase = ((b * c.inH + xR) * c.inW + xC) * c.inC;
+              const fBase = (fr * c.fW + fc) * c.inC * c.mult;
+              for (let d1 = 0; d1 < c.inC; d1++) {
+                for (let q = 0; q < c.mult; q++) each(xBase + d1, yBase + d1 * c.mult + q, fBase + d1 * c.mult + q);
+              }
+            }
+          }
+        }
+      }
+    }
+  };
+  if (tf.getKernel('DepthwiseConv2dNativeBackpropInput', BACKEND) === undefined) {
+    replace('DepthwiseConv2dNativeBackpropInput', ({ inputs, backend, attrs }) => {
+      const { dy, filter } = inputs as Record<string, TensorInfo>;
+      const a = attrs as Attrs;
+      const xShape = a.inputShape as number[];
+      const c = depthwiseInfo(xShape, (filter as TensorInfo).shape, a);
+      const out = backend.makeOutput(xShape, 'float32');
+      const dyv = backend.typedArrayFromHeap(dy as TensorInfo);
+      const fv = backend.typedArrayFromHeap(filter as TensorInfo);
+      const dx = backend.typedArrayFromHeap(out);
+      dx.fill(0);
+      depthwiseEach(c, (xi, yi, fi) => {
+        dx[xi] = (dx[xi] as number) + (dyv[yi] as number) * (fv[fi] as number);
+      });
+      return out;
+    });
+  }
+  if (tf.getKernel('DepthwiseConv2dNativeBackpropFilter', BACKEND) === undefined) {
+    replace('DepthwiseConv2dNativeBackpropFilter', ({ inputs, backend, attrs }) => {
+      const { x, dy } = inputs as Record<string, TensorInfo>;
+      const a = attrs as Attrs;
+      const filterShape = a.filterShape as number[];
+      const c = depthwiseInfo((x as TensorInfo).shape, filterShape, a);
+      const out = backend.makeOutput(filterShape, 'float32');
+      const xv = backend.typedArrayFromHeap(x as TensorInfo);
+      const dyv = backend.typedArrayFromHeap(dy as TensorInfo);
+      const dw = backend.typedArrayFromHeap(out);
+      dw.fill(0);
+      depthwiseEach(c, (xi, yi, fi) => {
+        dw[fi] = (dw[fi] as number) + (xv[xi] as number) * (dyv[yi] as number);
+      });
+      return out;
+    });
+  }
 
   // The gradient of a gather (an embedding layer's) is a segment sum, which the wasm backend
   // lacks: without it, no model with an embedding trains on wasm.

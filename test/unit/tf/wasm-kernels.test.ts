@@ -126,3 +126,43 @@ describe('wasm training kernels', () => {
     expect(wasm[1]).toEqual([3, 3]);
   });
 });
+
+describe('wasm depthwise-convolution gradients (which the stock wasm backend lacks)', () => {
+  it.each([
+    [[2, 7, 7, 3], [3, 3, 3, 1], 1, 'same'],
+    [[2, 8, 8, 2], [3, 3, 2, 2], 2, 'same'],
+    [[1, 9, 9, 4], [5, 5, 4, 1], 1, 'valid'],
+    [[2, 10, 10, 1], [3, 3, 1, 3], 2, 'valid'],
+  ] as const)('depthwiseConv2d gradients for x %j, filter %j, stride %d, %s padding', async (xShape, fShape, stride, pad) => {
+    const { cpu, wasm } = await both((tf) => {
+      const x = tf.randomNormal([...xShape], 0, 1, 'float32', 3) as Tfjs.Tensor4D;
+      const f = tf.randomNormal([...fShape], 0, 1, 'float32', 4) as Tfjs.Tensor4D;
+      const grads = tf.grads((a: Tfjs.Tensor, b: Tfjs.Tensor) =>
+        tf
+          .depthwiseConv2d(a as Tfjs.Tensor4D, b as Tfjs.Tensor4D, stride, pad)
+          .square()
+          .sum(),
+      );
+      return grads([x, f]);
+    });
+    expectClose(cpu, wasm);
+  });
+
+  it('a separableConv2d layer trains on wasm', async () => {
+    const { tf } = await loadTf({ backend: 'wasm', log: false });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.separableConv2d({ inputShape: [6, 6, 2], filters: 3, kernelSize: 3, padding: 'same' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 1 }),
+      ],
+    });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const xs = tf.randomNormal([4, 6, 6, 2], 0, 1, 'float32', 5);
+    const ys = tf.randomNormal([4, 1], 0, 1, 'float32', 6);
+    const history = await model.fit(xs, ys, { epochs: 2, batchSize: 2, verbose: 0 });
+    expect(history.history.loss?.every((l) => Number.isFinite(l as number))).toBe(true);
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+});
