@@ -228,10 +228,21 @@ export { loadStudy } from './tuning/load-study.js';
 export type { LoadStudyOptions } from './tuning/load-study.js';
 export { annotateFile, annotateSource } from './codemod/annotate.js';
 export type { AnnotateOptions, AnnotateResult, AnnotatedDecision } from './codemod/annotate.js';
+export type { PackageType } from './codemod/module-block.js';
 export { applyFile, applySource, unifiedDiff } from './codemod/apply.js';
 export type { AppliedChange, ApplyOptions, ApplyResult } from './codemod/apply.js';
 export { annotationRuleFileSchema, annotationRuleSchema, defaultAnnotationRules, loadAnnotationRules } from './codemod/annotation-rules.js';
-export type { AnnotationRule, AnnotationRuleFile, HyperRecipe, LiteralValue } from './codemod/annotation-rules.js';
+export { isOperatorRule, isOptionalRule, isValueRule } from './codemod/annotation-rules.js';
+export type {
+  AnnotationRule,
+  AnnotationRuleFile,
+  HyperRecipe,
+  LiteralScalar,
+  LiteralValue,
+  OperatorRule,
+  OptionalRule,
+  ValueRule,
+} from './codemod/annotation-rules.js';
 export type { HyperSpec } from './codemod/hyper-spec.js';
 export type { SkippedSite } from './codemod/site.js';
 export { annotatedModule, candidateValues } from './codemod/candidate-values.js';

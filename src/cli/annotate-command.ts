@@ -10,11 +10,17 @@ export const annotateCommand: Command = {
   summary: 'turn a TensorFlow.js model file into a search-space module',
   help: `Usage: pliant annotate <file.ts> [--rules <rules.json>] [--out <file>] [--json]
 
-Reads an ordinary TensorFlow.js source file and writes a search-space module: the same code, with
-each tunable literal (layer sizes, activations, dropout rates, learning rates, batch sizes, ...)
-reading its value from a decision declared in a block after the imports. The original value is
-always a candidate. Literals marked /* @search oneOf(...) */ use the hyper value written there;
-/* @search off */ leaves one alone. Places it cannot rewrite safely are listed on stderr.
+Reads an ordinary TensorFlow.js source file (TypeScript or JavaScript, ES modules or CommonJS, or a
+script using a global tf) and writes a search-space module in the same language: the same code,
+with each decision (layer sizes, activations, kernel and pool sizes, dropout rates, learning
+rates, batch sizes, loop bounds and layer lists, the kinds of layers and optimizers with drop-in
+alternatives, layers that can be left out) reading its value from a block after the imports.
+Values are followed to where they are written: a const, the callers of a function, a settings
+object, a command-line option's default. The original value is always a candidate. A literal
+marked /* @search oneOf(...) */ uses the hyper value written there; a comment before a layer
+call names its kinds (/* @search oneOf('conv2d', 'separableConv2d') */), says it can be left out
+(/* @search optional */) or not (/* @search required */); /* @search off */ leaves one alone.
+Every layer, optimizer, compile and fit call is a decision or listed with the reason it is not.
 
 Options:
   --rules <file>   annotation rules (JSON; default: pliant's rewrites/annotate.json)
@@ -50,12 +56,22 @@ Options:
         streams.err.write(`${sanitize(`${name}:${s.line}:${s.column}: left as is: ${s.text}: ${s.reason}`)}\n`);
     }
     const unsafe = result.skipped.filter((s) => s.kind === 'unsafe').length;
-    const decisionCount = new Set(result.decisions.map((d) => d.key)).size; // tied literals share one
+    const kept = result.skipped.length - unsafe;
+    const keys = new Map(result.decisions.map((d) => [d.key, d.kind])); // tied literals share one
+    const count = (kind: string): number => [...keys.values()].filter((k) => k === kind).length;
+    const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+    const parts = [
+      count('operator') > 0 ? plural(count('operator'), 'layer or optimizer kind') : '',
+      count('optional') > 0 ? plural(count('optional'), 'layer that can be left out', 'layers that can be left out') : '',
+    ].filter((p) => p !== '');
     const summary = result.alreadyAnnotated
       ? `${name} is annotated already: nothing to do`
-      : result.decisions.length === 0
-        ? `${name}: no tunable literals found`
-        : `${name}: ${decisionCount} decision${decisionCount === 1 ? '' : 's'}${unsafe > 0 ? `, ${unsafe} place${unsafe === 1 ? '' : 's'} left as is (listed above)` : ''}${out === undefined ? '' : `; wrote ${out}`}`;
+      : [
+          `${name}: ${plural(keys.size, 'decision')}${parts.length > 0 ? ` (${parts.join(', ')} among them)` : ''}`,
+          `${plural(unsafe, 'place')} left as is${unsafe > 0 ? ' (listed above)' : ''}`,
+          `${kept} kept on purpose${kept > 0 && values.verbose !== true ? ' (--verbose lists them)' : ''}`,
+          `over ${plural(result.calls, 'layer, optimizer, compile and fit call', 'layer, optimizer, compile and fit calls')}${out === undefined ? '' : `; wrote ${out}`}`,
+        ].join(', ');
     streams.err.write(`${sanitize(summary)}\n`);
     return 0;
   },

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { applyFile } from '../codemod/apply.js';
+import type { AppliedChange } from '../codemod/apply.js';
 import { annotatedModule } from '../codemod/candidate-values.js';
 import { DNA } from '../geno/dna.js';
 import type { DNAJson } from '../geno/dna.js';
@@ -82,12 +83,24 @@ Options:
       `${sanitize(
         n === 0
           ? `${name}: nothing to change (${from}: the values the file has)`
-          : `${name}: ${n} literal${n === 1 ? '' : 's'} changed from ${from}${dryRun ? ' (dry run: nothing written)' : `; wrote ${out ?? name}`}`,
+          : `${name}: ${changeSummary(result.changes)} from ${from}${dryRun ? ' (dry run: nothing written)' : `; wrote ${out ?? name}`}`,
       )}\n`,
     );
     return 0;
   },
 };
+
+/** `3 literals changed`, `2 literals and 1 kind changed`, `1 kind changed, 1 layer left out`. */
+function changeSummary(changes: readonly AppliedChange[]): string {
+  const count = (kind: AppliedChange['kind']): number => changes.filter((c) => c.kind === kind).length;
+  const plural = (k: number, one: string, many: string): string => `${k} ${k === 1 ? one : many}`;
+  const changed = [
+    count('value') > 0 ? plural(count('value'), 'literal', 'literals') : '',
+    count('operator') > 0 ? plural(count('operator'), 'kind', 'kinds') : '',
+  ].filter((p) => p !== '');
+  const left = count('optional') > 0 ? plural(count('optional'), 'layer left out', 'layers left out') : '';
+  return [changed.length > 0 ? `${changed.join(' and ')} changed` : '', left].filter((p) => p !== '').join(', ') + (left === '' ? '' : ',');
+}
 
 /** Reads `<study-or-dna>`: a study, a journal file, a JSON file, or JSON text. */
 async function readDecisions(source: string, trial: string | undefined): Promise<{ decisions: TreeValue | DNA; from: string }> {

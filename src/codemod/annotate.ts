@@ -19,15 +19,19 @@
  * for that candidate.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { PliantError } from '../base/errors.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { defaultAnnotationRules, loadAnnotationRules } from './annotation-rules.js';
 import type { AnnotationRule, LiteralValue } from './annotation-rules.js';
-import { BLOCK_MARK, findSites } from './find-sites.js';
+import { findSites } from './find-sites.js';
 import type { Site, SkippedSite } from './find-sites.js';
-import { hyperText, hyperValue, literalText } from './hyper-spec.js';
+import type { TextEdit } from './site.js';
+import { hyperText, hyperValue } from './hyper-spec.js';
 import type { HyperSpec } from './hyper-spec.js';
+import { moduleBlock } from './module-block.js';
+import type { PackageType } from './module-block.js';
+import { packageTypeOf } from './package-type.js';
 
 /** Options of {@link annotateSource} and {@link annotateFile}. */
 export interface AnnotateOptions {
@@ -37,6 +41,12 @@ export interface AnnotateOptions {
   readonly rules?: readonly AnnotationRule[] | string;
   /** Where the generated module imports pliant from (default `'pliant'`). */
   readonly importFrom?: string;
+  /**
+   * The `type` of the `package.json` the file is in. It decides only a `.js` script that has neither
+   * `import` nor `require` (a global `tf`): an ES module for `module`, else CommonJS, as Node reads
+   * it. {@link annotateFile} reads it from the nearest `package.json`.
+   */
+  readonly packageType?: PackageType;
 }
 
 /** One decision `annotate` made. */
@@ -56,6 +66,12 @@ export interface AnnotatedDecision {
   readonly spec: HyperSpec;
   /** The rule that chose it, or `@search`. */
   readonly rule: string;
+  /**
+   * What is decided: `value` (a literal, an array literal, or an argument left to its default),
+   * `operator` (the kind of a layer or optimizer: the call's method), `optional` (whether a layer
+   * is made at all).
+   */
+  readonly kind: Site['kind'];
 }
 
 /** What {@link annotateSource} made. */
@@ -70,6 +86,8 @@ export interface AnnotateResult {
   readonly decisions: readonly AnnotatedDecision[];
   /** The places a rule matched but that were left alone, with file:line reasons. */
   readonly skipped: readonly SkippedSite[];
+  /** How many layer, optimizer, `compile` and `fit` calls the file has: each is a decision's or in `skipped`. */
+  readonly calls: number;
   /** The search space as a pliant value (the generated `searchSpace`). */
   readonly space: TreeValue;
   /** The original values (the generated `originalValues`). */
@@ -108,64 +126,67 @@ export function annotateSource(text: string, options: AnnotateOptions = {}): Ann
     hyper: hyperText(s.spec, s.quote === '`' ? "'" : s.quote),
     spec: s.spec,
     rule: s.rule,
+    kind: s.kind,
   }));
   if (scan.annotated || sites.length === 0) {
-    return { code: text, changed: false, alreadyAnnotated: scan.annotated, decisions, skipped: scan.skipped, space, original };
+    return { code: text, changed: false, alreadyAnnotated: scan.annotated, decisions, skipped: scan.skipped, calls: scan.calls, space, original };
   }
   const { sourceFile, tsMorph } = scan;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const indent = /^( +|\t)[^\s*]/m.exec(text)?.[1] ?? '  ';
 
-  // Local names of what the module needs, clear of the file's own names.
+  // The names the file uses: the generated ones keep clear of them.
   const taken = new Set(sourceFile.getDescendantsOfKind(tsMorph.SyntaxKind.Identifier).map((i) => i.getText()));
-  const local = (name: string): string => {
-    let n = name;
-    while (taken.has(n)) n = `${n}_`;
-    return n;
-  };
-  const $ = local('$');
-  const kinds = new Set(sites.map((s) => s.spec.kind));
-  const runtime = ['candidateValues', ...['floatv', 'intv', 'oneOf'].filter((k) => kinds.has(k as HyperSpec['kind']))];
-  const names = new Map<string, string>([...runtime, 'Concrete', 'searchSpace', 'originalValues'].map((n) => [n, local(n)]));
-  const ref = (n: string): string => names.get(n) as string;
-  const specifier = (n: string): string => (ref(n) === n ? n : `${n} as ${ref(n)}`);
-  const importLine = `import { type ${specifier('Concrete')}, ${runtime.map(specifier).join(', ')} } from '${options.importFrom ?? 'pliant'}';`;
-  const hyperCode = (s: Site): string => {
-    const code = hyperText(s.spec, s.quote === '`' ? "'" : s.quote);
-    return ref(s.spec.kind) === s.spec.kind ? code : code.replace(s.spec.kind, ref(s.spec.kind));
-  };
+  const block = moduleBlock({ sites, text, fileName, eol, indent, taken, importFrom: options.importFrom ?? 'pliant', packageType: options.packageType });
+  const $ = block.ref;
 
-  const source = basename(fileName);
-  const block = [
-    `// ${BLOCK_MARK}: made by \`pliant annotate ${source}\`. One decision per tunable literal (its line`,
-    `// in ${source} on the right); the original value is always a candidate. Edit the candidates freely:`,
-    '// `pliant apply` writes a chosen value back into the original file.',
-    `export const ${ref('searchSpace')} = ${record(sites, hyperCode, indent, eol, (s) => `line ${s.line}: ${s.label}`)};`,
-    '',
-    `/** The values of ${source} as written: \`encode(${ref('searchSpace')}, ${ref('originalValues')})\` is the original program's DNA. */`,
-    `export const ${ref('originalValues')}: ${ref('Concrete')}<typeof ${ref('searchSpace')}> = ${record(sites, (s) => literalText(s.original, s.quote), indent, eol)};`,
-    '',
-    `/** The values this module runs with: \`${ref('originalValues')}\`, or a candidate's when loaded by \`annotatedModule(url).load(candidate)\`. */`,
-    `const ${$} = ${ref('candidateValues')}(import.meta.url, ${ref('searchSpace')}, ${ref('originalValues')});`,
-    `// pliant:end`,
-  ].join(eol);
-
-  const edits: { start: number; end: number; text: string }[] = sites.map((s) => ({
-    start: s.start,
-    end: s.end,
-    text: `${$}${s.path.map((p) => (IDENT.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('')}`,
-  }));
-  const imports = sourceFile.getImportDeclarations();
-  const last = imports[imports.length - 1];
-  if (last !== undefined) {
-    edits.push({ start: last.getEnd(), end: last.getEnd(), text: `${eol}${importLine}${eol}${eol}${block}` });
-  } else {
-    const first = sourceFile.getStatements()[0];
-    const at = first === undefined ? text.length : first.getStart();
-    edits.push({ start: at, end: at, text: `${importLine}${eol}${eol}${block}${eol}${eol}` });
-  }
+  const typescript = block.language === 'typescript';
+  const edits: TextEdit[] = sites.flatMap((site) => bodyEdits(site, $, typescript));
+  edits.push(...block.edits);
   const code = splice(text, edits);
-  return { code, changed: code !== text, alreadyAnnotated: false, decisions, skipped: scan.skipped, space, original };
+  return { code, changed: code !== text, alreadyAnnotated: false, decisions, skipped: scan.skipped, calls: scan.calls, space, original };
+}
+
+/**
+ * How the module's body reads one decision from `$` (`ref`): a value in place of its literal (or
+ * where a default-valued argument goes); the chosen method in place of `.method` (with the
+ * arguments other kinds do not take passed only to the original kind); a layer that can be left
+ * out wrapped so an identity layer stands in for it.
+ */
+function bodyEdits(site: Site, ref: string, typescript: boolean): TextEdit[] {
+  const value = `${ref}${site.path.map((p) => (IDENT.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('')}`;
+  if (site.kind === 'value')
+    return [{ start: site.start, end: site.end, text: site.insert === undefined ? value : `${site.insert.before}${value}${site.insert.after}` }];
+  if (site.kind === 'optional') {
+    return [
+      { start: site.start, end: site.start, text: `(${value} ? ` },
+      { start: site.end, end: site.end, text: ` : ${site.namespace}.activation({ activation: 'linear' }))` },
+    ];
+  }
+  const original = site.original as string;
+  const edits: TextEdit[] = [{ start: site.dot, end: site.end, text: `[${value}${typescript ? ` as '${original}'` : ''}]` }];
+  // Each dropped argument once, kept for the kinds that take it.
+  const droppers = new Map<string, { drop: (typeof site.drops)[string][number]; by: string[] }>();
+  for (const [candidate, drops] of Object.entries(site.drops)) {
+    for (const drop of drops) {
+      const id = `${drop.start}:${drop.end}`;
+      const entry = droppers.get(id);
+      if (entry === undefined) droppers.set(id, { drop, by: [candidate] });
+      else entry.by.push(candidate);
+    }
+  }
+  for (const { drop, by } of droppers.values()) {
+    const keeps = by.map((c) => `${value} !== ${JSON.stringify(c)}`).join(' && ');
+    if (drop.form === 'property') {
+      edits.push({ start: drop.start, end: drop.start, text: `...(${keeps} ? { ` }, { start: drop.end, end: drop.end, text: ` } : {})` });
+    } else {
+      edits.push(
+        { start: drop.start, end: drop.start, text: `...((${keeps} ? [` },
+        { start: drop.end, end: drop.end, text: `] : [])${typescript ? ' as unknown as []' : ''})` },
+      );
+    }
+  }
+  return edits;
 }
 
 /** Annotates a file; writes the module to `out` when given. */
@@ -176,7 +197,8 @@ export async function annotateFile(file: string, options: AnnotateOptions & { re
   } catch (cause) {
     throw new PliantError(API, 'io', `cannot read ${file}: ${(cause as Error).message}`, { cause });
   }
-  const result = annotateSource(text, { ...options, fileName: options.fileName ?? file });
+  const packageType = options.packageType ?? (await packageTypeOf(file));
+  const result = annotateSource(text, { ...options, fileName: options.fileName ?? file, ...(packageType === undefined ? {} : { packageType }) });
   if (options.out !== undefined) {
     await mkdir(dirname(resolve(options.out)), { recursive: true });
     await writeFile(options.out, result.code);
@@ -202,30 +224,4 @@ function nest(sites: readonly Site[], value: (s: Site) => TreeValue): TreeValue 
     node[s.path[s.path.length - 1] as string] = value(s);
   }
   return root as TreeValue;
-}
-
-/** The sites as a nested object literal, one leaf per line, with an optional comment after each. */
-function record(sites: readonly Site[], value: (s: Site) => string, indent: string, eol: string, comment?: (s: Site) => string): string {
-  interface Tree {
-    [key: string]: Tree | Site;
-  }
-  const root: Tree = {};
-  for (const s of sites) {
-    let node = root;
-    for (const p of s.path.slice(0, -1)) node = (node[p] ??= {}) as Tree;
-    node[s.path[s.path.length - 1] as string] ??= s; // literals tied to one decision: the first
-  }
-  const render = (tree: Tree, depth: number): string => {
-    const pad = indent.repeat(depth + 1);
-    const lines = Object.entries(tree).map(([k, v]) => {
-      const key = IDENT.test(k) ? k : JSON.stringify(k);
-      if ('spec' in v && 'path' in v && Array.isArray(v.path)) {
-        const s = v as unknown as Site;
-        return `${pad}${key}: ${value(s)},${comment === undefined ? '' : ` // ${comment(s)}`}`;
-      }
-      return `${pad}${key}: ${render(v as Tree, depth + 1)},`;
-    });
-    return `{${eol}${lines.join(eol)}${eol}${indent.repeat(depth)}}`;
-  };
-  return render(root, 0);
 }

@@ -17,7 +17,8 @@ import { resolveRules, splice } from './annotate.js';
 import type { AnnotateOptions } from './annotate.js';
 import { findSites } from './find-sites.js';
 import type { Site } from './find-sites.js';
-import { hyperValue, literalText } from './hyper-spec.js';
+import { hyperValue, literalText, sameValue } from './hyper-spec.js';
+import type { TextEdit } from './site.js';
 
 /** Options of {@link applySource} and {@link applyFile}. */
 export interface ApplyOptions {
@@ -34,27 +35,33 @@ export interface ApplyOptions {
   readonly precision?: number;
 }
 
-/** One literal `apply` changed. */
+/** One place `apply` changed: a literal, a kind, or a layer left out. */
 export interface AppliedChange {
   /** The decision's key. */
   readonly key: string;
+  /** What changed: a literal (`value`), a layer's or optimizer's kind (`operator`), a layer left out (`optional`). */
+  readonly kind: 'value' | 'operator' | 'optional';
   /** Where the literal is (1-based). */
   readonly line: number;
   readonly column: number;
-  /** The literal's text before and after. */
+  /** The literal's text before and after (a kind: the method's name; a layer left out: `(left out)`). */
   readonly before: string;
   readonly after: string;
+  /** A kind changed: the arguments the chosen kind does not take, removed with the old kind (as written). */
+  readonly dropped?: readonly string[];
 }
 
 /** What {@link applySource} made. */
 export interface ApplyResult {
   /** The file with the chosen values. */
   readonly code: string;
-  /** The literals changed, in reading order. */
+  /** The places changed, in reading order. */
   readonly changes: readonly AppliedChange[];
 }
 
 const API = 'apply';
+/** A method name: what a kind is written as. */
+const METHOD = /^[A-Za-z_$][\w$]*$/;
 
 /**
  * Writes chosen values into `text` (the original file): `decisions` is a concrete value of the
@@ -67,16 +74,58 @@ export function applySource(text: string, decisions: TreeValue | DNA, options: A
   const { sites } = scan;
   const values = valuesOf(sites, decisions, options.space, fileName);
   const changes: AppliedChange[] = [];
-  const edits: { start: number; end: number; text: string }[] = [];
+  const edits: TextEdit[] = [];
+  /** Deletions: an argument the chosen kind does not take, a layer left out. What lies inside one is not written. */
+  const removals: TextEdit[] = [];
+  const chosen = new Map<string, LiteralValue>(sites.map((site) => [site.key, valueAt(values, site, fileName, options.space !== undefined)]));
   for (const site of sites) {
-    const value = valueAt(values, site, fileName);
+    const value = chosen.get(site.key) as LiteralValue;
+    if (site.kind === 'operator') {
+      if (sameValue(value, site.original)) continue;
+      const drops = site.drops[String(value)] ?? [];
+      const change: AppliedChange = { key: site.key, kind: 'operator', line: site.line, column: site.column, before: site.text, after: String(value) };
+      changes.push(drops.length === 0 ? change : { ...change, dropped: drops.map((d) => text.slice(d.start, d.end)) });
+      edits.push({ start: site.start, end: site.end, text: String(value) });
+      for (const drop of drops) removals.push({ start: drop.removeStart, end: drop.removeEnd, text: '' });
+      continue;
+    }
+    if (site.kind === 'optional') {
+      if (value !== false) continue;
+      changes.push({ key: site.key, kind: 'optional', line: site.line, column: site.column, before: site.text, after: '(left out)' });
+      removals.push(...site.removals);
+      continue;
+    }
     const written = typeof value === 'number' && options.precision !== undefined ? Number(value.toPrecision(options.precision)) : value;
-    if (written === site.original) continue;
+    const kindChanged =
+      site.insert?.withKind !== undefined &&
+      !sameValue(chosen.get(site.insert.withKind) as LiteralValue, sites.find((s) => s.key === site.insert?.withKind)?.original as LiteralValue);
+    if (sameValue(written, site.original) && !kindChanged) continue;
     const after = literalText(written, site.quote);
-    changes.push({ key: site.key, line: site.line, column: site.column, before: site.text, after });
-    edits.push({ start: site.start, end: site.end, text: after });
+    const replacement = site.insert === undefined ? after : `${site.insert.before}${after}${site.insert.after}`;
+    changes.push({ key: site.key, kind: 'value', line: site.line, column: site.column, before: site.text, after: replacement });
+    edits.push({ start: site.start, end: site.end, text: replacement });
   }
-  return { code: splice(text, edits), changes };
+  // What a removal covers is gone: its edits are not written.
+  const kept = edits.filter((e) => !removals.some((r) => r.start <= e.start && e.end <= r.end && e.start < r.end));
+  const dropped = new Set(edits.filter((e) => !kept.includes(e)).map((e) => e.start));
+  const reported = changes.filter((c) => {
+    const site = sites.find((s) => s.key === c.key);
+    return site === undefined || site.kind === 'optional' || !dropped.has(site.start);
+  });
+  return { code: splice(text, mergeRemovals([...kept, ...removals])), changes: reported };
+}
+
+/** Removals that overlap (two arguments both dropped, with the comma between them) become one. */
+function mergeRemovals(edits: readonly TextEdit[]): TextEdit[] {
+  const deletions = edits.filter((e) => e.text === '' && e.end > e.start).sort((a, b) => a.start - b.start);
+  const others = edits.filter((e) => !(e.text === '' && e.end > e.start));
+  const merged: TextEdit[] = [];
+  for (const d of deletions) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && d.start <= last.end) merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, d.end), text: '' };
+    else merged.push(d);
+  }
+  return [...others, ...merged];
 }
 
 /** Reads `file`, applies `decisions`, and writes the result to `out` (default: `file`) unless `dryRun`. */
@@ -167,7 +216,13 @@ function valuesOf(sites: readonly Site[], decisions: TreeValue | DNA, space: Tre
   return decisions;
 }
 
-function valueAt(values: TreeValue, site: Site, fileName: string): LiteralValue {
+/**
+ * The candidate's value for a site, checked against what the file holds there: a value of the
+ * literal's type (a list of scalars for a list literal), a boolean for a layer that can be left out,
+ * and for a kind one of the site's alternatives (any method name when the space was edited and
+ * given), since it is written into the code as it is.
+ */
+function valueAt(values: TreeValue, site: Site, fileName: string, editedSpace: boolean): LiteralValue {
   let node: unknown = values;
   for (const p of site.path) node = isPlainRecord(node) ? (node as Record<string, unknown>)[p] : undefined;
   if (node === undefined) {
@@ -178,9 +233,28 @@ function valueAt(values: TreeValue, site: Site, fileName: string): LiteralValue 
       { path: site.key },
     );
   }
-  if (typeof node !== typeof site.original || (typeof node === 'number' && !Number.isFinite(node))) {
-    const given = typeof node === 'number' ? String(node) : describeThrown(node);
-    throw new PliantError(API, 'key-path', `${fileName}:${site.line} holds a ${typeof site.original} (${site.text}), the candidate gives ${given}`, {
+  const given = (): string => (typeof node === 'number' ? String(node) : describeThrown(node));
+  if (site.kind === 'operator') {
+    const alternatives = site.spec.kind === 'oneOf' ? site.spec.candidates : [];
+    const known = alternatives.some((a) => sameValue(a, node as LiteralValue));
+    if (typeof node !== 'string' || !METHOD.test(node) || (!known && !editedSpace)) {
+      throw new PliantError(
+        API,
+        'key-path',
+        `${fileName}:${site.line} calls ${site.text}: the candidate gives ${given()}, which is not one of its kinds (${alternatives.map((a) => String(a)).join(', ')})`,
+        { path: site.key },
+      );
+    }
+    return node;
+  }
+  const scalar = (v: unknown, like: unknown): boolean => typeof v === typeof like && (typeof v !== 'number' || Number.isFinite(v));
+  const original = site.original;
+  const fits = Array.isArray(original)
+    ? Array.isArray(node) && node.length > 0 && node.every((v, i) => scalar(v, original[i] ?? original[0]))
+    : !Array.isArray(node) && scalar(node, original);
+  if (!fits) {
+    const what = Array.isArray(original) ? `a list of ${typeof original[0]}s` : `a ${typeof original}`;
+    throw new PliantError(API, 'key-path', `${fileName}:${site.line} holds ${what} (${site.text}), the candidate gives ${given()}`, {
       path: site.key,
     });
   }

@@ -1,17 +1,24 @@
 /**
  * Finds the places of a TensorFlow.js source file that `annotate` turns into decisions (and that
- * `apply` writes back to): the tunable literals of model-building calls, chosen by rules, and the
- * literals marked by hand with a `@search` comment. Every other place a rule would have applied
- * is listed with the reason it was left alone. Both commands run this same scan on the original
- * file, so a decision's key always names the same literal.
+ * `apply` writes back to): the tunable values of model-building calls, followed to where they are
+ * decided (a literal, a `const`, a caller's argument, a settings object, a command-line default),
+ * the kinds of layers and optimizers that have drop-in alternatives, layers that can be left out,
+ * the bounds and lists of loops that make layers, and the literals marked by hand with a
+ * `@search` comment. Every layer, optimizer, `compile` and `fit` call is either a decision or in
+ * the report, with the reason it was left as it is. Both commands run this same scan on the
+ * original file, so a decision's key always names the same place.
  */
 import { PliantError } from '../base/errors.js';
-import type { AnnotationRule, LiteralValue } from './annotation-rules.js';
+import type { AnnotationRule, LiteralScalar, LiteralValue, OperatorRule, ValueRule } from './annotation-rules.js';
+import { isOperatorRule, isOptionalRule, isValueRule } from './annotation-rules.js';
 import { checkSpec, hyperFromRecipe, includeOriginal } from './hyper-spec.js';
 import type { HyperSpec } from './hyper-spec.js';
-import type { Site, SkippedSite } from './site.js';
+import { outputLayers } from './output-layers.js';
+import type { DroppedArgument, Site, SkippedSite, TextEdit, ValueSite } from './site.js';
 import { loadTsMorph } from './load-ts-morph.js';
 import type { TsMorphModule } from './load-ts-morph.js';
+import { tfNames } from './tf-names.js';
+import { ValueResolver, unwrap } from './value-source.js';
 import type * as TsMorph from 'ts-morph';
 
 export type { Site, SkippedSite } from './site.js';
@@ -22,6 +29,8 @@ type Node = TsMorph.Node;
 export interface SiteScan {
   readonly sites: readonly Site[];
   readonly skipped: readonly SkippedSite[];
+  /** How many layer, optimizer, `compile` and `fit` calls the file has. */
+  readonly calls: number;
   /** The file is a module `annotate` made already. */
   readonly annotated: boolean;
   /** The ts-morph source file (for the rewriters). */
@@ -32,7 +41,6 @@ export interface SiteScan {
 /** The marker `annotate` leaves in a generated module. */
 export const BLOCK_MARK = 'pliant:search-space';
 
-const TFJS = /^@tensorflow\/tfjs(-node(-gpu)?|-layers|-core)?$/;
 /** Positional arguments of `tf.train.*`, by name. */
 const TRAIN_ARGS: Readonly<Record<string, readonly string[]>> = {
   sgd: ['learningRate'],
@@ -43,16 +51,20 @@ const TRAIN_ARGS: Readonly<Record<string, readonly string[]>> = {
   adagrad: ['learningRate', 'initialAccumulatorValue'],
   adadelta: ['learningRate', 'rho', 'epsilon'],
 };
-const LOOP_METHODS = new Set(['map', 'forEach', 'flatMap', 'reduce', 'reduceRight', 'filter', 'from', 'some', 'every']);
-const OUTPUT_ACTIVATIONS = new Set(['softmax', 'sigmoid']);
+/** The learning rate `tf.train.*` uses when none is given (those with a default). */
+const DEFAULT_LEARNING_RATES: Readonly<Record<string, number>> = { adam: 0.001, adamax: 0.002, adadelta: 0.001 };
+/** What an output layer is when its place in a model cannot be followed. */
+const OUTPUT_ACTIVATIONS = new Set(['softmax']);
 
 /** A model-building call with the named arguments found in it. */
 interface CallInfo {
   readonly call: TsMorph.CallExpression;
-  /** Canonical name: `layers.dense`, `train.adam`, `fit`, `compile`. */
+  /** Canonical name: `layers.dense`, `train.adam`, `fit`, `compile`, `sequential`, `model`. */
   readonly name: string;
   readonly scope: readonly string[];
   key: string;
+  /** Whether a decision or a report entry covers it. */
+  covered: boolean;
 }
 
 interface Entry {
@@ -65,13 +77,19 @@ interface Entry {
   readonly spreadAfter: Node | undefined;
 }
 
+/** A `@search` comment on a literal, or on a layer or optimizer call. */
+interface Marker {
+  readonly spec: HyperSpec | 'off' | 'optional' | 'required';
+  readonly comment: string;
+}
+
 /**
  * Scans `text` (the file `fileName`) for annotation sites under `rules`.
  */
 export function findSites(text: string, fileName: string, rules: readonly AnnotationRule[], api: string): SiteScan {
   const tsMorph = loadTsMorph(api);
   const { Node, SyntaxKind } = tsMorph;
-  const project = new tsMorph.Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, noLib: true } });
+  const project = new tsMorph.Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, noLib: true, checkJs: false } });
   const sourceFile = project.createSourceFile(fileName.replace(/\.(mts|cts|js|mjs|cjs|jsx)$/, '.ts'), text, { overwrite: true });
   const sites = new Map<number, Site>();
   const skipped: SkippedSite[] = [];
@@ -81,47 +99,63 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
     if (skipped.some((s) => s.line === line && s.column === column && s.reason === reason)) return;
     skipped.push({ line, column, text: oneLine(node.getText()), reason, kind });
   };
+  const valueRules = rules.filter(isValueRule);
+  const operatorRules = rules.filter(isOperatorRule);
+  const optionalRules = rules.filter(isOptionalRule);
 
   const annotated = sourceFile.getVariableStatements().some((s) => s.getFullText().includes(BLOCK_MARK));
-  if (annotated) return { sites: [], skipped: [], annotated, sourceFile, tsMorph };
+  if (annotated) return { sites: [], skipped: [], calls: 0, annotated, sourceFile, tsMorph };
 
-  // Which names reach TensorFlow.js.
-  const namespaces = new Set<string>();
-  const layerNs = new Set<string>();
-  const trainNs = new Set<string>();
-  for (const decl of sourceFile.getImportDeclarations()) {
-    if (!TFJS.test(decl.getModuleSpecifierValue())) continue;
-    const ns = decl.getNamespaceImport()?.getText() ?? decl.getDefaultImport()?.getText();
-    if (ns !== undefined) namespaces.add(ns);
-    for (const named of decl.getNamedImports()) {
-      const local = named.getAliasNode()?.getText() ?? named.getName();
-      if (named.getName() === 'layers') layerNs.add(local);
-      if (named.getName() === 'train') trainNs.add(local);
-    }
-  }
-
+  const names = tfNames(tsMorph, sourceFile);
   const canonical = (call: TsMorph.CallExpression): string | undefined => {
     const callee = call.getExpression();
+    if (Node.isIdentifier(callee)) {
+      if (names.sequential.has(callee.getText())) return 'sequential';
+      if (names.model.has(callee.getText())) return 'model';
+      return undefined;
+    }
     if (!Node.isPropertyAccessExpression(callee)) return undefined;
     const name = callee.getName();
     const object = callee.getExpression();
-    if (Node.isPropertyAccessExpression(object) && Node.isIdentifier(object.getExpression()) && namespaces.has(object.getExpression().getText())) {
+    if (Node.isPropertyAccessExpression(object) && Node.isIdentifier(object.getExpression()) && names.namespaces.has(object.getExpression().getText())) {
       const group = object.getName();
       return group === 'layers' || group === 'train' ? `${group}.${name}` : undefined;
     }
     if (Node.isIdentifier(object)) {
-      if (layerNs.has(object.getText())) return `layers.${name}`;
-      if (trainNs.has(object.getText())) return `train.${name}`;
+      if (names.layers.has(object.getText())) return `layers.${name}`;
+      if (names.train.has(object.getText())) return `train.${name}`;
+      if (names.namespaces.has(object.getText()) && (name === 'sequential' || name === 'model')) return name;
     }
     if (name === 'fit' || name === 'compile') return name;
     return undefined;
+  };
+  const resolver = new ValueResolver(
+    tsMorph,
+    sourceFile,
+    (node) => literalValue(tsMorph, node) !== undefined,
+    (node) => scopeOf(tsMorph, node),
+  );
+  const { outputs, placed } = outputLayers(tsMorph, sourceFile, canonical);
+  const isOutput = (call: TsMorph.CallExpression): boolean => {
+    if (outputs.has(call)) return true;
+    if (placed.has(call)) return false;
+    // Its place in a model is not known: a softmax layer, or a single unit, is an output.
+    const [options] = call.getArguments();
+    if (options !== undefined && Node.isObjectLiteralExpression(options)) {
+      const valueOf = (name: string): unknown => {
+        const property = options.getProperty(name);
+        return property !== undefined && Node.isPropertyAssignment(property) ? literalValue(tsMorph, property.getInitializer())?.value : undefined;
+      };
+      if (OUTPUT_ACTIVATIONS.has(String(valueOf('activation'))) || valueOf('units') === 1) return true;
+    }
+    return false;
   };
 
   // Pass 1: the model-building calls, named per scope in reading order (`dense_1`, `dense_2`; `adam`).
   const calls: CallInfo[] = [];
   for (const call of sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const name = canonical(call);
-    if (name !== undefined) calls.push({ call, name, scope: scopeOf(tsMorph, call), key: '' });
+    if (name !== undefined && name !== 'sequential' && name !== 'model') calls.push({ call, name, scope: scopeOf(tsMorph, call), key: '', covered: false });
   }
   const totals = new Map<string, number>();
   const short = (c: CallInfo): string => c.name.slice(c.name.indexOf('.') + 1);
@@ -133,12 +167,10 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
     counts.set(id, n);
     c.key = c.name.startsWith('layers.') || (totals.get(id) ?? 0) > 1 ? `${short(c)}_${n}` : short(c);
   }
+  const callOf = new Map<Node, CallInfo>(calls.map((c) => [c.call, c]));
 
   const usedKeys = new Map<string, number>();
-  const addSite = (literal: Node, path: readonly string[], spec: HyperSpec, rule: string, label: string): void => {
-    const existing = sites.get(literal.getStart());
-    if (existing !== undefined) return;
-    const value = literalValue(tsMorph, literal) as { value: LiteralValue; quote: Site['quote'] };
+  const uniquePath = (path: readonly string[]): readonly string[] => {
     let key = path.join('.');
     let finalPath = path;
     if (usedKeys.has(key)) {
@@ -148,10 +180,17 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
       key = finalPath.join('.');
     }
     usedKeys.set(key, 1);
+    return finalPath;
+  };
+  const addSite = (literal: Node, path: readonly string[], spec: HyperSpec, rule: string, label: string): void => {
+    if (sites.has(literal.getStart())) return;
+    const value = literalValue(tsMorph, literal) as { value: LiteralValue; quote: Site['quote'] };
+    const finalPath = uniquePath(path);
     const { line, column } = at(literal);
     sites.set(literal.getStart(), {
+      kind: 'value',
       path: finalPath,
-      key,
+      key: finalPath.join('.'),
       start: literal.getStart(),
       end: literal.getEnd(),
       text: literal.getText(),
@@ -165,18 +204,21 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
     });
   };
 
-  // The `@search` comments, by the start of the literal they mark.
-  const markers = new Map<number, { spec: HyperSpec | 'off'; comment: string }>();
-  const readMarker = (node: Node, owner: Node): void => {
-    const full = sourceFile.getFullText();
-    // A comment on the same line as the code before it is that code's "trailing" comment to
-    // TypeScript: for a literal (`rate: /* @search ... */ 0.3`) take both kinds.
+  // The `@search` comments, by the start of the literal (or call) they mark.
+  const markers = new Map<number, Marker>();
+  const full = sourceFile.getFullText();
+  const commentsBefore = (owner: Node, trailingToo: boolean): string[] => {
     const ranges = [
-      ...(owner === node ? (tsMorph.ts.getTrailingCommentRanges(full, owner.getPos()) ?? []) : []),
+      ...(trailingToo ? (tsMorph.ts.getTrailingCommentRanges(full, owner.getPos()) ?? []) : []),
       ...(tsMorph.ts.getLeadingCommentRanges(full, owner.getPos()) ?? []),
     ];
-    for (const range of ranges) {
-      const m = /@search\b\s*([\s\S]*?)\s*(\*\/)?$/.exec(full.slice(range.pos, range.end));
+    return ranges.map((r) => full.slice(r.pos, r.end));
+  };
+  const readMarker = (node: Node, owner: Node): void => {
+    // A comment on the same line as the code before it is that code's "trailing" comment to
+    // TypeScript: for a literal (`rate: /* @search ... */ 0.3`) take both kinds.
+    for (const comment of commentsBefore(owner, owner === node)) {
+      const m = /@search\b\s*([\s\S]*?)\s*(\*\/)?$/.exec(comment);
       if (m === null) continue;
       const body = (m[1] as string).replace(/^\/\/\s*/, '');
       const value = literalValue(tsMorph, node);
@@ -197,94 +239,482 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
           api,
           'argument',
           `${fileName}:${line}: the comment '@search ${body}' cannot hold the literal ${node.getText()}: ${(cause as Error).message}`,
-          { cause },
+          {
+            cause,
+          },
         );
       }
       markers.set(node.getStart(), { spec, comment: body });
     }
+  };
+  /** A `@search` comment before a layer or optimizer call: `off`, `optional`, `required`, or `oneOf('conv2d', 'separableConv2d')`. */
+  const callMarker = (info: CallInfo): Marker | undefined => {
+    let owner: Node = info.call;
+    // The comment belongs to the statement, the array element or the argument the call starts,
+    // or to a statement that makes this layer (or optimizer) only: `// @search off` above `model.add(...)`.
+    for (let parent = owner.getParent(); parent !== undefined && parent.getStart() === owner.getStart(); parent = parent.getParent()) owner = parent;
+    const statement = info.call.getFirstAncestor((n) => Node.isStatement(n));
+    const only =
+      statement !== undefined &&
+      calls.filter((c) => (c.name.startsWith('layers.') || c.name.startsWith('train.')) && c.call.getAncestors().includes(statement)).length === 1;
+    const owners = only && statement !== owner ? [owner, statement] : [owner];
+    for (const comment of [...owners.flatMap((o) => commentsBefore(o, true)), ...commentsBefore(info.call, true)]) {
+      const m = /@search\b\s*([\s\S]*?)\s*(\*\/)?$/.exec(comment);
+      if (m === null) continue;
+      const body = (m[1] as string).replace(/^\/\/\s*/, '');
+      if (body === 'off' || body === 'optional' || body === 'required') return { spec: body, comment: body };
+      const line = at(info.call).line;
+      const spec = parseMarker(tsMorph, body, line, fileName, api);
+      return { spec: includeOriginal(spec, short(info)), comment: body };
+    }
+    return undefined;
   };
   sourceFile.forEachDescendant((node) => {
     if (Node.isVariableStatement(node)) {
       const [first] = node.getDeclarations();
       const init = first?.getInitializer();
       if (init !== undefined && node.getDeclarations().length === 1) readMarker(init, node);
-    } else if (literalValue(tsMorph, node) !== undefined && !Node.isPrefixUnaryExpression(node.getParent())) {
+    } else if (
+      literalValue(tsMorph, node) !== undefined &&
+      !Node.isPrefixUnaryExpression(node.getParent()) &&
+      !Node.isArrayLiteralExpression(node.getParent())
+    ) {
       readMarker(node, node);
     }
   });
 
-  // Pass 2: each rule-matched argument.
+  /** Makes the decision of one literal under a rule (or a marker), or says why not. */
+  const decide = (
+    literal: Node,
+    whole: Node,
+    info: CallInfo | undefined,
+    candidates: readonly ValueRule[],
+    path: readonly string[],
+    label: string,
+  ): boolean => {
+    const value = literalValue(tsMorph, literal);
+    if (value === undefined) return false;
+    const marker = markers.get(literal.getStart());
+    if (marker !== undefined) {
+      if (marker.spec === 'off') skip(whole, 'marked @search off', 'kept');
+      else addSite(literal, path, marker.spec as HyperSpec, '@search', label);
+      return true;
+    }
+    const rule = candidates.find((r) => ruleTakes(r, value.value));
+    if (rule === undefined) return false;
+    if (rule.unlessOutput === true && info !== undefined && info.name.startsWith('layers.') && isOutput(info.call)) {
+      skip(whole, 'an output layer: its size and activation belong to the task', 'kept');
+      return true;
+    }
+    let spec: HyperSpec;
+    try {
+      spec = hyperFromRecipe(rule.hyper, value.value);
+      checkSpec(spec, value.value);
+    } catch (cause) {
+      skip(whole, `rule '${rule.name}' cannot make a decision of it: ${(cause as Error).message}`);
+      return true;
+    }
+    if (single(spec)) {
+      skip(whole, `rule '${rule.name}' leaves a single value`, 'kept');
+      return true;
+    }
+    addSite(literal, path, spec, rule.name, label);
+    return true;
+  };
+
+  /** A literal list that decides how many layers a loop makes: one list decision. */
+  const decideList = (list: TsMorph.ArrayLiteralExpression, whole: Node, path: readonly string[], label: string): void => {
+    const rule = valueRules.find((r) => r.calls.includes('layer-list'));
+    if (rule === undefined || literalValue(tsMorph, list) === undefined) {
+      skip(whole, `the list ${oneLine(list.getText())} decides how many layers a loop makes, and no rule makes a decision of it`, 'kept');
+      return;
+    }
+    decide(list, whole, undefined, [rule], path, `${label} (how many layers, and their widths)`);
+  };
+
+  // Pass 2: each call's kind (operators, optional layers) and its arguments.
   for (const info of calls) {
+    const marker = info.name.startsWith('layers.') || info.name.startsWith('train.') ? callMarker(info) : undefined;
+    if (marker?.spec === 'off') {
+      skip(info.call, 'marked @search off', 'kept');
+      info.covered = true;
+    } else {
+      if (operatorSite(info, marker)) info.covered = true;
+      if (optionalSite(info, marker)) info.covered = true;
+    }
     const entries = entriesOf(tsMorph, info);
     if (entries === 'not-literal') {
-      if (rules.some((r) => r.calls.includes(info.name)))
+      if (valueRules.some((r) => r.calls.includes(info.name))) {
         skip(info.call, `the options of ${info.name} are not an object literal: their values are computed at run time`);
+        info.covered = true;
+      }
       continue;
     }
+    if (info.name.startsWith('train.') && info.call.getArguments().length === 0) defaultLearningRate(info);
+    if (info.name === 'fit') defaultBatchSize(info, entries);
     for (const entry of entries) {
-      const rule = rules.find((r) => r.calls.includes(info.name) && r.args.includes(entry.arg));
-      const path = [...info.scope, info.key, entry.arg];
+      const matching = valueRules.filter((r) => r.calls.includes(info.name) && r.args.includes(entry.arg));
+      const rule = matching[0];
       const direct = literalValue(tsMorph, entry.value);
       const marked = direct === undefined ? undefined : markers.get(entry.value.getStart());
       if (rule === undefined && marked === undefined) continue;
+      info.covered = true;
       if (entry.spreadAfter !== undefined) {
         skip(entry.whole, `${entry.spreadAfter.getText()} after it may replace it`);
         continue;
       }
-      if (inLoop(tsMorph, info.call)) {
-        skip(entry.whole, 'inside a loop: one literal makes several layers');
+      const path = [...info.scope, info.key, entry.arg];
+      if (direct !== undefined) {
+        const label = info.name.startsWith('train.') && info.call.getText().length <= 60 ? oneLine(info.call.getText()) : oneLine(entry.whole.getText());
+        decide(entry.value, entry.whole, info, matching, path, label);
         continue;
       }
-      let literal: Node = entry.value;
-      let sitePath = path;
-      let label = info.name.startsWith('train.') && info.call.getText().length <= 60 ? oneLine(info.call.getText()) : oneLine(entry.whole.getText());
-      let value = direct;
-      if (value === undefined) {
-        // A model-building call (an optimizer in compile's options) has sites of its own.
-        if (Node.isCallExpression(entry.value) && canonical(entry.value) !== undefined) continue;
-        const resolved = resolveConst(tsMorph, entry.value);
-        if (typeof resolved === 'string') {
-          skip(entry.whole, resolved);
-          continue;
-        }
-        literal = resolved.literal;
-        value = literalValue(tsMorph, literal);
-        sitePath = [...scopeOf(tsMorph, resolved.declaration), resolved.declaration.getName()];
-        label = `${resolved.declaration.getName()} = ${literal.getText()}`;
-        if (value === undefined) continue;
-      }
-      const marker = markers.get(literal.getStart());
-      if (marker !== undefined) {
-        if (marker.spec === 'off') skip(entry.whole, 'marked @search off', 'kept');
-        else addSite(literal, sitePath, marker.spec, '@search', label);
+      // A model-building call (an optimizer in compile's options) has sites of its own.
+      const inner = unwrap(tsMorph, entry.value);
+      if (Node.isCallExpression(inner) && canonical(inner) !== undefined) continue;
+      if (Node.isIdentifier(inner) && isOptimizerValue(inner)) continue;
+      const resolved = resolver.resolve(entry.value);
+      if (resolved.kind === 'unknown') {
+        skip(entry.whole, resolved.reason);
         continue;
       }
-      if (rule === undefined) continue;
-      if (rule.type !== undefined && typeof value.value !== rule.type) continue;
-      if (rule.in !== undefined && !rule.in.includes(value.value)) continue;
-      if (rule.unlessOutput === true && info.name.startsWith('layers.') && isOutputLayer(tsMorph, info.call)) {
-        skip(entry.whole, 'an output layer: its size and activation belong to the task', 'kept');
+      if (resolved.kind === 'list') {
+        decideList(resolved.source.list, entry.whole, resolved.source.path, resolved.source.label);
         continue;
       }
-      let spec: HyperSpec;
-      try {
-        spec = hyperFromRecipe(rule.hyper, value.value);
-        checkSpec(spec, value.value);
-      } catch (cause) {
-        skip(entry.whole, `rule '${rule.name}' cannot make a decision of it: ${(cause as Error).message}`);
-        continue;
+      for (const source of resolved.sources) {
+        const decided = decide(source.literal, entry.whole, info, matching, source.path ?? path, source.label);
+        if (!decided && rule !== undefined)
+          skip(entry.whole, `${oneLine(entry.value.getText())} is ${oneLine(source.literal.getText())}, which rule '${rule.name}' does not tune`, 'kept');
       }
-      if (single(spec)) {
-        skip(entry.whole, `rule '${rule.name}' leaves a single value`, 'kept');
-        continue;
+    }
+  }
+
+  /** The kind of a layer or optimizer, when a rule gives it drop-in alternatives. */
+  function operatorSite(info: CallInfo, marker: Marker | undefined): boolean {
+    const rule = operatorRules.find((r) => r.calls.includes(info.name));
+    const markedCandidates = marker !== undefined && typeof marker.spec === 'object' && marker.spec.kind === 'oneOf' ? marker.spec.candidates : undefined;
+    if (rule === undefined && markedCandidates === undefined) return false;
+    const group = info.name.slice(0, info.name.indexOf('.') + 1);
+    const candidates = markedCandidates !== undefined ? markedCandidates.map(String) : (rule as OperatorRule).calls.map((c) => c.slice(group.length));
+    if (rule?.operator.unlessOutput === true && markedCandidates === undefined && isOutput(info.call)) {
+      skip(info.call, `an output layer: rule '${rule.name}' leaves its kind to the task`, 'kept');
+      return true;
+    }
+    const blocking = markedCandidates === undefined ? usesAny(info.call, rule?.operator.unlessArgs ?? []) : undefined;
+    if (blocking !== undefined) {
+      skip(info.call, `its kind is kept: with ${blocking}, the alternatives of rule '${(rule as OperatorRule).name}' are not drop-in`, 'kept');
+      return true;
+    }
+    const callee = info.call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return false;
+    const nameNode = callee.getNameNode();
+    const original = short(info);
+    const drops: Record<string, DroppedArgument[]> = {};
+    for (const candidate of candidates) {
+      if (candidate === original) continue;
+      drops[candidate] = droppedFor(info, rule, `${group}${candidate}`);
+    }
+    const path = uniquePath([...info.scope, info.key, 'kind']);
+    const { line, column } = at(nameNode);
+    const spec: HyperSpec = { kind: 'oneOf', candidates: [original, ...candidates.filter((c) => c !== original)] };
+    sites.set(nameNode.getStart(), {
+      kind: 'operator',
+      path,
+      key: path.join('.'),
+      start: nameNode.getStart(),
+      end: nameNode.getEnd(),
+      dot: callee.getExpression().getEnd(),
+      text: nameNode.getText(),
+      original,
+      quote: "'",
+      line,
+      column,
+      spec,
+      rule: markedCandidates !== undefined ? '@search' : (rule as OperatorRule).name,
+      label: `${original} (the kind of ${info.name.startsWith('train.') ? 'optimizer' : 'layer'})`,
+      drops,
+    });
+    return true;
+  }
+
+  /** The first of `names` the call's options, or the options of its layer's `.apply(x, options)`, have. */
+  function usesAny(call: TsMorph.CallExpression, names: readonly string[]): string | undefined {
+    if (names.length === 0) return undefined;
+    const objects: Node[] = [];
+    const [options] = call.getArguments();
+    if (options !== undefined) objects.push(options);
+    const access = call.getParent();
+    const applied = access?.getParent();
+    if (
+      access !== undefined &&
+      Node.isPropertyAccessExpression(access) &&
+      access.getName() === 'apply' &&
+      applied !== undefined &&
+      Node.isCallExpression(applied)
+    ) {
+      const second = applied.getArguments()[1];
+      if (second !== undefined) objects.push(second);
+    }
+    for (const object of objects) {
+      if (!Node.isObjectLiteralExpression(object)) continue;
+      const found = names.find((n) => object.getProperty(n) !== undefined);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** The arguments of `info`'s call that the call `target` does not take. */
+  function droppedFor(info: CallInfo, rule: OperatorRule | undefined, target: string): DroppedArgument[] {
+    const args = info.call.getArguments();
+    if (info.name.startsWith('train.')) {
+      const keep = rule?.operator.positional ?? args.length;
+      const first = args[keep];
+      const lastArg = args[args.length - 1];
+      if (first === undefined || lastArg === undefined) return [];
+      const before = args[keep - 1];
+      return [
+        {
+          start: first.getStart(),
+          end: lastArg.getEnd(),
+          removeStart: before === undefined ? first.getStart() : before.getEnd(),
+          removeEnd: lastArg.getEnd(),
+          form: 'positional',
+        },
+      ];
+    }
+    const without = new Set(rule?.operator.without?.[target] ?? []);
+    const [options] = args;
+    if (without.size === 0 || options === undefined || !Node.isObjectLiteralExpression(options)) return [];
+    const properties = options.getProperties();
+    const out: DroppedArgument[] = [];
+    properties.forEach((p, i) => {
+      const name = Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? p.getName() : undefined;
+      if (name === undefined || !without.has(name)) return;
+      const next = properties[i + 1];
+      const previous = properties[i - 1];
+      // Remove the property with the comma after it (or, for the last one, the comma before it).
+      const removeStart = next === undefined && previous !== undefined ? previous.getEnd() : p.getStart();
+      const removeEnd = next === undefined ? (previous === undefined ? p.getEnd() : p.getEnd()) : next.getStart();
+      out.push({ start: p.getStart(), end: p.getEnd(), removeStart, removeEnd, form: 'property' });
+    });
+    return out;
+  }
+
+  /** A layer that can be left out, when a rule says so and its place lets `apply` remove it. */
+  function optionalSite(info: CallInfo, marker: Marker | undefined): boolean {
+    const rule = optionalRules.find((r) => r.calls.includes(info.name));
+    if (marker?.spec === 'required') return false;
+    if (rule === undefined && marker?.spec !== 'optional') return false;
+    const callee = info.call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return false;
+    const removals = removalOf(info.call);
+    if (removals === undefined) {
+      skip(info.call, `${info.name} could be left out, but its layer is used where removing it is not safe (kept in a variable, or passed along)`, 'kept');
+      return true;
+    }
+    const path = uniquePath([...info.scope, info.key, 'keep']);
+    const { line, column } = at(info.call);
+    sites.set(info.call.getStart(), {
+      kind: 'optional',
+      path,
+      key: path.join('.'),
+      start: info.call.getStart(),
+      end: info.call.getEnd(),
+      text: oneLine(info.call.getText()),
+      original: true,
+      quote: "'",
+      line,
+      column,
+      spec: { kind: 'oneOf', candidates: [true, false] },
+      rule: rule?.name ?? '@search',
+      label: `${short(info)} (a layer that can be left out)`,
+      namespace: callee.getExpression().getText(),
+      removals,
+    });
+    return true;
+  }
+
+  /** How `apply` removes a layer call: as an element of a layer list, as a `model.add(...)` statement, or from an `.apply(x)` chain. */
+  function removalOf(call: TsMorph.CallExpression): TextEdit[] | undefined {
+    const parent = call.getParent();
+    if (parent !== undefined && Node.isArrayLiteralExpression(parent)) {
+      const elements = parent.getElements();
+      const i = elements.indexOf(call);
+      if (elements.length < 2) return undefined;
+      const next = elements[i + 1];
+      const previous = elements[i - 1];
+      if (next !== undefined) return [{ start: call.getStart(), end: next.getStart(), text: '' }];
+      return [{ start: (previous as Node).getEnd(), end: call.getEnd(), text: '' }];
+    }
+    if (parent !== undefined && Node.isCallExpression(parent) && parent.getArguments().length === 1 && parent.getArguments()[0] === call) {
+      const callee = parent.getExpression();
+      const statement = parent.getParent();
+      if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'add' && statement !== undefined && Node.isExpressionStatement(statement)) {
+        return [lineRemoval(statement)];
       }
-      addSite(literal, sitePath, spec, rule.name, label);
+    }
+    if (parent !== undefined && Node.isPropertyAccessExpression(parent) && parent.getName() === 'apply') {
+      const applied = parent.getParent();
+      const [input] = Node.isCallExpression(applied) ? applied.getArguments() : [];
+      if (Node.isCallExpression(applied) && applied.getArguments().length === 1 && input !== undefined) {
+        return [
+          { start: applied.getStart(), end: input.getStart(), text: '' },
+          { start: input.getEnd(), end: applied.getEnd(), text: '' },
+        ];
+      }
+    }
+    return undefined;
+  }
+
+  /** The span of a statement with its whole lines, when nothing else shares them; else the statement alone. */
+  function lineRemoval(statement: Node): TextEdit {
+    const start = statement.getStart();
+    const end = statement.getEnd();
+    const lineStart = full.lastIndexOf('\n', start - 1) + 1;
+    const newline = full.indexOf('\n', end);
+    const lineEnd = newline < 0 ? full.length : newline + 1;
+    if (full.slice(lineStart, start).trim() === '' && full.slice(end, newline < 0 ? full.length : newline).trim() === '')
+      return { start: lineStart, end: lineEnd, text: '' };
+    return { start, end, text: '' };
+  }
+
+  /** `tf.train.adam()`: its learning rate left to the default is a decision too (written only when it changes). */
+  function defaultLearningRate(info: CallInfo): void {
+    const kind = short(info);
+    const value = DEFAULT_LEARNING_RATES[kind];
+    const rule = valueRules.find((r) => r.calls.includes(info.name) && r.args.includes('learningRate'));
+    if (value === undefined || rule === undefined) return;
+    const open =
+      info.call.getArguments().length === 0
+        ? (info.call.getFirstChildByKind(SyntaxKind.OpenParenToken)?.getEnd() ?? info.call.getEnd() - 1)
+        : info.call.getEnd() - 1;
+    const callee = info.call.getExpression();
+    const kindSite = Node.isPropertyAccessExpression(callee) ? sites.get(callee.getNameNode().getStart()) : undefined;
+    defaultSite(info, rule, 'learningRate', value, open, `${oneLine(info.call.getText())}: learningRate (its default, ${value})`, {
+      before: '',
+      after: '',
+      ...(kindSite === undefined ? {} : { withKind: kindSite.key }),
+    });
+    info.covered = true;
+  }
+
+  /**
+   * `model.fit(x, y, { epochs: 5 })` without a batch size trains with 32: the batch size is a
+   * decision too, written (`batchSize: 64, `) only when another is chosen.
+   */
+  function defaultBatchSize(info: CallInfo, entries: readonly Entry[]): void {
+    if (entries.some((e) => e.arg === 'batchSize')) return;
+    const rule = valueRules.find((r) => r.calls.includes('fit') && r.args.includes('batchSize'));
+    if (rule === undefined) return;
+    const args = info.call.getArguments();
+    const options = args[2];
+    let position: number;
+    let before: string;
+    let after: string;
+    if (options === undefined) {
+      const second = args[1];
+      if (second === undefined || args.length !== 2) return;
+      position = second.getEnd();
+      before = ', { batchSize: ';
+      after = ' }';
+    } else if (Node.isObjectLiteralExpression(options)) {
+      if (options.getProperties().some((p) => Node.isSpreadAssignment(p))) return;
+      const first = options.getProperties()[0];
+      position = first === undefined ? options.getStart() + 1 : first.getStart();
+      // `{}` becomes `{ batchSize: 64 }`; `{ }` keeps its own space before the brace.
+      const empty = first === undefined && options.getText() === '{}';
+      before = first === undefined ? ' batchSize: ' : 'batchSize: ';
+      after = first === undefined ? (empty ? ' ' : '') : ', ';
+    } else return;
+    defaultSite(info, rule, 'batchSize', 32, position, `${oneLine(info.call.getText()).slice(0, 50)}: batchSize (its default, 32)`, { before, after });
+  }
+
+  /**
+   * An argument left to its default (`value`) as a decision at `position`, where `insert` writes it
+   * when another value is chosen; nothing when the rule cannot hold the default.
+   */
+  function defaultSite(
+    info: CallInfo,
+    rule: ValueRule,
+    arg: string,
+    value: number,
+    position: number,
+    label: string,
+    insert: NonNullable<ValueSite['insert']>,
+  ): void {
+    let spec: HyperSpec;
+    try {
+      spec = hyperFromRecipe(rule.hyper, value);
+      checkSpec(spec, value);
+    } catch {
+      return;
+    }
+    const path = uniquePath([...info.scope, info.key, arg]);
+    const { line, column } = sourceFile.getLineAndColumnAtPos(position);
+    sites.set(position, {
+      kind: 'value',
+      path,
+      key: path.join('.'),
+      start: position,
+      end: position,
+      text: '',
+      original: value,
+      quote: "'",
+      line,
+      column,
+      spec,
+      rule: rule.name,
+      label,
+      insert,
+    });
+    info.covered = true;
+  }
+
+  /** Whether an identifier holds an optimizer made by `tf.train.*` (its own call has the decisions). */
+  function isOptimizerValue(id: TsMorph.Identifier): boolean {
+    const declaration = id.getSymbol()?.getDeclarations()[0];
+    if (declaration === undefined || !Node.isVariableDeclaration(declaration)) return false;
+    const init = declaration.getInitializer();
+    const value = init === undefined ? undefined : unwrap(tsMorph, init);
+    return value !== undefined && Node.isCallExpression(value) && canonical(value)?.startsWith('train.') === true;
+  }
+
+  // Loops that make layers: a literal bound (`for (let i = 0; i < 3; i++)`) is a depth decision.
+  const boundRule = valueRules.find((r) => r.calls.includes('loop'));
+  for (const loop of sourceFile.getDescendantsOfKind(SyntaxKind.ForStatement)) {
+    const makesLayers = calls.some((c) => c.name.startsWith('layers.') && c.call.getAncestors().includes(loop));
+    const condition = loop.getCondition();
+    if (!makesLayers || condition === undefined || !Node.isBinaryExpression(condition)) continue;
+    const operator = condition.getOperatorToken().getText();
+    if (operator !== '<' && operator !== '<=') continue;
+    const bound = condition.getRight();
+    const variable = condition.getLeft().getText();
+    const resolved = resolver.resolve(bound);
+    if (resolved.kind !== 'literals') {
+      skip(bound, `the loop makes a layer per turn, but its bound ${resolved.kind === 'unknown' ? resolved.reason : 'is a list'}`);
+      continue;
+    }
+    for (const source of resolved.sources) {
+      const path = source.path ?? [...scopeOf(tsMorph, loop), `${variable}_layers`];
+      if (
+        !decide(
+          source.literal,
+          condition,
+          undefined,
+          boundRule === undefined ? [] : [boundRule],
+          path,
+          `${oneLine(condition.getText())} (how many layers the loop makes)`,
+        )
+      ) {
+        skip(condition, `the loop makes a layer per turn; ${oneLine(source.literal.getText())} is a bound no rule tunes`, 'kept');
+      }
     }
   }
 
   // Hand-marked literals no rule reached.
   for (const [start, marker] of markers) {
-    if (sites.has(start) || marker.spec === 'off') continue;
+    if (sites.has(start) || typeof marker.spec !== 'object') continue;
     const literal = sourceFile.getDescendantAtPos(start);
     const node = literal === undefined ? undefined : outermostLiteral(tsMorph, literal, start);
     if (node === undefined) continue;
@@ -297,10 +727,43 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
 
   tieMergedWidths(tsMorph, calls, canonical, sites, skip);
 
+  // No silent drops: a call with no decision and nothing reported is reported as having nothing to tune.
+  for (const [, site] of sites) {
+    for (const info of calls) if (!info.covered && site.start >= info.call.getStart() && site.end <= info.call.getEnd()) info.covered = true;
+  }
+  for (const info of calls) {
+    if (
+      info.covered ||
+      skipped.some((s) => {
+        const p = at(info.call);
+        return s.line >= p.line && s.line <= sourceFile.getLineAndColumnAtPos(info.call.getEnd()).line;
+      })
+    )
+      continue;
+    if (!info.name.startsWith('layers.') && !info.name.startsWith('train.') && info.name !== 'compile' && info.name !== 'fit') continue;
+    const what =
+      info.name === 'fit'
+        ? 'its options (if any) have no batch size a rule tunes'
+        : info.name === 'compile'
+          ? 'its optimizer is not a name or a tf.train call a rule tunes'
+          : 'no argument a rule tunes';
+    skip(info.call, `nothing to tune in ${info.name}: ${what}`, 'kept');
+  }
+  void callOf;
+
   const ordered = [...sites.values()].sort((a, b) => a.start - b.start);
   checkPaths(ordered, fileName, api);
   skipped.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { sites: ordered, skipped, annotated, sourceFile, tsMorph };
+  return { sites: ordered, skipped, calls: calls.length, annotated, sourceFile, tsMorph };
+}
+
+/** Whether a value rule takes a literal: its type and its `in` list. */
+function ruleTakes(rule: ValueRule, value: LiteralValue): boolean {
+  const type = Array.isArray(value) ? 'array' : typeof value;
+  if (rule.type !== undefined && type !== rule.type) return false;
+  if (rule.type === undefined && type === 'array') return false;
+  if (rule.in !== undefined && !rule.in.some((v) => JSON.stringify(v) === JSON.stringify(value))) return false;
+  return true;
 }
 
 const MERGES = new Set(['layers.add', 'layers.multiply', 'layers.average', 'layers.maximum', 'layers.minimum']);
@@ -424,10 +887,23 @@ function oneLine(text: string): string {
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
-/** The value of a literal node (a number, a negative number, a string, a boolean), or undefined. */
+/** The value of a literal node (a number, a negative number, a string, a boolean, or an array literal of them), or undefined. */
 export function literalValue(tsMorph: TsMorphModule, node: Node | undefined): { value: LiteralValue; quote: Site['quote'] } | undefined {
   const { Node, SyntaxKind } = tsMorph;
   if (node === undefined) return undefined;
+  if (Node.isArrayLiteralExpression(node)) {
+    const elements = node.getElements();
+    if (elements.length === 0) return undefined;
+    const values: LiteralScalar[] = [];
+    let quote: Site['quote'] = "'";
+    for (const e of elements) {
+      const v = literalValue(tsMorph, e);
+      if (v === undefined || Array.isArray(v.value)) return undefined;
+      values.push(v.value as LiteralScalar);
+      if (typeof v.value === 'string') quote = v.quote;
+    }
+    return { value: values, quote };
+  }
   if (Node.isNumericLiteral(node)) return { value: node.getLiteralValue(), quote: "'" };
   if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.MinusToken && Node.isNumericLiteral(node.getOperand())) {
     return { value: -(node.getOperand() as TsMorph.NumericLiteral).getLiteralValue(), quote: "'" };
@@ -476,30 +952,6 @@ function entriesOf(tsMorph: TsMorphModule, info: CallInfo): Entry[] | 'not-liter
   return out;
 }
 
-/** Follows a name to a `const` with a literal value; otherwise says why the value is not a literal. */
-function resolveConst(tsMorph: TsMorphModule, node: Node): { literal: Node; declaration: TsMorph.VariableDeclaration } | string {
-  const { Node, VariableDeclarationKind } = tsMorph;
-  const text = oneLine(node.getText());
-  const symbol = Node.isShorthandPropertyAssignment(node) ? node.getValueSymbol() : Node.isIdentifier(node) ? node.getSymbol() : undefined;
-  if (symbol === undefined) return `${text} is computed at run time`;
-  const declarations = symbol.getDeclarations();
-  const declaration = declarations[0];
-  if (declaration === undefined) return `${text} is not declared in this file`;
-  if (Node.isParameterDeclaration(declaration)) {
-    const fnName = scopeOf(tsMorph, declaration).join('.') || undefined;
-    return `${text} is a parameter${fnName === undefined ? '' : ` of ${fnName}`}: its callers decide it`;
-  }
-  if (Node.isImportSpecifier(declaration) || Node.isImportClause(declaration) || Node.isNamespaceImport(declaration))
-    return `${text} is imported from another module`;
-  if (Node.isVariableDeclaration(declaration)) {
-    if (declaration.getVariableStatement()?.getDeclarationKind() !== VariableDeclarationKind.Const) return `${text} is a variable that may change`;
-    const init = declaration.getInitializer();
-    if (literalValue(tsMorph, init) === undefined) return `${text} is computed at run time`;
-    return { literal: init as Node, declaration };
-  }
-  return `${text} is computed at run time`;
-}
-
 /** The names of the functions (and classes) around `node`, outermost first, for decision keys. */
 function scopeOf(tsMorph: TsMorphModule, node: Node): string[] {
   const { Node } = tsMorph;
@@ -518,60 +970,6 @@ function scopeOf(tsMorph: TsMorphModule, node: Node): string[] {
     }
   }
   return names;
-}
-
-/** Whether `call` runs more than once per call of its function: in a loop or an array callback. */
-function inLoop(tsMorph: TsMorphModule, call: Node): boolean {
-  const { Node } = tsMorph;
-  for (let current = call.getParent(); current !== undefined; current = current.getParent()) {
-    if (
-      Node.isForStatement(current) ||
-      Node.isForOfStatement(current) ||
-      Node.isForInStatement(current) ||
-      Node.isWhileStatement(current) ||
-      Node.isDoStatement(current)
-    )
-      return true;
-    if (Node.isArrowFunction(current) || Node.isFunctionExpression(current)) {
-      const parent = current.getParent();
-      if (Node.isCallExpression(parent)) {
-        const callee = parent.getExpression();
-        if (Node.isPropertyAccessExpression(callee) && LOOP_METHODS.has(callee.getName())) return true;
-      }
-    }
-    if (Node.isFunctionDeclaration(current) || Node.isMethodDeclaration(current)) return false;
-  }
-  return false;
-}
-
-/** Whether a layer call makes an output layer: softmax or sigmoid, a single unit, or last in a sequential list or `add` chain. */
-function isOutputLayer(tsMorph: TsMorphModule, call: TsMorph.CallExpression): boolean {
-  const { Node } = tsMorph;
-  const [options] = call.getArguments();
-  if (Node.isObjectLiteralExpression(options)) {
-    for (const p of options.getProperties()) {
-      if (!Node.isPropertyAssignment(p)) continue;
-      const value = literalValue(tsMorph, p.getInitializer());
-      if (p.getName() === 'activation' && value !== undefined && OUTPUT_ACTIVATIONS.has(String(value.value))) return true;
-      if (p.getName() === 'units' && value?.value === 1) return true;
-    }
-  }
-  const parent = call.getParent();
-  if (Node.isArrayLiteralExpression(parent)) {
-    const elements = parent.getElements();
-    const holder = parent.getParent();
-    if (elements[elements.length - 1] === call && Node.isPropertyAssignment(holder) && holder.getName() === 'layers') return true;
-  }
-  if (Node.isCallExpression(parent)) {
-    const callee = parent.getExpression();
-    const statement = parent.getParent();
-    if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'add' && Node.isExpressionStatement(statement)) {
-      const receiver = callee.getExpression().getText();
-      const later = statement.getNextSiblings().some((s) => s.getText().startsWith(`${receiver}.add(`));
-      return !later;
-    }
-  }
-  return false;
 }
 
 /** Reads a `@search` comment's hyper value: `oneOf(32, 64, 128)`, `oneOf([...])`, `floatv(0.1, 0.5, { scale: 'log' })`, `intv(1, 4)`. */

@@ -8,7 +8,21 @@ import type { TreeValue } from '../symbolic/node.js';
 import { floatv } from '../hyper/floatv.js';
 import { intv } from '../hyper/intv.js';
 import { oneOf } from '../hyper/one-of.js';
-import type { HyperRecipe, LiteralValue } from './annotation-rules.js';
+import type { HyperRecipe, LiteralScalar, LiteralValue } from './annotation-rules.js';
+
+/** Whether two literal values are the same (arrays element by element). */
+export function sameValue(a: LiteralValue, b: LiteralValue): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => x === (b as readonly LiteralScalar[])[i]);
+  }
+  return a === b;
+}
+
+/** Whether `values` holds `value` (arrays compared element by element). */
+export function holds(values: readonly LiteralValue[], value: LiteralValue): boolean {
+  return values.some((v) => sameValue(v, value));
+}
 
 /** One decision of an annotated file, as data. */
 export type HyperSpec =
@@ -23,6 +37,20 @@ export function tidy(n: number): number {
 
 /** Makes the hyper value a rule's recipe gives for `original`; the original is always a candidate. */
 export function hyperFromRecipe(recipe: HyperRecipe, original: LiteralValue): HyperSpec {
+  if ('layers' in recipe) {
+    if (!Array.isArray(original) || original.length === 0 || !original.every((w) => typeof w === 'number' && Number.isInteger(w) && w > 0)) {
+      throw new PliantError('annotate', 'argument', `a 'layers' recipe needs a list of layer widths, found ${JSON.stringify(original)}`);
+    }
+    const widths = original as readonly number[];
+    const lists: number[][] = [];
+    for (const depth of recipe.layers.depths) {
+      const n = widths.length + depth;
+      if (n < 1) continue;
+      const base = Array.from({ length: n }, (_, i) => widths[Math.min(i, widths.length - 1)] as number);
+      for (const factor of recipe.layers.widths) lists.push(base.map((w) => Math.max(1, Math.round(w * factor))));
+    }
+    return withOriginal(lists, original);
+  }
   if ('oneOf' in recipe) {
     const list = recipe.oneOf;
     if (Array.isArray(list)) return withOriginal(list as readonly LiteralValue[], original);
@@ -52,8 +80,8 @@ function bounds(range: readonly [number, number] | { readonly times: readonly [n
 
 function withOriginal(values: readonly LiteralValue[], original: LiteralValue): HyperSpec {
   const out: LiteralValue[] = [];
-  for (const v of values) if (!out.includes(v)) out.push(v);
-  if (!out.includes(original)) {
+  for (const v of values) if (!holds(out, v)) out.push(v);
+  if (!holds(out, original)) {
     out.push(original);
     if (out.every((v) => typeof v === 'number')) (out as number[]).sort((a, b) => a - b);
   }
@@ -78,7 +106,7 @@ export function checkSpec(spec: HyperSpec, original: LiteralValue): void {
 
 /** Whether `value` is a candidate of `spec` (inside its range, for a range). */
 export function specContains(spec: HyperSpec, value: LiteralValue): boolean {
-  if (spec.kind === 'oneOf') return spec.candidates.includes(value);
+  if (spec.kind === 'oneOf') return holds(spec.candidates, value);
   if (typeof value !== 'number') return false;
   if (spec.kind === 'intv' && !Number.isInteger(value)) return false;
   return value >= spec.min && value <= spec.max;
@@ -105,8 +133,9 @@ export function stringText(s: string, quote: "'" | '"' | '`'): string {
   return `${quote}${escaped.split(quote).join(`\\${quote}`)}${quote}`;
 }
 
-/** A literal value as code. */
+/** A literal value as code (an array as `[a, b]`). */
 export function literalText(value: LiteralValue, quote: "'" | '"' | '`' = "'"): string {
+  if (Array.isArray(value)) return `[${value.map((v) => literalText(v, quote)).join(', ')}]`;
   if (typeof value === 'number') return numberText(value);
   if (typeof value === 'string') return stringText(value, quote);
   return String(value);

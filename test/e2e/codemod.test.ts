@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The generated modules import the built package, so the test uses it too: a space made by one
 // copy of pliant is not a space to another.
 import {
-  DNA,
   annotateSource,
   annotatedModule,
   applySource,
@@ -112,6 +111,22 @@ function config(model: tf.LayersModel): unknown[] {
   return model.layers.map((l) => [l.getClassName(), strip(l.getConfig())]);
 }
 
+/** A model's layer configs without the identity layers (`activation: 'linear'`) a module makes for layers left out. */
+function withoutIdentity(configs: unknown[]): unknown[] {
+  return configs.filter((c) => {
+    const [kind, cfg] = c as [string, { activation?: unknown }];
+    return !(kind === 'Activation' && cfg.activation === 'linear');
+  });
+}
+
+/** A copy of a nested record with the leaf at a dotted key set. */
+function withValue(tree: TreeValue, key: string, value: unknown): TreeValue {
+  const [head, ...rest] = key.split('.') as [string, ...string[]];
+  const copy = { ...(tree as Record<string, unknown>) };
+  copy[head] = rest.length === 0 ? value : withValue(copy[head] as TreeValue, rest.join('.'), value);
+  return copy as TreeValue;
+}
+
 let work: string;
 beforeAll(async () => {
   await loadTf({ log: false });
@@ -173,27 +188,54 @@ describe.each(Object.entries(FIXTURES))('codemod on %s.ts', (name, fixture) => {
     expect(applySource(text, space.original as TreeValue, { fileName: `${name}.ts` }).code).toBe(text);
     expect(applySource(text, encode(space.space, space.original as TreeValue), { fileName: `${name}.ts` }).code).toBe(text);
 
-    // Another candidate: only the chosen literals change.
-    let dna: DNA = randomDNA(dnaSpec(space.space), seededRng(5));
+    // Another candidate: the best (or a random one, if the best is the original program).
     const best = result.best?.candidate as TreeValue;
-    const chosen = JSON.stringify(best) === JSON.stringify(space.original) ? (materialize(space.space, dna) as TreeValue) : best;
-    dna = encode(space.space, chosen);
+    const chosen =
+      JSON.stringify(best) === JSON.stringify(space.original) ? (materialize(space.space, randomDNA(dnaSpec(space.space), seededRng(5))) as TreeValue) : best;
     const applied = applySource(text, chosen, { fileName: `${name}.ts` });
     expect(applied.changes.length).toBeGreaterThan(0);
+    const out = join(work, `${name}.best.ts`);
+    writeFileSync(out, applied.code);
+    expect(typeErrors([out])).toEqual([]);
+    // The file apply writes is the program the module runs for that candidate: the same models,
+    // but for the identity layer the module stands in for a layer left out.
+    const written = (await import(out)) as Models;
+    const loaded = await space.load(chosen as never);
+    for (const maker of fixture.makers) {
+      const want = call(written, maker) as tf.LayersModel;
+      const got = call(loaded, maker) as tf.LayersModel;
+      expect(withoutIdentity(config(got))).toEqual(config(want));
+      want.dispose();
+      got.dispose();
+    }
+    // Annotated again, the written file's own values give it back.
+    const again = annotateSource(applied.code, { fileName: `${name}.best.ts` });
+    expect(applySource(applied.code, again.original as TreeValue, { fileName: `${name}.best.ts` }).code).toBe(applied.code);
+
+    // With the kinds and layers of the original, only the chosen literals change, each on its line.
+    let values = chosen;
+    for (const d of annotated.decisions) if (d.kind !== 'value') values = withValue(values, d.key, d.original);
+    for (let seed = 6; JSON.stringify(values) === JSON.stringify(space.original); seed++) {
+      values = materialize(space.space, randomDNA(dnaSpec(space.space), seededRng(seed))) as TreeValue;
+      for (const d of annotated.decisions) if (d.kind !== 'value') values = withValue(values, d.key, d.original);
+    }
+    const literals = applySource(text, values, { fileName: `${name}.ts` });
+    expect(literals.changes.length).toBeGreaterThan(0);
+    expect(literals.changes.every((c) => c.kind === 'value')).toBe(true);
     const before = text.split('\n');
-    const after = applied.code.split('\n');
+    const after = literals.code.split('\n');
     expect(after).toHaveLength(before.length);
-    const changedLines = new Set(applied.changes.map((c) => c.line));
+    const changedLines = new Set(literals.changes.map((c) => c.line));
     before.forEach((line, i) => {
       if (!changedLines.has(i + 1)) expect(after[i]).toBe(line);
     });
     // Each changed line differs only where its literals were.
-    for (const c of applied.changes) expect(after[c.line - 1]).toContain(c.after);
-    const out = join(work, `${name}.best.ts`);
-    writeFileSync(out, applied.code);
-    expect(typeErrors([out])).toEqual([]);
+    for (const c of literals.changes) expect(after[c.line - 1]).toContain(c.after);
+    const valuesOut = join(work, `${name}.values.ts`);
+    writeFileSync(valuesOut, literals.code);
+    expect(typeErrors([valuesOut])).toEqual([]);
     // And the rewritten file, annotated again, has the chosen values as its original ones.
-    expect(annotateSource(applied.code, { fileName: `${name}.best.ts` }).original).toEqual(chosen);
+    expect(annotateSource(literals.code, { fileName: `${name}.values.ts` }).original).toEqual(values);
   });
 });
 
@@ -206,13 +248,20 @@ describe('the pliant command (the built bin, in a child process)', () => {
     copyFileSync(join(fixtures, 'two-models.ts'), join(work, 'cli-model.ts'));
     const annotated = run('annotate', 'cli-model.ts', '--out', 'cli-model.space.ts');
     expect(annotated.status, annotated.stderr).toBe(0);
-    expect(annotated.stderr).toContain('cli-model.ts: 8 decisions; wrote cli-model.space.ts');
+    expect(annotated.stderr).toContain(
+      'cli-model.ts: 10 decisions (2 layer or optimizer kinds among them), 0 places left as is, 2 kept on purpose (--verbose lists them), over 9 layer, optimizer, compile and fit calls; wrote cli-model.space.ts',
+    );
     expect(run('annotate', 'cli-model.space.ts').stderr).toContain('is annotated already: nothing to do');
 
-    // a search over the module's space, journalled as the study 'cli' (the objective prefers wide students)
+    // a search over the module's values, journalled as the study 'cli' (the objective prefers wide
+    // students); its kinds are kept as written, so that the original values fit the rewritten file
+    // too (a kind written renames its decision: `createTeacher.adam.kind` would be `createTeacher.rmsprop.kind`)
     const space = await annotatedModule(join(work, 'cli-model.space.ts'));
+    let values = space.space;
+    for (const d of annotateSource(readFileSync(join(work, 'cli-model.ts'), 'utf8')).decisions)
+      if (d.kind !== 'value') values = withValue(values, d.key, d.original);
     const studies = join(work, 'studies');
-    await search(space.space, (c) => (c as { createStudent: { dense_1: { units: number } } }).createStudent.dense_1.units, {
+    await search(values, (c) => (c as { createStudent: { dense_1: { units: number } } }).createStudent.dense_1.units, {
       numTrials: 6,
       seed: 2,
       study: 'cli',
@@ -229,7 +278,7 @@ describe('the pliant command (the built bin, in a child process)', () => {
 
     const wet = run('apply', journal, 'cli-model.ts');
     expect(wet.status, wet.stderr).toBe(0);
-    expect(wet.stderr).toMatch(/cli-model\.ts: \d+ literals? changed from the best trial \(\d\) of 'cli'; wrote cli-model\.ts/);
+    expect(wet.stderr).toMatch(/cli-model\.ts: \d+ [^:;]* from the best trial \(\d\) of 'cli'; wrote cli-model\.ts/);
     const after = readFileSync(join(work, 'cli-model.ts'), 'utf8');
     expect(after).toContain('units: 32, activation:');
     expect(typeErrors([join(work, 'cli-model.ts')])).toEqual([]);
@@ -238,6 +287,12 @@ describe('the pliant command (the built bin, in a child process)', () => {
     writeFileSync(join(work, 'original.json'), JSON.stringify(space.original));
     expect(run('apply', 'original.json', 'cli-model.ts').status).toBe(0);
     expect(readFileSync(join(work, 'cli-model.ts'), 'utf8')).toBe(before);
+
+    // a kind: the call renamed, and the argument the new kind does not take dropped
+    const renamed = run('apply', JSON.stringify(withValue(space.original as TreeValue, 'createTeacher.adam.kind', 'sgd')), 'cli-model.ts');
+    expect(renamed.status, renamed.stderr).toBe(0);
+    expect(readFileSync(join(work, 'cli-model.ts'), 'utf8')).toBe(before.replace('tf.train.adam(0.002, 0.5)', 'tf.train.sgd(0.002)'));
+    expect(typeErrors([join(work, 'cli-model.ts')])).toEqual([]);
 
     const bad = run('apply', '{"createStudent":{"dense_1":{"units":"wide"}}}', 'cli-model.ts');
     expect(bad.status).toBe(1);

@@ -30,7 +30,7 @@ describe('examples', () => {
     expect(out).toContain('holds: with hidden fixed to [1, 1], every width is in [8, 256] (100 models)');
   });
 
-  it('annotate/search.ts: annotates model.ts, searches it, and prints a diff of the chosen literals only, leaving model.ts as it was', () => {
+  it('annotate/search.ts: annotates model.ts, searches it, and prints a diff of the chosen values only, leaving model.ts as it was', () => {
     const model = join(root, 'examples', 'annotate', 'model.ts');
     const before = readFileSync(model, 'utf8');
     const out = execFileSync(process.execPath, [tsx, join(root, 'examples', 'annotate', 'search.ts'), '--trials', '4'], {
@@ -38,15 +38,16 @@ describe('examples', () => {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     }).split('\n');
-    expect(out[0]).toBe('annotated examples/annotate/model.ts into examples/annotate/.generated/model.space.ts: 5 decisions');
-    expect(out.filter((l) => /^  \S+ +(oneOf|floatv)\(/.test(l))).toHaveLength(5);
+    expect(out[0]).toBe('annotated examples/annotate/model.ts into examples/annotate/.generated/model.space.ts: 7 decisions');
+    expect(out.filter((l) => /^  \S+ +(oneOf|floatv)\(/.test(l))).toHaveLength(7);
     expect(
       out.some((l) => /^best validation accuracy [01]\.\d{3} \(trial \d+ of 4\)$/.test(l)),
       out.join('\n'),
     ).toBe(true);
     const diff = out.filter((l) => /^[-+][^-+]/.test(l));
-    // every changed line is one of the five annotated ones
-    for (const line of diff) expect(line, out.join('\n')).toMatch(/LEARNING_RATE =|units: \d+, activation|rate: |batchSize: /);
+    // every changed line is one of the annotated ones: the literals, the optimizer's kind, the dropout layer (left out)
+    for (const line of diff)
+      expect(line, out.join('\n')).toMatch(/LEARNING_RATE =|units: \d+, activation|rate: |batchSize: |optimizer: tf\.train\.\w+\(LEARNING_RATE\)/);
     expect(readFileSync(model, 'utf8')).toBe(before);
   });
 

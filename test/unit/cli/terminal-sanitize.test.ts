@@ -391,8 +391,9 @@ export const options = { numTrials: 4, study: ${JSON.stringify(`${TITLE}-search`
     const file = join(dir, 'residual.ts');
     writeFileSync(file, readFileSync(new URL('../../fixtures/codemod/residual.ts', import.meta.url), 'utf8'));
     const candidate = {
-      createModel: { dense_1: { units: 32, activation: `relu${BIDI}${CSI}` }, dense_2: { activation: 'tanh' } },
-      compileModel: { sgd: { learningRate: 0.05 } },
+      createModel: { dense_1: { units: 32, activation: `relu${BIDI}${CSI}` }, dense_2: { activation: 'tanh' }, layerNormalization_1: { keep: true } },
+      createDeepModel: { dense_2: { activation: 'relu' } },
+      compileModel: { sgd: { kind: 'sgd', learningRate: 0.05 } },
       trainModel: { fit: { batchSize: 16 } },
     };
     for (const isTTY of [true, false]) {

@@ -1,12 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { ts } from 'ts-morph';
 import { afterAll, describe, expect, it } from 'vitest';
 import { annotateSource } from '../../../src/codemod/annotate.js';
 import type { AnnotateResult } from '../../../src/codemod/annotate.js';
 import type { AnnotationRule, LiteralValue } from '../../../src/codemod/annotation-rules.js';
+import { applySource } from '../../../src/codemod/apply.js';
 import { candidateValues } from '../../../src/codemod/candidate-values.js';
+import { seededRng } from '../../../src/base/rng.js';
+import { randomDNA } from '../../../src/geno/random.js';
 import { dnaSpec, encode, materialize } from '../../../src/geno/template.js';
 import { floatv } from '../../../src/hyper/floatv.js';
 import { intv } from '../../../src/hyper/intv.js';
@@ -39,157 +43,269 @@ function leaves(tree: unknown, prefix = ''): [string, unknown][] {
 }
 
 /**
- * The input back from the generated module: the inserted import and block removed (they follow
- * the last import), each `$.<key>` replaced by the literal text it stands for.
+ * The input back from a generated ES module (TypeScript or JavaScript): the inserted import and
+ * block removed, and each edit of the body undone:
+ *
+ * - `ns[$.key as 'conv2d'](` (TypeScript) or `ns[$.key](` (JavaScript), a kind, back to `ns.conv2d(`;
+ * - `...($.key !== "a" && $.key !== "b" ? { arg } : {})`, an argument only some kinds take, back to `arg`;
+ * - `...(($.key !== "a" ? [args] : []) as unknown as [])` (the `as` in TypeScript only), positional ones, back to `args`;
+ * - `($.key ? layer : ns.activation({ activation: 'linear' }))`, a layer that can be left out, back to `layer`;
+ * - an argument left to its default and read from `$` (`, { batchSize: $.key }`, `batchSize: $.key, `,
+ *   `batchSize: $.key`, `$.key`), back to nothing;
+ * - `$.key`, a value, back to the literal text it stands for.
+ *
+ * `replaced` has each decision site undone (`form key`), `dropped` the kind decision of each
+ * argument wrapper undone. Whatever else differs from the input stays in `text`.
  */
-function restore(result: AnnotateResult, eol: string, ref = '$'): { text: string; replaced: string[] } {
-  const start = result.code.indexOf(`${eol}import { type Concrete`);
+function restore(result: AnnotateResult, eol: string, ref = '$'): { text: string; replaced: string[]; dropped: string[] } {
+  const code = result.code;
+  const blockStart = code.indexOf('// pliant:search-space');
   const endMark = '// pliant:end';
-  const end = result.code.indexOf(endMark);
-  expect(start).toBeGreaterThan(0);
-  expect(end).toBeGreaterThan(start);
-  const stripped = result.code.slice(0, start) + result.code.slice(end + endMark.length);
-  const texts = new Map(result.decisions.map((d) => [d.key, d.text]));
+  const end = code.indexOf(endMark);
+  expect(blockStart).toBeGreaterThan(0);
+  expect(end).toBeGreaterThan(blockStart);
+  // The import line, then a blank line, then the block.
+  expect(code.slice(blockStart - 2 * eol.length, blockStart)).toBe(eol + eol);
+  const lineStart = code.lastIndexOf(eol, blockStart - 2 * eol.length - 1) + eol.length;
+  const importLine = code.slice(lineStart, blockStart - 2 * eol.length);
+  expect(importLine).toMatch(/^import \{ (type Concrete(?: as \w+)?, )?candidateValues(?: as \w+)?(?:, \w+(?: as \w+)?)* \} from '[^']+';$/);
+  // After the last import: `eol import eol eol block`; before the first statement of a file without imports: `import eol eol block eol eol`.
+  const afterImports = /^import /m.test(code.slice(0, lineStart));
+  let text = afterImports
+    ? code.slice(0, lineStart - eol.length) + code.slice(end + endMark.length)
+    : code.slice(0, lineStart) + code.slice(end + endMark.length + 2 * eol.length);
+
+  const byKey = new Map(result.decisions.map((d) => [d.key, d]));
   const replaced: string[] = [];
-  const escaped = ref.replace(/\$/g, '\\$');
-  const pattern = new RegExp(`${escaped}((?:\\.[A-Za-z_$][\\w$]*|\\["(?:[^"\\\\]|\\\\.)*"\\])+)`, 'g');
-  const text = stripped.replace(pattern, (whole, path: string) => {
-    const segments = [...path.matchAll(/\.([A-Za-z_$][\w$]*)|\[("(?:[^"\\]|\\.)*")\]/g)].map((m) =>
-      m[1] !== undefined ? m[1] : (JSON.parse(m[2] as string) as string),
-    );
-    const key = segments.join('.');
-    const literal = texts.get(key);
-    if (literal === undefined) return whole;
-    replaced.push(key);
-    return literal;
+  const dropped: string[] = [];
+  const read = `${ref.replace(/\$/g, '\\$')}(?:\\.[A-Za-z_$][\\w$]*|\\["(?:[^"\\\\]|\\\\.)*"\\])+`;
+  const keyOf = (access: string): string =>
+    [...access.slice(ref.length).matchAll(/\.([A-Za-z_$][\w$]*)|\[("(?:[^"\\]|\\.)*")\]/g)]
+      .map((m) => (m[1] !== undefined ? m[1] : (JSON.parse(m[2] as string) as string)))
+      .join('.');
+  const decision = (access: string, kind: string): AnnotateResult['decisions'][number] => {
+    const d = byKey.get(keyOf(access));
+    expect(d?.kind, `${access} is read as ${kind}`).toBe(kind);
+    return d as AnnotateResult['decisions'][number];
+  };
+  // The kinds a wrapped argument is kept for: all comparisons read the same kind decision.
+  const keeps = (condition: string): string => {
+    const accesses = [...condition.matchAll(new RegExp(`(${read}) !== "[^"]*"`, 'g'))].map((m) => m[1] as string);
+    expect(new Set(accesses).size, condition).toBe(1);
+    return decision(accesses[0] as string, 'operator').key;
+  };
+  const condition = `${read} !== "[^"]*"(?: && ${read} !== "[^"]*")*`;
+  text = text.replace(new RegExp(`\\.\\.\\.\\((${condition}) \\? \\{ (.*?) \\} : \\{\\}\\)`, 'g'), (_w, c: string, argument: string) => {
+    dropped.push(keeps(c));
+    return argument;
   });
-  return { text, replaced };
+  text = text.replace(
+    new RegExp(`\\.\\.\\.\\(\\((${condition}) \\? \\[(.*?)\\] : \\[\\]\\)(?: as unknown as \\[\\])?\\)`, 'g'),
+    (_w, c: string, args: string) => {
+      dropped.push(keeps(c));
+      return args;
+    },
+  );
+  text = text.replace(
+    new RegExp(`\\((${read}) \\? (.*?) : [\\w$.]+\\.activation\\(\\{ activation: 'linear' \\}\\)\\)`, 'g'),
+    (_w, access: string, layer: string) => {
+      replaced.push(`optional ${decision(access, 'optional').key}`);
+      return layer;
+    },
+  );
+  text = text.replace(new RegExp(`\\[(${read})(?: as '([\\w$]+)')?\\]`, 'g'), (whole, access: string, cast: string | undefined) => {
+    const d = byKey.get(keyOf(access));
+    if (d?.kind !== 'operator') return whole;
+    if (cast !== undefined) expect(cast).toBe(d.original);
+    replaced.push(`operator ${d.key}`);
+    return `.${d.text}`;
+  });
+  for (const d of result.decisions.filter((x) => x.kind === 'value' && x.text === '')) {
+    const access = `${ref}${d.key
+      .split('.')
+      .map((p) => (/^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`))
+      .join('')}`;
+    const arg = d.key.slice(d.key.lastIndexOf('.') + 1);
+    // `fit(x, y)` and `fit(x, y, {})` read the same (`fit(x, y, { batchSize: $... })`): the label, which
+    // starts with the call as written, tells which it was.
+    const intoEmpty = /\{\s*\}\): \w+ \(its default/.test(d.label);
+    const forms = intoEmpty ? [` ${arg}: ${access} `, ` ${arg}: ${access}`] : [`, { ${arg}: ${access} }`, `${arg}: ${access}, `, access];
+    const form = forms.find((f) => text.includes(f));
+    expect(form, `${d.key}: an argument left to its default`).toBeDefined();
+    text = text.replace(form as string, '');
+    replaced.push(`default ${d.key}`);
+  }
+  text = text.replace(new RegExp(read, 'g'), (whole) => {
+    const d = byKey.get(keyOf(whole));
+    if (d?.kind !== 'value' || d.text === '') return whole;
+    replaced.push(`value ${d.key}`);
+    return d.text;
+  });
+  return { text, replaced, dropped };
 }
 
+/** How each decision of a result is read in its module (what `restore` undoes): `value`, `default`, `operator` or `optional`, with its key. */
+function forms(result: AnnotateResult): string[] {
+  return result.decisions.map((d) => `${d.kind === 'value' && d.text === '' ? 'default' : d.kind} ${d.key}`);
+}
+
+const RELU = "oneOf(['relu', 'elu', 'gelu', 'tanh'])";
+const KEEP = 'oneOf([true, false])';
+const CONV = "oneOf(['conv2d', 'separableConv2d'])";
+const POOL = "oneOf(['maxPooling2d', 'averagePooling2d'])";
+const OUTPUT = 'an output layer: its size and activation belong to the task';
+const nothing = (call: string): string => `nothing to tune in ${call}: no argument a rule tunes`;
+
 interface Expected {
-  /** The decisions' keys in reading order (literals tied to one decision repeat its key); default: the keys of `original`. */
-  readonly keys?: readonly string[];
-  readonly original: Readonly<Record<string, LiteralValue>>;
-  readonly hyper: Readonly<Record<string, string>>;
+  /**
+   * The decisions in reading order: key, original value, hyper value. A literal tied to another's
+   * decision (widths a merge keeps equal) repeats its key.
+   */
+  readonly decisions: readonly (readonly [key: string, original: LiteralValue, hyper: string])[];
+  /** The kind decisions whose module keeps an argument for some kinds only, once per argument (list). */
+  readonly dropped?: readonly string[];
+  /** How many layer, optimizer, compile and fit calls the file has. */
+  readonly calls: number;
   readonly skipped: readonly { line: number; text: string; reason: string; kind: 'unsafe' | 'kept' }[];
 }
 
 const EXPECTED: Record<Fixture, Expected> = {
   helpers: {
-    original: {
-      'convBlock.conv2d_1.kernelSize': 3,
-      'convBlock.conv2d_1.activation': 'relu',
-      'classifierHead.dense_1.units': 32,
-      'classifierHead.dense_1.activation': 'relu',
-      'classifierHead.dropout_1.rate': 0.3,
-      'compileModel.momentum.momentum': 0.9,
-    },
-    hyper: {
-      'convBlock.conv2d_1.kernelSize': 'oneOf([3, 5])',
-      'classifierHead.dense_1.units': 'oneOf([16, 32, 64])',
-      'classifierHead.dropout_1.rate': 'oneOf([0.1, 0.3, 0.5])',
-      'compileModel.momentum.momentum': 'oneOf([0, 0.5, 0.9, 0.99])',
-    },
+    decisions: [
+      // convBlock's layers: one decision each, shared by both calls of convBlock
+      ['convBlock.conv2d_1.kind', 'conv2d', CONV],
+      ['convBlock.conv2d_1.kernelSize', 3, 'oneOf([3, 5])'],
+      ['convBlock.conv2d_1.activation', 'relu', RELU],
+      ['convBlock.batchNormalization_1.keep', true, KEEP],
+      ['convBlock.maxPooling2d_1.kind', 'maxPooling2d', POOL],
+      ['convBlock.maxPooling2d_1.poolSize', 2, 'oneOf([2, 3])'],
+      ['classifierHead.dense_1.units', 32, 'oneOf([16, 32, 64])'],
+      ['classifierHead.dense_1.activation', 'relu', RELU],
+      ['classifierHead.dropout_1.keep', true, KEEP],
+      ['classifierHead.dropout_1.rate', 0.3, 'oneOf([0.1, 0.3, 0.5])'], // @search
+      // `filters` is convBlock's parameter: a decision at each call, convBlock(8) and convBlock(16)
+      ['createModel.convBlock.filters', 8, 'oneOf([4, 8, 16])'],
+      ['createModel.convBlock.filters_2', 16, 'oneOf([8, 16, 32])'],
+      // `learningRate = 0.01`: a parameter no call in the file passes, decided at its default
+      ['compileModel.learningRate', 0.01, "floatv(0.001, 0.1, { scale: 'log' })"],
+      ['compileModel.momentum.momentum', 0.9, 'oneOf([0, 0.5, 0.9, 0.99])'],
+    ],
+    calls: 10,
     skipped: [
-      { line: 7, text: 'filters', reason: 'filters is a parameter of convBlock: its callers decide it', kind: 'unsafe' },
-      { line: 17, text: 'units: classes', reason: 'classes is a parameter of classifierHead: its callers decide it', kind: 'unsafe' },
-      { line: 27, text: 'learningRate', reason: 'learningRate is a parameter of compileModel: its callers decide it', kind: 'unsafe' },
+      { line: 14, text: 'tf.layers.flatten()', reason: nothing('layers.flatten'), kind: 'kept' },
+      // `classes` comes from classifierHead(4): the output layer's width
+      { line: 17, text: 'units: classes', reason: OUTPUT, kind: 'kept' },
+      { line: 22, text: 'tf.layers.inputLayer({ inputShape: [16, 16, 1] })', reason: nothing('layers.inputLayer'), kind: 'kept' },
     ],
   },
   'mnist-cnn': {
-    original: {
-      LEARNING_RATE: 0.001,
-      'createModel.conv2d_1.filters': 8,
-      'createModel.conv2d_1.kernelSize': 3,
-      'createModel.conv2d_1.activation': 'relu',
-      'createModel.conv2d_2.filters': 16,
-      'createModel.conv2d_2.kernelSize': 3,
-      'createModel.conv2d_2.activation': 'relu',
-      'createModel.dense_1.units': 64,
-      'createModel.dense_1.activation': 'relu',
-      'createModel.dropout_1.rate': 0.2,
-      'trainModel.fit.batchSize': 32,
-    },
-    hyper: {
-      LEARNING_RATE: "floatv(0.0001, 0.01, { scale: 'log' })",
-      'createModel.conv2d_1.filters': 'oneOf([4, 8, 16])',
-      'createModel.conv2d_2.filters': 'oneOf([8, 16, 32])',
-      'createModel.dense_1.units': 'oneOf([32, 64, 128])',
-      'createModel.dense_1.activation': "oneOf(['relu', 'elu', 'gelu', 'tanh'])",
-      'createModel.dropout_1.rate': 'floatv(0, 0.5)',
-      'trainModel.fit.batchSize': 'oneOf([16, 32, 64])',
-    },
-    skipped: [{ line: 20, text: 'units: 10', reason: 'an output layer: its size and activation belong to the task', kind: 'kept' }],
+    decisions: [
+      ['LEARNING_RATE', 0.001, "floatv(0.0001, 0.01, { scale: 'log' })"],
+      ['createModel.conv2d_1.kind', 'conv2d', CONV],
+      ['createModel.conv2d_1.filters', 8, 'oneOf([4, 8, 16])'],
+      ['createModel.conv2d_1.kernelSize', 3, 'oneOf([3, 5])'],
+      ['createModel.conv2d_1.activation', 'relu', RELU],
+      ['createModel.maxPooling2d_1.kind', 'maxPooling2d', POOL],
+      ['createModel.maxPooling2d_1.poolSize', 2, 'oneOf([2, 3])'],
+      ['createModel.conv2d_2.kind', 'conv2d', CONV],
+      ['createModel.conv2d_2.filters', 16, 'oneOf([8, 16, 32])'],
+      ['createModel.conv2d_2.kernelSize', 3, 'oneOf([3, 5])'],
+      ['createModel.conv2d_2.activation', 'relu', RELU],
+      ['createModel.maxPooling2d_2.kind', 'maxPooling2d', POOL],
+      ['createModel.maxPooling2d_2.poolSize', 2, 'oneOf([2, 3])'],
+      ['createModel.dense_1.units', 64, 'oneOf([32, 64, 128])'],
+      ['createModel.dense_1.activation', 'relu', RELU],
+      ['createModel.dropout_1.keep', true, KEEP],
+      ['createModel.dropout_1.rate', 0.2, 'floatv(0, 0.5)'],
+      // tf.train.adam(LEARNING_RATE): its kind here, its learning rate at the const
+      ['compileModel.adam.kind', 'adam', "oneOf(['adam', 'rmsprop', 'sgd'])"],
+      ['trainModel.fit.batchSize', 32, 'oneOf([16, 32, 64])'],
+    ],
+    calls: 11,
+    skipped: [
+      { line: 17, text: 'tf.layers.flatten()', reason: nothing('layers.flatten'), kind: 'kept' },
+      { line: 20, text: 'units: 10', reason: OUTPUT, kind: 'kept' },
+    ],
   },
   residual: {
-    // The two dense layers that layers.add merges must keep equal widths: their units are one decision.
-    keys: [
-      'createModel.dense_1.units',
-      'createModel.dense_1.activation',
-      'createModel.dense_1.units',
-      'createModel.dense_2.activation',
-      'compileModel.sgd.learningRate',
-      'trainModel.fit.batchSize',
+    decisions: [
+      // The two dense layers layers.add merges keep equal widths: one decision for both units.
+      ['createModel.dense_1.units', 32, 'oneOf([16, 32, 64])'],
+      ['createModel.dense_1.activation', 'relu', RELU],
+      ['createModel.dense_1.units', 32, 'oneOf([16, 32, 64])'],
+      ['createModel.dense_2.activation', 'tanh', RELU],
+      ['createModel.layerNormalization_1.keep', true, KEEP],
+      // the loop's layer: one activation for every block
+      ['createDeepModel.dense_2.activation', 'relu', RELU],
+      ['compileModel.sgd.kind', 'sgd', "oneOf(['sgd', 'adam', 'rmsprop'])"],
+      ['compileModel.sgd.learningRate', 0.05, "floatv(0.005, 0.5, { scale: 'log' })"],
+      ['trainModel.fit.batchSize', 16, 'oneOf([8, 16, 32])'],
     ],
-    original: {
-      'createModel.dense_1.units': 32,
-      'createModel.dense_1.activation': 'relu',
-      'createModel.dense_2.activation': 'tanh',
-      'compileModel.sgd.learningRate': 0.05,
-      'trainModel.fit.batchSize': 16,
-    },
-    hyper: {
-      'createModel.dense_1.units': 'oneOf([16, 32, 64])',
-      'createModel.dense_2.activation': "oneOf(['relu', 'elu', 'gelu', 'tanh'])",
-      'compileModel.sgd.learningRate': "floatv(0.005, 0.5, { scale: 'log' })",
-      'trainModel.fit.batchSize': 'oneOf([8, 16, 32])',
-    },
+    calls: 12,
     skipped: [
-      { line: 11, text: 'units: 3', reason: 'an output layer: its size and activation belong to the task', kind: 'kept' },
-      { line: 18, text: 'units: width', reason: 'width is a parameter of createDeepModel: its callers decide it', kind: 'unsafe' },
-      { line: 20, text: 'units: 32', reason: 'inside a loop: one literal makes several layers', kind: 'unsafe' },
-      { line: 20, text: "activation: 'relu'", reason: 'inside a loop: one literal makes several layers', kind: 'unsafe' },
-      { line: 23, text: 'units: 3', reason: 'an output layer: its size and activation belong to the task', kind: 'kept' },
+      { line: 9, text: 'layers.add()', reason: nothing('layers.add'), kind: 'kept' },
+      { line: 11, text: 'units: 3', reason: OUTPUT, kind: 'kept' },
+      {
+        line: 18,
+        text: 'units: width',
+        reason: 'width is a parameter of createDeepModel that no call in this file passes: its callers elsewhere decide it',
+        kind: 'unsafe',
+      },
+      {
+        line: 19,
+        text: 'blocks',
+        reason:
+          'the loop makes a layer per turn, but its bound blocks is a parameter of createDeepModel that no call in this file passes: its callers elsewhere decide it',
+        kind: 'unsafe',
+      },
+      // the loop's dense layer is added to `h`, a variable the width parameter decides
+      {
+        line: 20,
+        text: 'units: 32',
+        reason:
+          'layers.add merges it with an output whose width cannot be followed to a literal (a model input, another merge, a variable): the widths must stay equal',
+        kind: 'unsafe',
+      },
+      { line: 21, text: 'layers.add()', reason: nothing('layers.add'), kind: 'kept' },
+      { line: 23, text: 'units: 3', reason: OUTPUT, kind: 'kept' },
     ],
   },
   'text-lstm': {
-    original: {
-      'createModel.embedding_1.outputDim': 32,
-      'createModel.lstm_1.units': 16,
-      'createModel.lstm_1.dropout': 0.1,
-      'createModel.lstm_1.recurrentDropout': 0,
-      'createModel.compile.optimizer': 'adam',
-    },
-    hyper: {
-      'createModel.embedding_1.outputDim': 'oneOf([16, 32, 64])',
-      'createModel.lstm_1.units': 'oneOf([8, 16, 32])',
-      'createModel.lstm_1.recurrentDropout': 'floatv(0, 0.5)',
-      'createModel.compile.optimizer': "oneOf(['adam', 'rmsprop', 'sgd'])",
-    },
+    decisions: [
+      ['createModel.embedding_1.outputDim', 32, 'oneOf([16, 32, 64])'],
+      ['createModel.lstm_1.kind', 'lstm', "oneOf(['lstm', 'gru', 'simpleRNN'])"],
+      ['createModel.lstm_1.units', 16, 'oneOf([8, 16, 32])'],
+      ['createModel.lstm_1.dropout', 0.1, 'floatv(0, 0.5)'],
+      ['createModel.lstm_1.recurrentDropout', 0, 'floatv(0, 0.5)'],
+      ['createModel.compile.optimizer', 'adam', "oneOf(['adam', 'rmsprop', 'sgd'])"],
+    ],
+    calls: 5,
     skipped: [
-      { line: 14, text: 'units: 1', reason: 'an output layer: its size and activation belong to the task', kind: 'kept' },
+      // the single sigmoid unit is the model's output: both its width and its activation are the task's
+      { line: 14, text: 'units: 1', reason: OUTPUT, kind: 'kept' },
+      { line: 14, text: "activation: 'sigmoid'", reason: OUTPUT, kind: 'kept' },
       { line: 21, text: 'batchSize: 64', reason: '...overrides after it may replace it', kind: 'unsafe' },
     ],
   },
   'two-models': {
-    original: {
-      'createTeacher.dense_1.units': 64,
-      'createTeacher.dense_1.activation': 'relu',
-      'createTeacher.dense_2.units': 64,
-      'createTeacher.dense_2.activation': 'relu',
-      'createTeacher.adam.learningRate': 0.002,
-      'createStudent.dense_1.units': 16,
-      'createStudent.dense_1.activation': 'elu',
-      'createStudent.rmsprop.learningRate': 0.01,
-    },
-    hyper: {
-      'createTeacher.adam.learningRate': "floatv(0.0002, 0.02, { scale: 'log' })",
-      'createStudent.dense_1.units': 'oneOf([8, 16, 32])',
-      'createStudent.rmsprop.learningRate': "floatv(0.001, 0.1, { scale: 'log' })",
-    },
+    decisions: [
+      ['createTeacher.dense_1.units', 64, 'oneOf([32, 64, 128])'],
+      ['createTeacher.dense_1.activation', 'relu', RELU],
+      ['createTeacher.dense_2.units', 64, 'oneOf([32, 64, 128])'],
+      ['createTeacher.dense_2.activation', 'relu', RELU],
+      ['createTeacher.adam.kind', 'adam', "oneOf(['adam', 'rmsprop', 'sgd'])"],
+      ['createTeacher.adam.learningRate', 0.002, "floatv(0.0002, 0.02, { scale: 'log' })"],
+      ['createStudent.dense_1.units', 16, 'oneOf([8, 16, 32])'],
+      ['createStudent.dense_1.activation', 'elu', RELU],
+      ['createStudent.rmsprop.kind', 'rmsprop', "oneOf(['rmsprop', 'adam', 'sgd'])"],
+      ['createStudent.rmsprop.learningRate', 0.01, "floatv(0.001, 0.1, { scale: 'log' })"],
+    ],
+    // adam(0.002, 0.5): rmsprop and sgd take the learning rate only
+    dropped: ['createTeacher.adam.kind'],
+    calls: 9,
     skipped: [
-      { line: 10, text: 'units: 4', reason: 'an output layer: its size and activation belong to the task', kind: 'kept' },
-      { line: 22, text: 'units: 4', reason: 'an output layer: its size and activation belong to the task', kind: 'kept' },
+      { line: 10, text: 'units: 4', reason: OUTPUT, kind: 'kept' },
+      { line: 22, text: 'units: 4', reason: OUTPUT, kind: 'kept' },
     ],
   },
 };
@@ -230,27 +346,35 @@ describe('annotateSource on the fixtures', () => {
       const result = annotateFixture(name);
       const expected = EXPECTED[name];
 
-      it('makes exactly the expected decisions, in reading order, with the original values', () => {
-        expect(result.decisions.map((d) => d.key)).toEqual(expected.keys ?? Object.keys(expected.original));
-        expect(Object.fromEntries(result.decisions.map((d) => [d.key, d.original]))).toEqual(expected.original);
-        expect(Object.fromEntries(leaves(result.original))).toEqual(expected.original);
+      it('makes exactly the expected decisions, in reading order, with the original values and hyper values', () => {
+        expect(result.decisions.map((d) => [d.key, d.original, d.hyper])).toEqual(expected.decisions);
+        const original = Object.fromEntries(expected.decisions.map(([key, value]) => [key, value]));
+        expect(Object.fromEntries(leaves(result.original))).toEqual(original);
+        // A kind is decided at `<call>.kind`, a layer that can be left out at `<call>.keep`.
+        for (const d of result.decisions) expect(d.kind, d.key).toBe(d.key.endsWith('.kind') ? 'operator' : d.key.endsWith('.keep') ? 'optional' : 'value');
         expect(result.changed).toBe(true);
         expect(result.alreadyAnnotated).toBe(false);
+        expect(result.calls).toBe(expected.calls);
         const starts = result.decisions.map((d) => d.line * 10_000 + d.column);
         expect(starts).toEqual([...starts].sort((a, b) => a - b));
       });
 
-      it('gives the expected hyper values', () => {
-        const byKey = new Map(result.decisions.map((d) => [d.key, d.hyper]));
-        for (const [key, hyper] of Object.entries(expected.hyper)) expect(byKey.get(key), key).toBe(hyper);
-      });
-
-      it('places each decision at its literal (line and column) and writes the hyper value next to its first line', () => {
+      it('places each decision where it is written (line and column) and writes the hyper value next to its first line', () => {
         const lines = text.split('\n');
         const seen = new Set<string>();
         for (const d of result.decisions) {
-          expect((lines[d.line - 1] as string).slice(d.column - 1).startsWith(d.text), d.key).toBe(true);
-          expect(d.text).toBe(typeof d.original === 'string' ? `'${d.original}'` : String(d.original));
+          const there = (lines[d.line - 1] as string).slice(d.column - 1);
+          expect(there.startsWith(d.text), d.key).toBe(true);
+          if (d.kind === 'operator') {
+            // the method's name, after its namespace
+            expect(d.text).toBe(d.original);
+            expect((lines[d.line - 1] as string)[d.column - 2]).toBe('.');
+            expect(there.startsWith(`${d.text}(`)).toBe(true);
+          } else if (d.kind === 'optional') {
+            // the layer's call
+            expect(d.original).toBe(true);
+            expect(d.text).toMatch(/^(tf\.)?layers\.\w+\(.*\)$/);
+          } else expect(d.text).toBe(typeof d.original === 'string' ? `'${d.original}'` : String(d.original));
           if (!seen.has(d.key)) expect(result.code).toContain(`${d.hyper}, // line ${d.line}: ${d.label}`);
           seen.add(d.key);
         }
@@ -268,10 +392,11 @@ describe('annotateSource on the fixtures', () => {
         for (const s of result.skipped) expect((lines[s.line - 1] as string).slice(s.column - 1).startsWith(s.text), s.reason).toBe(true);
       });
 
-      it('changes nothing but the decided literals and the inserted import and block', () => {
-        const { text: restored, replaced } = restore(result, '\n');
+      it('changes nothing but the decided places and the inserted import and block', () => {
+        const { text: restored, replaced, dropped } = restore(result, '\n');
         expect(restored).toBe(text);
-        expect(replaced.sort()).toEqual(result.decisions.map((d) => d.key).sort());
+        expect(replaced.sort()).toEqual(forms(result).sort());
+        expect(dropped).toEqual(expected.dropped ?? []);
       });
 
       it('is idempotent: annotating its output changes nothing', () => {
@@ -302,6 +427,102 @@ describe('annotateSource on the fixtures', () => {
   }
 });
 
+describe('restore: every way a module reads a decision is undone, and nothing else changes', () => {
+  const typed = [
+    "import * as tf from '@tensorflow/tfjs';",
+    'export function build(): tf.Sequential {',
+    '  const model = tf.sequential({',
+    '    layers: [',
+    "      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 8, kernelSize: [3, 3], kernelInitializer: 'heNormal', activation: 'relu' }),",
+    '      tf.layers.batchNormalization(),',
+    '      tf.layers.separableConv2d({ filters: 8, kernelSize: 3, depthMultiplier: 2 }),',
+    '      tf.layers.maxPooling2d({ poolSize: [2, 2] }),',
+    '      tf.layers.flatten(),',
+    "      tf.layers.dense({ units: 16, activation: 'relu' }),",
+    '      tf.layers.dropout({ rate: 0.5 }),',
+    "      tf.layers.dense({ units: 3, activation: 'softmax' }),",
+    '    ],',
+    '  });',
+    '  model.add(tf.layers.dropout({ rate: 0.1 }));',
+    '  return model;',
+    '}',
+    'export function optimizers() {',
+    '  return [tf.train.adam(), tf.train.rmsprop(0.01, 0.9, 0.5), tf.train.adam(0.001, 0.9, 0.999)];',
+    '}',
+    'export async function train(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor) {',
+    '  await model.fit(x, y, { epochs: 2 });',
+    '  await model.fit(x, y, {});',
+    '  await model.fit(x, y);',
+    '}',
+    'export const head = (x: tf.SymbolicTensor) => tf.layers.dense({ units: 4 }).apply(tf.layers.gaussianNoise({ stddev: 0.1 }).apply(x));',
+    '',
+  ].join('\n');
+  const plain = typed.replace(/(\w)(: tf\.\w+(\.\w+)?)(?=[,)])/g, '$1').replace('(): tf.Sequential', '()');
+  const dropped = ['build.conv2d_1.kind', 'build.separableConv2d_1.kind', 'optimizers.rmsprop.kind', 'optimizers.adam_2.kind'];
+
+  it.each([
+    ['TypeScript', typed, 'forms.ts'],
+    ['JavaScript', plain, 'forms.js'],
+  ])('%s', (language, text, fileName) => {
+    const r = annotateSource(text, { fileName });
+    expect(r.decisions.map((d) => `${d.kind} ${d.key}`)).toEqual([
+      'operator build.conv2d_1.kind',
+      'value build.conv2d_1.filters',
+      'value build.conv2d_1.kernelSize',
+      'value build.conv2d_1.activation',
+      'optional build.batchNormalization_1.keep',
+      'operator build.separableConv2d_1.kind',
+      'value build.separableConv2d_1.filters',
+      'value build.separableConv2d_1.kernelSize',
+      'operator build.maxPooling2d_1.kind',
+      'value build.maxPooling2d_1.poolSize',
+      'value build.dense_1.units',
+      'value build.dense_1.activation',
+      'optional build.dropout_1.keep',
+      'value build.dropout_1.rate',
+      'optional build.dropout_2.keep',
+      'value build.dropout_2.rate',
+      'operator optimizers.adam_1.kind',
+      'value optimizers.adam_1.learningRate',
+      'operator optimizers.rmsprop.kind',
+      'value optimizers.rmsprop.learningRate',
+      'value optimizers.rmsprop.momentum',
+      'operator optimizers.adam_2.kind',
+      'value optimizers.adam_2.learningRate',
+      'value train.fit_1.batchSize',
+      'value train.fit_2.batchSize',
+      'value train.fit_3.batchSize',
+      'value head.dense_1.units',
+      'optional head.gaussianNoise_1.keep',
+    ]);
+    // Every form is there to undo: the kinds cast in TypeScript only, the defaults inserted in their three forms.
+    const ts = language === 'TypeScript';
+    expect(r.code).toContain(`tf.layers[$.build.conv2d_1.kind${ts ? " as 'conv2d'" : ''}]({ inputShape: [8, 8, 1],`);
+    expect(r.code).toContain(`...($.build.conv2d_1.kind !== "separableConv2d" ? { kernelInitializer: 'heNormal' } : {})`);
+    expect(r.code).toContain(
+      `tf.train[$.optimizers.rmsprop.kind${ts ? " as 'rmsprop'" : ''}]($.optimizers.rmsprop.learningRate, ...(($.optimizers.rmsprop.kind !== "adam" && $.optimizers.rmsprop.kind !== "sgd" ? [0.9, $.optimizers.rmsprop.momentum] : [])${ts ? ' as unknown as []' : ''}))`,
+    );
+    expect(r.code).toContain(`tf.train[$.optimizers.adam_1.kind${ts ? " as 'adam'" : ''}]($.optimizers.adam_1.learningRate)`);
+    expect(r.code).toContain(
+      "model.add(($.build.dropout_2.keep ? tf.layers.dropout({ rate: $.build.dropout_2.rate }) : tf.layers.activation({ activation: 'linear' })));",
+    );
+    expect(r.code).toContain(
+      ".apply(($.head.gaussianNoise_1.keep ? tf.layers.gaussianNoise({ stddev: 0.1 }) : tf.layers.activation({ activation: 'linear' })).apply(x))",
+    );
+    expect(r.code).toContain('  await model.fit(x, y, { batchSize: $.train.fit_1.batchSize, epochs: 2 });\n');
+    expect(r.code).toContain('  await model.fit(x, y, { batchSize: $.train.fit_2.batchSize });\n');
+    expect(r.code).toContain('  await model.fit(x, y, { batchSize: $.train.fit_3.batchSize });\n');
+
+    const back = restore(r, '\n');
+    expect(back.text).toBe(text);
+    expect(back.replaced.sort()).toEqual(forms(r).sort());
+    expect(back.dropped).toEqual(dropped);
+    // CRLF too.
+    const crlf = text.replace(/\n/g, '\r\n');
+    expect(restore(annotateSource(crlf, { fileName }), '\r\n').text).toBe(crlf);
+  });
+});
+
 describe('the generated module runs as the original program', () => {
   it('builds the same model config as the original mnist-cnn', () => {
     const text = fixture('mnist-cnn');
@@ -316,6 +537,93 @@ describe('the generated module runs as the original program', () => {
     expect(compiled[0]).toEqual({ optimizer: { optimizer: 'adam', args: [0.001] }, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     expect(compiled[0]).toEqual(compiled[1]);
   });
+});
+
+/**
+ * A TensorFlow.js stand-in that records what a program builds: layers (with `.apply`), optimizers,
+ * and models with what is added to them, compiled and fitted.
+ */
+function recordingTf(): Record<string, unknown> {
+  const hidden = (target: object, name: string, value: unknown): void => {
+    Object.defineProperty(target, name, { value, enumerable: false });
+  };
+  const layer =
+    (name: string) =>
+    (...args: unknown[]): object => {
+      const made = { layer: name, args };
+      hidden(made, 'apply', (input: unknown) => ({ applied: made, to: input }));
+      return made;
+    };
+  const model = (config?: unknown): object => {
+    const made = { model: config, added: [] as unknown[], compiled: [] as unknown[], fitted: [] as unknown[] };
+    hidden(made, 'add', (l: unknown) => made.added.push(l));
+    hidden(made, 'compile', (c: unknown) => made.compiled.push(c));
+    hidden(made, 'fit', (...args: unknown[]) => {
+      made.fitted.push(args);
+      return Promise.resolve({ history: { loss: [1] } });
+    });
+    return made;
+  };
+  return {
+    layers: new Proxy({}, { get: (_t, name) => layer(String(name)) }),
+    train: new Proxy(
+      {},
+      {
+        get:
+          (_t, name) =>
+          (...args: unknown[]) => ({ optimizer: String(name), args }),
+      },
+    ),
+    sequential: model,
+    model,
+    input: (config: unknown) => ({ input: config }),
+  };
+}
+
+/** What a fixture's program builds, compiles and fits, with the stand-in. */
+async function built(module: Record<string, unknown>): Promise<unknown> {
+  const out: Record<string, unknown> = {};
+  for (const maker of ['createModel', 'createTeacher', 'createStudent']) {
+    if (typeof module[maker] === 'function') out[maker] = (module[maker] as () => unknown)();
+  }
+  const target = (module['createModel'] as (() => { compiled: unknown[] }) | undefined)?.() ?? { compiled: [] };
+  if (typeof module['compileModel'] === 'function') (module['compileModel'] as (m: unknown) => void)(target);
+  if (typeof module['trainModel'] === 'function') await (module['trainModel'] as (...a: unknown[]) => Promise<unknown>)(target, 'xs', 'ys');
+  out['trained'] = target;
+  return out;
+}
+
+/** The identity layer a module builds for a layer left out, taken out (as `apply` takes the layer out of the file). */
+function withoutIdentity(value: unknown): unknown {
+  const identity = (v: unknown): boolean =>
+    typeof v === 'object' &&
+    v !== null &&
+    (v as { layer?: unknown }).layer === 'activation' &&
+    JSON.stringify((v as { args: unknown }).args) === '[{"activation":"linear"}]';
+  if (Array.isArray(value)) return value.filter((v) => !identity(v)).map(withoutIdentity);
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if ('applied' in record && identity(record['applied'])) return withoutIdentity(record['to']);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, withoutIdentity(v)]));
+}
+
+describe('the generated module, loaded for a candidate, is the program apply writes for it', () => {
+  for (const name of FIXTURES) {
+    it(name, async () => {
+      const text = fixture(name);
+      const result = annotateFixture(name);
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: 1_000_000 }), async (seed) => {
+          const candidate = materialize(result.space, randomDNA(dnaSpec(result.space), seededRng(seed)));
+          const runtime = { ...pliantRuntime, candidateValues: () => candidate };
+          const module = evaluate(result.code, { pliant: runtime, '@tensorflow/tfjs': recordingTf() });
+          const written = evaluate(applySource(text, candidate, { fileName: `${name}.ts` }).code, { '@tensorflow/tfjs': recordingTf() });
+          expect(withoutIdentity(await built(module))).toEqual(await built(written));
+        }),
+        { seed: 7, numRuns: 15 },
+      );
+    });
+  }
 });
 
 describe('annotateSource: imports', () => {
@@ -333,10 +641,11 @@ describe('annotateSource: imports', () => {
     expect(r.decisions.map((d) => [d.key, d.original, d.rule])).toEqual([
       ['make.dense_1.units', 64, 'width'],
       ['make.dense_1.activation', 'relu', 'hidden-activation'],
+      ['make.adam.kind', 'adam', 'optimizer-kind'],
       ['make.adam.learningRate', 0.01, 'learning-rate'],
     ]);
-    expect(r.decisions[2]?.label).toBe('T.adam(0.01)');
-    expect(r.code).toContain('  const o = T.adam($.make.adam.learningRate);');
+    expect(r.decisions[3]?.label).toBe('T.adam(0.01)');
+    expect(r.code).toContain("  const o = T[$.make.adam.kind as 'adam']($.make.adam.learningRate);");
     expect(restore(r, '\n').text).toBe(text);
   });
 
@@ -345,6 +654,7 @@ describe('annotateSource: imports', () => {
     expect(annotateSource(named).decisions.map((d) => d.key)).toEqual(['m.dense_1.units']);
     const node = "import * as tfn from '@tensorflow/tfjs-node';\nexport const m = () => tfn.layers.conv2d({ filters: 8, kernelSize: 5 });\n";
     expect(annotateSource(node).decisions.map((d) => [d.key, d.hyper])).toEqual([
+      ['m.conv2d_1.kind', "oneOf(['conv2d', 'separableConv2d'])"],
       ['m.conv2d_1.filters', 'oneOf([4, 8, 16])'],
       ['m.conv2d_1.kernelSize', 'oneOf([3, 5])'],
     ]);
@@ -458,13 +768,13 @@ describe('annotateSource: skipped places', () => {
     const text = [
       "import * as tf from '@tensorflow/tfjs';", // 1
       "import { WIDTH } from './config.js';", // 2
-      'let units = 32;', // 3
+      'let units = 32; units *= 2;', // 3
       'export function make(opts: tf.layers.DenseLayerArgs, n: number) {', // 4
       '  const a = tf.layers.dense(opts);', // 5
       '  const b = tf.layers.dense({ units: WIDTH });', // 6
       '  const c = tf.layers.dense({ units });', // 7
       '  const d = tf.layers.dense({ units: n * 2 });', // 8
-      '  const e = [1, 2].map(() => tf.layers.dense({ units: 16 }));', // 9
+      '  const e = [1, 2].map(() => tf.layers.dense({ units: 16 }));', // 9: one width for the layers the loop makes
       "  const f = tf.layers.dense({ units: 8, activation: 'relu', ...opts });", // 10
       '  const g = tf.layers.dense({ units: /* @search off */ 64 });', // 11
       '  return [a, b, c, d, e, f, g];', // 12
@@ -472,14 +782,12 @@ describe('annotateSource: skipped places', () => {
       '',
     ].join('\n');
     const r = annotateSource(text, { fileName: 'skips.ts' });
-    expect(r.decisions).toEqual([]);
-    expect(r.code).toBe(text);
+    expect(r.decisions.map((d) => [d.line, d.key, d.original])).toEqual([[9, 'make.dense_5.units', 16]]);
     expect(r.skipped.map((s) => [s.line, s.reason, s.kind])).toEqual([
       [5, 'the options of layers.dense are not an object literal: their values are computed at run time', 'unsafe'],
       [6, 'WIDTH is imported from another module', 'unsafe'],
-      [7, 'units is a variable that may change', 'unsafe'],
+      [7, 'units is a variable that is assigned again', 'unsafe'],
       [8, 'n * 2 is computed at run time', 'unsafe'],
-      [9, 'inside a loop: one literal makes several layers', 'unsafe'],
       [10, '...opts after it may replace it', 'unsafe'],
       [10, '...opts after it may replace it', 'unsafe'],
       [11, 'marked @search off', 'kept'],
@@ -487,16 +795,16 @@ describe('annotateSource: skipped places', () => {
     expect(r.skipped[0]?.text).toBe('tf.layers.dense(opts)');
   });
 
-  it('keeps output layers: softmax, sigmoid, a single unit, the last of a layers list or of an add chain', () => {
+  it('keeps output layers: the last of a layers list or of an add chain, and outside a model a softmax or a single unit', () => {
     const text = [
       "import * as tf from '@tensorflow/tfjs';",
       'export function make() {',
-      "  const a = tf.layers.dense({ units: 8, activation: 'sigmoid' });",
+      "  const a = tf.layers.dense({ units: 8, activation: 'softmax' });",
       '  const b = tf.layers.dense({ units: 1 });',
       '  const list = tf.sequential({ layers: [tf.layers.dense({ units: 16 }), tf.layers.dense({ units: 4 })] });',
       '  const m = tf.sequential();',
-      '  m.add(tf.layers.dense({ units: 32 }));',
-      '  m.add(tf.layers.dense({ units: 6 }));',
+      "  m.add(tf.layers.dense({ units: 32, activation: 'sigmoid' }));",
+      "  m.add(tf.layers.dense({ units: 6, activation: 'sigmoid' }));",
       '  return [a, b, list, m];',
       '}',
       '',
@@ -505,12 +813,14 @@ describe('annotateSource: skipped places', () => {
     expect(r.decisions.map((d) => [d.key, d.original])).toEqual([
       ['make.dense_3.units', 16],
       ['make.dense_5.units', 32],
+      ['make.dense_5.activation', 'sigmoid'],
     ]);
     expect(r.skipped.map((s) => [s.line, s.text, s.kind])).toEqual([
       [3, 'units: 8', 'kept'],
       [4, 'units: 1', 'kept'],
       [5, 'units: 4', 'kept'],
       [8, 'units: 6', 'kept'],
+      [8, "activation: 'sigmoid'", 'kept'],
     ]);
   });
 
@@ -562,6 +872,7 @@ describe('annotateSource: widths a merge ties', () => {
         'layers.add merges it with an output whose width cannot be followed to a literal (a model input, another merge, a variable): the widths must stay equal',
         'unsafe',
       ],
+      [4, 'tf.layers.add()', 'nothing to tune in layers.add: no argument a rule tunes', 'kept'],
     ]);
   });
 });
@@ -598,7 +909,10 @@ describe('annotateSource: @search comments', () => {
     const text =
       "import * as tf from '@tensorflow/tfjs';\nexport function make() {\n  return tf.layers.maxPooling2d({ poolSize: /* @search oneOf(2, 3) */ 2 });\n}\n";
     const r = annotateSource(text);
-    expect(r.decisions.map((d) => [d.key, d.hyper, d.rule])).toEqual([['make.maxPooling2d_1.poolSize', 'oneOf([2, 3])', '@search']]);
+    expect(r.decisions.map((d) => [d.key, d.hyper, d.rule])).toEqual([
+      ['make.maxPooling2d_1.kind', "oneOf(['maxPooling2d', 'averagePooling2d'])", 'pooling-kind'],
+      ['make.maxPooling2d_1.poolSize', 'oneOf([2, 3])', '@search'],
+    ]);
   });
 
   it('takes floatv with a log scale on a top-level const and widens it to the original', () => {
@@ -616,7 +930,10 @@ describe('annotateSource: @search comments', () => {
     const text =
       "import * as tf from '@tensorflow/tfjs';\n/* @search floatv(1e-5, 1e-1, { scale: 'log' }) */\nconst RATE = 0.001;\nexport const opt = () => tf.train.adam(RATE);\n";
     const r = annotateSource(text);
-    expect(r.decisions.map((d) => [d.key, d.hyper, d.rule])).toEqual([['RATE', "floatv(0.00001, 0.1, { scale: 'log' })", '@search']]);
+    expect(r.decisions.map((d) => [d.key, d.hyper, d.rule])).toEqual([
+      ['RATE', "floatv(0.00001, 0.1, { scale: 'log' })", '@search'],
+      ['opt.adam.kind', "oneOf(['adam', 'rmsprop', 'sgd'])", 'optimizer-kind'],
+    ]);
     expect(r.decisions[0]?.spec).toEqual({ kind: 'floatv', min: 1e-5, max: 0.1, scale: 'log' });
   });
 
@@ -812,6 +1129,8 @@ describe('annotateSource: merged widths through shape-preserving layers', () => 
       ['block.conv2d_1.filters', 3],
       ['block.conv2d_1.filters', 4],
     ]);
-    expect(r.code).toContain("tf.layers.conv2d({ filters: $.block.conv2d_1.filters, kernelSize: $.block.conv2d_2.kernelSize, padding: 'same' }).apply(stem)");
+    expect(r.code).toContain(
+      "tf.layers[$.block.conv2d_2.kind as 'conv2d']({ filters: $.block.conv2d_1.filters, kernelSize: $.block.conv2d_2.kernelSize, padding: 'same' }).apply(stem)",
+    );
   });
 });
