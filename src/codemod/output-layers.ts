@@ -47,6 +47,14 @@ const WEIGHTLESS = new Set([
   'thresholdedReLU',
   'masking',
   'rescaling',
+  // Merges: an output that merges layers (concatenate two heads) has each of them as an output.
+  'add',
+  'concatenate',
+  'multiply',
+  'average',
+  'maximum',
+  'minimum',
+  'dot',
 ]);
 
 /** Array methods whose callback runs once per element, inside the call. */

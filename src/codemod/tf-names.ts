@@ -1,13 +1,17 @@
 /**
  * Which names of a source file reach TensorFlow.js, however it is loaded: ES imports
  * (`import * as tf`, `import tf from`, `import { layers, train }`), CommonJS `require` (plain or
- * destructured), or a global `tf` (a script loaded after TensorFlow.js's own script tag).
+ * destructured), a global `tf` (a script loaded after TensorFlow.js's own script tag), or a
+ * parameter named `tf` whose `layers`, `train`, ... the file uses (TensorFlow.js handed in).
  */
 import type { TsMorphModule } from './load-ts-morph.js';
 import type * as TsMorph from 'ts-morph';
 
 /** The TensorFlow.js packages whose API the codemod knows. */
 export const TFJS = /^@tensorflow\/tfjs(-node(-gpu)?|-layers|-core)?$/;
+
+/** The members of TensorFlow.js that say a parameter named `tf` is it. */
+const TF_MEMBERS = new Set(['layers', 'train', 'sequential', 'model', 'input']);
 
 /** What reaches TensorFlow.js in a file. */
 export interface TfNames {
@@ -21,7 +25,7 @@ export interface TfNames {
   readonly sequential: ReadonlySet<string>;
   readonly model: ReadonlySet<string>;
   /** How the file loads TensorFlow.js. */
-  readonly loadedBy: 'import' | 'require' | 'global' | 'none';
+  readonly loadedBy: 'import' | 'require' | 'global' | 'parameter' | 'none';
 }
 
 /** The names of `sourceFile` that reach TensorFlow.js. */
@@ -45,7 +49,12 @@ export function tfNames(tsMorph: TsMorphModule, sourceFile: TsMorph.SourceFile):
     loadedBy = 'import';
     const ns = decl.getNamespaceImport()?.getText() ?? decl.getDefaultImport()?.getText();
     if (ns !== undefined) namespaces.add(ns);
-    for (const named of decl.getNamedImports()) member(named.getName(), named.getAliasNode()?.getText() ?? named.getName());
+    for (const named of decl.getNamedImports()) {
+      const local = named.getAliasNode()?.getText() ?? named.getName();
+      // `import { default as tf } from '@tensorflow/tfjs-node'` is the default import by another name.
+      if (named.getName() === 'default') namespaces.add(local);
+      else member(named.getName(), local);
+    }
   }
 
   // `const tf = require('@tensorflow/tfjs-node')`, `const { layers, train: t } = require(...)`,
@@ -64,14 +73,24 @@ export function tfNames(tsMorph: TsMorphModule, sourceFile: TsMorph.SourceFile):
     }
   }
 
-  // A global `tf`: used, never declared (a script after TensorFlow.js's script tag).
+  // A global `tf`: used, never declared (a script after TensorFlow.js's script tag); or handed in
+  // as a parameter named `tf` (`module.exports = (tf) => ...`, so the caller picks tfjs-node or tfjs).
   if (namespaces.size === 0 && layers.size === 0 && train.size === 0) {
-    const global = sourceFile
-      .getDescendantsOfKind(SyntaxKind.Identifier)
-      .find((id) => id.getText() === 'tf' && (id.getSymbol()?.getDeclarations().length ?? 0) === 0 && isUse(tsMorph, id));
-    if (global !== undefined) {
+    const uses = sourceFile.getDescendantsOfKind(SyntaxKind.Identifier).filter((id) => id.getText() === 'tf' && isUse(tsMorph, id));
+    const free = uses.find((id) => (id.getSymbol()?.getDeclarations().length ?? 0) === 0);
+    const handed = uses.find((id) => {
+      const declarations = id.getSymbol()?.getDeclarations() ?? [];
+      const parent = id.getParent();
+      return (
+        declarations.length > 0 &&
+        declarations.every((d) => Node.isParameterDeclaration(d)) &&
+        Node.isPropertyAccessExpression(parent) &&
+        TF_MEMBERS.has(parent.getName())
+      );
+    });
+    if (free !== undefined || handed !== undefined) {
       namespaces.add('tf');
-      loadedBy = 'global';
+      loadedBy = free !== undefined ? 'global' : 'parameter';
     }
   }
   return { namespaces, layers, train, sequential, model, loadedBy };

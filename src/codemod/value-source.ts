@@ -183,6 +183,9 @@ export class ValueResolver {
     if (!Node.isParameterDeclaration(holder)) {
       if (Node.isVariableDeclaration(holder)) {
         const init = holder.getInitializer();
+        // `const { WIDTH } = require('./config')`: another module of the project decides it.
+        if (init !== undefined && isRequireOf(this.#tsMorph, unwrap(this.#tsMorph, init)))
+          return fallback() ?? unknown(`${text} is imported from another module`);
         if (init !== undefined) {
           const object = this.#objectOf(init, depth + 1);
           if (object.kind === 'object') {
@@ -557,4 +560,16 @@ function camel(name: string): string {
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+
+/** Whether a node is `require('...')` (or `await import('...')`) of a module. */
+function isRequireOf(tsMorph: TsMorphModule, node: Node): boolean {
+  const { Node, SyntaxKind } = tsMorph;
+  let current: Node = node;
+  if (Node.isAwaitExpression(current)) current = unwrap(tsMorph, current.getExpression());
+  if (!Node.isCallExpression(current)) return false;
+  const callee = current.getExpression();
+  const [specifier] = current.getArguments();
+  const loads = (Node.isIdentifier(callee) && callee.getText() === 'require') || callee.getKind() === SyntaxKind.ImportKeyword;
+  return loads && specifier !== undefined && (Node.isStringLiteral(specifier) || Node.isNoSubstitutionTemplateLiteral(specifier));
 }

@@ -43,10 +43,19 @@ describe('how the file reaches TensorFlow.js', () => {
     ["const tf = require('@tensorflow/tfjs');"],
     ["var tf = require('@tensorflow/tfjs').default;"],
     ["import * as tf from '@tensorflow/tfjs-node';"],
+    ["import { default as tf } from '@tensorflow/tfjs-node-gpu';"],
     ['// tf is a global: a script after the TensorFlow.js script tag'],
   ])('%s', (load) => {
     const r = annotate(js([load, 'function createModel() {', ...body, '}', 'module.exports = { createModel };']));
     expect(decisions(r)).toEqual(['createModel.dense_1.units = 64 (width)', 'createModel.dense_1.activation = "relu" (hidden-activation)']);
+  });
+
+  it('TensorFlow.js handed in as a parameter named tf (the caller picks tfjs or tfjs-node)', () => {
+    const r = annotate(js(['module.exports = (tf) => {', '  const make = () => {', ...body.map((l) => `  ${l}`), '  };', '  return { make };', '};']));
+    expect(decisions(r)).toEqual(['make.dense_1.units = 64 (width)', 'make.dense_1.activation = "relu" (hidden-activation)']);
+    // Another parameter holding something else is not taken for it.
+    const other = annotate(js(['module.exports = (lib) => lib.layers.dense({ units: 64 });']));
+    expect(other.decisions).toEqual([]);
   });
 
   it('destructured require of layers and train', () => {
@@ -443,5 +452,36 @@ describe('the report', () => {
       [5, 'getUnits() is computed at run time (the value of a call)'],
       [6, 'an output layer: its size and activation belong to the task'],
     ]);
+  });
+});
+
+describe('merges and imported values', () => {
+  it('the heads a concatenate merges into a model output are outputs', () => {
+    const r = annotate(
+      js([
+        "const tf = require('@tensorflow/tfjs');",
+        'function actor() {',
+        '  const input = tf.input({ shape: [8] });',
+        "  const hidden = tf.layers.dense({ units: 32, activation: 'relu' }).apply(input);",
+        "  const move = tf.layers.dense({ units: 4, activation: 'softmax' }).apply(hidden);",
+        "  const turn = tf.layers.dense({ units: 5, activation: 'tanh' }).apply(hidden);",
+        '  const both = tf.layers.concatenate().apply([move, turn]);',
+        '  return tf.model({ inputs: input, outputs: both });',
+        '}',
+      ]),
+    );
+    expect(decisions(r)).toEqual(['actor.dense_1.units = 32 (width)', 'actor.dense_1.activation = "relu" (hidden-activation)']);
+    expect(r.skipped.filter((s) => s.reason.startsWith('an output layer')).map((s) => [s.line, s.text])).toEqual([
+      [5, 'units: 4'],
+      [6, 'units: 5'],
+      [6, "activation: 'tanh'"],
+    ]);
+  });
+
+  it('a value destructured from a required module of the project is reported as imported', () => {
+    const r = annotate(
+      js(["const tf = require('@tensorflow/tfjs');", "const { WIDTH } = require('./constants');", 'const make = () => tf.layers.dense({ units: WIDTH });']),
+    );
+    expect(r.skipped.map((s) => s.reason)).toEqual(['WIDTH is imported from another module']);
   });
 });
