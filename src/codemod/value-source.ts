@@ -562,7 +562,7 @@ function oneLine(text: string): string {
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
-/** Whether a node is `require('...')` (or `await import('...')`) of a module. */
+/** Whether a node is `require('...')` (or a dynamic `import` of it) of a module. */
 function isRequireOf(tsMorph: TsMorphModule, node: Node): boolean {
   const { Node, SyntaxKind } = tsMorph;
   let current: Node = node;
