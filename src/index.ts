@@ -230,7 +230,7 @@ export { annotateFile, annotateSource } from './codemod/annotate.js';
 export type { AnnotateOptions, AnnotateResult, AnnotatedDecision } from './codemod/annotate.js';
 export type { PackageType } from './codemod/module-block.js';
 export { applyFile, applySource, unifiedDiff } from './codemod/apply.js';
-export type { AppliedChange, ApplyOptions, ApplyResult } from './codemod/apply.js';
+export type { AppliedChange, AppliedFile, ApplyOptions, ApplyResult } from './codemod/apply.js';
 export { annotationRuleFileSchema, annotationRuleSchema, defaultAnnotationRules, loadAnnotationRules } from './codemod/annotation-rules.js';
 export { isOperatorRule, isOptionalRule, isValueRule } from './codemod/annotation-rules.js';
 export type {

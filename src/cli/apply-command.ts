@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { applyFile } from '../codemod/apply.js';
 import type { AppliedChange } from '../codemod/apply.js';
 import { annotatedModule } from '../codemod/candidate-values.js';
@@ -20,7 +20,8 @@ export const applyCommand: Command = {
   help: `Usage: pliant apply <study-or-dna> <file.ts> [--dry-run] [--out <file>] [--trial <n>]
 
 Writes chosen values into the literals of <file.ts> that \`pliant annotate\` made decisions of,
-and only those: the result is a minimal diff. <study-or-dna> is one of
+and only those: the result is a minimal diff. A const <file.ts> imports from a relative module of
+the project is written in that module (next to --out's file with --out). <study-or-dna> is one of
   - a study name (in .pliant/studies, or $PLIANT_HOME/studies) or a journal file (.jsonl):
     its best trial, or the trial --trial names;
   - a JSON file or JSON text: a candidate (a record of values, as the study keeps it), a trial
@@ -72,18 +73,23 @@ Options:
       ...(precision === undefined ? {} : { precision }),
     });
     const name = relative(process.cwd(), file) || file;
+    // The other files that change (a const the file imports is written where it is written), as they are written.
+    const folder = out === undefined ? dirname(resolve(file)) : dirname(resolve(out));
+    const others = (result.files ?? []).map((f) => relative(process.cwd(), resolve(folder, f.file)) || f.file);
     if (values.json === true) {
-      streams.out.write(`${safeJson({ file: name, from, written: dryRun ? null : (out ?? name), changes: result.changes }, 2)}\n`);
+      const written = dryRun ? null : (out ?? name);
+      streams.out.write(`${safeJson({ file: name, from, written, ...(others.length === 0 ? {} : { files: others }), changes: result.changes }, 2)}\n`);
       return 0;
     }
     // The diff is for patch tools: as it is, unless it goes to a terminal (its values come from a journal).
     if (dryRun) streams.out.write(toTerminal(streams.out) ? sanitize(result.diff, { multiline: true }) : result.diff);
     const n = result.changes.length;
+    const mainWritten = result.changes.some((c) => c.file === undefined) || (out !== undefined && out !== file);
     streams.err.write(
       `${sanitize(
         n === 0
           ? `${name}: nothing to change (${from}: the values the file has)`
-          : `${name}: ${changeSummary(result.changes)} from ${from}${dryRun ? ' (dry run: nothing written)' : `; wrote ${out ?? name}`}`,
+          : `${name}: ${changeSummary(result.changes)} from ${from}${dryRun ? ' (dry run: nothing written)' : `; wrote ${[...(mainWritten ? [out ?? name] : []), ...others].join(', ')}`}`,
       )}\n`,
     );
     return 0;

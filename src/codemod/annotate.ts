@@ -29,6 +29,7 @@ import type { Site, SkippedSite } from './find-sites.js';
 import type { TextEdit } from './site.js';
 import { hyperText, hyperValue } from './hyper-spec.js';
 import type { HyperSpec } from './hyper-spec.js';
+import { diskReader } from './imported-modules.js';
 import { moduleBlock } from './module-block.js';
 import type { PackageType } from './module-block.js';
 import { packageTypeOf } from './package-type.js';
@@ -47,15 +48,31 @@ export interface AnnotateOptions {
    * it. {@link annotateFile} reads it from the nearest `package.json`.
    */
   readonly packageType?: PackageType;
+  /**
+   * Reads the project's other files: an absolute path in (resolved from the folder of
+   * `fileName`), the file's text out, or `undefined` when there is none. With it, a `const`
+   * imported from a relative module (`import { WIDTH } from './config.js'`, `const { WIDTH } =
+   * require('./config')`) is a decision where it is written, in that module; without it (the
+   * default of {@link annotateSource}, which reads no files) it is reported as imported.
+   * {@link annotateFile} reads from the disk, next to the file.
+   */
+  readonly readFile?: (path: string) => string | undefined;
 }
 
 /** One decision `annotate` made. */
 export interface AnnotatedDecision {
   /** Its key path in `searchSpace` (also its decision id): `createModel.dense_1.units`. */
   readonly key: string;
-  /** Where the literal is in the original file (1-based). */
+  /** Where the literal is in the original file, or in {@link file} (1-based). */
   readonly line: number;
   readonly column: number;
+  /**
+   * The file the literal is written in when it is not the annotated file: a `const` imported from
+   * another module of the project, as a path relative to the annotated file's folder
+   * (`./config.ts`). The module reads the decision where the annotated file reads the name; `apply`
+   * writes it into this file.
+   */
+  readonly file?: string;
   /** The literal as written, and what it is (`units: 64`). */
   readonly text: string;
   readonly label: string;
@@ -106,13 +123,14 @@ export function resolveRules(rules: AnnotateOptions['rules'], api: string): read
 
 /**
  * Annotates TypeScript source text: see the module's description. Pure: reads and writes no
- * files. Running it on its own output changes nothing.
+ * files (other than through `options.readFile`, when given). Running it on its own output changes
+ * nothing.
  */
 export function annotateSource(text: string, options: AnnotateOptions = {}): AnnotateResult {
   if (typeof text !== 'string') throw new PliantError(API, 'argument', 'annotateSource takes the source text');
   const fileName = options.fileName ?? 'model.ts';
   const rules = resolveRules(options.rules, API);
-  const scan = findSites(text, fileName, rules, API);
+  const scan = findSites(text, fileName, rules, API, { readFile: options.readFile });
   const { sites } = scan;
   const space = nest(sites, (s) => hyperValue(s.spec));
   const original = nest(sites, (s) => s.original as TreeValue);
@@ -120,6 +138,7 @@ export function annotateSource(text: string, options: AnnotateOptions = {}): Ann
     key: s.key,
     line: s.line,
     column: s.column,
+    ...(s.kind === 'value' && s.imported !== undefined ? { file: s.imported.file } : {}),
     text: s.text,
     label: s.label,
     original: s.original,
@@ -137,7 +156,20 @@ export function annotateSource(text: string, options: AnnotateOptions = {}): Ann
 
   // The names the file uses: the generated ones keep clear of them.
   const taken = new Set(sourceFile.getDescendantsOfKind(tsMorph.SyntaxKind.Identifier).map((i) => i.getText()));
-  const block = moduleBlock({ sites, text, fileName, eol, indent, taken, importFrom: options.importFrom ?? 'pliant', packageType: options.packageType });
+  // A literal of another file is read where this file reads its name: the block must come before those reads.
+  const placed = sites.flatMap((s) =>
+    s.kind === 'value' && s.imported !== undefined ? s.imported.reads.map((r) => ({ ...s, start: r.start, end: r.end })) : [s],
+  );
+  const block = moduleBlock({
+    sites: placed,
+    text,
+    fileName,
+    eol,
+    indent,
+    taken,
+    importFrom: options.importFrom ?? 'pliant',
+    packageType: options.packageType,
+  });
   const $ = block.ref;
 
   const typescript = block.language === 'typescript';
@@ -155,6 +187,8 @@ export function annotateSource(text: string, options: AnnotateOptions = {}): Ann
  */
 function bodyEdits(site: Site, ref: string, typescript: boolean): TextEdit[] {
   const value = `${ref}${site.path.map((p) => (IDENT.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('')}`;
+  if (site.kind === 'value' && site.imported !== undefined)
+    return site.imported.reads.map((r) => ({ start: r.start, end: r.end, text: r.shorthand ? `${r.name}: ${value}` : value }));
   if (site.kind === 'value')
     return [{ start: site.start, end: site.end, text: site.insert === undefined ? value : `${site.insert.before}${value}${site.insert.after}` }];
   if (site.kind === 'optional') {
@@ -189,7 +223,10 @@ function bodyEdits(site: Site, ref: string, typescript: boolean): TextEdit[] {
   return edits;
 }
 
-/** Annotates a file; writes the module to `out` when given. */
+/**
+ * Annotates a file; writes the module to `out` when given. The `const`s it imports from relative
+ * modules are read from the disk (next to the file, a symbolic link followed) unless `readFile` is given.
+ */
 export async function annotateFile(file: string, options: AnnotateOptions & { readonly out?: string } = {}): Promise<AnnotateResult> {
   let text: string;
   try {
@@ -198,7 +235,13 @@ export async function annotateFile(file: string, options: AnnotateOptions & { re
     throw new PliantError(API, 'io', `cannot read ${file}: ${(cause as Error).message}`, { cause });
   }
   const packageType = options.packageType ?? (await packageTypeOf(file));
-  const result = annotateSource(text, { ...options, fileName: options.fileName ?? file, ...(packageType === undefined ? {} : { packageType }) });
+  const fileName = options.fileName ?? file;
+  const result = annotateSource(text, {
+    ...options,
+    fileName,
+    readFile: options.readFile ?? diskReader(file, fileName),
+    ...(packageType === undefined ? {} : { packageType }),
+  });
   if (options.out !== undefined) {
     await mkdir(dirname(resolve(options.out)), { recursive: true });
     await writeFile(options.out, result.code);

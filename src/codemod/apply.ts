@@ -3,8 +3,8 @@
  * `annotate` made decisions of are touched, and only those whose value changed, so the diff is
  * what a person reviews: the original values reproduce the file byte for byte.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import { PliantError, describeThrown } from '../base/errors.js';
 import { checkDepth } from '../base/json-depth.js';
 import { requireOptional } from '../base/optional-dependency.js';
@@ -18,6 +18,7 @@ import type { AnnotateOptions } from './annotate.js';
 import { findSites } from './find-sites.js';
 import type { Site } from './find-sites.js';
 import { hyperValue, literalText, sameValue } from './hyper-spec.js';
+import { diskReader, realFolder } from './imported-modules.js';
 import type { TextEdit } from './site.js';
 
 /** Options of {@link applySource} and {@link applyFile}. */
@@ -33,6 +34,13 @@ export interface ApplyOptions {
   readonly space?: TreeValue;
   /** Round changed floats to this many significant digits (default: write them exactly). */
   readonly precision?: number;
+  /**
+   * Reads the project's other files, as {@link AnnotateOptions.readFile} does: a decision at a
+   * `const` the file imports from a relative module is found (and written) there only with it;
+   * without it (the default of {@link applySource}) a candidate that holds such a decision is
+   * refused, as for any key that is no decision of the file. {@link applyFile} reads from the disk.
+   */
+  readonly readFile?: (path: string) => string | undefined;
 }
 
 /** One place `apply` changed: a literal, a kind, or a layer left out. */
@@ -49,6 +57,20 @@ export interface AppliedChange {
   readonly after: string;
   /** A kind changed: the arguments the chosen kind does not take, removed with the old kind (as written). */
   readonly dropped?: readonly string[];
+  /**
+   * The file the literal is in when it is not the applied file (a `const` it imports from another
+   * module of the project), relative to the applied file's folder (`./config.ts`): `line` and
+   * `column` are that file's.
+   */
+  readonly file?: string;
+}
+
+/** Another file of the project that `apply` changed: one a `const` the applied file imports is written in. */
+export interface AppliedFile {
+  /** Its path relative to the applied file's folder (`./config.ts`). */
+  readonly file: string;
+  /** Its text with the chosen values. */
+  readonly code: string;
 }
 
 /** What {@link applySource} made. */
@@ -57,6 +79,8 @@ export interface ApplyResult {
   readonly code: string;
   /** The places changed, in reading order. */
   readonly changes: readonly AppliedChange[];
+  /** The other files of the project that changed (a `const` the file imports is written there), when any did. */
+  readonly files?: readonly AppliedFile[];
 }
 
 const API = 'apply';
@@ -68,13 +92,29 @@ const METHOD = /^[A-Za-z_$][\w$]*$/;
  * annotated module's `searchSpace` (a trial's candidate), or a DNA of it. Pure.
  */
 export function applySource(text: string, decisions: TreeValue | DNA, options: ApplyOptions = {}): ApplyResult {
+  return applyAll(text, decisions, options).result;
+}
+
+/** Another file as {@link applyAll} changed it. */
+interface OtherFile {
+  /** Relative to the applied file's folder, and absolute (as `readFile` read it). */
+  readonly file: string;
+  readonly path: string;
+  readonly before: string;
+  readonly code: string;
+}
+
+/** {@link applySource}, with the other files' texts before and after. */
+function applyAll(text: string, decisions: TreeValue | DNA, options: ApplyOptions): { result: ApplyResult; others: OtherFile[] } {
   const fileName = options.fileName ?? 'model.ts';
-  const scan = findSites(text, fileName, resolveRules(options.rules, API), API);
+  const scan = findSites(text, fileName, resolveRules(options.rules, API), API, { readFile: options.readFile });
   if (scan.annotated) throw new PliantError(API, 'argument', `${fileName} is a module made by pliant annotate: apply writes to the original file`);
   const { sites } = scan;
   const values = valuesOf(sites, decisions, options.space, fileName);
   const changes: AppliedChange[] = [];
   const edits: TextEdit[] = [];
+  /** The edits of the other files, by their path relative to this one's folder. */
+  const otherEdits = new Map<string, { path: string; before: string; edits: TextEdit[] }>();
   /** Deletions: an argument the chosen kind does not take, a layer left out. What lies inside one is not written. */
   const removals: TextEdit[] = [];
   const chosen = new Map<string, LiteralValue>(sites.map((site) => [site.key, valueAt(values, site, fileName, options.space !== undefined)]));
@@ -102,6 +142,14 @@ export function applySource(text: string, decisions: TreeValue | DNA, options: A
     if (sameValue(written, site.original) && !kindChanged) continue;
     const after = literalText(written, site.quote);
     const replacement = site.insert === undefined ? after : `${site.insert.before}${after}${site.insert.after}`;
+    if (site.imported !== undefined) {
+      const { file, path } = site.imported;
+      changes.push({ key: site.key, kind: 'value', line: site.line, column: site.column, before: site.text, after: replacement, file });
+      const other = otherEdits.get(file) ?? { path, before: site.imported.text, edits: [] };
+      other.edits.push({ start: site.start, end: site.end, text: replacement });
+      otherEdits.set(file, other);
+      continue;
+    }
     changes.push({ key: site.key, kind: 'value', line: site.line, column: site.column, before: site.text, after: replacement });
     edits.push({ start: site.start, end: site.end, text: replacement });
   }
@@ -109,10 +157,17 @@ export function applySource(text: string, decisions: TreeValue | DNA, options: A
   const kept = edits.filter((e) => !removals.some((r) => r.start <= e.start && e.end <= r.end && e.start < r.end));
   const dropped = new Set(edits.filter((e) => !kept.includes(e)).map((e) => e.start));
   const reported = changes.filter((c) => {
+    if (c.file !== undefined) return true;
     const site = sites.find((s) => s.key === c.key);
     return site === undefined || site.kind === 'optional' || !dropped.has(site.start);
   });
-  return { code: splice(text, mergeRemovals([...kept, ...removals])), changes: reported };
+  const others = [...otherEdits]
+    .map(([file, o]) => ({ file, path: o.path, before: o.before, code: splice(o.before, o.edits) }))
+    .filter((o) => o.code !== o.before);
+  const code = splice(text, mergeRemovals([...kept, ...removals]));
+  const result: ApplyResult =
+    others.length === 0 ? { code, changes: reported } : { code, changes: reported, files: others.map((o) => ({ file: o.file, code: o.code })) };
+  return { result, others };
 }
 
 /** Removals that overlap (two arguments both dropped, with the comma between them) become one. */
@@ -128,7 +183,13 @@ function mergeRemovals(edits: readonly TextEdit[]): TextEdit[] {
   return [...others, ...merged];
 }
 
-/** Reads `file`, applies `decisions`, and writes the result to `out` (default: `file`) unless `dryRun`. */
+/**
+ * Reads `file`, applies `decisions`, and writes the result to `out` (default: `file`) unless
+ * `dryRun`. The `const`s the file imports from relative modules are read from the disk (next to
+ * the file, a symbolic link followed) unless `readFile` is given; the ones that changed are written
+ * in place, or, with `out`, at the same place relative to `out`'s folder (so that the written file
+ * finds them). `diff` shows every file that changes, one unified diff after another.
+ */
 export async function applyFile(
   file: string,
   decisions: TreeValue | DNA,
@@ -140,10 +201,29 @@ export async function applyFile(
   } catch (cause) {
     throw new PliantError(API, 'io', `cannot read ${file}: ${(cause as Error).message}`, { cause });
   }
-  const result = applySource(text, decisions, { ...options, fileName: options.fileName ?? file });
-  const diff = unifiedDiff(text, result.code, relative(process.cwd(), file) || file);
-  if (options.dryRun !== true && (result.changes.length > 0 || (options.out !== undefined && options.out !== file)))
-    await writeFile(options.out ?? file, result.code);
+  const fileName = options.fileName ?? file;
+  const { result, others } = applyAll(text, decisions, { ...options, fileName, readFile: options.readFile ?? diskReader(file, fileName) });
+  const shown = (path: string): string => relative(process.cwd(), path) || path;
+  const diff = [
+    unifiedDiff(text, result.code, shown(file)),
+    ...others.map((o) => unifiedDiff(o.before, o.code, shown(resolve(dirname(resolve(file)), o.file)))),
+  ].join('');
+  if (options.dryRun !== true) {
+    if (result.code !== text || (options.out !== undefined && options.out !== file)) {
+      if (options.out !== undefined) await mkdir(dirname(resolve(options.out)), { recursive: true });
+      await writeFile(options.out ?? file, result.code);
+    }
+    const folder = options.out === undefined ? realFolder(file) : dirname(resolve(options.out));
+    for (const o of others) {
+      const target = resolve(folder, o.file);
+      try {
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, o.code);
+      } catch (cause) {
+        throw new PliantError(API, 'io', `cannot write ${shown(target)}: ${(cause as Error).message}`, { cause });
+      }
+    }
+  }
   return { ...result, diff };
 }
 
@@ -216,6 +296,11 @@ function valuesOf(sites: readonly Site[], decisions: TreeValue | DNA, space: Tre
   return decisions;
 }
 
+/** `file:line` of a site's literal (in the file it imports it from, for an imported `const`). */
+function where(site: Site, fileName: string): string {
+  return `${site.kind === 'value' && site.imported !== undefined ? site.imported.file : fileName}:${site.line}`;
+}
+
 /**
  * The candidate's value for a site, checked against what the file holds there: a value of the
  * literal's type (a list of scalars for a list literal), a boolean for a layer that can be left out,
@@ -229,7 +314,7 @@ function valueAt(values: TreeValue, site: Site, fileName: string, editedSpace: b
     throw new PliantError(
       API,
       'key-path',
-      `the candidate has no value for '${site.key}' (${fileName}:${site.line}: ${site.label}): was it made for another version of the file?`,
+      `the candidate has no value for '${site.key}' (${where(site, fileName)}: ${site.label}): was it made for another version of the file?`,
       { path: site.key },
     );
   }
@@ -254,7 +339,7 @@ function valueAt(values: TreeValue, site: Site, fileName: string, editedSpace: b
     : !Array.isArray(node) && scalar(node, original);
   if (!fits) {
     const what = Array.isArray(original) ? `a list of ${typeof original[0]}s` : `a ${typeof original}`;
-    throw new PliantError(API, 'key-path', `${fileName}:${site.line} holds ${what} (${site.text}), the candidate gives ${given()}`, {
+    throw new PliantError(API, 'key-path', `${where(site, fileName)} holds ${what} (${site.text}), the candidate gives ${given()}`, {
       path: site.key,
     });
   }

@@ -13,6 +13,8 @@ import type { AnnotationRule, LiteralScalar, LiteralValue, OperatorRule, ValueRu
 import { isOperatorRule, isOptionalRule, isValueRule } from './annotation-rules.js';
 import { checkSpec, hyperFromRecipe, includeOriginal } from './hyper-spec.js';
 import type { HyperSpec } from './hyper-spec.js';
+import { ImportedModules } from './imported-modules.js';
+import type { ReadProjectFile } from './imported-modules.js';
 import { outputLayers } from './output-layers.js';
 import type { DroppedArgument, Site, SkippedSite, TextEdit, ValueSite } from './site.js';
 import { loadTsMorph } from './load-ts-morph.js';
@@ -83,17 +85,29 @@ interface Marker {
   readonly comment: string;
 }
 
+/** What else {@link findSites} may read. */
+export interface FindSitesOptions {
+  /**
+   * Reads the project's other files (an absolute path in; its text, or `undefined` when there is
+   * none, out): a `const` imported from a relative module is then followed into it, and its literal
+   * there is a decision. Without it, an imported value is reported as such.
+   */
+  readonly readFile?: ReadProjectFile | undefined;
+}
+
 /**
  * Scans `text` (the file `fileName`) for annotation sites under `rules`.
  */
-export function findSites(text: string, fileName: string, rules: readonly AnnotationRule[], api: string): SiteScan {
+export function findSites(text: string, fileName: string, rules: readonly AnnotationRule[], api: string, options: FindSitesOptions = {}): SiteScan {
   const tsMorph = loadTsMorph(api);
   const { Node, SyntaxKind } = tsMorph;
   const project = new tsMorph.Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, noLib: true, checkJs: false } });
   const sourceFile = project.createSourceFile(fileName.replace(/\.(mts|cts|js|mjs|cjs|jsx)$/, '.ts'), text, { overwrite: true });
   const sites = new Map<number, Site>();
   const skipped: SkippedSite[] = [];
-  const at = (node: Node): { line: number; column: number } => sourceFile.getLineAndColumnAtPos(node.getStart());
+  const at = (node: Node): { line: number; column: number } => node.getSourceFile().getLineAndColumnAtPos(node.getStart());
+  /** Whether a node is in another file of the project (a literal an import was followed to). */
+  const foreign = (node: Node): boolean => node.getSourceFile() !== sourceFile;
   const skip = (node: Node, reason: string, kind: SkippedSite['kind'] = 'unsafe'): void => {
     const { line, column } = at(node);
     if (skipped.some((s) => s.line === line && s.column === column && s.reason === reason)) return;
@@ -129,12 +143,10 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
     if (name === 'fit' || name === 'compile') return name;
     return undefined;
   };
-  const resolver = new ValueResolver(
-    tsMorph,
-    sourceFile,
-    (node) => literalValue(tsMorph, node) !== undefined,
-    (node) => scopeOf(tsMorph, node),
-  );
+  const isLiteral = (node: Node | undefined): boolean => literalValue(tsMorph, node) !== undefined;
+  const scope = (node: Node): string[] => scopeOf(tsMorph, node);
+  const imports = options.readFile === undefined ? undefined : new ImportedModules(tsMorph, sourceFile, fileName, options.readFile, isLiteral, scope);
+  const resolver = new ValueResolver(tsMorph, sourceFile, isLiteral, scope, imports);
   const { outputs, placed } = outputLayers(tsMorph, sourceFile, canonical);
   const isOutput = (call: TsMorph.CallExpression): boolean => {
     if (outputs.has(call)) return true;
@@ -182,12 +194,14 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
     usedKeys.set(key, 1);
     return finalPath;
   };
+  /** The decisions whose literal is in another file of the project, by that literal. */
+  const importedSites = new Map<Node, ValueSite>();
   const addSite = (literal: Node, path: readonly string[], spec: HyperSpec, rule: string, label: string): void => {
-    if (sites.has(literal.getStart())) return;
+    if (foreign(literal) ? importedSites.has(literal) : sites.has(literal.getStart())) return;
     const value = literalValue(tsMorph, literal) as { value: LiteralValue; quote: Site['quote'] };
     const finalPath = uniquePath(path);
     const { line, column } = at(literal);
-    sites.set(literal.getStart(), {
+    const site: ValueSite = {
       kind: 'value',
       path: finalPath,
       key: finalPath.join('.'),
@@ -201,7 +215,9 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
       spec,
       rule,
       label,
-    });
+    };
+    if (foreign(literal)) importedSites.set(literal, site);
+    else sites.set(literal.getStart(), site);
   };
 
   // The `@search` comments, by the start of the literal (or call) they mark.
@@ -294,7 +310,8 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
   ): boolean => {
     const value = literalValue(tsMorph, literal);
     if (value === undefined) return false;
-    const marker = markers.get(literal.getStart());
+    // `@search` comments are read in the annotated file only.
+    const marker = foreign(literal) ? undefined : markers.get(literal.getStart());
     if (marker !== undefined) {
       if (marker.spec === 'off') skip(whole, 'marked @search off', 'kept');
       else addSite(literal, path, marker.spec as HyperSpec, '@search', label);
@@ -697,16 +714,9 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
     }
     for (const source of resolved.sources) {
       const path = source.path ?? [...scopeOf(tsMorph, loop), `${variable}_layers`];
-      if (
-        !decide(
-          source.literal,
-          condition,
-          undefined,
-          boundRule === undefined ? [] : [boundRule],
-          path,
-          `${oneLine(condition.getText())} (how many layers the loop makes)`,
-        )
-      ) {
+      // A bound imported from another file is labelled as it is written there (`DEPTH = 3 (in ./config.ts)`).
+      const label = foreign(source.literal) ? source.label : `${oneLine(condition.getText())} (how many layers the loop makes)`;
+      if (!decide(source.literal, condition, undefined, boundRule === undefined ? [] : [boundRule], path, label)) {
         skip(condition, `the loop makes a layer per turn; ${oneLine(source.literal.getText())} is a bound no rule tunes`, 'kept');
       }
     }
@@ -751,7 +761,14 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
   }
   void callOf;
 
-  const ordered = [...sites.values()].sort((a, b) => a.start - b.start);
+  // A literal of another file: where the annotated file reads it (each read of the imported name reads the decision).
+  const imported: Site[] = [];
+  for (const [literal, site] of importedSites) {
+    const at = resolver.importedAt(literal);
+    if (at !== undefined && at.reads.length > 0) imported.push({ ...site, imported: at });
+  }
+  const readAt = (s: Site): number => (s.kind === 'value' && s.imported !== undefined ? (s.imported.reads[0]?.start ?? 0) : s.start);
+  const ordered = [...sites.values(), ...imported].sort((a, b) => readAt(a) - readAt(b) || a.start - b.start);
   checkPaths(ordered, fileName, api);
   skipped.sort((a, b) => a.line - b.line || a.column - b.column);
   return { sites: ordered, skipped, calls: calls.length, annotated, sourceFile, tsMorph };

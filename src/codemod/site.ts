@@ -49,6 +49,34 @@ export interface ValueSite extends SiteBase {
    * is chosen the value is written even if it is the default (the other kind may have none).
    */
   readonly insert?: { readonly before: string; readonly after: string; readonly withKind?: string };
+  /**
+   * The literal is written in another file of the project (a `const` the file imports): `start`,
+   * `end`, `text`, `line` and `column` are that file's. The module reads the decision where the file
+   * reads the imported name; `apply` writes the value into that file.
+   */
+  readonly imported?: ImportedLiteral;
+}
+
+/** Where a {@link ValueSite}'s literal is when another file of the project holds it, and where the annotated file reads it. */
+export interface ImportedLiteral {
+  /** The file, relative to the annotated file's folder (`./config.ts`, `../shared/sizes.js`). */
+  readonly file: string;
+  /** Its absolute path, as it was read. */
+  readonly path: string;
+  /** Its text. */
+  readonly text: string;
+  /** The places of the annotated file that read the imported name (all but its import), in reading order. */
+  readonly reads: readonly ImportedRead[];
+}
+
+/** A place of the annotated file that reads an imported name: `start`-`end` is the name. */
+export interface ImportedRead {
+  readonly start: number;
+  readonly end: number;
+  /** The name as written. */
+  readonly name: string;
+  /** The name is a shorthand property (`{ WIDTH }`): the module writes `WIDTH: $.WIDTH` in its place. */
+  readonly shorthand: boolean;
 }
 
 /**

@@ -6,7 +6,9 @@
  * (`args.x ?? 32`, `|| 32`), or a literal list a loop walks (`[128, 64].forEach(...)`). Anything
  * else is reported with the reason the value cannot be followed.
  */
+import type { ImportedModules } from './imported-modules.js';
 import type { TsMorphModule } from './load-ts-morph.js';
+import type { ImportedLiteral, ImportedRead } from './site.js';
 import type * as TsMorph from 'ts-morph';
 
 type Node = TsMorph.Node;
@@ -46,12 +48,24 @@ export class ValueResolver {
   readonly #isLiteral: IsLiteral;
   readonly #scopeOf: (node: Node) => string[];
   readonly #sourceFile: TsMorph.SourceFile;
+  readonly #imports: ImportedModules | undefined;
+  /** The literals of other modules reached through the file's imports, with where the file reads them. */
+  readonly #imported = new Map<Node, ImportedLiteral>();
+  /** By the name an import binds: where this file reads it. */
+  readonly #reads = new Map<Node, readonly ImportedRead[] | undefined>();
 
-  constructor(tsMorph: TsMorphModule, sourceFile: TsMorph.SourceFile, isLiteral: IsLiteral, scopeOf: (node: Node) => string[]) {
+  /** `imports`: the project's other modules, to follow a `const` imported from one (without it, an import is not followed). */
+  constructor(tsMorph: TsMorphModule, sourceFile: TsMorph.SourceFile, isLiteral: IsLiteral, scopeOf: (node: Node) => string[], imports?: ImportedModules) {
     this.#tsMorph = tsMorph;
     this.#sourceFile = sourceFile;
     this.#isLiteral = isLiteral;
     this.#scopeOf = scopeOf;
+    this.#imports = imports;
+  }
+
+  /** For a literal of another module that a value of this file was followed to: that module, and where this file reads it. */
+  importedAt(literal: Node): ImportedLiteral | undefined {
+    return this.#imported.get(literal);
   }
 
   /** Where the value of `node` (an expression, or a shorthand property) is decided. */
@@ -83,12 +97,29 @@ export class ValueResolver {
     return unknown(`${text} is computed at run time`);
   }
 
+  /** Where the value of a name (`symbol`, read at `use`) is decided. */
+  resolveSymbol(symbol: TsMorph.Symbol | undefined, use: Node, depth: number): Resolution {
+    return this.#resolveSymbol(symbol, use, depth);
+  }
+
   #resolveSymbol(symbol: TsMorph.Symbol | undefined, use: Node, depth: number): Resolution {
     const { Node, VariableDeclarationKind } = this.#tsMorph;
     const text = oneLine(use.getText());
     const declaration = symbol?.getDeclarations()[0];
     if (declaration === undefined) return unknown(`${text} is not declared in this file`);
-    if (Node.isImportSpecifier(declaration) || Node.isImportClause(declaration) || Node.isNamespaceImport(declaration)) {
+    if (Node.isImportSpecifier(declaration)) {
+      const from = declaration.getImportDeclaration();
+      if (from.isTypeOnly() || declaration.isTypeOnly()) return unknown(`${text} is imported from another module`);
+      return this.#resolveImport(
+        declaration.getAliasNode() ?? declaration.getNameNode(),
+        from.getModuleSpecifierValue(),
+        declaration.getName(),
+        declaration,
+        text,
+        depth,
+      );
+    }
+    if (Node.isImportClause(declaration) || Node.isNamespaceImport(declaration)) {
       return unknown(`${text} is imported from another module`);
     }
     if (Node.isParameterDeclaration(declaration)) return this.#resolveParameter(declaration, text, depth);
@@ -114,6 +145,55 @@ export class ValueResolver {
       return this.resolve(init, depth + 1);
     }
     return unknown(`${text} is computed at run time`);
+  }
+
+  /**
+   * A name imported from the module `specifier` (its export `name`, bound to `local` by
+   * `declaration`): the literal of the project's module that decides it. The annotated file's
+   * reads of the name are kept with the literal (see {@link importedAt}).
+   */
+  #resolveImport(local: Node, specifier: string, name: string, declaration: Node, text: string, depth: number): Resolution {
+    const imports = this.#imports;
+    if (imports === undefined) return unknown(`${text} is imported from another module`);
+    const found = imports.follow(specifier, name, this.#sourceFile, depth + 1);
+    if (found.kind === 'unknown') return found;
+    const label = `${found.label} (in ${found.module.file})`;
+    const source: LiteralSource = { literal: found.literal, path: [...this.#scopeOf(declaration), local.getText()], label };
+    if (this.#sourceFile !== imports.main) return { kind: 'literals', sources: [source] };
+    const reads = this.#readsOf(local, declaration);
+    if (reads === undefined) return unknown(`${text} is exported again by this file: the search-space module could not make its export read the decision`);
+    const known = this.#imported.get(found.literal);
+    const merged = [...(known?.reads ?? []), ...reads.filter((r) => known?.reads.some((k) => k.start === r.start) !== true)].sort((a, b) => a.start - b.start);
+    this.#imported.set(found.literal, { file: found.module.file, path: found.module.path, text: found.module.text, reads: merged });
+    return { kind: 'literals', sources: [source] };
+  }
+
+  /** The places this file reads the name `local` binds (all but `declaration`), or `undefined` when one is an `export { name }`. */
+  #readsOf(local: Node, declaration: Node): readonly ImportedRead[] | undefined {
+    if (this.#reads.has(local)) return this.#reads.get(local);
+    const reads = this.#findReads(local, declaration);
+    this.#reads.set(local, reads);
+    return reads;
+  }
+
+  #findReads(local: Node, declaration: Node): ImportedRead[] | undefined {
+    const { Node, SyntaxKind } = this.#tsMorph;
+    const target = local.getSymbol()?.compilerSymbol;
+    const name = local.getText();
+    const reads: ImportedRead[] = [];
+    for (const id of this.#sourceFile.getDescendantsOfKind(SyntaxKind.Identifier)) {
+      if (id.getText() !== name || id === local || id.getAncestors().includes(declaration)) continue;
+      const parent = id.getParent();
+      const shorthand = Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === id;
+      if (Node.isExportSpecifier(parent)) {
+        if (parent.getLocalTargetSymbol()?.compilerSymbol === target) return undefined;
+        continue;
+      }
+      const symbol = shorthand ? parent.getValueSymbol() : id.getSymbol();
+      if (target === undefined || symbol?.compilerSymbol !== target) continue;
+      reads.push({ start: id.getStart(), end: id.getEnd(), name, shorthand });
+    }
+    return reads;
   }
 
   /** A parameter: its default, or the literals its callers in this file pass (each a decision). */
@@ -184,8 +264,17 @@ export class ValueResolver {
       if (Node.isVariableDeclaration(holder)) {
         const init = holder.getInitializer();
         // `const { WIDTH } = require('./config')`: another module of the project decides it.
-        if (init !== undefined && isRequireOf(this.#tsMorph, unwrap(this.#tsMorph, init)))
+        const specifier = init === undefined ? undefined : requiredSpecifier(this.#tsMorph, unwrap(this.#tsMorph, init));
+        if (specifier !== undefined) {
+          const name = element.getNameNode();
+          const constant = holder.getVariableStatement()?.getDeclarationKind() === this.#tsMorph.VariableDeclarationKind.Const;
+          if (this.#imports !== undefined && constant && pattern === holder.getNameNode() && Node.isIdentifier(name)) {
+            const found = this.#resolveImport(name, specifier, property, holder, text, depth);
+            if (found.kind === 'literals') return found;
+            return fallback() ?? found;
+          }
           return fallback() ?? unknown(`${text} is imported from another module`);
+        }
         if (init !== undefined) {
           const object = this.#objectOf(init, depth + 1);
           if (object.kind === 'object') {
@@ -562,14 +651,16 @@ function oneLine(text: string): string {
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
-/** Whether a node is `require('...')` (or a dynamic `import` of it) of a module. */
-function isRequireOf(tsMorph: TsMorphModule, node: Node): boolean {
+/** The module a node loads when it is `require('...')` (or a dynamic `import` of it) of one. */
+function requiredSpecifier(tsMorph: TsMorphModule, node: Node): string | undefined {
   const { Node, SyntaxKind } = tsMorph;
   let current: Node = node;
   if (Node.isAwaitExpression(current)) current = unwrap(tsMorph, current.getExpression());
-  if (!Node.isCallExpression(current)) return false;
+  if (!Node.isCallExpression(current)) return undefined;
   const callee = current.getExpression();
   const [specifier] = current.getArguments();
   const loads = (Node.isIdentifier(callee) && callee.getText() === 'require') || callee.getKind() === SyntaxKind.ImportKeyword;
-  return loads && specifier !== undefined && (Node.isStringLiteral(specifier) || Node.isNoSubstitutionTemplateLiteral(specifier));
+  return loads && specifier !== undefined && (Node.isStringLiteral(specifier) || Node.isNoSubstitutionTemplateLiteral(specifier))
+    ? specifier.getLiteralValue()
+    : undefined;
 }

@@ -52,7 +52,10 @@ function leaves(tree: unknown, prefix = ''): [string, unknown][] {
  * - `($.key ? layer : ns.activation({ activation: 'linear' }))`, a layer that can be left out, back to `layer`;
  * - an argument left to its default and read from `$` (`, { batchSize: $.key }`, `batchSize: $.key, `,
  *   `batchSize: $.key`, `$.key`), back to nothing;
- * - `$.key`, a value, back to the literal text it stands for.
+ * - `$.key`, a value, back to the literal text it stands for;
+ * - for a `const` imported from another file (a decision with `file`), each read of it back to the
+ *   imported name (the key's last part): `NAME: $.key` after `{` or `,` (a shorthand property), and
+ *   `$.key`.
  *
  * `replaced` has each decision site undone (`form key`), `dropped` the kind decision of each
  * argument wrapper undone. Whatever else differs from the input stays in `text`.
@@ -134,6 +137,16 @@ function restore(result: AnnotateResult, eol: string, ref = '$'): { text: string
     expect(form, `${d.key}: an argument left to its default`).toBeDefined();
     text = text.replace(form as string, '');
     replaced.push(`default ${d.key}`);
+  }
+  for (const d of result.decisions.filter((x) => x.file !== undefined)) {
+    const access = `${ref}${d.key
+      .split('.')
+      .map((p) => (/^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`))
+      .join('')}`.replace(/[$.[\]"\\]/g, '\\$&');
+    const name = d.key.slice(d.key.lastIndexOf('.') + 1);
+    text = text.replace(new RegExp(`(?<=[{,]\\s*)${name.replace(/\$/g, '\\$')}: ${access}(?![\\w$])`, 'g'), () => name);
+    text = text.replace(new RegExp(`${access}(?![\\w$])`, 'g'), () => name);
+    replaced.push(`value ${d.key}`);
   }
   text = text.replace(new RegExp(read, 'g'), (whole) => {
     const d = byKey.get(keyOf(whole));
@@ -520,6 +533,25 @@ describe('restore: every way a module reads a decision is undone, and nothing el
     // CRLF too.
     const crlf = text.replace(/\n/g, '\r\n');
     expect(restore(annotateSource(crlf, { fileName }), '\r\n').text).toBe(crlf);
+  });
+
+  it('a const imported from another file: each read of its name, a shorthand property too', () => {
+    const text = [
+      "import * as tf from '@tensorflow/tfjs';",
+      "import { WIDTH, RATE as R } from './config.js';",
+      'export function build() {',
+      '  const sizes = { WIDTH, double: WIDTH * 2 };',
+      "  return [tf.layers.dense({ units: WIDTH, activation: 'relu' }), tf.layers.dropout({ rate: R }), tf.layers.dense({ units: 2 }), sizes];",
+      '}',
+      '',
+    ].join('\n');
+    const config = 'export const WIDTH = 32;\nexport const RATE = 0.2;\n';
+    const r = annotateSource(text, { fileName: '/p/model.ts', readFile: (path) => (path === '/p/config.ts' ? config : undefined) });
+    expect(r.decisions.filter((d) => d.file !== undefined).map((d) => d.key)).toEqual(['WIDTH', 'R']);
+    expect(r.code).toContain('const sizes = { WIDTH: $.WIDTH, double: $.WIDTH * 2 };');
+    const back = restore(r, '\n');
+    expect(back.text).toBe(text);
+    expect(back.replaced.sort()).toEqual(forms(r).sort());
   });
 });
 
