@@ -166,7 +166,8 @@ function cellSpace(): TreeValue {
   const act = (): TreeValue => oneOf(ACTS);
   return {
     op: oneOf([{ name: 'conv3x3', act: act() }, { name: 'conv5x5', act: act() }, { name: 'sep3x3', act: act() }, { name: 'maxpool' }, { name: 'identity' }]),
-    width: oneOf(WIDTHS),
+    // widths are quantities: ordered, so TPE may learn "wider is better"
+    width: oneOf(WIDTHS, { ordered: true }),
   };
 }
 

@@ -44,6 +44,12 @@ export interface ChoiceDecision extends DecisionBase {
   readonly isList: boolean;
   readonly distinct: boolean;
   readonly sorted: boolean;
+  /**
+   * Whether the candidates are ordered (`oneOf(values, { ordered: true })`): their list order
+   * means something, so a model may treat neighbours as neighbours. Always `false` for `manyOf`
+   * and `permutate`.
+   */
+  readonly ordered: boolean;
   /** The candidates as given. */
   readonly candidates: readonly TreeValue[];
   /** Per pick, the sub-space of each candidate. */
@@ -58,11 +64,13 @@ export interface FloatDecision extends DecisionBase {
   readonly scale: FloatScale | undefined;
 }
 
-/** An integer in `[min, max]`; its DNA value is the integer. */
+/** An integer in `[min, max]`; its DNA value is the integer. An integer decision is ordered. */
 export interface IntDecision extends DecisionBase {
   readonly kind: 'int';
   readonly min: number;
   readonly max: number;
+  /** `'log'` (`'rlog'`): sampled and modelled on the log of the integer (of its mirror image); `min ≥ 1`. */
+  readonly scale: FloatScale | undefined;
 }
 
 /** A custom decision (see `defineDecision`, `evolvable`); its DNA value is a genome string. */
@@ -506,7 +514,18 @@ function decision(
       scale: args.scale as FloatScale | undefined,
     });
   }
-  if (kind === 'intv') return Object.freeze({ kind: 'int', id, name, hyper: node, location: loc, min: args.min as number, max: args.max as number });
+  if (kind === 'intv') {
+    return Object.freeze({
+      kind: 'int',
+      id,
+      name,
+      hyper: node,
+      location: loc,
+      min: args.min as number,
+      max: args.max as number,
+      scale: args.scale as FloatScale | undefined,
+    });
+  }
   if (kind === 'custom') {
     const definition = decisionDefinition(node);
     if (definition === undefined) throw new PliantError(api, 'argument', `custom decision '${id}' has no definition`);
@@ -536,6 +555,7 @@ function decision(
       isList: kind !== 'oneOf',
       distinct,
       sorted,
+      ordered: kind === 'oneOf' && args.ordered === true,
       candidates,
       picks: Object.freeze(picks),
     });

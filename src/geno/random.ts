@@ -10,9 +10,10 @@ import type { Concrete } from './template.js';
 
 /**
  * A random DNA: each choice uniform over its candidates (a distinct `manyOf` samples without
- * replacement), an `intv` uniform over its integers, a float uniform over its range, or
- * log-uniform for `{scale: 'log'}` (reverse-log for `'rlog'`). The reference library samples
- * every float linearly; pliant follows the scale.
+ * replacement), an `intv` uniform over its integers (log-uniform for `{scale: 'log'}`, see
+ * {@link randomInt}), a float uniform over its range, or log-uniform for `{scale: 'log'}`
+ * (reverse-log for `'rlog'`). The reference library samples every float linearly; pliant follows
+ * the scale.
  */
 export function randomDNA(spec: DNASpec, rng: Rng): DNA {
   return joinSpace(spec.root, randomSpace(spec.root, rng));
@@ -59,10 +60,24 @@ export function randomFloat(min: number, max: number, scale: 'linear' | 'log' | 
   return Math.min(max, Math.max(min, v));
 }
 
+/**
+ * A random integer in [min, max] on the decision's scale: uniform over the integers, or for
+ * `'log'` uniform on [log(min − ½), log(max + ½)] and rounded, so each integer k has the
+ * log-uniform mass of [k − ½, k + ½] (as Optuna's log integers); `'rlog'` is the mirror image
+ * (dense near `max`). Log scales need `min ≥ 1`.
+ */
+export function randomInt(min: number, max: number, scale: 'linear' | 'log' | 'rlog' | undefined, rng: Rng): number {
+  if (scale !== 'log' && scale !== 'rlog') return min + Math.floor(rng() * (max - min + 1));
+  const lo = Math.log(min - 0.5);
+  const hi = Math.log(max + 0.5);
+  const k = Math.min(max, Math.max(min, Math.round(Math.exp(lo + rng() * (hi - lo)))));
+  return scale === 'log' ? k : max + min - k;
+}
+
 function randomDecision(d: DecisionPoint, rng: Rng): DNA {
   if (d.kind === 'custom') return new DNA(d.definition.random(rng, d.hyper));
   if (d.kind === 'float') return new DNA(randomFloat(d.min, d.max, d.scale, rng), undefined, true);
-  if (d.kind === 'int') return new DNA(d.min + Math.floor(rng() * (d.max - d.min + 1)));
+  if (d.kind === 'int') return new DNA(randomInt(d.min, d.max, d.scale, rng));
   const n = d.candidates.length;
   if (d.k === 1) return randomPick(d.picks[0] as readonly SpaceSpec[], Math.floor(rng() * n), rng);
   let indices: number[];

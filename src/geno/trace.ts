@@ -6,9 +6,11 @@ import type { FloatvOptions } from '../hyper/floatv.js';
 import { hyperKind } from '../hyper/hyper-value.js';
 import type { HyperOptions } from '../hyper/hyper-value.js';
 import { intv as intvValue } from '../hyper/intv.js';
+import type { IntvOptions } from '../hyper/intv.js';
 import { manyOf as manyOfValue, permutate as permutateValue } from '../hyper/many-of.js';
 import type { ManyOfOptions } from '../hyper/many-of.js';
 import { oneOf as oneOfValue } from '../hyper/one-of.js';
+import type { OneOfOptions } from '../hyper/one-of.js';
 import { DNA } from './dna.js';
 import { candidateElements, elementDNAs } from './dna-spec.js';
 import type { ChoiceDecision, DNASpec, DecisionPoint, SpaceSpec } from './dna-spec.js';
@@ -23,15 +25,15 @@ export type TracedCandidate<T> = T | (() => T);
  */
 export interface TraceContext {
   /** One of the candidates. */
-  oneOf<T>(candidates: readonly TracedCandidate<T>[], options?: HyperOptions): T;
+  oneOf<T>(candidates: readonly TracedCandidate<T>[], options?: OneOfOptions): T;
   /** `k` of the candidates (see `manyOf`). */
   manyOf<T>(k: number, candidates: readonly TracedCandidate<T>[], options?: ManyOfOptions): T[];
   /** An order of all the candidates. */
   permutate<T>(candidates: readonly TracedCandidate<T>[], options?: HyperOptions): T[];
   /** A float in `[min, max]`. */
   floatv(min: number, max: number, options?: FloatvOptions): number;
-  /** An integer in `[min, max]`. */
-  intv(min: number, max: number, options?: HyperOptions): number;
+  /** An integer in `[min, max]` (`{scale: 'log'}` for batch sizes and widths). */
+  intv(min: number, max: number, options?: IntvOptions): number;
 }
 
 const FUNCTION_MARK = '<fn>';
@@ -174,7 +176,12 @@ function context(root: Scope): TraceContext {
     return result;
   };
 
-  const choose = <T>(kind: 'oneOf' | 'manyOf' | 'permutate', k: number, candidates: readonly TracedCandidate<T>[], options: ManyOfOptions | undefined): T[] => {
+  const choose = <T>(
+    kind: 'oneOf' | 'manyOf' | 'permutate',
+    k: number,
+    candidates: readonly TracedCandidate<T>[],
+    options: (ManyOfOptions & OneOfOptions) | undefined,
+  ): T[] => {
     const scope = top();
     if (scope.collected !== undefined) {
       const key = keyOf(scope, options);
@@ -182,7 +189,7 @@ function context(root: Scope): TraceContext {
       const name = options?.name;
       scope.collected[key] =
         kind === 'oneOf'
-          ? oneOfValue(values, { name })
+          ? oneOfValue(values, { name, ...(options?.ordered === true ? { ordered: true } : {}) })
           : kind === 'permutate'
             ? permutateValue(values, { name })
             : manyOfValue(k, values, { ...options, name });
@@ -199,7 +206,7 @@ function context(root: Scope): TraceContext {
     return picks.map((pick, j) => replayPick(choice, j, pick, candidates));
   };
 
-  const range = (kind: 'floatv' | 'intv', min: number, max: number, options: FloatvOptions | undefined): number => {
+  const range = (kind: 'floatv' | 'intv', min: number, max: number, options: (FloatvOptions & IntvOptions) | undefined): number => {
     const scope = top();
     if (scope.collected !== undefined) {
       const key = keyOf(scope, options);

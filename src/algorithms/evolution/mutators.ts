@@ -4,7 +4,7 @@
  */
 import { DNA } from '../../geno/dna.js';
 import type { ChoiceDecision, CustomDecision, DNASpec } from '../../geno/dna-spec.js';
-import { randomFloat } from '../../geno/random.js';
+import { randomFloat, randomInt } from '../../geno/random.js';
 import type { Rng } from '../../base/rng.js';
 import { PliantError } from '../../base/errors.js';
 import { checkDNA } from '../checks.js';
@@ -69,6 +69,13 @@ function leafChange(site: LeafSite, rng: Rng): Change | undefined {
   if (d.kind === 'float') return () => site.replace(new DNA(randomFloat(d.min, d.max, d.scale, rng), undefined, true));
   return () => {
     const v = site.dna.value as number;
+    if (d.scale === 'log' || d.scale === 'rlog') {
+      // on its scale, redrawn until it differs (a log intv puts most of its mass on small values)
+      for (let attempt = 0; attempt < 32; attempt++) {
+        const drawn = randomInt(d.min, d.max, d.scale, rng);
+        if (drawn !== v) return site.replace(new DNA(drawn));
+      }
+    }
     let next = d.min + Math.floor(rng() * (d.max - d.min));
     if (next >= v) next++;
     return site.replace(new DNA(next));
@@ -100,7 +107,8 @@ function pickChange(site: ChoiceSite, j: number, rng: Rng, api: string): Change 
  * - a pick of a choice gets a different candidate allowed by `distinct` / `sorted`, with a fresh
  *   random DNA for the new candidate's decisions; a pick of a permutation (every other candidate
  *   taken) is swapped with another pick instead;
- * - a float is drawn uniformly on its scale; an integer gets a different value;
+ * - a float is drawn uniformly on its scale; an integer gets a different value (uniform, or on
+ *   its log scale for a log `intv`);
  * - a custom decision gets `definition.mutate(genome)`, or a fresh `definition.random()`.
  */
 export function uniformMutator(): Mutator {

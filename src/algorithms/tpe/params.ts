@@ -21,9 +21,24 @@ export interface Param {
   readonly kind: ParamKind;
   /** Categorical: the number of candidates. */
   readonly size: number;
-  /** Internal bounds (a discrete parameter's are widened by ½ on each side). */
+  /**
+   * Internal bounds (a discrete parameter's are widened by ½ on each side: [min − ½, max + ½], or
+   * [log(min − ½), log(max + ½)] for a log one).
+   */
   readonly lo: number;
   readonly hi: number;
+  /** A discrete parameter whose internal value is the log of its integer (a log `intv`). */
+  readonly log: boolean;
+}
+
+/**
+ * The internal interval of the integer whose internal value is `x` (a discrete parameter):
+ * [x − ½, x + ½], or [log(k − ½), log(k + ½)] with k = e^x for a log one.
+ */
+export function cellOf(param: Param, x: number): [number, number] {
+  if (!param.log) return [x - 0.5, x + 0.5];
+  const k = Math.round(Math.exp(x));
+  return [Math.log(k - 0.5), Math.log(k + 0.5)];
 }
 
 /** The parameters present in one DNA and their internal values. */
@@ -43,8 +58,11 @@ interface Recorder {
  */
 export type Chooser = (param: number, exclude: readonly number[] | undefined) => number;
 
-/** Whether a choice's candidates are numbers in strictly increasing order (an ordered choice). */
-function isOrdered(candidates: readonly unknown[]): boolean {
+/**
+ * Whether a choice's candidates are 3 or more numbers in strictly increasing order: the old rule
+ * that took such a choice for an ordered one (`orderedChoices: 'infer'`).
+ */
+export function looksOrdered(candidates: readonly unknown[]): boolean {
   if (candidates.length < 3) return false;
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i];
@@ -53,6 +71,14 @@ function isOrdered(candidates: readonly unknown[]): boolean {
   }
   return true;
 }
+
+/**
+ * Which choices TPE (and models built on {@link ParamSpace}) treat as ordered: `'explicit'` only
+ * `oneOf(values, { ordered: true })`; `'infer'` also any `oneOf` of 3 or more increasing numbers
+ * (the rule before `ordered` existed); `'never'` none (every choice categorical). `intv` and
+ * `floatv` are always ordered.
+ */
+export type OrderedChoices = 'explicit' | 'infer' | 'never';
 
 /** The id with every candidate index dropped (`a[=1/3].b` → `a[=*\/3].b`). */
 export function pooledKey(id: string): string {
@@ -67,19 +93,26 @@ export class ParamSpace {
   /** Per decision point, its parameter per pick (−1: not modelled: custom genomes, constant floats). */
   readonly #byDecision = new Map<DecisionPoint, number[]>();
 
-  constructor(spec: DNASpec, orderedChoices: boolean) {
+  /**
+   * `ordering` says which single choices get an ordinal kernel: `'explicit'` those flagged
+   * `oneOf(values, { ordered: true })`; `'infer'` those and every unflagged `oneOf` of 3 or more
+   * increasing numbers; `'never'` none. A boolean is the older form: `true` is `'infer'`, `false`
+   * is `'explicit'`.
+   */
+  constructor(spec: DNASpec, ordering: OrderedChoices | boolean) {
     this.#spec = spec;
+    const mode: OrderedChoices = ordering === true ? 'infer' : ordering === false ? 'explicit' : ordering;
     const visit = (space: SpaceSpec): void => {
       for (const d of space.elements) {
         if (d.kind === 'choice') {
-          const ordered = orderedChoices && d.k === 1 && isOrdered(d.candidates);
+          const ordered = mode !== 'never' && d.k === 1 && d.candidates.length > 1 && (d.ordered || (mode === 'infer' && looksOrdered(d.candidates)));
           const ps: number[] = [];
           for (let j = 0; j < d.k; j++) {
             const n = d.candidates.length;
             ps.push(
               ordered
-                ? this.#param(`${pooledKey(d.id)}|o${n}`, 'discrete', n, -0.5, n - 0.5)
-                : this.#param(`${pooledKey(d.id)}${d.k > 1 ? `#${j}` : ''}|c${n}`, 'categorical', n, 0, n - 1),
+                ? this.#param(`${pooledKey(d.id)}|o${n}`, 'discrete', n, -0.5, n - 0.5, false)
+                : this.#param(`${pooledKey(d.id)}${d.k > 1 ? `#${j}` : ''}|c${n}`, 'categorical', n, 0, n - 1, false),
             );
             for (const cand of d.picks[j] ?? []) visit(cand);
           }
@@ -89,10 +122,13 @@ export class ParamSpace {
           else {
             const log = d.scale === 'log' || d.scale === 'rlog';
             const [lo, hi] = log ? [Math.log(d.min), Math.log(d.max)] : [d.min, d.max];
-            this.#byDecision.set(d, [this.#param(`${pooledKey(d.id)}|f${d.min},${d.max},${d.scale ?? 'linear'}`, 'float', 0, lo, hi)]);
+            this.#byDecision.set(d, [this.#param(`${pooledKey(d.id)}|f${d.min},${d.max},${d.scale ?? 'linear'}`, 'float', 0, lo, hi, false)]);
           }
         } else if (d.kind === 'int') {
-          this.#byDecision.set(d, d.min === d.max ? [-1] : [this.#param(`${pooledKey(d.id)}|i${d.min},${d.max}`, 'discrete', 0, d.min - 0.5, d.max + 0.5)]);
+          const log = isLog(d.scale);
+          const key = `${pooledKey(d.id)}|i${d.min},${d.max}${log ? `,${d.scale as string}` : ''}`;
+          const [lo, hi] = log ? [Math.log(d.min - 0.5), Math.log(d.max + 0.5)] : [d.min - 0.5, d.max + 0.5];
+          this.#byDecision.set(d, d.min === d.max ? [-1] : [this.#param(key, 'discrete', 0, lo, hi, log)]);
         } else {
           this.#byDecision.set(d, [-1]);
         }
@@ -101,10 +137,10 @@ export class ParamSpace {
     visit(spec.root);
   }
 
-  #param(key: string, kind: ParamKind, size: number, lo: number, hi: number): number {
+  #param(key: string, kind: ParamKind, size: number, lo: number, hi: number, log: boolean): number {
     const known = this.#byKey.get(key);
     if (known !== undefined) return known;
-    this.params.push(Object.freeze({ key, kind, size, lo, hi }));
+    this.params.push(Object.freeze({ key, kind, size, lo, hi, log }));
     this.#byKey.set(key, this.params.length - 1);
     return this.params.length - 1;
   }
@@ -131,7 +167,8 @@ export class ParamSpace {
       if (p < 0) return;
       const v = x.value as number;
       rec.params.push(p);
-      rec.values.push(d.kind === 'float' ? toInternal(d.scale, d.min, d.max, v) : v);
+      if (d.kind === 'float') rec.values.push(toInternal(d.scale, d.min, d.max, v));
+      else if (d.kind === 'int') rec.values.push(intToInternal(d.scale, d.min, d.max, v));
     };
     space(this.#spec.root, elementDNAs(this.#spec.root, dna, api));
     return { params: Int32Array.from(rec.params), values: Float64Array.from(rec.values) };
@@ -156,9 +193,9 @@ export class ParamSpace {
       if (d.kind === 'int') {
         const p = ps[0] as number;
         if (p < 0) return new DNA(d.min);
-        const v = Math.min(d.max, Math.max(d.min, Math.round(choose(p, undefined)))) + 0; // + 0: never −0
+        const v = intToExternal(d.scale, d.min, d.max, choose(p, undefined));
         rec.params.push(p);
-        rec.values.push(v);
+        rec.values.push(intToInternal(d.scale, d.min, d.max, v));
         return new DNA(v);
       }
       const n = d.candidates.length;
@@ -200,4 +237,22 @@ function toExternal(scale: string | undefined, min: number, max: number, x: numb
   else if (scale === 'rlog') v = max + min - Math.exp(x);
   else v = x;
   return Math.min(max, Math.max(min, v));
+}
+
+function isLog(scale: string | undefined): boolean {
+  return scale === 'log' || scale === 'rlog';
+}
+
+/** An integer's internal value: itself, the log of it ('log') or of its mirror image ('rlog'). */
+function intToInternal(scale: string | undefined, min: number, max: number, v: number): number {
+  if (scale === 'log') return Math.log(v);
+  if (scale === 'rlog') return Math.log(max + min - v);
+  return v;
+}
+
+/** The integer of an internal value, rounded and kept in [min, max]. */
+function intToExternal(scale: string | undefined, min: number, max: number, x: number): number {
+  if (!isLog(scale)) return Math.min(max, Math.max(min, Math.round(x))) + 0; // + 0: never −0
+  const k = Math.min(max, Math.max(min, Math.round(Math.exp(x))));
+  return scale === 'log' ? k : max + min - k;
 }

@@ -1,5 +1,6 @@
 import type { Rng } from '../../base/rng.js';
 import { logSumExp, logTruncation, normalLogPdf, normalMass, truncatedNormalDraw } from './math.js';
+import { cellOf } from './params.js';
 import type { Observation, Param, ParamSpace } from './params.js';
 
 /** @internal Observations by proposal order, with one value column per parameter (NaN where absent). */
@@ -61,8 +62,9 @@ interface Kernel {
   readonly vals: Float64Array;
   /** How many components have the parameter. */
   readonly count: number;
-  readonly sigma: number;
-  /** −log σ − log √(2π) − logZ per component (Gaussian kernels). */
+  /** 1/σ per component (Gaussian kernels). */
+  readonly inv: Float64Array;
+  /** −log σ − log √(2π) − logZ per component (Gaussian kernels; −logZ for discrete ones). */
   readonly offset: Float64Array;
   readonly logHit: number;
   readonly logMiss: number;
@@ -85,16 +87,61 @@ function defaultWeights(m: number): Float64Array {
   return w;
 }
 
+/** How the numeric kernels' widths are chosen (see `TpeOptions.bandwidth`). */
+export type Bandwidth = 'scott' | 'optuna' | 'neighbours';
+
+/**
+ * Optuna 5's kernel widths: each component as wide as the larger gap to its neighbours in sorted
+ * order (the range's ends are neighbours too, except that the outermost components look inwards
+ * only), clipped to [range / min(100, n + 2), range] ("magic clip"). NaN entries (components
+ * without the parameter) are skipped; `out` receives the widths. `clipCount` replaces n in the
+ * floor (see `TpeOptions.bandwidthFloor`).
+ */
+export function neighbourSigmas(vals: Float64Array, lo: number, hi: number, out: Float64Array, clipCount?: number): void {
+  let n = 0;
+  for (let c = 0; c < vals.length; c++) if (vals[c] === vals[c]) n++;
+  if (n === 0) return;
+  // sorted values (a native numeric sort); each component finds its position by binary search,
+  // equal values taking successive positions in component order (a stable argsort)
+  const xs = new Float64Array(n);
+  for (let c = 0, k = 0; c < vals.length; c++) if (vals[c] === vals[c]) xs[k++] = vals[c] as number;
+  xs.sort();
+  const taken = new Int32Array(n);
+  const range = hi - lo;
+  const minSigma = range / Math.min(100, (clipCount ?? n) + 2);
+  const at = (i: number): number => (i < 0 ? lo : i >= n ? hi : (xs[i] as number));
+  for (let c = 0; c < vals.length; c++) {
+    const v = vals[c] as number;
+    if (v !== v) continue;
+    let a = 0;
+    let b = n;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if ((xs[mid] as number) < v) a = mid + 1;
+      else b = mid;
+    }
+    const i = a + (taken[a] as number);
+    taken[a] = (taken[a] as number) + 1;
+    let sigma: number;
+    if (n >= 2 && i === 0) sigma = at(1) - at(0);
+    else if (n >= 2 && i === n - 1) sigma = at(n - 1) - at(n - 2);
+    else sigma = Math.max(at(i) - at(i - 1), at(i + 1) - at(i));
+    out[c] = Math.min(range, Math.max(minSigma, sigma));
+  }
+}
+
 /** Options of a {@link ParzenModel}. */
 export interface ParzenOptions {
   readonly priorWeight: number;
   readonly multivariate: boolean;
-  /** `scott`: std·n^(−1/(d+4)); `optuna`: 0.2·range·n^(−1/(d+4)). */
-  readonly bandwidth: 'scott' | 'optuna';
+  /** `scott`: std·n^(−1/(d+4)); `optuna`: 0.2·range·n^(−1/(d+4)); `neighbours`: {@link neighbourSigmas}. */
+  readonly bandwidth: Bandwidth;
   /** Cached truncation terms, shared by the models of successive proposals. */
   readonly cache: TruncationCache;
   /** The dimension in the bandwidth rule (the number of parameters a trial has). */
   readonly dims: number;
+  /** `neighbours`: the n of the clip's floor range / min(100, n + 2) (default: the members having the parameter). */
+  readonly clipCount?: number;
 }
 
 /** @internal A fitted mixture over the members of a store (indices in trial order). */
@@ -110,7 +157,11 @@ export class ParzenModel {
   readonly #kernels: (Kernel | undefined)[];
   readonly #acc: Float64Array;
 
-  constructor(space: ParamSpace, store: ObservationStore, members: Int32Array, options: ParzenOptions) {
+  /**
+   * `memberWeights` (one per member, ≥ 0) multiply the default recency weights (a pruned trial's
+   * weight by how far it got).
+   */
+  constructor(space: ParamSpace, store: ObservationStore, members: Int32Array, options: ParzenOptions, memberWeights?: Float64Array) {
     this.#space = space;
     this.#store = store;
     this.#members = members;
@@ -118,6 +169,7 @@ export class ParzenModel {
     const m = members.length;
     const w = new Float64Array(m + 1);
     w.set(defaultWeights(m));
+    if (memberWeights !== undefined) for (let c = 0; c < m; c++) w[c] = (w[c] as number) * (memberWeights[c] as number);
     w[m] = options.priorWeight;
     let total = 0;
     for (let c = 0; c <= m; c++) total += w[c] as number;
@@ -143,36 +195,51 @@ export class ParzenModel {
     }
     const range = param.hi - param.lo;
     const { priorWeight, dims, bandwidth } = this.#options;
-    let spread = bandwidth === 'scott' ? range : 0.2 * range;
-    if (bandwidth === 'scott' && count > 1 && param.kind !== 'categorical') {
-      let mean = 0;
-      for (let c = 0; c < m; c++) if (vals[c] === vals[c]) mean += vals[c] as number;
-      mean /= count;
-      let sq = 0;
-      for (let c = 0; c < m; c++) if (vals[c] === vals[c]) sq += ((vals[c] as number) - mean) ** 2;
-      spread = Math.sqrt(sq / (count - 1));
-    }
-    let sigma = Math.max(count, 1) ** (-1 / (dims + 4)) * spread;
-    sigma = Math.min(range, Math.max(sigma, range / Math.min(100, count + 2)));
-    // On a 1% geometric grid, so successive proposals can reuse the truncation terms.
-    sigma = Math.exp(Math.round(Math.log(sigma) / SIGMA_STEP) * SIGMA_STEP);
+    const inv = new Float64Array(m);
     const offset = new Float64Array(m);
     const priorMu = 0.5 * (param.lo + param.hi);
     const priorSigma = range;
     let priorLogZ = 0;
     if (param.kind !== 'categorical') {
-      const base = param.kind === 'float' ? -Math.log(sigma) - 0.5 * Math.log(2 * Math.PI) : 0;
-      const logZ = this.#options.cache.column(p, sigma, this.#store.count);
-      for (let c = 0; c < m; c++) {
-        const v = vals[c] as number;
-        if (v !== v) continue;
-        const o = this.#members[c] as number;
-        let z = logZ[o] as number;
-        if (z !== z) {
-          z = logTruncation(param.lo, param.hi, v, sigma);
-          logZ[o] = z;
+      const float = param.kind === 'float';
+      if (bandwidth === 'neighbours') {
+        const sigmas = new Float64Array(m);
+        neighbourSigmas(vals, param.lo, param.hi, sigmas, float ? this.#options.clipCount : undefined);
+        for (let c = 0; c < m; c++) {
+          const v = vals[c] as number;
+          if (v !== v) continue;
+          const sigma = sigmas[c] as number;
+          inv[c] = 1 / sigma;
+          offset[c] = (float ? -Math.log(sigma) - 0.5 * Math.log(2 * Math.PI) : 0) - logTruncation(param.lo, param.hi, v, sigma);
         }
-        offset[c] = base - z;
+      } else {
+        let spread = bandwidth === 'scott' ? range : 0.2 * range;
+        if (bandwidth === 'scott' && count > 1) {
+          let mean = 0;
+          for (let c = 0; c < m; c++) if (vals[c] === vals[c]) mean += vals[c] as number;
+          mean /= count;
+          let sq = 0;
+          for (let c = 0; c < m; c++) if (vals[c] === vals[c]) sq += ((vals[c] as number) - mean) ** 2;
+          spread = Math.sqrt(sq / (count - 1));
+        }
+        let sigma = Math.max(count, 1) ** (-1 / (dims + 4)) * spread;
+        sigma = Math.min(range, Math.max(sigma, range / Math.min(100, count + 2)));
+        // On a 1% geometric grid, so successive proposals can reuse the truncation terms.
+        sigma = Math.exp(Math.round(Math.log(sigma) / SIGMA_STEP) * SIGMA_STEP);
+        const base = float ? -Math.log(sigma) - 0.5 * Math.log(2 * Math.PI) : 0;
+        const logZ = this.#options.cache.column(p, sigma, this.#store.count);
+        for (let c = 0; c < m; c++) {
+          const v = vals[c] as number;
+          if (v !== v) continue;
+          const o = this.#members[c] as number;
+          let z = logZ[o] as number;
+          if (z !== z) {
+            z = logTruncation(param.lo, param.hi, v, sigma);
+            logZ[o] = z;
+          }
+          inv[c] = 1 / sigma;
+          offset[c] = base - z;
+        }
       }
       priorLogZ = logTruncation(param.lo, param.hi, priorMu, priorSigma);
     }
@@ -197,7 +264,7 @@ export class ParzenModel {
       param,
       vals,
       count,
-      sigma,
+      inv,
       offset,
       logHit: Math.log(hit),
       logMiss: Math.log(miss),
@@ -217,7 +284,8 @@ export class ParzenModel {
     const param = k.param;
     if (param.kind === 'categorical') return -Math.log(param.size);
     if (param.kind === 'float') return normalLogPdf(x, k.priorMu, k.priorSigma) - k.priorLogZ;
-    return Math.log(Math.max(normalMass((x - 0.5 - k.priorMu) / k.priorSigma, (x + 0.5 - k.priorMu) / k.priorSigma), 1e-300)) - k.priorLogZ;
+    const [a, b] = cellOf(param, x);
+    return Math.log(Math.max(normalMass((a - k.priorMu) / k.priorSigma, (b - k.priorMu) / k.priorSigma), 1e-300)) - k.priorLogZ;
   }
 
   /** Adds, for every component, its log kernel at `x` to `acc` (the prior component last). */
@@ -233,23 +301,25 @@ export class ParzenModel {
         acc[c] = (acc[c] as number) + (v !== v ? prior : v === x ? logHit : logMiss);
       }
     } else if (kind === 'float') {
-      const inv = 1 / k.sigma;
-      const offset = k.offset;
+      const { inv, offset } = k;
       for (let c = 0; c < m; c++) {
         const v = vals[c] as number;
         if (v !== v) acc[c] = (acc[c] as number) + prior;
         else {
-          const z = (x - v) * inv;
+          const z = (x - v) * (inv[c] as number);
           acc[c] = (acc[c] as number) - 0.5 * z * z + (offset[c] as number);
         }
       }
     } else {
-      const inv = 1 / k.sigma;
-      const offset = k.offset;
+      const { inv, offset } = k;
+      const [a, b] = cellOf(k.param, x);
       for (let c = 0; c < m; c++) {
         const v = vals[c] as number;
         if (v !== v) acc[c] = (acc[c] as number) + prior;
-        else acc[c] = (acc[c] as number) + Math.log(Math.max(normalMass((x - 0.5 - v) * inv, (x + 0.5 - v) * inv), 1e-300)) + (offset[c] as number);
+        else {
+          const i = inv[c] as number;
+          acc[c] = (acc[c] as number) + Math.log(Math.max(normalMass((a - v) * i, (b - v) * i), 1e-300)) + (offset[c] as number);
+        }
       }
     }
     acc[m] = (acc[m] as number) + prior;
@@ -283,16 +353,16 @@ export class ParzenModel {
       const c = component >= 0 ? component : pick(k.cumulative as Float64Array, rng);
       const v = c < m ? (k.vals[c] as number) : Number.NaN;
       for (let attempt = 0; attempt < 20; attempt++) {
-        const x = v !== v ? this.#drawPrior(k, rng) : this.#draw(k, v, rng);
+        const x = v !== v ? this.#drawPrior(k, rng) : this.#draw(k, c, v, rng);
         if (exclude === undefined || !exclude.includes(x)) return x;
       }
       return this.#drawPrior(k, rng);
     }, rng);
   }
 
-  #draw(k: Kernel, v: number, rng: Rng): number {
+  #draw(k: Kernel, c: number, v: number, rng: Rng): number {
     const param = k.param;
-    if (param.kind !== 'categorical') return truncatedNormalDraw(v, k.sigma, param.lo, param.hi, rng);
+    if (param.kind !== 'categorical') return truncatedNormalDraw(v, 1 / (k.inv[c] as number), param.lo, param.hi, rng);
     if (rng() < k.hit || param.size === 1) return v;
     const other = Math.floor(rng() * (param.size - 1));
     return other >= v ? other + 1 : other;

@@ -50,3 +50,13 @@ describe('trace (define-by-run)', () => {
     expect(() => trace((h) => [h.intv(0, 1, { name: 'x' }), h.intv(0, 1, { name: 'x' })])).toThrow(/keyed 'x'/);
   });
 });
+
+describe('trace: ordered choices and log integers', () => {
+  it('h.oneOf(..., { ordered: true }) and h.intv(..., { scale: "log" }) reach the DNA spec', () => {
+    const space = trace((h) => ({ width: h.oneOf([16, 32, 64], { ordered: true }), batch: h.intv(8, 512, { scale: 'log' }), act: h.oneOf(['a', 'b']) }));
+    const [width, batch, act] = space.spec.root.elements;
+    expect(width?.kind === 'choice' && width.ordered).toBe(true);
+    expect(batch?.kind === 'int' && batch.scale).toBe('log');
+    expect(act?.kind === 'choice' && act.ordered).toBe(false);
+  });
+});

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineDecision, dnaSpec, evolvable, floatv, intv, manyOf, materialize, oneOf, permutate, randomDNA, seededRng } from '../../../../src/index.js';
 import type { DNA, TreeValue } from '../../../../src/index.js';
-import { ParamSpace, pooledKey } from '../../../../src/algorithms/tpe/params.js';
+import { ParamSpace, cellOf, looksOrdered, pooledKey } from '../../../../src/algorithms/tpe/params.js';
 import type { Param } from '../../../../src/algorithms/tpe/params.js';
 import { spaceArbitrary } from '../../../support/space-arbitrary.js';
 
@@ -193,5 +193,70 @@ describe('ParamSpace', () => {
     const spec = dnaSpec({ p: permutate(['u', 'v', 'w']), m: manyOf(2, [{ x: intv(0, 3) }, 'b']) });
     const space = new ParamSpace(spec, true);
     expect(space.params.map((p) => p.key)).toEqual(['p#0|c3', 'p#1|c3', 'p#2|c3', 'm#0|c2', 'm[0][=*/2].x|i0,3', 'm#1|c2', 'm[1][=*/2].x|i0,3']);
+  });
+});
+
+describe('ParamSpace: log integers and ordered choices', () => {
+  it('models a log intv on the log of the integer, widened by ½ on each side', () => {
+    const spec = dnaSpec({ b: intv(16, 1024, { scale: 'log' }), d: intv(1, 9, { scale: 'rlog' }), n: intv(1, 9) });
+    const space = new ParamSpace(spec, 'explicit');
+    const [b, d, n] = space.params as [Param, Param, Param];
+    expect(b).toMatchObject({ key: 'b|i16,1024,log', kind: 'discrete', log: true });
+    expect(b.lo).toBeCloseTo(Math.log(15.5), 12);
+    expect(b.hi).toBeCloseTo(Math.log(1024.5), 12);
+    expect(d).toMatchObject({ key: 'd|i1,9,rlog', log: true });
+    expect(n).toMatchObject({ key: 'n|i1,9', log: false, lo: 0.5, hi: 9.5 });
+    expect(cellOf(b, Math.log(64)).map(Math.exp)).toEqual([63.5, 64.5].map((x) => expect.closeTo(x, 9) as unknown as number));
+    expect(cellOf(n, 4)).toEqual([3.5, 4.5]);
+    // observe: log of the integer; rlog: log of the mirror image (max + min − v)
+    const o = space.observe(spec.fromRecord({ b: 64, d: 2, n: 3 }), 'test');
+    expect([...o.values]).toEqual([Math.log(64), Math.log(8), 3]);
+    // build: the integer nearest e^x, kept in range; the observation is the DNA's
+    const built = space.build((p) => (p === 0 ? Math.log(100.4) : p === 1 ? Math.log(1.2) : 20), seededRng(0));
+    expect(built.dna.toNumbers()).toEqual([100, 9, 9]);
+    expect([...built.observation.values]).toEqual([Math.log(100), Math.log(1), 9]);
+  });
+
+  it('build and observe agree on log intv spaces (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 0, max: 2000 }),
+        fc.constantFrom('log', 'rlog'),
+        fc.integer(),
+        (min, width, scale, seed) => {
+          const spec = dnaSpec({ k: intv(min, min + width, { scale: scale as 'log' | 'rlog' }) });
+          const space = new ParamSpace(spec, 'explicit');
+          const param = space.params[0];
+          const rng = seededRng(seed);
+          for (let t = 0; t < 10; t++) {
+            if (param === undefined) break;
+            const built = space.build(() => param.lo + rng() * (param.hi - param.lo), rng);
+            spec.validate(built.dna);
+            expect([...space.observe(built.dna, 'test').values]).toEqual([...built.observation.values]);
+          }
+        },
+      ),
+    );
+  });
+
+  it('looksOrdered is the old rule: 3 or more finite numbers, strictly increasing', () => {
+    expect(looksOrdered([16, 32, 64])).toBe(true);
+    expect(looksOrdered([0, 1, 2, 3, 4, 5, 6, 7, 8])).toBe(true);
+    expect(looksOrdered([16, 32])).toBe(false);
+    expect(looksOrdered([3, 2, 1])).toBe(false);
+    expect(looksOrdered([1, 1, 2])).toBe(false);
+    expect(looksOrdered(['a', 'b', 'c'])).toBe(false);
+    expect(looksOrdered([1, 2, Infinity])).toBe(false);
+  });
+
+  it('an ordered choice is one discrete parameter over list positions, strings too', () => {
+    const spec = dnaSpec({ s: oneOf(['small', 'medium', 'large'], { ordered: true }), w: oneOf([128, 64, 32, 16], { ordered: true }) });
+    const space = new ParamSpace(spec, 'explicit');
+    expect(space.params.map((p) => [p.key, p.kind, p.lo, p.hi])).toEqual([
+      ['s|o3', 'discrete', -0.5, 2.5],
+      ['w|o4', 'discrete', -0.5, 3.5],
+    ]);
+    expect(new ParamSpace(spec, 'never').params.map((p) => p.kind)).toEqual(['categorical', 'categorical']);
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DNA, dnaSpec, floatv, intv, iterateDNA, manyOf, oneOf, randomDNA, seededRng } from '../../../../src/index.js';
 import type { DNASpec, TreeValue } from '../../../../src/index.js';
-import { ObservationStore, ParzenModel, TruncationCache } from '../../../../src/algorithms/tpe/parzen.js';
+import { ObservationStore, ParzenModel, TruncationCache, neighbourSigmas } from '../../../../src/algorithms/tpe/parzen.js';
 import type { ParzenOptions } from '../../../../src/algorithms/tpe/parzen.js';
 import { ParamSpace } from '../../../../src/algorithms/tpe/params.js';
 import type { Observation, Param } from '../../../../src/algorithms/tpe/params.js';
@@ -44,6 +44,8 @@ const variants: [string, Partial<ParzenOptions>][] = [
   ['univariate, scott', { multivariate: false }],
   ['multivariate, optuna', { bandwidth: 'optuna' }],
   ['prior weight 3, 4 dims', { priorWeight: 3, dims: 4 }],
+  ['multivariate, neighbours', { bandwidth: 'neighbours' }],
+  ['univariate, neighbours', { multivariate: false, bandwidth: 'neighbours' }],
 ];
 
 /**
@@ -283,5 +285,68 @@ describe('ParzenModel weights and caches', () => {
     expect(store.columns[0]?.[199]).toBeNaN();
     expect(store.columns[1]?.[199]).toBe(-199);
     expect(store.columns[1]?.[0]).toBeNaN();
+  });
+});
+
+describe('ParzenModel: log integers, neighbour widths and member weights', () => {
+  it('sums to 1 over the integers of a log (and rlog) intv', () => {
+    for (const [name, o] of variants) {
+      for (const scale of ['log', 'rlog'] as const) {
+        const spec = dnaSpec(intv(1, 64, { scale }));
+        for (const members of [[1, 2, 2, 50], [64], []]) {
+          const { space, model } = fitModel(
+            spec,
+            members.map((v) => spec.fromRecord({ [spec.decisionIds[0] as string]: v })),
+            o,
+          );
+          const param = space.params[0] as Param;
+          expect(param.log).toBe(true);
+          const total = Array.from({ length: 64 }, (_, i) => Math.log(i + 1)).reduce((t, x) => t + Math.exp(model.logDensity(at(x))), 0);
+          expect(total, `${name}, ${scale}, ${members.length} members`).toBeCloseTo(1, 6);
+        }
+      }
+    }
+  });
+
+  it('neighbourSigmas: the larger gap to a neighbour (the outermost look inwards), clipped to [range/(n+2), range]', () => {
+    const out = new Float64Array(5);
+    neighbourSigmas(Float64Array.of(0.5, Number.NaN, 0.1, 0.95, 0.52), 0, 1, out);
+    expect(out[0]).toBeCloseTo(0.4, 12);
+    expect(out[2]).toBeCloseTo(0.4, 12);
+    expect(out[3]).toBeCloseTo(0.43, 12);
+    expect(out[4]).toBeCloseTo(0.43, 12);
+    // one member: the larger gap to the ends
+    const one = new Float64Array(1);
+    neighbourSigmas(Float64Array.of(0.3), 0, 1, one);
+    expect(one[0]).toBeCloseTo(0.7, 12);
+    // clustered members: the floor range / (n + 2)
+    const tight = new Float64Array(3);
+    neighbourSigmas(Float64Array.of(0.5, 0.5001, 0.5002), 0, 10, tight);
+    for (const x of tight) expect(x).toBeCloseTo(10 / 5, 12);
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 1, maxLength: 40 }), (xs) => {
+        const sig = new Float64Array(xs.length);
+        neighbourSigmas(Float64Array.from(xs), -5, 5, sig);
+        for (const x of sig) {
+          expect(x).toBeGreaterThanOrEqual(10 / Math.min(100, xs.length + 2) - 1e-12);
+          expect(x).toBeLessThanOrEqual(10 + 1e-12);
+        }
+      }),
+    );
+  });
+
+  it('member weights scale the components: a zero-weight member adds no mass, unit weights change nothing', () => {
+    const spec = dnaSpec(floatv(0, 1));
+    const members = [0.1, 0.9].map((x) => spec.fromRecord({ [spec.decisionIds[0] as string]: x }));
+    const space = new ParamSpace(spec, 'explicit');
+    const store = new ObservationStore(space.params.length);
+    for (const dna of members) store.add(space.observe(dna, 'test'));
+    const both = Int32Array.of(0, 1);
+    const plain = new ParzenModel(space, store, both, options({ bandwidth: 'optuna' }));
+    const ones = new ParzenModel(space, store, both, options({ bandwidth: 'optuna' }), Float64Array.of(1, 1));
+    const zero = new ParzenModel(space, store, both, options({ bandwidth: 'optuna' }), Float64Array.of(1, 0));
+    for (const x of [0.05, 0.1, 0.5, 0.9]) expect(ones.logDensity(at(x))).toBeCloseTo(plain.logDensity(at(x)), 12);
+    expect(zero.logDensity(at(0.9))).toBeLessThan(plain.logDensity(at(0.9)) - 0.3);
+    expect(integrate(zero, space.params[0] as Param)).toBeCloseTo(1, 3);
   });
 });
