@@ -12,6 +12,11 @@
  * objective). Per run: the summed steps, the best completed value, and the compute at which the
  * run first reached that value (the steps of every trial up to and including the one that got it).
  *
+ * The policies include median stopping, ASHA and Hyperband guarded by `whenPredictive` (default
+ * thresholds). Case `early-stopping-random-uniform` runs random search on the same problem with
+ * `speed: 'uniform'` (curves of one shape, so early values predict final ones): what the
+ * policies save where they should.
+ *
  * Per (algorithm, policy), medians over the seeds:
  * - `compute_steps_median`, `best_median`, `saved_vs_none` = 1 − compute / compute of no stopping
  *   (same seed), median over seeds.
@@ -23,18 +28,26 @@
  *   `saving_for_same_best_total`, the conservative form with this run's whole compute. When the
  *   no-stopping run never reached it, the seed counts with the lower bound 1 − (compute to best)
  *   / (no stopping's whole compute) and `none_reached_same_best` says in how many seeds it did.
+ *
+ * At equal compute (cases `early-stopping-budget-tpe` and `early-stopping-budget-tpe-uniform`):
+ * TPE with a budget of 8,100 summed steps (`stepBudget`, 100 full trials of 81 steps) instead of
+ * a trial count, without pruning, with each policy and with each guarded by `whenPredictive`,
+ * on the curves above (good configs start slow: early values rank configs badly) and on the
+ * same problem with `speed: 'uniform'` (one curve shape: early values predict final ones). The
+ * same figures as `lcbench.bench.ts`: best value, steps spent, and the steps each run needed to
+ * reach the no-pruning run's best of the same seed.
  */
-import { asha, hyperband, medianStopping, memoryStorage, random, sample, stopByRank, tpe } from 'pliant';
+import { asha, hyperband, medianStopping, memoryStorage, random, sample, stopByRank, tpe, whenPredictive } from 'pliant';
 import type { Algorithm, EarlyStopping } from 'pliant';
 import { line, sig } from './lib/harness.js';
-import { LC_BEST_FINAL, LC_MAX_STEPS, learningCurveSpace, valueAt } from './lib/learning-curves.js';
+import { LC_BEST_FINAL, LC_MAX_STEPS, curve, learningCurveSpace, valueAt } from './lib/learning-curves.js';
 import type { TrainingConfig } from './lib/learning-curves.js';
-import { median } from './lib/stats.js';
+import { median, quantile } from './lib/stats.js';
 
 /** Trials per search. */
 const TRIALS = 200;
-/** Seeds 0..SEEDS-1. */
-const SEEDS = 10;
+/** Seeds 0..SEEDS-1 (`EARLY_STOPPING_SEEDS`, default 10). */
+const SEEDS = Number(process.env.EARLY_STOPPING_SEEDS ?? 10);
 const MAX_STEPS = LC_MAX_STEPS;
 
 /** The policies, by name (`none`: no early stopping); a fresh policy per run. */
@@ -49,7 +62,10 @@ export const POLICIES: Record<string, () => EarlyStopping | undefined> = {
     stopByRank([
       [9, 0.5, 10],
       [27, 0.25, 10],
-    ]),
+    ]), // The same policies guarded by whenPredictive (default thresholds).
+  'predictive-median': () => whenPredictive(medianStopping({ startupTrials: 5, warmupSteps: 5 })),
+  'predictive-asha': () => whenPredictive(asha({ minResource: 1, reductionFactor: 3 })),
+  'predictive-hyperband': () => whenPredictive(hyperband({ minResource: 1, maxResource: MAX_STEPS, reductionFactor: 3 })),
 };
 
 /** The algorithms, by name. */
@@ -76,7 +92,7 @@ interface Run {
   readonly secs: number;
 }
 
-async function runOnce(makeAlgorithm: (seed: number) => Algorithm, policy: EarlyStopping | undefined, seed: number): Promise<Run> {
+async function runOnce(makeAlgorithm: (seed: number) => Algorithm, policy: EarlyStopping | undefined, seed: number, speed: 'config' | 'uniform'): Promise<Run> {
   const steps: number[] = [];
   const finals: (number | undefined)[] = [];
   let compute = 0;
@@ -97,7 +113,7 @@ async function runOnce(makeAlgorithm: (seed: number) => Algorithm, policy: Early
     let value = Number.NaN;
     let pruned = false;
     for (let step = 1; step <= MAX_STEPS; step++) {
-      value = valueAt(config, step, seed);
+      value = valueAt(config, step, seed, { speed });
       used = step;
       await feedback.report(value, { step });
       if (feedback.shouldStop()) {
@@ -143,11 +159,11 @@ function computeToReach(run: Run, target: number): number | undefined {
 }
 
 /** Runs every policy with one algorithm over the seeds; one line per policy. */
-export async function earlyStoppingBench(algoName: string, makeAlgorithm: (seed: number) => Algorithm): Promise<void> {
+export async function earlyStoppingBench(algoName: string, makeAlgorithm: (seed: number) => Algorithm, speed: 'config' | 'uniform' = 'config'): Promise<void> {
   const runs: Record<string, Run[]> = {};
   for (const [policyName, makePolicy] of Object.entries(POLICIES)) {
     const rs: Run[] = [];
-    for (let seed = 0; seed < SEEDS; seed++) rs.push(await runOnce(makeAlgorithm, makePolicy(), seed));
+    for (let seed = 0; seed < SEEDS; seed++) rs.push(await runOnce(makeAlgorithm, makePolicy(), seed, speed));
     runs[policyName] = rs;
   }
   const none = runs.none as Run[];
@@ -179,7 +195,7 @@ export async function earlyStoppingBench(algoName: string, makeAlgorithm: (seed:
         : [sameBest[sameBest.length / 2 - 1] as number, sameBest[sameBest.length / 2] as number];
     const sameBestMedian = mid.every(Number.isFinite) ? median(mid) : null;
     const secs = rs.reduce((a, r) => a + r.secs, 0);
-    line(`early-stopping-${algoName}-${policyName}`, TRIALS * SEEDS, (TRIALS * SEEDS) / secs, undefined, {
+    line(`early-stopping-${algoName}${speed === 'uniform' ? '-uniform' : ''}-${policyName}`, TRIALS * SEEDS, (TRIALS * SEEDS) / secs, undefined, {
       policy: (POLICIES[policyName] as () => EarlyStopping | undefined)()?.name ?? 'none',
       compute_steps_median: median(rs.map((r) => r.compute)),
       compute_steps_max: TRIALS * MAX_STEPS,
@@ -195,7 +211,7 @@ export async function earlyStoppingBench(algoName: string, makeAlgorithm: (seed:
       completed_median: median(rs.map((r) => r.completed)),
       final_step_stops: rs.reduce((a, r) => a + r.finalStepStops, 0),
       note:
-        `${TRIALS} trials x seeds 0..${SEEDS - 1}, curves of ${MAX_STEPS} steps; medians over seeds; saved_vs_none = 1 - compute/compute(no stopping), ` +
+        `${TRIALS} trials x seeds 0..${SEEDS - 1}, curves of ${MAX_STEPS} steps${speed === 'uniform' ? ' of one shape (early values predict final ones)' : ''}; medians over seeds; saved_vs_none = 1 - compute/compute(no stopping), ` +
         `saving_for_same_best = 1 - (compute to this run's best)/(compute no stopping needed to reach the same value), median over seeds; ` +
         `saving_for_same_best_total: the same with this run's whole compute; ` +
         `final_step_stops = trials the policy would have pruned after their last step (completed instead); ops_per_sec = trials per second, objective included`,
@@ -205,3 +221,112 @@ export async function earlyStoppingBench(algoName: string, makeAlgorithm: (seed:
 
 export const cases: Record<string, () => Promise<void>> = {};
 for (const [name, make] of Object.entries(ALGORITHMS)) cases[`early-stopping-${name}`] = () => earlyStoppingBench(name, make);
+// Where early values predict final ones (curves of one shape): what the policies save there.
+cases['early-stopping-random-uniform'] = () => earlyStoppingBench('random', ALGORITHMS.random as (seed: number) => Algorithm, 'uniform');
+
+/** Summed steps per search in the budget cases: 100 full trials. */
+export const STEP_BUDGET = 100 * MAX_STEPS;
+const median5 = (): EarlyStopping => medianStopping({ startupTrials: 5, warmupSteps: 5 });
+const asha81 = (): EarlyStopping => asha({ minResource: 1, reductionFactor: 3, maxResource: MAX_STEPS });
+const hyperband81 = (): EarlyStopping => hyperband({ minResource: 1, maxResource: MAX_STEPS, reductionFactor: 3 });
+
+/** The policies of the budget cases (`asha` with `maxResource`, so finished trials are never judged). */
+export const BUDGET_POLICIES: Record<string, () => EarlyStopping | undefined> = {
+  none: () => undefined,
+  median: median5,
+  asha: asha81,
+  hyperband: hyperband81,
+  'predictive-median': () => whenPredictive(median5()),
+  'predictive-asha': () => whenPredictive(asha81()),
+  'predictive-hyperband': () => whenPredictive(hyperband81()),
+};
+
+/** One budgeted search: summed steps, trials, and each completed trial's (steps so far, value). */
+interface BudgetRun {
+  readonly steps: number;
+  readonly trials: number;
+  readonly best: number;
+  readonly ends: readonly (readonly [steps: number, value: number])[];
+  readonly secs: number;
+}
+
+async function budgetRun(policy: EarlyStopping | undefined, seed: number, speed: 'config' | 'uniform'): Promise<BudgetRun> {
+  let steps = 0;
+  let trials = 0;
+  let best = -Infinity;
+  const ends: [number, number][] = [];
+  const t0 = process.hrtime.bigint();
+  for await (const [c, feedback] of sample(learningCurveSpace(), tpe({ seed }), {
+    stepBudget: STEP_BUDGET,
+    storage: memoryStorage(),
+    direction: 'maximize',
+    seed,
+    ...(policy === undefined ? {} : { earlyStopping: policy }),
+  })) {
+    trials++;
+    const values = curve(c as unknown as TrainingConfig, seed, { speed });
+    let pruned = false;
+    for (let step = 1; step <= MAX_STEPS; step++) {
+      await feedback.report(values[step - 1] as number, { step });
+      steps++;
+      if (step < MAX_STEPS && feedback.shouldStop()) {
+        await feedback.prune();
+        pruned = true;
+        break;
+      }
+    }
+    if (!pruned) {
+      const value = values[MAX_STEPS - 1] as number;
+      await feedback.done(value);
+      ends.push([steps, value]);
+      best = Math.max(best, value);
+    }
+  }
+  return { steps, trials, best, ends, secs: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+/** The steps a run spent until its best-so-far was ≥ `target`, or undefined if never. */
+function stepsToReach(run: BudgetRun, target: number): number | undefined {
+  for (const [steps, value] of run.ends) if (value >= target) return steps;
+  return undefined;
+}
+
+/** TPE at equal compute with every budget policy; one line per policy. */
+export async function budgetBench(speed: 'config' | 'uniform'): Promise<void> {
+  const runs: Record<string, BudgetRun[]> = {};
+  for (const [name, make] of Object.entries(BUDGET_POLICIES)) {
+    const rs: BudgetRun[] = [];
+    for (let seed = 0; seed < SEEDS; seed++) rs.push(await budgetRun(make(), seed, speed));
+    runs[name] = rs;
+  }
+  const none = runs.none as BudgetRun[];
+  for (const [name, rs] of Object.entries(runs)) {
+    const bests = rs.map((r) => r.best);
+    const savings = rs.map((r, seed) => {
+      const base = none[seed] as BudgetRun;
+      const to = stepsToReach(r, base.best);
+      return 1 - (to ?? r.steps) / (stepsToReach(base, base.best) as number);
+    });
+    const secs = rs.reduce((a, r) => a + r.secs, 0);
+    const trials = rs.reduce((a, r) => a + r.trials, 0);
+    line(`early-stopping-budget-tpe${speed === 'uniform' ? '-uniform' : ''}-${name}`, rs.length, trials / secs, undefined, {
+      policy: (BUDGET_POLICIES[name] as () => EarlyStopping | undefined)()?.name ?? 'none',
+      best_median: sig(median(bests)),
+      best_q25: sig(quantile(bests, 0.25)),
+      best_q75: sig(quantile(bests, 0.75)),
+      steps_median: median(rs.map((r) => r.steps)),
+      trials_median: median(rs.map((r) => r.trials)),
+      completed_median: median(rs.map((r) => r.ends.length)),
+      seeds_not_worse: `${rs.filter((r, seed) => r.best >= (none[seed] as BudgetRun).best).length}/${rs.length}`,
+      best_minus_none_median: sig(median(rs.map((r, seed) => r.best - (none[seed] as BudgetRun).best))),
+      none_best_reached: `${rs.filter((r, seed) => stepsToReach(r, (none[seed] as BudgetRun).best) !== undefined).length}/${rs.length}`,
+      saving_to_none_best: sig(median(savings)),
+      note:
+        `TPE, seeds 0..${rs.length - 1}, stepBudget ${STEP_BUDGET} (81 steps per full trial), curves ${speed === 'uniform' ? 'of one shape (early values predict final ones)' : 'where good configs start slow'}; medians over seeds; ` +
+        `saving_to_none_best = 1 - (steps to reach the no-pruning run's best)/(steps no pruning needed for it), a run that never reached it counting its whole spend; ops_per_sec = trials per second`,
+    });
+  }
+}
+
+cases['early-stopping-budget-tpe'] = () => budgetBench('config');
+cases['early-stopping-budget-tpe-uniform'] = () => budgetBench('uniform');

@@ -14,7 +14,9 @@
  * g(s)    = (1 − e^(−s/tau)) / (1 − e^(−maxSteps/tau))          (g(maxSteps) = 1)
  * value   = clamp(0.1 + (f − 0.1)·g(step) + noise, 0, 1),   noise ~ N(0, σ²) truncated at ±3σ
  * ```
- * Best final value 0.95: sgd, lr 0.05, width 256, dropout 0.25.
+ * Best final value 0.95: sgd, lr 0.05, width 256, dropout 0.25. With `{ speed: 'uniform' }`,
+ * tau = 6 for every config: the same final values, but curves of one shape, so early values
+ * predict final ones (the easy case for early stopping).
  */
 import { floatv, oneOf } from 'pliant';
 import type { TreeValue } from 'pliant';
@@ -33,6 +35,13 @@ export interface CurveOptions {
   readonly maxSteps?: number;
   /** The noise standard deviation σ (default 0.005); noise is truncated at ±3σ. */
   readonly noise?: number;
+  /**
+   * How fast curves rise: `'config'` (the default) by {@link timeConstant}, so good configs start
+   * slow and early values rank configs badly; `'uniform'`: every curve has the time constant
+   * {@link LC_UNIFORM_TAU}, so curves share their shape and early values predict final ones
+   * (up to the noise).
+   */
+  readonly speed?: 'config' | 'uniform';
 }
 
 export const LC_MAX_STEPS = 81;
@@ -40,6 +49,8 @@ export const LC_NOISE = 0.005;
 export const LC_CHANCE = 0.1;
 /** The best final value over the space (sgd, lr 0.05, width 256, dropout 0.25). */
 export const LC_BEST_FINAL = 0.95;
+/** The time constant of every curve with `speed: 'uniform'`, in steps. */
+export const LC_UNIFORM_TAU = 6;
 
 /** The search space (fresh hyper values on each call). */
 export function learningCurveSpace(): TreeValue {
@@ -72,8 +83,8 @@ export function timeConstant(c: TrainingConfig): number {
 }
 
 /** The noise-free curve at `step` (1..maxSteps): chance level rising to exactly f at maxSteps. */
-export function meanValueAt(c: TrainingConfig, step: number, maxSteps = LC_MAX_STEPS): number {
-  const tau = timeConstant(c);
+export function meanValueAt(c: TrainingConfig, step: number, maxSteps = LC_MAX_STEPS, speed: 'config' | 'uniform' = 'config'): number {
+  const tau = speed === 'uniform' ? LC_UNIFORM_TAU : timeConstant(c);
   const g = (1 - Math.exp(-step / tau)) / (1 - Math.exp(-maxSteps / tau));
   return LC_CHANCE + (finalValue(c) - LC_CHANCE) * g;
 }
@@ -121,7 +132,7 @@ export function valueAt(c: TrainingConfig, step: number, seed: number | string, 
   const maxSteps = options.maxSteps ?? LC_MAX_STEPS;
   if (!Number.isInteger(step) || step < 1 || step > maxSteps) throw new RangeError(`step must be an integer in 1..${maxSteps}, found ${step}`);
   const sigma = options.noise ?? LC_NOISE;
-  const v = meanValueAt(c, step, maxSteps) + sigma * noiseAt(configKey(c), step, seed);
+  const v = meanValueAt(c, step, maxSteps, options.speed ?? 'config') + sigma * noiseAt(configKey(c), step, seed);
   return Math.min(1, Math.max(0, v));
 }
 

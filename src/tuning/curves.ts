@@ -24,8 +24,8 @@ export class CurveBook {
     this.#objectives = objectives;
   }
 
-  /** The curve of one trial. */
-  curve(trial: Pick<Trial, 'id' | 'number' | 'state' | 'reports'>): LearningCurve {
+  /** The curve of one trial (with its final value as a reward when it completed with one). */
+  curve(trial: Pick<Trial, 'id' | 'number' | 'state' | 'reports' | 'value'>): LearningCurve {
     const hit = this.#cache.get(trial.id);
     if (hit !== undefined && hit.reports === trial.reports.length && hit.state === trial.state) return hit.curve;
     const steps: number[] = [];
@@ -40,9 +40,26 @@ export class CurveBook {
       steps.push(r.step ?? i + 1);
       rewards.push(reward);
     });
-    const curve: LearningCurve = Object.freeze({ number: trial.number, state: trial.state, steps: Object.freeze(steps), rewards: Object.freeze(rewards) });
+    const final = trial.state === 'completed' ? this.#final(trial.value) : undefined;
+    const curve: LearningCurve = Object.freeze({
+      number: trial.number,
+      state: trial.state,
+      steps: Object.freeze(steps),
+      rewards: Object.freeze(rewards),
+      ...(final === undefined ? {} : { final }),
+    });
     this.#cache.set(trial.id, { curve, reports: trial.reports.length, state: trial.state });
     return curve;
+  }
+
+  /** A completed value as a reward, or `undefined` when it has none or lacks the objective. */
+  #final(value: Trial['value']): number | undefined {
+    if (value === undefined) return undefined;
+    try {
+      return this.#objectives.reward(value, 'feedback.shouldStop');
+    } catch {
+      return undefined;
+    }
   }
 
   /** Every trial's curve, in trial order. */

@@ -20,6 +20,26 @@ export interface SampleOptions<C = unknown> extends ObjectiveOptions {
    * it holds that many, whoever ran them.
    */
   readonly numTrials?: number;
+  /**
+   * Stop proposing new trials once the study's trials have spent this many steps (those running
+   * finish). A trial spends the largest step it reported (`feedback.report(value, { step })`; a
+   * report without a step is at its position 1, 2, 3, ...; 0 before its first report); the study
+   * has spent the sum over its trials in every state (completed, pruned, failed, abandoned,
+   * running). It is the study's budget, as `numTrials`: processes sharing the study count each
+   * other's steps and stop together. A trial a dead process left running counts the reports of
+   * its new evaluation only. Checked before each proposal, so the spent steps end at or past the
+   * budget, by less than the steps of the last trial (of the trials running then, with several at
+   * once). With epochs as steps and no pruning, 5,200 runs 100 trials of 52 epochs; early stopping
+   * runs more trials in the same budget, which is how pruned and unpruned searches compare at
+   * equal compute.
+   */
+  readonly stepBudget?: number;
+  /**
+   * Stop proposing new trials this many milliseconds after the loop started (those running
+   * finish). Unlike `numTrials` and `stepBudget`, it is this process's: each process sharing a
+   * study counts its own time.
+   */
+  readonly timeBudget?: number;
   /** The study's name: reopening a name resumes it. Default: a fresh throwaway study. */
   readonly study?: string;
   /** Where the study lives. Default: a journal file under `.pliant/studies` when a study is named, else memory. */
@@ -58,6 +78,8 @@ export interface SampleOptions<C = unknown> extends ObjectiveOptions {
 /** The option names `sample` takes. */
 export const SAMPLE_OPTIONS: readonly string[] = [
   'numTrials',
+  'stepBudget',
+  'timeBudget',
   'study',
   'storage',
   'seed',

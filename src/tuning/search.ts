@@ -1,5 +1,5 @@
 import type { Algorithm } from '../algorithms/algorithm.js';
-import { random } from '../algorithms/random-search.js';
+import { auto } from '../algorithms/auto.js';
 import { PliantError } from '../base/errors.js';
 import { checkOptions } from '../base/options.js';
 import { isPruned } from '../base/pruned.js';
@@ -25,14 +25,10 @@ export interface SearchOptions<C = unknown> extends SampleOptions<C> {
   /**
    * How many evaluated trials the study holds at the end (trials served by the `dedupe` cache
    * are not counted). It is the study's budget: processes sharing the study stop together. A
-   * search needs a stopping rule: `numTrials`, `timeBudget`, or both.
+   * search needs a stopping rule: `numTrials`, `stepBudget`, `timeBudget`, or several (it stops
+   * at the first reached).
    */
   readonly numTrials?: number;
-  /**
-   * Stop proposing trials after this many milliseconds (those running finish). A search needs a
-   * stopping rule: `numTrials`, `timeBudget`, or both.
-   */
-  readonly timeBudget?: number;
   /**
    * The longest one trial may run, in milliseconds (default: no limit). A trial past it fails
    * (recorded with the reason, code `timeout`) and the search goes on. On threads
@@ -47,7 +43,7 @@ export interface SearchOptions<C = unknown> extends SampleOptions<C> {
    * measurement or runs past `timeout` fails, and the search goes on).
    */
   readonly strict?: boolean;
-  /** The algorithm (default: random search with the seed). */
+  /** The algorithm (default: {@link auto}, which picks by the space, the objectives and the budget, with the seed). */
   readonly algorithm?: Algorithm;
   /**
    * Where evaluation runs (default: {@link inlineExecutor}, in this thread): `threadExecutor()`
@@ -60,7 +56,7 @@ export interface SearchOptions<C = unknown> extends SampleOptions<C> {
 }
 
 /** The option names `search` takes. */
-export const SEARCH_OPTIONS: readonly string[] = [...SAMPLE_OPTIONS, 'timeBudget', 'timeout', 'strict', 'algorithm', 'executor', 'concurrency'];
+export const SEARCH_OPTIONS: readonly string[] = [...SAMPLE_OPTIONS, 'timeout', 'strict', 'algorithm', 'executor', 'concurrency'];
 
 /**
  * Runs a whole search: `objective(candidate, trial)` returns a number or a record of metrics (or
@@ -105,7 +101,7 @@ export async function search<S extends TreeValue | TracedSpace<unknown>>(
 ): Promise<Result> {
   const api = 'search';
   checkOptions(api, options, SEARCH_OPTIONS);
-  if (options === undefined) throw new PliantError(api, 'argument', 'options are required: at least a stopping rule (numTrials or timeBudget)');
+  if (options === undefined) throw new PliantError(api, 'argument', 'options are required: at least a stopping rule (numTrials, stepBudget or timeBudget)');
   const isModule = typeof objective === 'string' || objective instanceof URL || (typeof objective === 'object' && objective !== null && 'module' in objective);
   if (typeof objective !== 'function' && !isModule) {
     throw new PliantError(
@@ -114,11 +110,11 @@ export async function search<S extends TreeValue | TracedSpace<unknown>>(
       'objective must be a function (candidate, trial) => number, or a module that exports one ({ module: path or URL, export?: name })',
     );
   }
-  if (options.numTrials === undefined && options.timeBudget === undefined) {
+  if (options.numTrials === undefined && options.stepBudget === undefined && options.timeBudget === undefined) {
     throw new PliantError(
       api,
       'argument',
-      'a search needs a stopping rule: numTrials (how many trials the study holds at the end), timeBudget (milliseconds), or both',
+      'a search needs a stopping rule: numTrials (how many trials the study holds at the end), stepBudget (the steps its trials report, summed), timeBudget (milliseconds), or several',
     );
   }
   const timeout = options.timeout;
@@ -131,7 +127,7 @@ export async function search<S extends TreeValue | TracedSpace<unknown>>(
     throw new PliantError(api, 'argument', `concurrency must be a positive integer, found ${String(options.concurrency)}`);
   const storage = options.storage ?? (options.study !== undefined ? storageFrom() : memoryStorage());
   const study = options.study ?? `search-${Date.now().toString(36)}-${(searches++).toString(36)}`;
-  const algorithm = options.algorithm ?? random({ seed: options.seed ?? 0 });
+  const algorithm = options.algorithm ?? auto();
   const loop = new TrialLoop(space as TreeValue | TracedSpace<unknown>, algorithm, { ...options, storage, study } as SearchOptions, api);
   await loop.open(executor.durable === true);
   const strict = options.strict === true;

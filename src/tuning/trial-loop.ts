@@ -15,8 +15,8 @@
  * The algorithm learns every trial's end as the study applies it, this process's and others'
  * alike, in the journal's order.
  */
-import type { Algorithm, HistoryEntry } from '../algorithms/algorithm.js';
-import { checkPolicy } from '../algorithms/early-stopping/early-stopping.js';
+import type { Algorithm, AlgorithmContext, HistoryEntry } from '../algorithms/algorithm.js';
+import { checkPolicy, forSearchOf } from '../algorithms/early-stopping/early-stopping.js';
 import { PliantError } from '../base/errors.js';
 import type { Measurement } from '../base/measurement.js';
 import type { DNA } from '../geno/dna.js';
@@ -61,8 +61,6 @@ export interface Proposal {
 
 /** What the loop needs besides `SampleOptions`. */
 export interface LoopOptions extends SampleOptions {
-  /** Stop proposing after this many milliseconds from the start (trials running finish). */
-  readonly timeBudget?: number;
   /**
    * The search's per-trial timeout: a trial still running this long (plus {@link OVERDUE_GRACE_MS})
    * after it started is taken as lost, even when its process cannot be checked (another machine).
@@ -83,6 +81,7 @@ export class TrialLoop {
   readonly #dedupe: ResolvedDedupe | undefined;
   readonly #numTrials: number;
   readonly #deadline: number;
+  readonly #stepBudget: number;
   readonly #spec: DNASpec;
   readonly #make: (dna: DNA) => unknown;
   readonly #tree: (dna: DNA, candidate: unknown) => TreeValue;
@@ -112,6 +111,10 @@ export class TrialLoop {
       throw new PliantError(api, 'argument', `timeBudget must be a positive number of milliseconds, found ${String(timeBudget)}`);
     }
     this.#deadline = timeBudget === undefined ? Infinity : Date.now() + timeBudget;
+    const stepBudget = options.stepBudget ?? Infinity;
+    if (typeof stepBudget !== 'number' || !(stepBudget > 0))
+      throw new PliantError(api, 'argument', `stepBudget must be a positive number of steps, found ${String(options.stepBudget)}`);
+    this.#stepBudget = stepBudget;
     this.#timeout = options.timeout;
     const objectives = new Objectives(options, api);
     if (objectives.count > 1 && algorithm.multiObjective !== true) {
@@ -187,15 +190,20 @@ export class TrialLoop {
       this.#book = book;
       study.listen((event) => book.apply(event));
     }
-    const policy = options.earlyStopping;
+    // The policy as this search uses it (hyperband's brackets follow the search's seed).
+    const policy = options.earlyStopping === undefined ? undefined : forSearchOf(options.earlyStopping, { seed: options.seed ?? 0 });
     this.#context = { study, objectives, stopping: policy === undefined ? undefined : { policy, curves: new CurveBook(study.states, objectives) } };
     const seed = options.seed ?? 0;
+    const numTrials = Number.isFinite(this.#numTrials) ? this.#numTrials : undefined;
+    const context = (stream: number): AlgorithmContext => ({ seed, objectives: objectives.count, stream, ...(numTrials === undefined ? {} : { numTrials }) });
     if (study.states.header === undefined) {
       const meta: Record<string, JsonValue> = {
         algorithm: this.#algorithm.name,
         seed,
         direction: objectives.count === 1 ? (objectives.directions[0] as string) : [...objectives.directions],
       };
+      const plan = this.#algorithm.describe?.(this.#spec, context(0));
+      if (plan !== undefined) meta.algorithmPlan = plan;
       if (options.metric !== undefined) meta.metric = typeof options.metric === 'string' ? options.metric : [...options.metric];
       if (objectives.constraints.length > 0) meta.constraints = [...objectives.constraints];
       if (policy !== undefined) meta.earlyStopping = policy.name;
@@ -206,7 +214,7 @@ export class TrialLoop {
     this.#session = session;
     ACTIVE_SESSIONS.add(session);
     await study.append({ type: 'session', id: session, owner: OWNER, time: Date.now() });
-    this.#algorithm.setup(this.#spec, { seed, objectives: objectives.count, stream: this.#stream(study, session) });
+    this.#algorithm.setup(this.#spec, context(this.#stream(study, session)));
     this.#algorithm.recover(study.states.proposals.map((t) => this.#historyEntry(t)));
     study.listen((event, change) => this.#onEvent(event.type, change));
   }
@@ -302,7 +310,7 @@ export class TrialLoop {
 
   /**
    * The next trial to evaluate, or `undefined` when the study's budget is spent (running trials
-   * count), the time budget is over, the algorithm is exhausted, or the cache has served too many
+   * count), its step budget is spent, the time budget is over, the algorithm is exhausted, or the cache has served too many
    * proposals in a row. Not re-entrant: callers serialise their calls.
    */
   async next(): Promise<Proposal | undefined> {
@@ -341,8 +349,8 @@ export class TrialLoop {
         return { candidate: this.#make(orphan.dna), candidateJson: orphan.candidate, feedback };
       }
 
-      // 2. The study's budget (every process's trials count), and the time budget.
-      if (states.counted >= this.#numTrials || Date.now() >= this.#deadline) return undefined;
+      // 2. The study's budgets (every process's trials count: trials and steps), and this process's time.
+      if (states.counted >= this.#numTrials || states.steps >= this.#stepBudget || Date.now() >= this.#deadline) return undefined;
 
       // 3. A new proposal.
       const dna = this.#algorithm.propose();

@@ -32,6 +32,11 @@ export interface TrialRecord {
   attempts: number;
   /** When its current evaluation started (the trial event, or the last claim). */
   since: number;
+  /**
+   * The steps its current evaluation spent: the largest step of its reports (a report without a
+   * step is at its position, from 1), at least 0; 0 before the first report.
+   */
+  steps: number;
 }
 
 /** Whether a trial counts toward the evaluation budget (not cached, not withdrawn). */
@@ -69,10 +74,21 @@ export class TrialStates {
   #counted = 0;
   /** How many trials were served by the functional cache. */
   cached = 0;
+  /** The steps the study's trials spent (see {@link TrialStates.steps}). */
+  #steps = 0;
 
   /** How many trials count toward the evaluation budget (every trial but cached ones). */
   get counted(): number {
     return this.#counted;
+  }
+
+  /**
+   * The steps the study's trials spent: the sum over its trials, in every state, of the largest
+   * step each reported in its current evaluation (a report without a step is at its position,
+   * from 1; negative steps count as 0). What `stepBudget` is compared with.
+   */
+  get steps(): number {
+    return this.#steps;
   }
 
   /** The trial `id` (withdrawn ones included). */
@@ -139,11 +155,14 @@ export class TrialStates {
         if (event.from !== t.owner) return undefined;
         t.owner = event.owner;
         t.reports = [];
+        this.#steps -= t.steps;
+        t.steps = 0;
         t.attempts++;
         t.since = event.time;
         return undefined;
       case 'report':
         t.reports.push({ value: event.value, step: event.step, metrics: event.metrics, time: event.time });
+        this.#spend(t, event.step ?? t.reports.length);
         return undefined;
       case 'done':
         t.state = 'completed';
@@ -208,6 +227,7 @@ export class TrialStates {
       withdrawn: false,
       attempts: 1,
       since: event.time,
+      steps: 0,
     };
     this.trials.push(t);
     this.proposals.push(t);
@@ -222,8 +242,18 @@ export class TrialStates {
     return undefined;
   }
 
+  /** `t` reported at `step`: the study's steps grow by what goes past its largest step so far. */
+  #spend(t: TrialRecord, step: number): void {
+    if (step > t.steps) {
+      this.#steps += step - t.steps;
+      t.steps = step;
+    }
+  }
+
   #withdraw(t: TrialRecord, reason: string, time: number): void {
     t.withdrawn = true;
+    this.#steps -= t.steps; // not one of the study's trials
+    t.steps = 0;
     t.state = 'abandoned';
     t.error = reason;
     t.ended = time;

@@ -52,7 +52,10 @@ export interface Rungs {
  * on, and later ones must be in the top `1/η` of those that came before. Rewards are
  * maximised; a NaN reward counts as −∞. A failed trial competes with the values it reported
  * before it failed, as in Optuna (whose pruner reads the rung values of trials in every state).
- * An unknown option name is a `PliantError`.
+ * ASHA draws nothing at random, so it takes no seed: its decisions are a pure function of the
+ * curves, the same in every process of a study and after a resume, whatever the search's seed
+ * (its {@link EarlyStopping.forSearch} returns the policy itself). An unknown option name is a
+ * `PliantError`.
  *
  * ```ts
  * const policy = asha({ minResource: 1, reductionFactor: 3 }); // rungs at steps 1, 3, 9, 27, ...

@@ -5,8 +5,8 @@ import { optionNames } from '../checks.js';
 import { ashaStops } from './asha.js';
 import type { Rungs } from './asha.js';
 import { checkNumber } from './curve.js';
-import { earlyStopping } from './early-stopping.js';
-import type { EarlyStopping, LearningCurve } from './early-stopping.js';
+import { makePolicy } from './early-stopping.js';
+import type { EarlyStopping, EarlyStoppingContext, LearningCurve } from './early-stopping.js';
 
 /** Options of {@link hyperband}. */
 export interface HyperbandOptions {
@@ -16,7 +16,11 @@ export interface HyperbandOptions {
   readonly maxResource: number;
   /** η, the factor between rungs (default 3; > 1). */
   readonly reductionFactor?: number;
-  /** Seed of the bracket assignment (default 0). */
+  /**
+   * Seed of the bracket assignment. Default: the search's seed (the `seed` option of `sample` /
+   * `search`, given to the policy through {@link EarlyStopping.forSearch}), and 0 when the policy
+   * is asked outside a search.
+   */
   readonly seed?: number | string;
 }
 
@@ -28,6 +32,10 @@ export interface HyperbandPolicy extends EarlyStopping {
   readonly brackets: number;
   /** The bracket (0 .. B − 1) of the trial with this number; a pure function of the number and the seed. */
   bracketOf(trialNumber: number): number;
+  /** The seed the brackets are drawn with: the `seed` option, else (until a search gives its own) 0. */
+  readonly seed: number | string;
+  /** This policy with the search's seed, unless it was given a `seed` of its own (then itself). */
+  forSearch(context: EarlyStoppingContext): HyperbandPolicy;
 }
 
 /**
@@ -38,8 +46,10 @@ export interface HyperbandPolicy extends EarlyStopping {
  * `minResource · η^(B − 1)`, and none when `maxResource / minResource` is a power of η, so
  * then, as Hyperband's last bracket, it runs every trial in full.
  *
- * A trial's bracket is a deterministic function of its number and `seed` (a seedrandom draw
- * keyed by both, so it survives a resume and needs no stored state), drawn with probability
+ * A trial's bracket is a deterministic function of its number and the seed (a seedrandom draw
+ * keyed by both, so it survives a resume and needs no stored state; the seed is `seed` when
+ * given, else the search's seed, so searches with different seeds draw different brackets, and
+ * every process of one study draws the same ones), drawn with probability
  * proportional to Hyperband's number of configurations of that bracket:
  * `n_s = ceil(B / (s + 1) · η^s)` with `s = B − 1 − b`. Optuna draws by a hash of the study name
  * and trial number with the same weights. Within a bracket, trials compete as in `asha`
@@ -61,7 +71,11 @@ export function hyperband(options: HyperbandOptions): HyperbandPolicy {
   const eta = checkNumber(options.reductionFactor ?? 3, 'reductionFactor', api, { above: 1 });
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' && typeof seed !== 'string') throw new PliantError(api, 'argument', `seed must be a number or a string, found ${String(seed)}`);
+  return seededHyperband(minResource, maxResource, eta, seed, options.seed !== undefined);
+}
 
+/** The Hyperband policy drawing its brackets with `seed`; `fixed`: the seed was given, a search does not change it. */
+function seededHyperband(minResource: number, maxResource: number, eta: number, seed: number | string, fixed: boolean): HyperbandPolicy {
   const brackets = bracketCount(minResource, maxResource, eta);
   const weights = Array.from({ length: brackets }, (_, b) => {
     const s = brackets - 1 - b;
@@ -84,12 +98,16 @@ export function hyperband(options: HyperbandOptions): HyperbandPolicy {
     return b;
   }
 
-  const policy = earlyStopping(`hyperband(η=${eta}, r=${minResource}..${maxResource})`, (trial: LearningCurve, study: readonly LearningCurve[]): boolean => {
+  const shouldStop = (trial: LearningCurve, study: readonly LearningCurve[]): boolean => {
     const b = bracketOf(trial.number);
     const same = study.filter((c) => c.number !== trial.number && bracketOf(c.number) === b);
     return ashaStops(trial, same, rungs[b] as Rungs);
-  });
-  return Object.freeze({ name: policy.name, shouldStop: policy.shouldStop, and: policy.and, or: policy.or, brackets, bracketOf });
+  };
+  const forSearch = (context: EarlyStoppingContext): HyperbandPolicy =>
+    fixed || String(context.seed) === String(seed) ? self : seededHyperband(minResource, maxResource, eta, context.seed, false);
+  const policy = makePolicy(`hyperband(η=${eta}, r=${minResource}..${maxResource})`, shouldStop, forSearch);
+  const self: HyperbandPolicy = Object.freeze({ name: policy.name, shouldStop, and: policy.and, or: policy.or, forSearch, brackets, bracketOf, seed });
+  return self;
 }
 
 /** B: the number of k ≥ 0 with `minResource · η^k ≤ maxResource` (robust to rounding in the logarithm). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PliantError } from '../../../../src/base/errors.js';
-import { checkPolicy, earlyStopping } from '../../../../src/algorithms/early-stopping/early-stopping.js';
-import type { LearningCurve } from '../../../../src/algorithms/early-stopping/early-stopping.js';
+import { checkPolicy, earlyStopping, forSearchOf } from '../../../../src/algorithms/early-stopping/early-stopping.js';
+import type { EarlyStopping, LearningCurve } from '../../../../src/algorithms/early-stopping/early-stopping.js';
 import { seq } from './support.js';
 
 const trial = seq(0, 'running', [1, 2]);
@@ -47,6 +47,36 @@ describe('earlyStopping', () => {
     expect(seen.sort()).toEqual(['a', 'b', 'c']);
     expect(constant(true).and(constant(true)).and(constant(false)).shouldStop(trial, study)).toBe(false);
     expect(constant(false).or(constant(false)).or(constant(true)).shouldStop(trial, study)).toBe(true);
+  });
+
+  it('forSearch: a policy that depends on nothing is itself in every search; and / or pass the search on', () => {
+    const plain = constant(true);
+    expect(plain.forSearch?.({ seed: 3 })).toBe(plain);
+    const both = plain.and(constant(false));
+    expect(both.forSearch?.({ seed: 3 })).toBe(both);
+    // A part that depends on the search is replaced by the one the search gets, in place.
+    const seen: (number | string)[] = [];
+    const seeded = (seed: number | string): EarlyStopping => earlyStopping(`seeded(${seed})`, () => seed === 7);
+    const aware: EarlyStopping = {
+      ...seeded('none'),
+      forSearch(context) {
+        seen.push(context.seed);
+        return seeded(context.seed);
+      },
+    };
+    const combo = plain.and(constant(false).or(aware));
+    expect(combo.shouldStop(trial, study)).toBe(false);
+    const bound = combo.forSearch?.({ seed: 7 }) as EarlyStopping;
+    expect(seen).toEqual([7]);
+    expect(bound.shouldStop(trial, study)).toBe(true);
+    expect(bound.name).toBe('(true & (false | seeded(7)))');
+    expect(forSearchOf(combo, { seed: 5 }).shouldStop(trial, study)).toBe(false);
+    // a hand-made policy without forSearch is used as it is
+    const bare = { name: 'bare', shouldStop: () => true } as unknown as EarlyStopping;
+    expect(forSearchOf(bare, { seed: 1 })).toBe(bare);
+    expect(() => forSearchOf({ ...aware, forSearch: () => undefined } as unknown as EarlyStopping, { seed: 1 })).toThrow(
+      /^seeded\(none\)\.forSearch: expects an early-stopping policy/,
+    );
   });
 
   it('rejects bad arguments with PliantErrors naming the API', () => {

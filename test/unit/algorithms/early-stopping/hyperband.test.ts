@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PliantError } from '../../../../src/base/errors.js';
 import { asha } from '../../../../src/algorithms/early-stopping/asha.js';
 import { earlyStopping } from '../../../../src/algorithms/early-stopping/early-stopping.js';
-import type { LearningCurve } from '../../../../src/algorithms/early-stopping/early-stopping.js';
+import type { EarlyStopping, LearningCurve } from '../../../../src/algorithms/early-stopping/early-stopping.js';
 import { hyperband } from '../../../../src/algorithms/early-stopping/hyperband.js';
 import { curve, seq, shuffled, studyArb } from './support.js';
 
@@ -123,6 +123,38 @@ describe('hyperband', () => {
         ).toBe(first);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('draws its brackets with the search’s seed unless given its own', () => {
+    const numbers = Array.from({ length: 300 }, (_, n) => n);
+    const brackets = (p: { bracketOf(n: number): number }): number[] => numbers.map((n) => p.bracketOf(n));
+    // Outside a search, seed 0; a search with seed 0 keeps the policy as it is.
+    expect(policy.seed).toBe(0);
+    expect(policy.forSearch({ seed: 0 })).toBe(policy);
+    expect(brackets(hyperband({ ...options, seed: 0 }))).toEqual(brackets(policy));
+    // A search with seed 5 gets the brackets of seed 5, the same in every process of the study.
+    const five = policy.forSearch({ seed: 5 });
+    expect(five.seed).toBe(5);
+    expect(five.brackets).toBe(policy.brackets);
+    expect(five.name).toBe(policy.name);
+    expect(brackets(five)).toEqual(brackets(hyperband({ ...options, seed: 5 })));
+    expect(brackets(five)).not.toEqual(brackets(policy));
+    expect(brackets(policy.forSearch({ seed: 5 }))).toEqual(brackets(five));
+    expect(brackets(policy.forSearch({ seed: 'study-a' }))).toEqual(brackets(hyperband({ ...options, seed: 'study-a' })));
+    // forSearch makes a new policy: the one it was asked of is unchanged.
+    expect(brackets(policy)).toEqual(brackets(hyperband(options)));
+    // A seed given to the policy wins over the search's.
+    const own = hyperband({ ...options, seed: 2 });
+    expect(own.forSearch({ seed: 5 })).toBe(own);
+    // Combinations pass the search on.
+    const never = earlyStopping('never', () => false);
+    const combo = policy.or(never).forSearch?.({ seed: 5 }) as EarlyStopping;
+    fc.assert(
+      fc.property(studyArb(81), ({ trial, study }) => {
+        expect(combo.shouldStop(trial, study)).toBe(five.shouldStop(trial, study));
+      }),
+      { numRuns: 200 },
     );
   });
 
