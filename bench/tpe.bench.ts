@@ -11,7 +11,7 @@
  *
  * To benchmark another algorithm, add one line to `ALGORITHMS` below.
  */
-import { memoryStorage, nsga2, oneOf, random, regularizedEvolution, sample, tpe } from 'pliant';
+import { auto, gp, memoryStorage, nsga2, oneOf, random, regularizedEvolution, sample, tpe } from 'pliant';
 import type { Algorithm, TreeValue } from 'pliant';
 import { line } from './lib/harness.js';
 import { cellKey, loadNasBench201 } from './lib/nasbench201.js';
@@ -31,9 +31,20 @@ export interface AlgorithmEntry {
   readonly overhead?: boolean;
   /** Registers `nasbench-<name>`. */
   readonly nasbench?: boolean;
+  /**
+   * Run each budget of `efficiency-<name>` as its own search (with `numTrials` that budget)
+   * instead of reading the smaller budgets off the largest run: for algorithms that plan by the
+   * budget (`auto`).
+   */
+  readonly budgetAware?: boolean;
+  /** The query budgets of `nasbench-<name>` (default 100, 300 and 1,000). */
+  readonly nasbenchBudgets?: readonly number[];
   /** The Optuna sampler whose per-trial time is the overhead anchor (default: the entry's name, when known). */
   readonly anchor?: OverheadAnchorKey;
 }
+
+/** `tpe()`'s defaults before issue 19 (Scott bandwidth, 10 startup trials, 24 candidates, inferred order, Optuna's pruned ranking). */
+const TPE_BEFORE_19 = { bandwidth: 'scott', startupTrials: 10, eiCandidates: 24, orderedChoices: 'infer', prunedTrials: 'rank' } as const;
 
 /**
  * The algorithms, by name; each registers the cases its flags say. Add an algorithm with one line:
@@ -45,8 +56,13 @@ export const ALGORITHMS: Record<string, AlgorithmEntry> = {
   evolution: { make: (seed) => regularizedEvolution({ populationSize: 50, tournamentSize: 10, seed }), efficiency: true },
   tpe: { make: (seed) => tpe({ seed }), efficiency: true, overhead: true, nasbench: true },
   'tpe-optuna-bandwidth': { make: (seed) => tpe({ seed, bandwidth: 'optuna' }), efficiency: true },
+  'tpe-before-19': { make: (seed) => tpe({ seed, ...TPE_BEFORE_19 }), efficiency: true, overhead: true, nasbench: true, anchor: 'tpe' },
+  'tpe-optuna5': { make: (seed) => tpe({ seed, bandwidthFloor: 'members', startupTrials: 10, eiCandidates: 24 }), efficiency: true, anchor: 'tpe' },
   'tpe-independent': { make: (seed) => tpe({ seed, multivariate: false }), overhead: true },
   nsga2: { make: (seed) => nsga2({ populationSize: 50, seed }), efficiency: true, overhead: true },
+  auto: { make: (seed) => auto({ seed }), efficiency: true, budgetAware: true, overhead: true, nasbench: true, anchor: 'tpe' },
+  // no overhead/nasbench: both run to 1,000 trials, where gp's O(n³) fits take seconds each (its cost: gp.bench.ts)
+  gp: { make: (seed) => gp({ seed }), efficiency: true, nasbench: true, nasbenchBudgets: [100, 300] },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -118,7 +134,11 @@ async function runProblem(problem: Problem, make: MakeAlgorithm, seed: number, b
  * Sample efficiency of an algorithm on the problems of PROBLEMS §2 and §3: seeds 0–9, 300 trials
  * each through `sample` (memory storage, minimise); one line per problem and budget (100, 300).
  */
-export async function efficiency(name: string, makeAlgorithm: MakeAlgorithm, options: { seeds?: number; budgets?: readonly number[] } = {}): Promise<void> {
+export async function efficiency(
+  name: string,
+  makeAlgorithm: MakeAlgorithm,
+  options: { seeds?: number; budgets?: readonly number[]; budgetAware?: boolean } = {},
+): Promise<void> {
   const seeds = options.seeds ?? 10;
   const budgets = options.budgets ?? [100, 300];
   for (const build of EFFICIENCY_PROBLEMS) {
@@ -127,7 +147,12 @@ export async function efficiency(name: string, makeAlgorithm: MakeAlgorithm, opt
     const secs = budgets.map(() => 0);
     for (let seed = 0; seed < seeds; seed++) {
       // a fresh space per run: nothing carries over between runs
-      const run = await runProblem(build(), makeAlgorithm, seed, budgets);
+      const runs: { best: number[]; secs: number[] }[] = [];
+      if (options.budgetAware === true) for (const b of budgets) runs.push(await runProblem(build(), makeAlgorithm, seed, [b]));
+      const run =
+        options.budgetAware === true
+          ? { best: runs.map((r) => r.best[0] as number), secs: runs.map((r) => r.secs[0] as number) }
+          : await runProblem(build(), makeAlgorithm, seed, budgets);
       run.best.forEach((b, i) => (best[i] as number[]).push(b));
       run.secs.forEach((s, i) => (secs[i] = (secs[i] as number) + s));
     }
@@ -211,9 +236,9 @@ export async function overhead(
  * 1,000 queries per seed for seeds 0–19; one line per budget (100, 300, 1,000) with Optuna TPE's
  * figures beside.
  */
-export async function nasbench(name: string, makeAlgorithm: MakeAlgorithm): Promise<void> {
+export async function nasbench(name: string, makeAlgorithm: MakeAlgorithm, budgets: readonly number[] = [100, 300, 1000]): Promise<void> {
   const table = loadNasBench201();
-  const budgets = [100, 300, 1000];
+  const maxBudget = Math.max(...budgets);
   const seeds = 20;
   const stats = budgets.map(() => ({ best: [] as number[], test: [] as number[], hits: 0, dup: [] as number[] }));
   const t0 = process.hrtime.bigint();
@@ -226,7 +251,7 @@ export async function nasbench(name: string, makeAlgorithm: MakeAlgorithm): Prom
     const seen = new Set<number>();
     let dups = 0;
     let q = 0;
-    for await (const [c, feedback] of sample(space, makeAlgorithm(seed), { numTrials: 1000, storage: memoryStorage(), seed })) {
+    for await (const [c, feedback] of sample(space, makeAlgorithm(seed), { numTrials: maxBudget, storage: memoryStorage(), seed })) {
       const key = cellKey(Object.values(c as Record<string, string>).map((op) => table.ops.indexOf(op)));
       if (seen.has(key)) dups++;
       seen.add(key);
@@ -252,7 +277,7 @@ export async function nasbench(name: string, makeAlgorithm: MakeAlgorithm): Prom
   budgets.forEach((budget, i) => {
     const s = stats[i] as (typeof stats)[number];
     const a = NASBENCH_ANCHORS[budget];
-    line(`nasbench201-${name}-${budget}`, seeds * budget, (seeds * 1000) / secs, undefined, {
+    line(`nasbench201-${name}-${budget}`, seeds * budget, (seeds * maxBudget) / secs, undefined, {
       best_val_median: sig4(median(s.best)),
       best_val_q25: sig4(quantile(s.best, 0.25)),
       best_val_q75: sig4(quantile(s.best, 0.75)),
@@ -264,7 +289,7 @@ export async function nasbench(name: string, makeAlgorithm: MakeAlgorithm): Prom
       anchor_optuna_tpe_best_val_median: a?.tpeBest,
       anchor_optuna_tpe_dup_fraction: a?.tpeDup,
       anchor_random_best_val_median: a?.randomBest,
-      note: `median [25th, 75th] over seeds 0..${seeds - 1}; hits = runs that found the best-validation cell; ops_per_sec = queries per second over the whole ${seeds} x 1,000 run, table look-ups included`,
+      note: `median [25th, 75th] over seeds 0..${seeds - 1}; hits = runs that found the best-validation cell; ops_per_sec = queries per second over the whole ${seeds} x ${maxBudget} run, table look-ups included`,
     });
   });
 }
@@ -273,12 +298,12 @@ export async function nasbench(name: string, makeAlgorithm: MakeAlgorithm): Prom
 
 export const cases: Record<string, () => Promise<void>> = {};
 for (const [name, entry] of Object.entries(ALGORITHMS)) {
-  if (entry.efficiency === true) cases[`efficiency-${name}`] = () => efficiency(name, entry.make);
+  if (entry.efficiency === true) cases[`efficiency-${name}`] = () => efficiency(name, entry.make, { budgetAware: entry.budgetAware === true });
   if (entry.overhead === true) {
     cases[`overhead-${name}`] = async () => {
       await overhead(name, entry.make, { trials: 200, anchor: entry.anchor });
       await overhead(name, entry.make, { trials: 1000, anchor: entry.anchor });
     };
   }
-  if (entry.nasbench === true) cases[`nasbench-${name}`] = () => nasbench(name, entry.make);
+  if (entry.nasbench === true) cases[`nasbench-${name}`] = () => nasbench(name, entry.make, entry.nasbenchBudgets);
 }

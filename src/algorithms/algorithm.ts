@@ -1,5 +1,6 @@
 import type { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
+import type { JsonValue } from '../symbolic/json.js';
 
 /**
  * What a feedback says besides the reward: every objective of a multi-objective search, the
@@ -59,6 +60,8 @@ export interface AlgorithmContext {
    * `seededRng(seed, stream)`.
    */
   readonly stream?: number;
+  /** The search's trial budget (`numTrials`), when it has one: an algorithm may plan by it. */
+  readonly numTrials?: number;
 }
 
 /**
@@ -74,6 +77,11 @@ export interface Algorithm {
    * say `true`.
    */
   readonly multiObjective?: boolean;
+  /**
+   * What the algorithm will do on this space, for the study's meta (`algorithmPlan`): `auto` says
+   * which algorithm it picked and why. Pure (it changes no state). Optional.
+   */
+  describe?(spec: DNASpec, context: AlgorithmContext): Record<string, JsonValue>;
   /** Prepares for a space; called once before the first `propose` (and before `recover`). */
   setup(spec: DNASpec, context: AlgorithmContext): void;
   /** The next DNA to evaluate, or `undefined` when the algorithm has nothing more to propose. */

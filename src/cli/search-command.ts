@@ -1,6 +1,8 @@
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Algorithm } from '../algorithms/algorithm.js';
+import { auto } from '../algorithms/auto.js';
+import { gp } from '../algorithms/gp/gp.js';
 import { grid } from '../algorithms/grid-search.js';
 import { hillClimb } from '../algorithms/evolution/hill-climb.js';
 import { nsga2 } from '../algorithms/evolution/nsga2.js';
@@ -25,12 +27,14 @@ import { storageOf } from './study-command.js';
 import { painter, safeJson, sanitize, shortNumber, useColour } from './terminal.js';
 
 const ALGORITHMS: Readonly<Record<string, (seed: number) => Algorithm>> = {
+  auto: (seed) => auto({ seed }),
   random: (seed) => random({ seed }),
   grid: () => grid(),
   evolution: (seed) => regularizedEvolution({ seed }),
   'regularized-evolution': (seed) => regularizedEvolution({ seed }),
   'hill-climb': (seed) => hillClimb({ seed }),
   tpe: (seed) => tpe({ seed }),
+  gp: (seed) => gp({ seed }),
   nsga2: (seed) => nsga2({ seed }),
 };
 
@@ -52,8 +56,12 @@ returns NaN or something that is not a number, or runs past --timeout fails with
 the search goes on. Progress shows as a bar on a terminal, as one line per trial otherwise.
 
 Options:
-  --algorithm <name>    ${Object.keys(ALGORITHMS).join(', ')} (default: the module's, else random)
+  --algorithm <name>    ${Object.keys(ALGORITHMS).join(', ')} (default: the module's, else auto)
   --trials <n>          evaluated trials the study should hold at the end
+  --steps <n>           also stop once the study's trials have spent n steps in all (the largest
+                        step each reported: epochs), so searches with and without early stopping
+                        compare at equal compute
+  --time <duration>     also stop proposing after this long (90s, 10m, 2h; running trials finish)
   --study <name>        the study (default: the module's options.study, else its file name)
   --storage <where>     a folder of journal files, or a Redis URL (default .pliant/studies)
   --concurrency <n>     trials at once (default 1; with --threads, the number of threads; with
@@ -74,6 +82,8 @@ Options:
   options: {
     algorithm: { type: 'string' },
     trials: { type: 'string' },
+    steps: { type: 'string' },
+    time: { type: 'string' },
     study: { type: 'string' },
     storage: { type: 'string' },
     concurrency: { type: 'string' },
@@ -88,6 +98,8 @@ Options:
     if (file === undefined) throw new UsageError('which experiment? (pliant search <experiment.ts>)');
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
     const trials = positiveOption(values, 'trials', true);
+    const stepBudget = positiveOption(values, 'steps', false);
+    const timeBudget = durationOption(values, 'time');
     const concurrency = positiveOption(values, 'concurrency', true);
     const threads = positiveOption(values, 'threads', true);
     const queue = values.queue as string | undefined;
@@ -116,7 +128,7 @@ Options:
     const seed = seedFlag ?? (typeof defaults.seed === 'number' ? defaults.seed : 0);
     const study = (values.study as string | undefined) ?? defaults.study ?? basename(file, extname(file));
     const storage = values.storage !== undefined ? storageOf(values.storage as string) : (defaults.storage ?? storageOf(undefined));
-    const algorithm = algorithmName !== undefined ? (ALGORITHMS[algorithmName] as (s: number) => Algorithm)(seed) : (defaults.algorithm ?? random({ seed }));
+    const algorithm = algorithmName !== undefined ? (ALGORITHMS[algorithmName] as (s: number) => Algorithm)(seed) : (defaults.algorithm ?? auto({ seed }));
 
     const json = values.json === true;
     // A resumed study: the progress starts from its evaluated trials and its best.
@@ -138,6 +150,8 @@ Options:
       ...(queue === undefined ? {} : { executor: bullmqExecutor({ connection: queue }) }),
       ...(threads === undefined && concurrency !== undefined ? { concurrency } : {}),
       ...(timeout === undefined ? {} : { timeout }),
+      ...(stepBudget === undefined ? {} : { stepBudget }),
+      ...(timeBudget === undefined ? {} : { timeBudget }),
       ...(strict ? { strict: true } : {}),
       onTrialEnd: (trial: Trial) => {
         progress?.trialEnded(trial);

@@ -27,12 +27,22 @@ import { uniformCrossover } from '../../../src/algorithms/evolution/recombinator
 import { tournament } from '../../../src/algorithms/evolution/selectors.js';
 import type { Member, Selector } from '../../../src/algorithms/evolution/selectors.js';
 import { tpe } from '../../../src/algorithms/tpe/tpe.js';
+import { gp } from '../../../src/algorithms/gp/gp.js';
+import { auto } from '../../../src/algorithms/auto.js';
 import { sumReward } from './run-support.js';
 
 /** A small mixed space: a conditional choice, a log float, an integer. */
 const mixed = dnaSpec({
   op: oneOf(['conv', { kind: 'dense', units: intv(8, 64) }, 'skip']),
   lr: floatv(1e-4, 1e-1, { scale: 'log' }),
+  depth: intv(1, 4),
+  act: oneOf(['relu', 'tanh']),
+});
+
+/** A small numeric space (the GP's kind), with a categorical choice. */
+const numeric = dnaSpec({
+  lr: floatv(1e-4, 1e-1, { scale: 'log' }),
+  x: floatv(-2, 2),
   depth: intv(1, 4),
   act: oneOf(['relu', 'tanh']),
 });
@@ -85,6 +95,29 @@ const subjects: Subject[] = [
     population,
   },
   { name: 'tpe', make: (seed) => tpe({ startupTrials: 5, eiCandidates: 8, seed }), spec: mixed, objectives: 1, randomised: true },
+  { name: 'gp', make: (seed) => gp({ startupTrials: 4, candidates: 32, localSearches: 2, seed }), spec: numeric, objectives: 1, randomised: true },
+  {
+    name: 'gp (conditional space)',
+    make: (seed) => gp({ startupTrials: 4, candidates: 32, localSearches: 2, seed }),
+    spec: mixed,
+    objectives: 1,
+    randomised: true,
+  },
+  {
+    name: 'auto (gp, then tpe)',
+    make: (seed) => auto({ gpTrials: 8, gp: { startupTrials: 4, candidates: 32, localSearches: 2 }, seed }),
+    spec: numeric,
+    objectives: 1,
+    randomised: true,
+  },
+  {
+    name: 'auto (gp on a conditional space)',
+    make: (seed) => auto({ gp: { startupTrials: 4, candidates: 32, localSearches: 2 }, seed }),
+    spec: mixed,
+    objectives: 1,
+    randomised: true,
+  },
+  { name: 'auto (nsga2)', make: (seed) => auto({ nsga2: { populationSize: 4 }, seed }), spec: mixed, objectives: 3, randomised: true },
   { name: 'nsga2 (3 objectives)', make: (seed) => nsga2({ populationSize: 4, seed }), spec: mixed, objectives: 3, randomised: true, population },
   { name: 'nsga2 (1 objective)', make: (seed) => nsga2({ populationSize: 4, seed }), spec: mixed, objectives: 1, randomised: true, population },
 ];

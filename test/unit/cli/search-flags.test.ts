@@ -79,3 +79,29 @@ describe('pliant search --timeout and --strict', () => {
     expect(out).toMatch(/--strict +stop the search at the first failed trial/);
   });
 });
+
+describe('pliant search --steps, --time and the default algorithm', () => {
+  it('passes --steps as stepBudget and --time as timeBudget (ms); without them neither is set', async () => {
+    expect((await pliant('search', experiment, '--storage', join(dir, 'studies'), '--steps', '5200', '--time', '10m', '--json')).code).toBe(0);
+    expect(calls.at(-1)?.stepBudget).toBe(5200);
+    expect(calls.at(-1)?.timeBudget).toBe(600_000);
+    expect((await pliant('search', experiment, '--storage', join(dir, 'studies'), '--json')).code).toBe(0);
+    expect(calls.at(-1)?.stepBudget).toBeUndefined();
+    expect(calls.at(-1)?.timeBudget).toBeUndefined();
+  });
+
+  it('rejects a bad --steps or --time as usage errors', async () => {
+    expect((await pliant('search', experiment, '--steps', '-3')).err).toMatch(/--steps must be a positive number, found '-3'/);
+    expect((await pliant('search', experiment, '--time', 'soon')).err).toMatch(/--time must be a positive duration/);
+    expect(calls).toHaveLength(0);
+  });
+
+  it("uses auto unless --algorithm or the module's options name one; gp is one of the names", async () => {
+    expect((await pliant('search', experiment, '--storage', join(dir, 'studies'), '--json')).code).toBe(0);
+    expect((calls.at(-1)?.algorithm as { name: string }).name).toBe('auto');
+    expect((await pliant('search', experiment, '--storage', join(dir, 'studies'), '--algorithm', 'gp', '--json')).code).toBe(0);
+    expect((calls.at(-1)?.algorithm as { name: string }).name).toBe('gp');
+    const { out } = await pliant('search', '--help');
+    expect(out).toMatch(/--steps <n> +also stop once the study's trials have spent n steps/);
+  });
+});
