@@ -1,7 +1,7 @@
 /**
  * The LCBench surrogate of YAHPO Gym (`../shared/data/lcbench/`, README §4): an ONNX model that
  * maps (task, epoch, 7 hyper-parameters) to validation accuracy and five other metrics, run with
- * onnxruntime-node (a devDependency). A configuration's learning curve is its val_accuracy (in
+ * onnxruntime-node (installed on demand: `npm install --no-save --ignore-scripts onnxruntime-node@1.30.0`). A configuration's learning curve is its val_accuracy (in
  * percent) at epochs 1..52, computed in one batch of 52 rows.
  *
  * Inputs: `x_cat` int32 [n, 1], the task's code from `encoding.json`; `x_cont` float32 [n, 8],
@@ -15,6 +15,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { floatv, intv } from 'pliant';
 import type { TreeValue } from 'pliant';
+
+/** The ONNX runtime the bench loads, pinned (not a dependency: see {@link openLcbench}). */
+const ONNX_VERSION = '1.30.0';
+const ONNX_PACKAGE = 'onnxruntime-node';
 
 /** Where the surrogate's files are: `LCBENCH_DIR` from the environment, else `../shared/data/lcbench` beside the checkout. */
 export const LCBENCH_DIR = process.env.LCBENCH_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '../../../shared/data/lcbench');
@@ -81,7 +85,16 @@ interface ReferenceCase {
  * input must give exactly the recorded float32 output, or this throws.
  */
 export async function openLcbench(): Promise<Lcbench> {
-  const ort = (await import('onnxruntime-node')) as unknown as Ort;
+  let ort: Ort;
+  try {
+    // Not a dependency: its install script downloads CUDA libraries from NuGet, which `npm ci` on
+    // a machine without that network would fail on. The bench installs it on demand.
+    ort = (await import(ONNX_PACKAGE)) as unknown as Ort;
+  } catch (cause) {
+    throw new Error(`the LCBench surrogate needs onnxruntime-node: run \`npm install --no-save --ignore-scripts onnxruntime-node@${ONNX_VERSION}\` first`, {
+      cause,
+    });
+  }
   const session = await ort.InferenceSession.create(join(LCBENCH_DIR, 'model.onnx'));
   const encoding = JSON.parse(readFileSync(join(LCBENCH_DIR, 'encoding.json'), 'utf8')) as { OpenML_task_id: Record<string, number> };
   const reference = JSON.parse(readFileSync(join(LCBENCH_DIR, 'reference.json'), 'utf8')) as { cases: ReferenceCase[] };
