@@ -6,7 +6,8 @@
  * halving (`asha`) stops the weak ones early; candidates that compute the same function as one
  * already trained are served by the functional cache (`modelProbe`); the test digits are only
  * evaluated, never used to choose. The study is a journal file under `.pliant/studies`: run the
- * same command again and it resumes (completed trials are kept, none is re-run).
+ * same command again and it resumes (completed trials are kept, none is re-run). A progress bar
+ * with the ETA shows on a terminal; at the end, the command that opens the study's report.
  *
  *     npx tsx examples/mnist/search.ts               # the quick run: 15 trials, ≤ 3 epochs (about 2 minutes)
  *     npx tsx examples/mnist/search.ts --full        # the full run: 30 trials, ≤ 9 epochs, the whole space
@@ -125,6 +126,8 @@ export async function main(options: MnistSearchOptions = {}): Promise<Result | u
   }
   await releaseMnist();
   log(`tensors alive at the end: ${tf.memory().numTensors}`);
+  // The study stays in .pliant/studies: its report (the choices that mattered, the best trials).
+  log(`see the report: npx pliant report ${/^[\w@%+=:,./-]+$/.test(study) ? study : `'${study.replace(/'/g, `'\\''`)}'`}`);
   return result;
 }
 

@@ -22,11 +22,11 @@ export const inspectCommand: Command = {
 
 Prints the space's decision points as a tree (ids, candidates, ranges; a candidate's own
 decisions indented under it), the number of points in the space, and one random example.
-A module's space is its export 'space' (or --export <name>); a JSON file holds a space as
-toJSON writes it.
+A module's space is its export 'space', else 'searchSpace' (what \`pliant annotate\` writes),
+else 'default' (or --export <name>); a JSON file holds a space as toJSON writes it.
 
 Options:
-  --export <name>   the module's export that holds the space (default: space, else default)
+  --export <name>   the module's export that holds the space (default: space, searchSpace, default)
   --seed <s>        the seed of the example (default 0)
   --json            print the decisions, the size and the example as JSON
   -h, --help        show this help
@@ -49,9 +49,10 @@ Options:
       space = fromJSON(json as JsonValue);
     } else {
       const module = await importModule(file, 'pliant inspect', 'the module');
-      const name = (values.export as string | undefined) ?? ('space' in module ? 'space' : 'default');
+      const given = values.export as string | undefined;
+      const name = given ?? DEFAULT_EXPORTS.find((n) => module[n] !== undefined) ?? 'space';
       space = module[name];
-      if (space === undefined) throw new PliantError('pliant inspect', 'argument', `${file} exports no '${name}'`);
+      if (space === undefined) throw new PliantError('pliant inspect', 'argument', missingExport(file, module, given));
     }
     const traced = space instanceof TracedSpace ? (space as TracedSpace<unknown>) : undefined;
     const tree = (traced?.space ?? space) as TreeValue;
@@ -75,6 +76,23 @@ Options:
     return 0;
   },
 };
+
+/** The exports a module's space is looked for in, in order, without `--export`. */
+const DEFAULT_EXPORTS: readonly string[] = ['space', 'searchSpace', 'default'];
+
+/**
+ * Why a module has no space to inspect: the export looked for, the module's exports (the likely
+ * spaces first: records, arrays and trace results, not functions or primitives), and `--export`.
+ */
+function missingExport(file: string, module: Readonly<Record<string, unknown>>, given: string | undefined): string {
+  const looked = given === undefined ? `none of ${DEFAULT_EXPORTS.map((n) => `'${n}'`).join(', ')}` : `no '${given}'`;
+  const names = Object.keys(module).filter((n) => module[n] !== undefined);
+  if (names.length === 0) return `${file} exports ${looked}, and nothing else: export the search space (export const space = ...)`;
+  const likely = names.filter((n) => typeof module[n] === 'object' && module[n] !== null);
+  const ranked = [...likely, ...names.filter((n) => !likely.includes(n))];
+  const suggestion = likely[0] ?? ranked[0] ?? 'space';
+  return `${file} exports ${looked}; its exports are ${ranked.map((n) => `'${n}'`).join(', ')}: pass --export ${suggestion} (or the export that holds the space)`;
+}
 
 function short(value: TreeValue): string {
   return truncate(format(value), 60);

@@ -15,6 +15,7 @@ import { PliantError } from '../base/errors.js';
 import { closestName } from '../base/options.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { format } from '../symbolic/format.js';
+import { storageFrom } from '../storage/storage-from.js';
 import { loadStudy } from '../tuning/load-study.js';
 import { search } from '../tuning/search.js';
 import type { SearchOptions } from '../tuning/search.js';
@@ -53,7 +54,8 @@ command again resumes it (a trial in flight when a run was killed is evaluated a
 Several processes may run the same command on one study at once: --trials is the study's
 budget, so they stop together, and they learn from each other's trials. A trial that throws,
 returns NaN or something that is not a number, or runs past --timeout fails with the reason and
-the search goes on. Progress shows as a bar on a terminal, as one line per trial otherwise.
+the search goes on. Progress shows as a bar on a terminal, as one line per trial otherwise; the
+run ends with the command that opens the study's report (pliant report).
 
 Options:
   --algorithm <name>    ${Object.keys(ALGORITHMS).join(', ')} (default: the module's, else auto)
@@ -153,6 +155,8 @@ Options:
       ...(stepBudget === undefined ? {} : { stepBudget }),
       ...(timeBudget === undefined ? {} : { timeBudget }),
       ...(strict ? { strict: true } : {}),
+      // This command shows its own progress (the same bar, or a line per trial off a terminal).
+      progress: false,
       onTrialEnd: (trial: Trial) => {
         progress?.trialEnded(trial);
         defaults.onTrialEnd?.(trial);
@@ -196,6 +200,30 @@ Options:
     } else if (multi) {
       streams.out.write(`Pareto front: ${result.paretoFront.map((t) => `trial ${t.number} ${safeJson(t.value)}`).join('; ')}\n`);
     }
+    const report = reportCommand(study, values.storage as string | undefined, storage.description);
+    if (report !== undefined) streams.out.write(`${sanitize(`see the report: ${report}`)}\n`);
     return 0;
   },
 };
+
+/** `text` as one shell word (quoted when it holds anything but safe characters). */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command that opens a study's report: `npx pliant report <study>`, with `--storage` when the
+ * study is not in the default folder (the flag as given, else the module's storage); `undefined`
+ * for a study in memory, which no report can read.
+ */
+export function reportCommand(study: string, storageFlag: string | undefined, description: string): string | undefined {
+  const base = `npx pliant report ${shellWord(study)}`;
+  if (storageFlag !== undefined) return `${base} --storage ${shellWord(storageFlag)}`;
+  if (description === storageFrom().description) return base;
+  const where = /^journal:/.test(description)
+    ? description.slice('journal:'.length)
+    : /^redis:/.test(description)
+      ? description.slice('redis:'.length)
+      : undefined;
+  return where === undefined ? undefined : `${base} --storage ${shellWord(where)}`;
+}

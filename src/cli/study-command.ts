@@ -3,9 +3,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { exportStudy } from '../storage/export-journal.js';
 import type { Storage } from '../storage/storage.js';
-import type { TreeValue } from '../symbolic/node.js';
-import { format } from '../symbolic/format.js';
 import { loadStudy } from '../tuning/load-study.js';
+import { studyDecisions } from '../tuning/study-decisions.js';
+import type { DecisionValue } from '../tuning/study-decisions.js';
 import type { Result } from '../tuning/result.js';
 import type { Trial } from '../tuning/trial.js';
 import { storageFrom } from '../storage/storage-from.js';
@@ -13,7 +13,10 @@ import { UsageError, requireFile } from './command.js';
 import { PliantError } from '../base/errors.js';
 import { closestName } from '../base/options.js';
 import type { Command } from './command.js';
-import { csvRow, safeJson, sanitize, shortNumber, table, truncate } from './terminal.js';
+import { curvesCsv, trialsCsv } from './csv-export.js';
+import { finalMetrics, metricColumns, metricTitle } from './study-columns.js';
+import { bestSummary, byImportance, fitHint, trialsTable } from './study-table.js';
+import { safeJson, sanitize, shortNumber, table } from './terminal.js';
 
 /** The storage a `--storage` option names: a Redis URL, or a folder of journal files (default `.pliant/studies`). */
 export function storageOf(value: string | undefined): Storage {
@@ -27,16 +30,6 @@ export async function studyResult(study: string, storageOption: string | undefin
   return loadStudy(study, { storage: storageOf(storageOption) });
 }
 
-const valueText = (v: Trial['value']): string =>
-  v === undefined
-    ? ''
-    : typeof v === 'number'
-      ? shortNumber(v)
-      : Object.entries(v)
-          .map(([k, x]) => `${k}=${shortNumber(x)}`)
-          .join(' ');
-const seconds = (t: Trial): string => (t.ended === undefined ? '' : ((t.ended - t.started) / 1000).toFixed(1));
-
 const ACTIONS: readonly string[] = ['list', 'show', 'best', 'export'];
 
 /** `pliant study list|show|best|export`. */
@@ -46,11 +39,14 @@ export const studyCommand: Command = {
   help: `Usage: pliant study <action> [<study>] [options]
 
 Actions:
-  list                      the studies in the storage, with their trial counts and best values
-  show <study>              the study's trials as a table
-  best <study>              the best trial's candidate (JSON on stdout) and value
+  list                      the studies in the storage: trial counts, objective, best value
+  show <study>              the study's trials as a table: state, objective and other metrics,
+                            the candidate as its decisions (name=value)
+  best <study>              the best trial's candidate (JSON on stdout); its objective, metrics
+                            and decisions on stderr (several objectives: the Pareto front)
   export <study> --out <f>  the study as a journal file (.jsonl: for loadStudy, pliant apply, a
-                            resume) or a table of trials (.csv, or --format csv)
+                            resume) or a table of trials (.csv, or --format csv): a column per
+                            decision and per metric (final values; pruned trials have none)
 
 <study> is a name in the storage, or the path of a journal file (.jsonl).
 
@@ -60,10 +56,22 @@ Options:
   --out <file>        where export writes
   --format <f>        export's format: jsonl or csv (default: from --out's extension)
   --force             let export overwrite <file>
+  --with-dna          CSV export: add the dna and candidate (JSON) columns
+  --curves <file>     export: also write the intermediate values as CSV, a row per report
+                      (trial, state, step, seconds, then a column per metric)
+  --wide              show, best: every column, nothing cut (default: fit 80 columns)
   --json              print as JSON (list, show, best)
   -h, --help          show this help
 `,
-  options: { storage: { type: 'string' }, out: { type: 'string', short: 'o' }, format: { type: 'string' }, force: { type: 'boolean' } },
+  options: {
+    storage: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    format: { type: 'string' },
+    force: { type: 'boolean' },
+    'with-dna': { type: 'boolean' },
+    curves: { type: 'string' },
+    wide: { type: 'boolean' },
+  },
   label: (positionals) => (ACTIONS.includes(positionals[0] as string) ? `study ${positionals[0] as string}` : 'study'),
   async run(positionals, values, streams) {
     const [action, study, extra] = positionals;
@@ -76,13 +84,23 @@ Options:
       if (storageOption !== undefined && !/^[a-z][a-z\d+.-]*:/i.test(storageOption) && !existsSync(resolve(storageOption)))
         throw new PliantError('pliant study list', 'io', `the storage folder ${storageOption} does not exist`);
       const names = await storageOf(storageOption).list();
-      const rows: { study: string; trials: number; completed: number; best: Trial['value'] | null }[] = [];
+      const rows: { study: string; trials: number; completed: number; objective: string[]; best: Trial['value'] | null; bestObjective: number | null }[] = [];
       for (const name of names) {
         try {
           const r = await studyResult(name, storageOption);
-          rows.push({ study: name, trials: r.trials.length, completed: r.completed.length, best: r.metrics.length > 1 ? null : (r.best?.value ?? null) });
+          const best = r.metrics.length > 1 ? undefined : r.best;
+          rows.push({
+            study: name,
+            trials: r.trials.length,
+            completed: r.completed.length,
+            objective: metricColumns(r)
+              .filter((m) => m.direction !== undefined)
+              .map(metricTitle),
+            best: best?.value ?? null,
+            bestObjective: best === undefined ? null : r.objective(best),
+          });
         } catch {
-          rows.push({ study: name, trials: 0, completed: 0, best: null });
+          rows.push({ study: name, trials: 0, completed: 0, objective: [], best: null, bestObjective: null });
         }
       }
       if (json) streams.out.write(`${safeJson(rows)}\n`);
@@ -90,8 +108,14 @@ Options:
       else
         streams.out.write(
           table(
-            ['study', 'trials', 'completed', 'best'],
-            rows.map((r) => [r.study, String(r.trials), String(r.completed), r.best === null ? '' : valueText(r.best)]),
+            ['study', 'trials', 'completed', 'objective', 'best'],
+            rows.map((r) => [
+              r.study,
+              String(r.trials),
+              String(r.completed),
+              r.objective.join(', '),
+              r.bestObjective === null ? '' : shortNumber(r.bestObjective),
+            ]),
           ),
         );
       return 0;
@@ -109,58 +133,80 @@ Options:
     if (action === 'export') {
       const out = values.out as string | undefined;
       if (out === undefined) throw new UsageError('--out <file> is required');
+      const curves = values.curves as string | undefined;
+      if (curves === '') throw new UsageError('--curves needs a file');
+      if (curves !== undefined && resolve(curves) === resolve(out)) throw new UsageError('--curves and --out name the same file');
+      const force = values.force === true;
       const fmt = (values.format as string | undefined) ?? (out.endsWith('.csv') ? 'csv' : 'jsonl');
       if (fmt !== 'csv' && fmt !== 'jsonl') throw new UsageError(`--format is jsonl or csv, found '${fmt}'`);
+      if (fmt === 'jsonl' && values['with-dna'] === true) throw new UsageError('--with-dna is for a CSV export (a journal file has every DNA and candidate)');
+      if (curves !== undefined && existsSync(curves) && !force) throw new UsageError(`${curves} exists: pass --force to overwrite it`);
+      let written: Record<string, unknown>;
+      let message: string;
+      let result: Result | undefined;
       if (fmt === 'jsonl') {
         const storage = storageOf(storageOption);
         const events =
           study.endsWith('.jsonl') && storageOption === undefined
-            ? await exportFile(study, out, values.force === true)
-            : await exportStudy(storage, study, out, { overwrite: values.force === true });
-        if (json) streams.out.write(`${safeJson({ study, out, format: fmt, events })}\n`);
-        else streams.err.write(`${sanitize(`pliant study export: wrote ${events} events of '${study}' to ${out}`)}\n`);
-        return 0;
+            ? await exportFile(study, out, force)
+            : await exportStudy(storage, study, out, { overwrite: force });
+        written = { events };
+        message = `wrote ${events} events of '${study}' to ${out}`;
+      } else {
+        result = await studyResult(study, storageOption);
+        if (existsSync(out) && !force) throw new UsageError(`${out} exists: pass --force to overwrite it`);
+        // Metric names, decision names, labels and error messages are anyone's text: quoted where CSV needs it.
+        const text = trialsCsv(result, studyDecisions(result), { withDna: values['with-dna'] === true });
+        await mkdir(dirname(resolve(out)), { recursive: true });
+        await writeFile(out, text);
+        written = { trials: result.trials.length };
+        message = `wrote ${result.trials.length} trials of '${study}' to ${out}`;
       }
-      const result = await studyResult(study, storageOption);
-      if (existsSync(out) && values.force !== true) throw new UsageError(`${out} exists: pass --force to overwrite it`);
-      const metrics = result.trials.some((t) => t.value !== undefined && typeof t.value !== 'number')
-        ? [...new Set(result.trials.flatMap((t) => (t.value !== undefined && typeof t.value !== 'number' ? Object.keys(t.value) : [])))]
-        : ['value'];
-      const header = ['number', 'state', ...metrics, 'cached', 'seconds', 'dna', 'candidate', 'error'];
-      // Metric names, candidates and error messages are anyone's text: quoted where CSV needs it.
-      const lines = result.trials.map((t) =>
-        csvRow([
-          String(t.number),
-          t.state,
-          ...metrics.map((m) => (t.value === undefined ? '' : typeof t.value === 'number' ? String(t.value) : String(t.value[m] ?? ''))),
-          String(t.cached),
-          seconds(t),
-          t.dna.toString(),
-          JSON.stringify(t.candidate),
-          t.error ?? '',
-        ]),
-      );
-      await mkdir(dirname(resolve(out)), { recursive: true });
-      await writeFile(out, `${csvRow(header)}\n${lines.map((l) => `${l}\n`).join('')}`);
-      if (json) streams.out.write(`${safeJson({ study, out, format: fmt, trials: lines.length })}\n`);
-      else streams.err.write(`${sanitize(`pliant study export: wrote ${lines.length} trials of '${study}' to ${out}`)}\n`);
+      if (curves !== undefined) {
+        result ??= await studyResult(study, storageOption);
+        const text = curvesCsv(result);
+        await mkdir(dirname(resolve(curves)), { recursive: true });
+        await writeFile(curves, text);
+        const reports = result.trials.reduce((n, t) => n + t.reports.length, 0);
+        written = { ...written, curves, reports };
+        message += `, and its ${reports} intermediate values to ${curves}`;
+      }
+      if (json) streams.out.write(`${safeJson({ study, out, format: fmt, ...written })}\n`);
+      else streams.err.write(`${sanitize(`pliant study export: ${message}`)}\n`);
       return 0;
     }
     const result = await studyResult(study, storageOption);
+    const decisions = studyDecisions(result);
+    /** A trial's decisions by name. */
+    const named = (t: Trial): Record<string, DecisionValue> => {
+      const v = decisions.valuesOf(t);
+      return Object.fromEntries(decisions.decisions.filter((d) => v[d.key] !== undefined).map((d) => [d.name, v[d.key] as DecisionValue]));
+    };
+    const wide = values.wide === true;
     if (action === 'show') {
       if (json) {
         streams.out.write(
-          `${safeJson(result.trials.map((t) => ({ number: t.number, state: t.state, value: t.value ?? null, cached: t.cached, seconds: t.ended === undefined ? null : (t.ended - t.started) / 1000, dna: t.dna.toJSON(), candidate: t.candidate, error: t.error ?? null })))}\n`,
+          `${safeJson(
+            result.trials.map((t) => ({
+              number: t.number,
+              state: t.state,
+              value: t.value ?? null,
+              metrics: finalMetrics(result, t),
+              decisions: named(t),
+              cached: t.cached,
+              seconds: t.ended === undefined ? null : (t.ended - t.started) / 1000,
+              dna: t.dna.toJSON(),
+              candidate: t.candidate,
+              error: t.error ?? null,
+            })),
+          )}\n`,
         );
         return 0;
       }
-      const shortCandidate = (t: Trial): string => truncate(sanitize(format(t.candidate as TreeValue)), 70);
-      streams.out.write(
-        table(
-          ['#', 'state', 'value', 's', 'candidate'],
-          result.trials.map((t) => [String(t.number), t.cached ? 'cached' : t.state, valueText(t.value), seconds(t), shortCandidate(t)]),
-        ),
-      );
+      const fitted = trialsTable(result, byImportance(result, decisions), { wide });
+      streams.out.write(fitted.text);
+      const hint = fitHint(fitted);
+      if (hint !== undefined) streams.err.write(`${hint}\n`);
       return 0;
     }
     // best
@@ -172,6 +218,10 @@ Options:
           json ? undefined : 2,
         )}\n`,
       );
+      if (!json && front.length > 0) {
+        streams.err.write(`${sanitize(`the Pareto front of '${result.study}': ${front.length} trial(s)`)}\n`);
+        streams.err.write(trialsTable(result, decisions, { wide, trials: front }).text);
+      }
       return 0;
     }
     const best = result.best;
@@ -179,10 +229,13 @@ Options:
       streams.err.write(`${sanitize(`pliant study best: the study '${result.study}' has no completed trial`)}\n`);
       return 1;
     }
-    if (json) streams.out.write(`${safeJson({ number: best.number, value: best.value, dna: best.dna.toJSON(), candidate: best.candidate })}\n`);
+    if (json)
+      streams.out.write(
+        `${safeJson({ number: best.number, value: best.value, metrics: finalMetrics(result, best), decisions: named(best), dna: best.dna.toJSON(), candidate: best.candidate })}\n`,
+      );
     else {
       streams.out.write(`${safeJson(best.candidate, 2)}\n`);
-      streams.err.write(`${sanitize(`best of '${result.study}': trial ${best.number}, ${valueText(best.value)}`)}\n`);
+      streams.err.write(bestSummary(result, best, byImportance(result, decisions), { wide }));
     }
     return 0;
   },

@@ -722,6 +722,35 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
     }
   }
 
+  // Settings a module exports for other files (`export const BATCH_SIZE = 64`, read by a
+  // `fit({ batchSize: BATCH_SIZE })` elsewhere): a literal const that this file does not read
+  // itself, named as a training argument a rule tunes (of fit, compile or an optimizer:
+  // BATCH_SIZE, batch_size or batchSize is `batchSize`; LEARNING_RATE is `learningRate`), is that
+  // argument's decision. One this file reads is decided (or reported) where it is read; a layer's
+  // arguments (`units`, `rate`) are too common as names to be taken by name alone.
+  const exportRules = valueRules.filter((r) => r.calls.some((c) => c === 'fit' || c === 'compile' || c.startsWith('train.')));
+  for (const statement of sourceFile.getVariableStatements()) {
+    if (!statement.isExported() || statement.getDeclarationKind() !== tsMorph.VariableDeclarationKind.Const) continue;
+    for (const declaration of statement.getDeclarations()) {
+      const nameNode = declaration.getNameNode();
+      const init = declaration.getInitializer();
+      if (!Node.isIdentifier(nameNode) || init === undefined) continue;
+      const literal = outermostLiteral(tsMorph, init, init.getStart());
+      if (literal === undefined || literal.getStart() !== init.getStart() || literal.getEnd() !== init.getEnd()) continue;
+      // Decided already, or marked by hand (a `@search` comment says what it is).
+      if (sites.has(literal.getStart()) || markers.has(literal.getStart())) continue;
+      const name = nameNode.getText();
+      const arg = settingName(name);
+      const matching = exportRules.filter((r) => r.args.includes(arg));
+      if (matching.length === 0) continue;
+      const readHere = sourceFile.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id !== nameNode && id.getText() === name);
+      if (readHere) continue;
+      const label = `${name} = ${oneLine(literal.getText())} (exported)`;
+      if (!decide(literal, declaration, undefined, matching, [...scopeOf(tsMorph, declaration), name], label) && matching[0] !== undefined)
+        skip(declaration, `${name} names ${arg}, but rule '${matching[0].name}' does not tune ${oneLine(literal.getText())}`, 'kept');
+    }
+  }
+
   // Hand-marked literals no rule reached.
   for (const [start, marker] of markers) {
     if (sites.has(start) || typeof marker.spec !== 'object') continue;
@@ -772,6 +801,16 @@ export function findSites(text: string, fileName: string, rules: readonly Annota
   checkPaths(ordered, fileName, api);
   skipped.sort((a, b) => a.line - b.line || a.column - b.column);
   return { sites: ordered, skipped, calls: calls.length, annotated, sourceFile, tsMorph };
+}
+
+/** The argument a setting's name stands for: `BATCH_SIZE`, `batch_size` and `batchSize` are `batchSize`. */
+export function settingName(name: string): string {
+  if (!name.includes('_') && name !== name.toUpperCase()) return name;
+  const words = name
+    .toLowerCase()
+    .split('_')
+    .filter((w) => w !== '');
+  return words.map((w, i) => (i === 0 ? w : `${w.charAt(0).toUpperCase()}${w.slice(1)}`)).join('');
 }
 
 /** Whether a value rule takes a literal: its type and its `in` list. */

@@ -12,8 +12,8 @@ import type { Trial } from '../tuning/trial.js';
 import { VERSION } from '../version.js';
 import { formatNumber } from './format-number.js';
 import { REPORT_STATUSES, reportData } from './report-data.js';
-import type { ReportData, ReportTrial } from './report-data.js';
-import { STATUS_COLORS, plottedDecisions, reportSpecs } from './report-specs.js';
+import type { DecisionValue, ReportData, ReportDecision, ReportTrial } from './report-data.js';
+import { STATUS_COLORS, TOP_DECISION_PLOTS, plottedDecisions, reportSpecs } from './report-specs.js';
 import type { ReportPlot } from './report-specs.js';
 import { renderSvg } from './render-svg.js';
 
@@ -42,7 +42,8 @@ const TOP = 10;
  * The study report as one HTML page that opens without network: a header (the study, trials
  * by state, the best value and its trial, the objectives), the plots of
  * {@link reportSpecs} rendered to inline SVG (each in a `<figure class="plot" data-plot="name">`),
- * and a table of the top 10 trials with their DNA and candidate JSON. Every text is
+ * and a table of the top 10 trials with their values of the decisions that matter most (the
+ * candidate JSON and the DNA on demand, in a `<details>`). Every text is
  * HTML-escaped; CSS is inline; nothing is fetched. Needs vega and vega-lite (`npm install
  * vega@6 vega-lite@6`), loaded on first use.
  *
@@ -194,30 +195,57 @@ function sections(data: ReportData, rendered: readonly { plot: ReportPlot; svg: 
   }
   return order.map((section) => {
     const items = bySection.get(section) as { plot: ReportPlot; svg: string }[];
-    const small = items.every((r) => r.plot.name.startsWith('decision:'));
-    const figures = items.map((r) => `<figure class="plot" data-plot="${escapeHtml(r.plot.name)}">${r.svg}</figure>`).join('\n');
-    let note = '';
-    if (small) {
-      const shown = new Set(plottedDecisions(data).map((d) => d.path));
-      const hidden = data.decisions.filter((d) => !shown.has(d.path));
-      note = `<p class="note">Each completed trial's value against one decision, the decisions that matter most first (ε²: the share of the objective's variance the decision explains).${
-        hidden.length === 0
-          ? ''
-          : ` Not shown: ${hidden.length} more decision${hidden.length === 1 ? '' : 's'} (${escapeHtml(
-              hidden
-                .slice(0, 20)
-                .map((d) => d.path)
-                .join(', '),
-            )}${hidden.length > 20 ? ', …' : ''}).`
-      }</p>`;
-    }
-    return `<section>
-<h2>${escapeHtml(section)}</h2>${note}
-<div class="plots${small ? ' small' : ''}">
-${figures}
+    const figure = (r: { plot: ReportPlot; svg: string }): string => `<figure class="plot" data-plot="${escapeHtml(r.plot.name)}">${r.svg}</figure>`;
+    if (section !== 'Which choices matter') {
+      return `<section>
+<h2>${escapeHtml(section)}</h2>
+<div class="plots">
+${items.map(figure).join('\n')}
 </div>
 </section>`;
+    }
+    return choicesSection(
+      data,
+      items.filter((r) => !r.plot.name.startsWith('decision:')).map(figure),
+      items.filter((r) => r.plot.name.startsWith('decision:')).map(figure),
+    );
   });
+}
+
+/**
+ * "Which choices matter": the importance ranking, then a plot per decision, the most important
+ * {@link TOP_DECISION_PLOTS} first and the rest folded in a `<details>`; when too few trials
+ * completed to rank, it says so.
+ */
+function choicesSection(data: ReportData, ranking: readonly string[], panels: readonly string[]): string {
+  const plotted = new Set(plottedDecisions(data).map((d) => d.path));
+  const unplotted = data.decisions.filter((d) => !plotted.has(d.path));
+  const reason = data.importance.reason;
+  const intro =
+    reason === undefined
+      ? `${data.decisions.length} decision${data.decisions.length === 1 ? ' varies' : 's vary'} across the trials, ranked by PED-ANOVA importance (as Optuna computes it): how strongly a decision's values set the best ${data.importance.top} of the ${data.importance.trials} completed trials apart from the rest. Each plot shows every completed trial's value against that decision.`
+      : `${escapeHtml(capitalize(reason))}: the ${data.decisions.length} decision${data.decisions.length === 1 ? '' : 's'} that vary are shown in the order they appear, unranked.`;
+  const shown = panels.slice(0, TOP_DECISION_PLOTS);
+  const folded = panels.slice(TOP_DECISION_PLOTS);
+  const more = folded.length + unplotted.length;
+  const foldedHtml =
+    more === 0
+      ? ''
+      : `\n<details class="more"><summary>${more} more decision${more === 1 ? '' : 's'}</summary>
+<div class="plots small">
+${folded.join('\n')}
+</div>${unplotted.length === 0 ? '' : `\n<p class="note">Not plotted (too many distinct labels, or beyond the first ${plotted.size}): ${escapeHtml(unplotted.map((d) => d.name).join(', '))}.</p>`}
+</details>`;
+  return `<section>
+<h2>Which choices matter</h2><p class="note">${intro}</p>${ranking.length === 0 ? '' : `\n<div class="plots">\n${ranking.join('\n')}\n</div>`}
+<div class="plots small">
+${shown.join('\n')}
+</div>${foldedHtml}
+</section>`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The best trials first: by the first objective (for several: the Pareto front first). */
@@ -247,9 +275,10 @@ function topTrials(data: ReportData, result: Result): string {
     ...data.objectives.map((o) => `${escapeHtml(o.name)} <span class="dir">${o.direction === 'maximize' ? '↑' : '↓'}</span>`),
     'state',
     'duration',
-    'DNA',
+    'decisions',
     'candidate',
   ];
+  const shownDecisions = tableDecisions(data);
   const body = rows.map((t) => {
     const trial = byNumber.get(t.number) as Trial;
     const json = candidateJson(trial.candidate);
@@ -257,7 +286,7 @@ function topTrials(data: ReportData, result: Result): string {
     const mark =
       several && data.front.includes(t.number) ? ' <span class="tag">front</span>' : !several && data.best === t.number ? ' <span class="tag">best</span>' : '';
     const infeasible = t.feasible ? '' : ' <span class="tag warn">infeasible</span>';
-    return `<tr><td class="num">${t.number}${mark}${infeasible}</td>${values}<td>${swatch(t.status)}${t.status}</td><td class="num">${duration(t.duration)}</td><td><code class="dna">${escapeHtml(t.dna)}</code></td><td><details><summary>JSON</summary><pre>${escapeHtml(json)}</pre></details></td></tr>`;
+    return `<tr><td class="num">${t.number}${mark}${infeasible}</td>${values}<td>${swatch(t.status)}${t.status}</td><td class="num">${duration(t.duration)}</td><td>${decisionList(shownDecisions, t)}</td><td><details><summary>JSON</summary><pre>${escapeHtml(json)}</pre><p class="note">DNA: <code class="dna">${escapeHtml(t.dna)}</code></p></details></td></tr>`;
   });
   return `<section>
 <h2>Top trials</h2>
@@ -268,6 +297,27 @@ ${body.join('\n')}
 </tbody>
 </table>
 </section>`;
+}
+
+/** The decisions the top-trials table may show, the most important (or first) first. */
+function tableDecisions(data: ReportData): ReportDecision[] {
+  return plottedDecisions(data);
+}
+
+/** How many decisions a row of the top-trials table shows. */
+const ROW_DECISIONS = 6;
+
+/** A trial's values of the first {@link ROW_DECISIONS} of `decisions` it has, as `name = value` items. */
+function decisionList(decisions: readonly ReportDecision[], t: ReportTrial): string {
+  const items = decisions
+    .filter((d) => t.decisions[d.path] !== undefined)
+    .slice(0, ROW_DECISIONS)
+    .map((d) => {
+      const v = t.decisions[d.path] as DecisionValue;
+      const text = typeof v === 'number' ? formatNumber(v) : v;
+      return `<li><span class="dname">${escapeHtml(d.name)}</span> = <b>${escapeHtml(text)}</b></li>`;
+    });
+  return items.length === 0 ? '—' : `<ul class="decisions">${items.join('')}</ul>`;
 }
 
 /** A duration in seconds as `850 ms`, `12.5 s`, `3.2 min` or `1.5 h`. */
@@ -314,6 +364,10 @@ th{background:var(--soft);font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .dir{color:var(--muted)}
 .dna{word-break:break-all}
+.decisions{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0 12px}
+.dname{color:var(--muted)}
+details.more{margin-top:12px}
+details.more>summary{margin-bottom:8px}
 .tag{display:inline-block;font-size:11px;padding:0 5px;border-radius:8px;background:#e8f0fe;color:#1a56c4}
 .tag.warn{background:#fdecea;color:#b3261e}
 details summary{cursor:pointer;color:#1a56c4}

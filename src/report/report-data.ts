@@ -2,14 +2,18 @@
  * The rows a study report plots: one per trial (its objective values, best-so-far, timing,
  * intermediate values) and the decisions that vary across trials, as plain data.
  */
-import { appendSegment } from '../symbolic/key-path.js';
 import { isLogLike } from './log-scale.js';
-import type { JsonValue } from '../symbolic/json.js';
+import { decisionImportance } from './importance.js';
+import type { ImportanceRanking } from './importance.js';
 import type { Measurement } from '../base/measurement.js';
 import { Objectives } from '../tuning/objectives.js';
 import type { ObjectiveOptions } from '../tuning/objectives.js';
 import type { Result } from '../tuning/result.js';
+import { studyDecisions } from '../tuning/study-decisions.js';
+import type { DecisionValue, StudyDecision } from '../tuning/study-decisions.js';
 import type { Direction, Trial, TrialState } from '../tuning/trial.js';
+
+export type { DecisionValue } from '../tuning/study-decisions.js';
 
 /**
  * How a report shows a trial: its state, except that a completed trial whose value the dedupe
@@ -37,9 +41,6 @@ export interface ReportStep {
   /** The first objective's value at that step. */
   readonly value: number;
 }
-
-/** A decision's value in one trial: a number (quantitative decisions) or a category label. */
-export type DecisionValue = number | string;
 
 /** A plotting row for one trial. */
 export interface ReportTrial {
@@ -78,23 +79,25 @@ export interface ReportTrial {
   /** Its intermediate values, in order. */
   readonly reports: readonly ReportStep[];
   /**
-   * Its values of the varying decisions, by key path (see {@link ReportDecision}); a
-   * quantitative decision the trial does not have is missing.
+   * Its values of the varying decisions, by key (see {@link ReportDecision}); a decision the
+   * trial does not have is missing.
    */
   readonly decisions: Readonly<Record<string, DecisionValue>>;
-  /** Its DNA, in PyGlove's compact form. */
+  /** Its DNA, in PyGlove's compact form (for a tooltip or on demand; reports show decisions). */
   readonly dna: string;
   /** Why a failed or abandoned trial ended. */
   readonly error: string | undefined;
 }
 
-/** A leaf of the candidates' JSON whose value varies across trials. */
+/** A decision of the study (see `studyDecisions`): a value of the candidates that varies across trials. */
 export interface ReportDecision {
-  /** Its key path (`model.layers[0].units`; symbolic nodes' `$type` keys are not paths). */
+  /** Its key: the key path in the candidate (see `StudyDecision.key`); plots are named `decision:<key>`. */
   readonly path: string;
+  /** Its short readable name (see `StudyDecision.name`): what plots and tables show. */
+  readonly name: string;
   /**
-   * `quantitative` when every trial that has it holds a number (and at least two distinct
-   * ones), else `nominal` (values become labels; trials without it get {@link ABSENT}).
+   * `quantitative` when every trial that has it holds a number, else `nominal` (values become
+   * labels).
    */
   readonly kind: 'quantitative' | 'nominal';
   /**
@@ -105,10 +108,9 @@ export interface ReportDecision {
   /** For nominal decisions: the labels, in order of first appearance. */
   readonly categories: readonly string[];
   /**
-   * How much it matters, from 0 to 1: the share of the first objective's variance (over the
-   * completed trials that have the decision) explained by its value: ε² (η² corrected for the
-   * number of groups) of the groups of equal labels (nominal) or of the value's quartiles
-   * (quantitative); `undefined` when too few trials have it to tell.
+   * How much it matters, from 0 to 1: its share of the PED-ANOVA importance over the completed
+   * trials (see `decisionImportance`; the shares of a study sum to 1); `undefined` when the
+   * study has too few completed trials to tell (see {@link ReportData.importance}).
    */
   readonly importance: number | undefined;
 }
@@ -125,6 +127,8 @@ export interface ReportData {
   readonly trials: readonly ReportTrial[];
   /** The decisions that vary across trials, in order of first appearance. */
   readonly decisions: readonly ReportDecision[];
+  /** How the decisions were ranked: how many trials, and why nothing is ranked when it is not. */
+  readonly importance: Omit<ImportanceRanking, 'ranked'>;
   /** The number of the best trial (one objective), or `undefined`. */
   readonly best: number | undefined;
   /** The numbers of the Pareto-front trials (for one objective: the trials tied for best). */
@@ -133,8 +137,8 @@ export interface ReportData {
   readonly counts: Readonly<Record<ReportStatus, number>>;
 }
 
-/** The label of a nominal decision's value in a trial that does not have the decision. */
-export const ABSENT = '(none)';
+/** How plots label a decision a trial does not have (on a parallel-coordinates axis). */
+export const ABSENT = '—';
 
 const API = 'reportData';
 
@@ -163,12 +167,15 @@ export function reportData(result: Result): ReportData {
   };
   const t0 = result.trials.reduce((min, t) => Math.min(min, t.started), Number.POSITIVE_INFINITY);
   const seconds = (ms: number): number => (ms - t0) / 1000;
-  const leaves = result.trials.map((t) => flattenCandidate(t.candidate));
-  const found = varyingDecisions(leaves);
+  const study = studyDecisions(result);
+  const found = describeDecisions(
+    study.decisions,
+    result.trials.map((t) => study.valuesOf(t)),
+  );
   const front = safe(() => result.paretoFront.map((t) => t.number), []);
   const bestSoFar: (number | undefined)[] = objectives.metrics.map(() => undefined);
   const counts = Object.fromEntries(REPORT_STATUSES.map((s) => [s, 0])) as Record<ReportStatus, number>;
-  const trials = result.trials.map((t, row): ReportTrial => {
+  const trials = result.trials.map((t): ReportTrial => {
     const status = statusOf(t);
     counts[status]++;
     const values = objectives.metrics.map((_, i) => (t.state === 'completed' || t.state === 'pruned' ? measure(t.value, i) : undefined));
@@ -202,18 +209,25 @@ export function reportData(result: Result): ReportData {
       cached: t.cached,
       pruned: t.state === 'pruned',
       reports,
-      decisions: decisionValues(found, leaves[row] as Map<string, Leaf>),
+      decisions: study.valuesOf(t),
       dna: t.dna.toString(),
       error: t.error,
     };
   });
-  const decisions = found.map((d) => ({ ...d, importance: importanceOf(d, trials) }));
+  const points = result.trials.flatMap((t, i) => {
+    const v = trials[i]?.value;
+    return t.state === 'completed' && v !== undefined ? [{ values: study.valuesOf(t), value: v }] : [];
+  });
+  const { ranked, ...importance } = decisionImportance(study.decisions, points, objectives.directions[0] as Direction);
+  const shares = new Map(ranked.map((r) => [r.key, r.importance]));
+  const decisions = found.map((d) => ({ ...d, importance: shares.get(d.path) }));
   return {
     study: result.study,
     objectives: objectives.metrics.map((metric, i) => ({ name: metric ?? 'objective', metric, direction: objectives.directions[i] as Direction })),
     constraints: [...result.constraints],
     trials,
     decisions,
+    importance,
     best: count === 1 ? safe(() => result.best?.number, undefined) : undefined,
     front,
     counts,
@@ -245,136 +259,14 @@ function objectivesOf(result: Result): Objectives {
   return new Objectives(options, API);
 }
 
-/** A leaf of a candidate's JSON. */
-type Leaf = number | string | boolean | null;
-
-/**
- * The leaves of a candidate's JSON by key path: symbolic nodes' `$type` is skipped (their
- * arguments are kept), `{"$number": "NaN"}` is the leaf `"NaN"`, `{"$record": {...}}` is its record.
- */
-function flattenCandidate(json: JsonValue): Map<string, Leaf> {
-  const out = new Map<string, Leaf>();
-  const walk = (value: JsonValue, path: string, depth: number): void => {
-    if (value === null || typeof value !== 'object') {
-      out.set(path, value);
-      return;
-    }
-    if (depth > 64) return;
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, appendSegment(path, i), depth + 1));
-      return;
-    }
-    const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === '$number' && typeof value.$number === 'string') {
-      out.set(path, value.$number);
-      return;
-    }
-    if (keys.length === 1 && keys[0] === '$record' && value.$record !== null && typeof value.$record === 'object' && !Array.isArray(value.$record)) {
-      for (const [k, v] of Object.entries(value.$record)) walk(v, appendSegment(path, k), depth + 1);
-      return;
-    }
-    for (const key of keys) {
-      if (key === '$type') continue;
-      walk(value[key] as JsonValue, appendSegment(path, key), depth + 1);
-    }
-  };
-  walk(json, '', 0);
-  return out;
-}
-
-/** The key paths whose leaves vary across trials (a path some trials lack varies too). */
-function varyingDecisions(leaves: readonly Map<string, Leaf>[]): Omit<ReportDecision, 'importance'>[] {
-  const order: string[] = [];
-  const seen = new Map<string, { values: Leaf[]; present: number }>();
-  for (const trial of leaves) {
-    for (const [path, leaf] of trial) {
-      let entry = seen.get(path);
-      if (entry === undefined) {
-        entry = { values: [], present: 0 };
-        seen.set(path, entry);
-        order.push(path);
-      }
-      entry.values.push(leaf);
-      entry.present++;
-    }
-  }
-  const out: Omit<ReportDecision, 'importance'>[] = [];
-  for (const path of order) {
-    const { values, present } = seen.get(path) as { values: Leaf[]; present: number };
-    const distinct = new Set(values.map((v) => JSON.stringify(v)));
-    const partial = present < leaves.length;
-    if (distinct.size < 2 && !partial) continue;
-    const numbers = values.every((v) => typeof v === 'number' && Number.isFinite(v));
-    if (numbers && distinct.size >= 2) {
-      out.push({ path, kind: 'quantitative', log: isLogLike(values as number[]), categories: [] });
-    } else {
-      const categories: string[] = [];
-      for (const v of values) {
-        const label = labelOf(v);
-        if (!categories.includes(label)) categories.push(label);
-      }
-      if (partial && !categories.includes(ABSENT)) categories.push(ABSENT);
-      out.push({ path, kind: 'nominal', log: false, categories });
-    }
-  }
-  return out;
-}
-
-function labelOf(leaf: Leaf): string {
-  return typeof leaf === 'string' ? leaf : String(leaf);
-}
-
-/** One trial's values of the varying decisions. */
-function decisionValues(decisions: readonly Omit<ReportDecision, 'importance'>[], leaves: Map<string, Leaf>): Record<string, DecisionValue> {
-  // Entries, not assignments: a path may be `__proto__`.
-  const out: [string, DecisionValue][] = [];
-  for (const d of decisions) {
-    const has = leaves.has(d.path);
-    const leaf = leaves.get(d.path) as Leaf;
-    if (d.kind === 'quantitative') {
-      if (has) out.push([d.path, leaf as number]);
-    } else {
-      out.push([d.path, has ? labelOf(leaf) : ABSENT]);
-    }
-  }
-  return Object.fromEntries(out);
-}
-
-/** ε² of the first objective grouped by the decision's value (quantitative values: by quartile). */
-function importanceOf(decision: Omit<ReportDecision, 'importance'>, trials: readonly ReportTrial[]): number | undefined {
-  const points: { key: DecisionValue; y: number }[] = [];
-  for (const t of trials) {
-    const key = t.decisions[decision.path];
-    if (t.state === 'completed' && t.value !== undefined && key !== undefined) points.push({ key, y: t.value });
-  }
-  if (points.length < 3) return undefined;
-  let group: (p: { key: DecisionValue }) => string;
-  if (decision.kind === 'quantitative') {
-    const sorted = points.map((p) => p.key as number).sort((a, b) => a - b);
-    const cuts = [0.25, 0.5, 0.75].map((q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
-    group = (p) => String(cuts.filter((c) => (p.key as number) >= c).length);
-  } else {
-    group = (p) => String(p.key);
-  }
-  const mean = points.reduce((s, p) => s + p.y, 0) / points.length;
-  const total = points.reduce((s, p) => s + (p.y - mean) ** 2, 0);
-  if (!(total > 0)) return 0;
-  const groups = new Map<string, number[]>();
-  for (const p of points) {
-    const k = group(p);
-    const ys = groups.get(k);
-    if (ys === undefined) groups.set(k, [p.y]);
-    else ys.push(p.y);
-  }
-  let between = 0;
-  for (const ys of groups.values()) {
-    const m = ys.reduce((s, y) => s + y, 0) / ys.length;
-    between += ys.length * (m - mean) ** 2;
-  }
-  const k = groups.size;
-  if (k < 2) return 0;
-  if (points.length <= k) return undefined;
-  // ε²: η² corrected for the number of groups (many small groups explain noise too).
-  const within = (total - between) / (points.length - k);
-  return Math.max(0, Math.min(1, (between - (k - 1) * within) / total));
+/** The report's view of each decision: its kind, its scale, its labels in order of first appearance. */
+function describeDecisions(
+  decisions: readonly StudyDecision[],
+  values: readonly Readonly<Record<string, DecisionValue>>[],
+): Omit<ReportDecision, 'importance'>[] {
+  return decisions.map((d) => {
+    const seen = values.flatMap((v) => (v[d.key] === undefined ? [] : [v[d.key] as DecisionValue]));
+    if (d.kind === 'number') return { path: d.key, name: d.name, kind: 'quantitative', log: isLogLike(seen as number[]), categories: [] };
+    return { path: d.key, name: d.name, kind: 'nominal', log: false, categories: [...new Set(seen.map(String))] };
+  });
 }

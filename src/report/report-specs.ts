@@ -4,7 +4,7 @@
  */
 import { formatNumber } from './format-number.js';
 import { isLogLike } from './log-scale.js';
-import { REPORT_STATUSES } from './report-data.js';
+import { ABSENT, REPORT_STATUSES } from './report-data.js';
 import type { ReportData, ReportDecision, ReportObjective, ReportStatus, ReportTrial } from './report-data.js';
 
 /** A vega-lite top-level spec as plain JSON (data inline, no URLs). */
@@ -13,7 +13,7 @@ export type VegaLiteSpec = Readonly<Record<string, unknown>>;
 /** One plot of a report. */
 export interface ReportPlot {
   /**
-   * A stable name: `history`, `pareto`, `decision:<path>`, `parallel-coordinates`,
+   * A stable name: `history`, `pareto`, `importance`, `decision:<key>`, `parallel-coordinates`,
    * `intermediate-values`, `cache`, `timeline`.
    */
   readonly name: string;
@@ -33,8 +33,12 @@ export const STATUS_COLORS: Readonly<Record<ReportStatus, string>> = Object.free
   abandoned: '#9d755d',
 });
 
-/** How many decisions get a plot of their own, and axes in the parallel-coordinates view. */
+/** How many decisions get a plot of their own (the first {@link TOP_DECISION_PLOTS} shown, the rest folded). */
 export const MAX_DECISION_PLOTS = 24;
+/** How many decision plots a report shows before folding the rest. */
+export const TOP_DECISION_PLOTS = 6;
+/** The most axes of the parallel-coordinates view: the most important decisions and the objective. */
+export const MAX_PARALLEL_AXES = 8;
 /** Nominal decisions with more labels than this are left out of plots (they are mostly unique values). */
 export const MAX_CATEGORIES = 40;
 
@@ -186,9 +190,14 @@ export function decisionSpec(data: ReportData, decision: ReportDecision): VegaLi
         field: 'x',
         type: 'nominal',
         scale: { domain: decision.categories.filter((c) => present.has(c)) },
-        ...fieldTitle(decision.path, 'axis', { labelAngle: decision.categories.length > 4 ? -40 : 0, labelLimit: 120 }),
+        ...fieldTitle(decision.name, 'axis', { labelAngle: decision.categories.length > 4 ? -40 : 0, labelLimit: 120 }),
       }
-    : { field: 'x', type: 'quantitative', ...fieldTitle(decision.path, 'axis'), scale: decision.log ? { type: 'log' } : { zero: false, nice: true } };
+    : {
+        field: 'x',
+        type: 'quantitative',
+        ...fieldTitle(decision.name, 'axis', integerAxis(rows.map((r) => r.x as number))),
+        scale: decision.log ? { type: 'log' } : { zero: false, nice: true },
+      };
   const only = data.objectives[0] as ReportObjective;
   const y = {
     field: 'y',
@@ -210,8 +219,8 @@ export function decisionSpec(data: ReportData, decision: ReportDecision): VegaLi
       encoding: { x, y: { ...y, aggregate: 'mean' } },
     });
   }
-  const importance = decision.importance === undefined ? '' : `ε² = ${decision.importance.toFixed(2)} · `;
-  const title = { text: decision.path, subtitle: `${importance}${nominal ? 'tick: mean per choice' : decision.log ? 'log scale' : 'completed trials'}` };
+  const importance = decision.importance === undefined ? '' : `importance ${percent(decision.importance)} · `;
+  const title = { text: decision.name, subtitle: `${importance}${nominal ? 'tick: mean per choice' : decision.log ? 'log scale' : 'completed trials'}` };
   if (!several) return top({ title, data: { values: rows }, width: SMALL_WIDTH, height: SMALL_HEIGHT, layer });
   return top({
     title,
@@ -223,29 +232,37 @@ export function decisionSpec(data: ReportData, decision: ReportDecision): VegaLi
 }
 
 /**
- * All decisions together: one line per completed trial through an axis per decision (each
- * normalised to its range; categories evenly spaced, log-scaled numbers in log space) and the
- * first objective, coloured by the objective (brighter is better). `undefined` with fewer than 2
- * such trials or no decision.
+ * The most important decisions together: one line per completed trial through an axis per
+ * decision (at most {@link MAX_PARALLEL_AXES} axes with the objective's; each normalised to its
+ * range; categories evenly spaced, a trial without the decision at `—`, log-scaled numbers in
+ * log space) and the first objective, coloured by the objective (brighter is better).
+ * `undefined` with fewer than 2 such trials or no decision.
  */
 export function parallelCoordinatesSpec(data: ReportData): VegaLiteSpec | undefined {
-  const decisions = plottedDecisions(data).sort((a, b) => data.decisions.indexOf(a) - data.decisions.indexOf(b));
+  const decisions = plottedDecisions(data).slice(0, MAX_PARALLEL_AXES - 1);
   const objective = data.objectives[0] as ReportObjective;
   const trials = data.trials.filter((t) => t.state === 'completed' && t.value !== undefined);
   if (decisions.length === 0 || trials.length < 2) return undefined;
   const fields = decisions.map((_, i) => `d${i}`);
-  const axes = [...decisions.map((d, i) => ({ key: `d${i}`, axis: d.path })), { key: 'y', axis: objectiveTitle(objective) }];
-  const position = (d: ReportDecision, t: ReportTrial): number | undefined => {
+  const names = new Set(decisions.map((d) => d.name));
+  let objectiveAxis = objectiveTitle(objective);
+  while (names.has(objectiveAxis)) objectiveAxis = `${objectiveAxis} `;
+  const axes = [...decisions.map((d, i) => ({ key: `d${i}`, axis: d.name })), { key: 'y', axis: objectiveAxis }];
+  // Nominal axes list a trial without the decision as `—` (after the categories).
+  const categories = decisions.map((d) =>
+    d.kind === 'nominal' && trials.some((t) => t.decisions[d.path] === undefined) && !d.categories.includes(ABSENT) ? [...d.categories, ABSENT] : d.categories,
+  );
+  const position = (d: ReportDecision, i: number, t: ReportTrial): number | undefined => {
     const v = t.decisions[d.path];
+    if (d.kind === 'nominal') return (categories[i] as readonly string[]).indexOf(v === undefined ? ABSENT : String(v));
     if (v === undefined) return undefined;
-    if (d.kind === 'nominal') return d.categories.indexOf(v as string);
     return d.log ? Math.log10(v as number) : (v as number);
   };
   const rows = trials.map((t) => {
     const row: Record<string, number | string> = { n: t.number, y: t.value as number, c: t.value as number };
     decisions.forEach((d, i) => {
-      const p = position(d, t);
-      if (p !== undefined) row[`d${i}`] = p;
+      const p = position(d, i, t);
+      if (p !== undefined && p >= 0) row[`d${i}`] = p;
     });
     return row;
   });
@@ -260,19 +277,19 @@ export function parallelCoordinatesSpec(data: ReportData): VegaLiteSpec | undefi
     const r = range(`d${i}`);
     if (!Number.isFinite(r[0])) return;
     if (d.kind === 'nominal') {
-      d.categories.forEach((c, k) => {
-        if (k >= r[0] && k <= r[1]) labels.push({ axis: d.path, norm: norm(k, r), label: c });
+      (categories[i] as readonly string[]).forEach((c, k) => {
+        if (k >= r[0] && k <= r[1]) labels.push({ axis: d.name, norm: norm(k, r), label: c });
       });
     } else {
       const shown = (v: number): string => formatNumber(d.log ? 10 ** v : v);
-      labels.push({ axis: d.path, norm: norm(r[0], r), label: shown(r[0]) }, { axis: d.path, norm: norm(r[1], r), label: shown(r[1]) });
+      // A few distinct values (layer widths, kernel sizes) are each labelled; else the range's ends.
+      const distinct = [...new Set(rows.flatMap((row) => (typeof row[`d${i}`] === 'number' ? [row[`d${i}`] as number] : [])))].sort((a, b) => a - b);
+      const ticks = distinct.length <= 6 ? distinct : [r[0], r[1]];
+      for (const v of ticks) labels.push({ axis: d.name, norm: norm(v, r), label: shown(v) });
     }
   });
   const yr = range('y');
-  labels.push(
-    { axis: objectiveTitle(objective), norm: 0, label: formatNumber(yr[0]) },
-    { axis: objectiveTitle(objective), norm: 1, label: formatNumber(yr[1]) },
-  );
+  labels.push({ axis: objectiveAxis, norm: 0, label: formatNumber(yr[0]) }, { axis: objectiveAxis, norm: 1, label: formatNumber(yr[1]) });
   const x = {
     field: 'axis',
     type: 'nominal',
@@ -282,7 +299,10 @@ export function parallelCoordinatesSpec(data: ReportData): VegaLiteSpec | undefi
   };
   const yNorm = { type: 'quantitative', axis: null, scale: { domain: [0, 1], nice: false, zero: false } };
   return top({
-    title: { text: 'Decisions together', subtitle: `one line per completed trial; colour: ${objectiveTitle(objective)}, brighter is better` },
+    title: {
+      text: 'Decisions together',
+      subtitle: `the ${decisions.length === 1 ? 'decision' : `${decisions.length} decisions`}${data.decisions.length > decisions.length ? ` that matter most (of ${data.decisions.length})` : ''}; one line per completed trial; colour: ${objectiveTitle(objective)}, brighter is better`,
+    },
     width: Math.max(WIDTH, axes.length * 70),
     height: HEIGHT + 40,
     layer: [
@@ -467,12 +487,57 @@ export function timelineSpec(data: ReportData): VegaLiteSpec | undefined {
     name: 'runs',
     mark: { type: 'rule', strokeWidth: 2.5, strokeCap: 'round' },
     encoding: {
-      x: { field: 'a', type: 'quantitative', title: 'seconds' },
+      x: { field: 'a', type: 'quantitative', title: 'seconds', axis: { format: '~r' } },
       x2: { field: 'b' },
       y: { field: 'n', type: 'quantitative', title: 'trial number', axis: { tickMinStep: 1, format: 'd' }, scale: { reverse: true } },
       color: statusColor(rows.map((r) => r.s)),
     },
   });
+}
+
+/**
+ * Which decisions matter most: a bar per ranked decision (at most {@link MAX_DECISION_PLOTS}),
+ * its share of the PED-ANOVA importance. `undefined` when nothing is ranked (too few trials).
+ */
+export function importanceSpec(data: ReportData): VegaLiteSpec | undefined {
+  const ranked = plottedDecisions(data).filter((d) => d.importance !== undefined);
+  if (ranked.length === 0) return undefined;
+  const rows = ranked.map((d) => ({ d: d.name, v: d.importance as number, l: percent(d.importance as number) }));
+  const y = { field: 'd', type: 'nominal', scale: { domain: rows.map((r) => r.d) }, ...fieldTitle('decision', 'axis', { labelLimit: 220 }) };
+  return top({
+    title: {
+      text: 'Importance',
+      subtitle: `PED-ANOVA over ${data.importance.trials} completed trials: how much each decision sets the best ${data.importance.top} apart`,
+    },
+    width: WIDTH - 220,
+    height: Math.max(40, rows.length * 18),
+    data: { values: rows },
+    layer: [
+      {
+        name: 'bars',
+        mark: { type: 'bar', color: '#4c78a8' },
+        encoding: { y, x: { field: 'v', type: 'quantitative', ...fieldTitle('share of importance', 'axis', { format: '.0%' }), scale: { domain: [0, 1] } } },
+      },
+      {
+        name: 'shares',
+        mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#333' },
+        encoding: { y, x: { field: 'v', type: 'quantitative' }, text: { field: 'l' } },
+      },
+    ],
+  });
+}
+
+/** A share as a percentage: `42 %`, `0.5 %`, `< 0.1 %`. */
+function percent(share: number): string {
+  const p = share * 100;
+  if (p === 0) return '0 %';
+  if (p < 0.1) return '< 0.1 %';
+  return `${p < 10 ? formatNumber(Number(p.toPrecision(2))) : Math.round(p)} %`;
+}
+
+/** Axis options for numbers that are all integers: integer ticks only (no `16.000000`). */
+function integerAxis(values: readonly number[]): Record<string, unknown> {
+  return values.every(Number.isInteger) ? { tickMinStep: 1, format: 'd' } : {};
 }
 
 /** Every plot the data supports, in report order (plots without data are left out). */
@@ -483,6 +548,7 @@ export function reportSpecs(data: ReportData): ReportPlot[] {
   };
   add('history', 'Objective', historySpec(data));
   add('pareto', 'Pareto front', paretoSpec(data));
+  add('importance', 'Which choices matter', importanceSpec(data));
   for (const d of plottedDecisions(data)) add(`decision:${d.path}`, 'Which choices matter', decisionSpec(data, d));
   add('parallel-coordinates', 'Decisions together', parallelCoordinatesSpec(data));
   add('intermediate-values', 'Intermediate values', intermediateValuesSpec(data));

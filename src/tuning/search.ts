@@ -17,6 +17,9 @@ import type { CandidateOf, SampleOptions } from './sample.js';
 import { SAMPLE_OPTIONS } from './sample.js';
 import { TrialLoop } from './trial-loop.js';
 import type { Proposal } from './trial-loop.js';
+import { objectiveValue, progressWanted, startProgressBar } from './progress-bar.js';
+import type { Progress } from './progress-bar.js';
+import type { Trial } from './trial.js';
 
 let searches = 0;
 
@@ -53,10 +56,17 @@ export interface SearchOptions<C = unknown> extends SampleOptions<C> {
   readonly executor?: Executor;
   /** How many trials run at once (default: the executor's capacity: 1 inline, its size for threads). */
   readonly concurrency?: number;
+  /**
+   * The progress bar on standard error (trials done of `numTrials`, the best so far, trials a
+   * minute, the ETA, cache hits), as `pliant search` shows it. Default: shown when standard error
+   * is a terminal, never in a pipe or a file, under CI (`CI` set) or with `TERM=dumb`; `false`
+   * never shows it, `true` always does (in a pipe, as a line every few seconds).
+   */
+  readonly progress?: boolean;
 }
 
 /** The option names `search` takes. */
-export const SEARCH_OPTIONS: readonly string[] = [...SAMPLE_OPTIONS, 'timeout', 'strict', 'algorithm', 'executor', 'concurrency'];
+export const SEARCH_OPTIONS: readonly string[] = [...SAMPLE_OPTIONS, 'timeout', 'strict', 'algorithm', 'executor', 'concurrency', 'progress'];
 
 /**
  * Runs a whole search: `objective(candidate, trial)` returns a number or a record of metrics (or
@@ -128,8 +138,22 @@ export async function search<S extends TreeValue | TracedSpace<unknown>>(
   const storage = options.storage ?? (options.study !== undefined ? storageFrom() : memoryStorage());
   const study = options.study ?? `search-${Date.now().toString(36)}-${(searches++).toString(36)}`;
   const algorithm = options.algorithm ?? auto();
-  const loop = new TrialLoop(space as TreeValue | TracedSpace<unknown>, algorithm, { ...options, storage, study } as SearchOptions, api);
+  if (options.progress !== undefined && typeof options.progress !== 'boolean')
+    throw new PliantError(api, 'argument', `progress must be true or false, found ${String(options.progress as unknown)}`);
+  let progress: Progress | undefined;
+  const onTrialEnd = options.onTrialEnd;
+  const loopOptions = {
+    ...options,
+    storage,
+    study,
+    onTrialEnd: (trial: Trial): void => {
+      progress?.trialEnded(trial);
+      onTrialEnd?.(trial);
+    },
+  };
+  const loop = new TrialLoop(space as TreeValue | TracedSpace<unknown>, algorithm, loopOptions as SearchOptions, api);
   await loop.open(executor.durable === true);
+  if (progressWanted(process.stderr, options.progress)) progress = startProgressBar(process.stderr, options.numTrials, progressStart(loop));
   const strict = options.strict === true;
   const inFlight = new Set<Proposal>();
   let stallError: PliantError | undefined;
@@ -187,10 +211,23 @@ export async function search<S extends TreeValue | TracedSpace<unknown>>(
       await session.close();
     }
   } finally {
+    progress?.stop();
     process.off('beforeExit', onBeforeExit);
     await loop.close();
   }
   return loop.result();
+}
+
+/** Where a search's progress starts: a resumed study's evaluated trials and best, and its direction. */
+function progressStart(loop: TrialLoop): Parameters<typeof startProgressBar>[2] {
+  const before = loop.result();
+  const metric = before.metrics.length > 1 ? undefined : before.metrics[0];
+  const best = before.metrics.length > 1 ? undefined : objectiveValue(before.best?.value, metric);
+  return {
+    direction: loop.objectives.directions,
+    metric,
+    start: { done: before.evaluated.filter((t) => t.state !== 'running').length, ...(typeof best === 'number' ? { best } : {}) },
+  };
 }
 
 /** What {@link evaluate} needs besides the trial. */

@@ -430,14 +430,14 @@ export class TrialLoop {
     try {
       hash = await dedupe.hashOf(candidate, treeOf);
     } catch (error) {
-      throw new PliantError(
-        this.#api,
-        'argument',
-        `dedupe could not hash the candidate of trial ${this.study.states.trials.length} (${dna.toString()}): ${error instanceof Error ? error.message : String(error)}`,
-        {
-          cause: error,
-        },
-      );
+      const where = `the candidate of trial ${this.study.states.trials.length} (${dna.toString()})`;
+      // A missing dependency (TensorFlow.js not installed, or not loaded yet) is not the hash's
+      // fault: its own message comes first, with what it happened in after.
+      const setup = setupError(error);
+      if (setup !== undefined) throw new PliantError(setup.api, setup.code, `${setup.detail} (while dedupe hashed ${where})`, { cause: error });
+      throw new PliantError(this.#api, 'argument', `dedupe could not hash ${where}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
     if (hash !== undefined && typeof hash !== 'string')
       throw new PliantError(this.#api, 'argument', `a dedupe hash function must return a string or undefined, found ${typeof hash}`);
@@ -524,4 +524,15 @@ export class TrialLoop {
       await study.close();
     }
   }
+}
+
+/**
+ * The error about the setup (a missing optional dependency, TensorFlow.js not loaded yet) that
+ * `error` is or was caused by, if any: what the user must fix, whatever code ran into it.
+ */
+function setupError(error: unknown): PliantError | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof PliantError && (e.code === 'dependency' || (e.code === 'state' && /TensorFlow\.js is not loaded/.test(e.detail)))) return e;
+  }
+  return undefined;
 }

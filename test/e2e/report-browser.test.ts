@@ -17,10 +17,13 @@ import { medianStopping } from '../../src/algorithms/early-stopping/median-stopp
 import { floatv } from '../../src/hyper/floatv.js';
 import { intv } from '../../src/hyper/intv.js';
 import { oneOf } from '../../src/hyper/one-of.js';
+import { reportData } from '../../src/report/report-data.js';
 import { serveReport } from '../../src/report/report-server.js';
+import { random } from '../../src/algorithms/random-search.js';
 import { journalStorage } from '../../src/storage/journal-storage.js';
 import { loadStudy } from '../../src/tuning/load-study.js';
 import { search } from '../../src/tuning/search.js';
+import type { TreeValue } from '../../src/symbolic/node.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shots = join(root, 'test-results');
@@ -71,6 +74,40 @@ async function plots(page: Page): Promise<{ figures: number; withMarks: number; 
     ).length;
     return { figures: figures.length, withMarks, names: figures.map((f) => f.getAttribute('data-plot') ?? '') };
   });
+}
+
+/**
+ * A synthetic architecture space like the MNIST CNN search's, with 20+ decisions: 1 to 4 conv
+ * blocks (a choice among whole layer lists, so each depth has its own per-block decisions),
+ * a dense head and a constant softmax of 10 units, and the training's choices.
+ */
+function archSpace(): TreeValue {
+  const block = (): TreeValue[] => [
+    { type: 'conv2d', filters: oneOf([8, 16, 32]), kernelSize: oneOf([3, 5]), activation: 'relu' },
+    { type: oneOf(['maxPooling2d', 'averagePooling2d']), poolSize: 2 },
+  ];
+  const head = (): TreeValue[] => [
+    { type: 'flatten' },
+    { type: 'dense', units: oneOf([64, 128, 256]), activation: 'relu' },
+    { type: 'dropout', rate: floatv(0, 0.5) },
+    { type: 'dense', units: 10, activation: 'softmax' },
+  ];
+  return {
+    model: { layers: oneOf([1, 2, 3, 4].map((depth) => [...Array.from({ length: depth }, block).flat(), ...head()])) },
+    optimizer: oneOf(['adam', 'rmsprop', 'sgd']),
+    weightDecay: floatv(1e-6, 1e-3, { scale: 'log' }),
+    warmupEpochs: intv(0, 3),
+    augment: oneOf([true, false]),
+    learningRate: floatv(3e-4, 3e-2, { scale: 'log' }),
+    batchSize: oneOf([32, 64, 128]),
+    seed: 7,
+  };
+}
+
+/** A cheap stand-in for accuracy: the learning rate near 3e-3 and wide filters help. */
+function archObjective(c: { learningRate: number; model: { layers: { filters?: number }[] } }): number {
+  const filters = c.model.layers.reduce((s, l) => s + (l.filters ?? 0), 0);
+  return 0.9 - Math.abs(Math.log10(c.learningRate) + 2.5) / 10 + filters / 2000;
 }
 
 let browser: Browser;
@@ -151,5 +188,59 @@ describe('the report in Chromium', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('on a study with 20+ decisions: at most 8 parallel axes, panels only for decisions that vary, no raw DNA, readable labels', async () => {
+    const studies = join(dir, 'arch');
+    const storage = journalStorage(studies);
+    const result = await search(archSpace(), (c) => archObjective(c as Parameters<typeof archObjective>[0]), {
+      numTrials: 40,
+      study: 'arch',
+      storage,
+      algorithm: random({ seed: 5 }),
+    });
+    const data = reportData(result);
+    expect(data.decisions.length).toBeGreaterThanOrEqual(20);
+    const varying = new Set(data.decisions.map((d) => d.path));
+    const out = join(dir, 'arch.html');
+    const streams = { out: { write: () => undefined }, err: { write: () => undefined } };
+    expect(await runCli(['report', join(studies, 'arch.jsonl'), '--out', out], streams)).toBe(0);
+    errors.length = 0;
+    const page = await open(pathToFileURL(out).href);
+    const found = await plots(page);
+    expect(found.withMarks).toBe(found.figures);
+    // No axis or label anywhere reads like `16.000000`.
+    const svgText = await page.locator('figure.plot svg text').allTextContents();
+    expect(svgText.filter((t) => /\d\.\d*0{4,}\b/.test(t))).toEqual([]);
+    // Importance panels: one per decision that varies, never a constant (the softmax's units, the seed).
+    const panels = found.names.filter((n) => n.startsWith('decision:')).map((n) => n.slice('decision:'.length));
+    expect(panels.length).toBeGreaterThan(0);
+    for (const key of panels) expect(varying.has(key), key).toBe(true);
+    expect(panels.some((k) => /units/.test(k) && data.trials.every((t) => t.decisions[k] === undefined || t.decisions[k] === 10))).toBe(false);
+    expect(panels.some((k) => k === 'seed')).toBe(false);
+    // The top ones shown, the rest folded.
+    const shown = await page.locator('figure.plot[data-plot^="decision:"]:visible').count();
+    expect(shown).toBeLessThanOrEqual(6);
+    expect(await page.locator('details.more > summary').innerText()).toMatch(/^\d+ more decisions$/);
+    // Parallel coordinates: at most 8 axes (decisions and the objective).
+    const parallel = page.locator('figure.plot[data-plot="parallel-coordinates"]');
+    const axes = await parallel.locator('g[class~="axes_marks"] line').count();
+    expect(axes).toBeGreaterThan(1);
+    expect(axes).toBeLessThanOrEqual(8);
+    const labels = await parallel.locator('g[class~="labels_marks"] text').allTextContents();
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) expect(label).not.toMatch(/\d\.0{4,}|\(none\)/);
+    // No raw DNA anywhere a reader sees; the top trials name decisions and values.
+    const text = await page.locator('body').innerText();
+    expect(text).not.toContain('DNA(');
+    expect(text).not.toContain('(none)');
+    expect(await page.locator('table ul.decisions li').count()).toBeGreaterThan(0);
+    expect(text).toContain('learningRate = ');
+    await page.screenshot({ path: join(shots, 'report-many-decisions.png'), fullPage: true });
+    console.log(
+      JSON.stringify({ decisions: data.decisions.length, panels: panels.length, shownPanels: shown, parallelAxes: axes, dnaOnPage: text.includes('DNA(') }),
+    );
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

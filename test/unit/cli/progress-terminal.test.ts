@@ -24,9 +24,12 @@ const trial = (number: number, value: number, extra: Partial<Trial> = {}): Trial
   }) as Trial;
 
 const saved = process.env.NO_COLOR;
+const savedCi = process.env.CI;
 afterEach(() => {
   if (saved === undefined) delete process.env.NO_COLOR;
   else process.env.NO_COLOR = saved;
+  if (savedCi === undefined) delete process.env.CI;
+  else process.env.CI = savedCi;
 });
 
 describe('progress', () => {
@@ -64,12 +67,23 @@ describe('progress', () => {
       on: () => stream,
       removeListener: () => stream,
     };
+    delete process.env.CI;
     const p = startProgress(stream, 4, 'maximize');
     p.trialEnded(trial(0, 0.5));
     p.trialEnded(trial(1, 0.75));
     p.stop();
+    if (process.env.TERM === 'dumb') return;
     expect(text).toContain('2/4 trials | best 0.75 (#1)');
     expect(text).toContain('cache hits 0');
+  });
+
+  it('on a terminal under CI: a line per trial, no bar', () => {
+    let text = '';
+    process.env.CI = '1';
+    const p = startProgress({ isTTY: true, write: (t: string) => (text += t) }, 2, 'maximize');
+    p.trialEnded(trial(0, 0.5));
+    p.stop();
+    expect(text).toBe('trial 0 completed: 0.5, 1.5 s | 1/2 | best 0.5\n');
   });
 });
 

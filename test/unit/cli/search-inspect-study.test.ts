@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run-cli.js';
+import { reportCommand } from '../../../src/cli/search-command.js';
+import { storageFrom } from '../../../src/storage/storage-from.js';
 import { journalStorage } from '../../../src/storage/journal-storage.js';
 import { loadStudy } from '../../../src/tuning/load-study.js';
 
@@ -48,6 +50,8 @@ describe('pliant search', () => {
     ).toHaveLength(6);
     expect(first.out()).toContain("study 'experiment'");
     expect(first.out()).toMatch(/best: trial \d+, -?[\d.]+\n\{lr: /);
+    // It ends with the command that opens the report, with the storage that is not the default.
+    expect(first.out().trimEnd().split('\n').at(-1)).toBe(`see the report: npx pliant report experiment --storage ${studies}`);
     const again = capture();
     expect(await runCli(['search', experiment, '--storage', studies, '--trials', '9', '--json'], again.streams)).toBe(0);
     const summary = JSON.parse(again.out()) as { study: string; trials: number; best: { number: number; candidate: unknown } };
@@ -78,6 +82,16 @@ describe('pliant search', () => {
     const c = capture();
     expect(await runCli(['search', empty, '--storage', studies, '--trials', '1'], c.streams)).toBe(1);
     expect(c.err()).toContain("exports no 'space'");
+  });
+});
+
+describe('reportCommand', () => {
+  it('names the study, with --storage when it is not the default folder; nothing for a study in memory', () => {
+    expect(reportCommand('mnist-cnn-quick-s1', undefined, storageFrom().description)).toBe('npx pliant report mnist-cnn-quick-s1');
+    expect(reportCommand('my study', 'out/studies', 'journal:/x/out/studies')).toBe("npx pliant report 'my study' --storage out/studies");
+    expect(reportCommand('s', undefined, 'journal:/data/studies')).toBe('npx pliant report s --storage /data/studies');
+    expect(reportCommand('s', undefined, 'redis:redis://localhost:6379')).toBe('npx pliant report s --storage redis://localhost:6379');
+    expect(reportCommand('s', undefined, 'memory')).toBeUndefined();
   });
 });
 
@@ -180,8 +194,8 @@ describe('pliant study', () => {
   it('list, show, best and export (jsonl and csv)', async () => {
     const list = capture();
     expect(await runCli(['study', 'list', '--storage', studies], list.streams)).toBe(0);
-    expect(list.out()).toMatch(/^study +trials +completed +best\n/);
-    expect(list.out()).toMatch(/experiment +10 +\d+ +-?[\d.]+/);
+    expect(list.out()).toMatch(/^study +trials +completed +objective +best\n/);
+    expect(list.out()).toMatch(/experiment +10 +\d+ +\S+ [↑↓] +-?[\d.]+/);
     const show = capture();
     expect(await runCli(['study', 'show', 'experiment', '--storage', studies], show.streams)).toBe(0);
     expect(show.out().trim().split('\n')).toHaveLength(2 + 10);
@@ -192,7 +206,8 @@ describe('pliant study', () => {
     const csv = join(dir, 'out', 'experiment.csv');
     expect(await runCli(['study', 'export', 'experiment', '--storage', studies, '--out', csv], capture().streams)).toBe(0);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('number,state,value,cached,seconds,dna,candidate,error');
+    expect(lines[0]).toMatch(/^trial,state,.+,cached,duration_s,reports,error$/);
+    expect(lines[0]).not.toMatch(/(^|,)(dna|candidate)(,|$)/);
     expect(lines).toHaveLength(11);
     expect(lines[1]).toMatch(/^0,(completed|failed),/);
     const jsonl = join(dir, 'out', 'experiment.jsonl');

@@ -264,7 +264,8 @@ describe('progress', () => {
     expect(text).toBe(
       [
         'trial 0 failed: Error: boom \\x1b]0;pwned\\x07\\nsecond line abc\\u202eexe.txt\\u2066x\\u2069, 1.0 s | 1/2 | best -',
-        'trial 1 completed: {"\\u001b[2J\\u001b[31mred":1}, 1.0 s | 2/2 | best -',
+        // A record of one metric: that metric is the objective (as search reads it), so it is the best.
+        'trial 1 completed: {"\\u001b[2J\\u001b[31mred":1}, 1.0 s | 2/2 | best 1',
         '',
       ].join('\n'),
     );
@@ -333,22 +334,28 @@ describe('commands print journal text escaped', () => {
     const show = await pliant('study', 'show', TITLE, '--storage', studies);
     expect(show.code, show.err).toBe(0);
     expectClean(show.out);
-    // format() writes strings with JSON's escapes; what JSON leaves raw (bidi) is escaped too
-    expect(show.out).toContain("{act: '\\u001b]0;pwned\\u0007'}");
-    expect(show.out).toContain("{act: 'abc\\u202eexe.txt\\u2066x\\u2069'}");
+    // the candidate as its decisions, labels escaped
+    expect(show.out).toContain('act=\\x1b]0;pwned\\x07');
+    expect(show.out).toContain('act=abc\\u202eexe.txt\\u2066x\\u2069');
     expect(show.out.trimEnd().split('\n')).toHaveLength(2 + 6);
-    const multi = await pliant('study', 'show', BIDI, '--storage', studies);
+    const multi = await pliant('study', 'show', BIDI, '--storage', studies, '--wide');
     expectClean(multi.out);
-    expect(multi.out).toContain('\\x1b[2J\\x1b[31mred=');
+    // metric names are column titles, escaped, with their direction
+    expect(multi.out).toContain('\\x1b[2J\\x1b[31mred ↑');
+    expect(multi.out).toContain('b,"c" ↑');
+    const narrow = await pliant('study', 'show', BIDI, '--storage', studies);
+    expectClean(narrow.out);
+    expectClean(narrow.err);
     const best = await pliant('study', 'best', TITLE, '--storage', studies);
     expect(best.code).toBe(0);
     expectClean(best.out);
     expectClean(best.err);
     expect(JSON.parse(best.out)).toEqual({ act: TITLE });
-    expect(best.err).toMatch(/^best of '\\x1b\]0;pwned\\x07': trial \d+, 2\n$/);
+    expect(best.err).toMatch(/^best of '\\x1b\]0;pwned\\x07': trial \d+, value ↑ 2\n  decisions  act=\\x1b\]0;pwned\\x07\n$/);
     const front = await pliant('study', 'best', BIDI, '--storage', studies);
     expectClean(front.out);
     expect(front.out).toContain('"\\u001b[2J\\u001b[31mred": ');
+    expectClean(front.err);
   });
 
   it('study export --format csv: metric names, candidates and errors quoted, read back the same', async () => {
@@ -357,9 +364,10 @@ describe('commands print journal text escaped', () => {
     expect(r.code, r.err).toBe(0);
     expectClean(r.err);
     const rows = parseCsv(readFileSync(out, 'utf8'));
-    expect(rows[0]).toEqual(['number', 'state', CSI, 'b,"c"', 'cached', 'seconds', 'dna', 'candidate', 'error']);
+    // `act` is the same in both trials: no decision column
+    expect(rows[0]).toEqual(['trial', 'state', CSI, 'b,"c"', 'cached', 'duration_s', 'reports', 'error']);
     expect(rows).toHaveLength(3);
-    for (const row of rows) expect(row).toHaveLength(9);
+    for (const row of rows) expect(row).toHaveLength(8);
     const single = join(dir, 'single.csv');
     expect((await pliant('study', 'export', TITLE, '--storage', studies, '--out', single)).code).toBe(0);
     const [header, ...body] = parseCsv(readFileSync(single, 'utf8'));

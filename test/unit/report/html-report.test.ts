@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PliantError, Result, journalStorage } from '../../../src/index.js';
+import { PliantError, Result, journalStorage, search } from '../../../src/index.js';
 import { renderReport, writeReport } from '../../../src/report/html-report.js';
 import { rejection } from '../../support/error-of.js';
-import { EVIL, cachedStudy, multiStudy, runSingle, singleStudy, symbolicStudy } from './studies.js';
+import { EVIL, cachedStudy, multiStudy, runSingle, singleStudy, space, symbolicStudy } from './studies.js';
 
 /** The inner HTML of the figure of plot `name` (`undefined` when the page has none). */
 function figure(html: string, name: string): string | undefined {
@@ -61,7 +61,9 @@ describe('renderReport', () => {
 
   it('renders each plot to inline SVG with data marks', async () => {
     const result = await singleStudy();
-    expect(plotNames(single)).toEqual(['history', 'decision:lr', 'decision:act', 'decision:width', 'parallel-coordinates', 'intermediate-values', 'timeline']);
+    const names = plotNames(single);
+    expect(names.filter((n) => !n.startsWith('decision:'))).toEqual(['history', 'importance', 'parallel-coordinates', 'intermediate-values', 'timeline']);
+    expect(names.filter((n) => n.startsWith('decision:')).sort()).toEqual(['decision:act', 'decision:lr', 'decision:width']);
     const withValue = result.trials.filter((t) => t.state === 'completed' || t.state === 'pruned').length;
     const completed = result.completed.length;
     expect(marks(figure(single, 'history'), 'trials')).toBe(withValue);
@@ -80,15 +82,31 @@ describe('renderReport', () => {
     }
   });
 
-  it('names the varying decisions in their plots, symbolic key paths included', async () => {
+  it('names the varying decisions in their plots by their short names, symbolic key paths included', async () => {
     for (const path of ['lr', 'act', 'width']) expect(figure(single, `decision:${path}`)).toContain(`>${path}</text>`);
     const html = await renderReport(await symbolicStudy());
-    for (const path of ['model.layers[0].units', 'model.layers[0].act']) {
+    for (const [path, name] of [
+      ['model.layers[0].units', 'units'],
+      ['model.layers[0].act', 'act'],
+    ] as const) {
       const svg = figure(html, `decision:${path}`);
-      expect(svg).toContain(`>${path}</text>`);
+      expect(svg).toContain(`>${name}</text>`);
+      expect(svg).not.toContain(`>${path}</text>`);
       expect(marks(svg, 'trials')).toBe(12);
     }
     expect(html).not.toContain('decision:$type');
+    // The softmax layer's constant units are no decision.
+    expect(html).not.toContain('decision:model.layers[1]');
+  });
+
+  it('ranks the decisions (the one that drives the objective first) and folds the rest beyond the top ones', async () => {
+    const section = /<h2>Which choices matter<\/h2>(.*?)<\/section>/s.exec(single)?.[1] ?? '';
+    expect(section).toContain('ranked by PED-ANOVA importance');
+    // `lr` drives the learning curve most; `width` adds at most 0.1.
+    const first = /data-plot="decision:([^"]+)"/.exec(section)?.[1];
+    expect(first).toBe('lr');
+    expect(section).not.toContain('<details class="more">');
+    expect(figure(single, 'importance')).toContain('>lr</text>');
   });
 
   it('shows the Pareto front of two objectives: a symbol per completed trial, the front connected', async () => {
@@ -109,7 +127,15 @@ describe('renderReport', () => {
     expect(figure(single, 'cache')).toBeUndefined();
   });
 
-  it('lists the top 10 trials: number, value, state, duration, DNA, candidate JSON', async () => {
+  it('says when too few trials completed to rank the decisions, and shows them unranked', async () => {
+    const few = await renderReport(await search(space, (c) => c.lr, { numTrials: 6, seed: 1 }));
+    const section = /<h2>Which choices matter<\/h2>(.*?)<\/section>/s.exec(few)?.[1] ?? '';
+    expect(section).toContain('Too few trials to rank decisions (n &#60; 10: 6 completed)');
+    expect(plotNames(few)).not.toContain('importance');
+    expect(plotNames(few).filter((n) => n.startsWith('decision:'))).toEqual(['decision:lr', 'decision:act', 'decision:width']);
+  });
+
+  it('lists the top 10 trials: number, value, state, duration, decisions, candidate JSON and DNA on demand', async () => {
     const result = await singleStudy();
     const table = /<table>(.*?)<\/table>/s.exec(single)?.[1] ?? '';
     const rows = table.match(/<tr><td/g) ?? [];
@@ -118,7 +144,13 @@ describe('renderReport', () => {
     const first = /<tbody>\s*<tr>(.*?)<\/tr>/s.exec(table)?.[1] ?? '';
     expect(first).toMatch(new RegExp(`^<td class="num">${best.number} <span class="tag">best</span>`));
     expect(first).toContain('completed');
-    expect(first).toContain(`<code class="dna">${best.dna.toString()}</code>`);
+    const c = best.candidate as { lr: number; act: string; width: number };
+    expect(first).toContain(`<span class="dname">width</span> = <b>${c.width}</b>`);
+    expect(first).toContain(`<span class="dname">act</span> = <b>${c.act}</b>`);
+    // The DNA only inside the folded candidate.
+    expect(first).toMatch(
+      new RegExp(`<details><summary>JSON</summary>.*<code class="dna">${best.dna.toString().replace(/[()[\].]/g, '\\$&')}</code></p></details>`, 's'),
+    );
     expect(first).toMatch(/<td class="num">[\d.e-]+ (ms|s|min|h)<\/td>/);
     expect(first).toContain('<details><summary>JSON</summary><pre>{\n  &#34;lr&#34;:');
   });
@@ -216,11 +248,11 @@ describe('writeReport', () => {
     expect(existsSync(out)).toBe(true);
     const html = readFileSync(out, 'utf8');
     expect(plotNames(html)).toHaveLength(plots);
-    expect(plots).toBe(7);
+    expect(plots).toBe(8);
     expect(html).toContain('<title>Written</title>');
     expect(html).toContain('<code>written</code>');
     const byName = join(dir, 'by-name.html');
-    expect(await writeReport('written', byName, { storage })).toBe(7);
+    expect(await writeReport('written', byName, { storage })).toBe(8);
     expect(readFileSync(byName, 'utf8')).toContain('<title>Study written</title>');
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DNA, Result } from '../../../src/index.js';
 import type { JsonValue, Trial } from '../../../src/index.js';
-import { ABSENT, REPORT_STATUSES, reportData } from '../../../src/report/report-data.js';
+import { REPORT_STATUSES, reportData } from '../../../src/report/report-data.js';
 import { EVIL, cachedStudy, multiStudy, singleStudy, symbolicStudy } from './studies.js';
 
 /** A finished trial made by hand (for candidate shapes a search does not easily give). */
@@ -132,13 +132,18 @@ describe('reportData', () => {
     ]);
     const data = reportData(result);
     const byPath = new Map(data.decisions.map((d) => [d.path, d]));
-    expect([...byPath.keys()].sort()).toEqual(['["a.b"]', 'layer.filters', 'layer.units', 'n', 'r.$k'].sort());
-    // units: one value where present, so a category with the trials that lack it
-    expect(byPath.get('layer.units')).toMatchObject({ kind: 'nominal', categories: ['8', ABSENT] });
-    expect(byPath.get('layer.filters')).toMatchObject({ kind: 'quantitative' });
+    // The node's type varies (X or Y): a decision at its own path; `layer.units` is 8 wherever
+    // it exists, so it is no decision.
+    expect([...byPath.keys()].sort()).toEqual(['["a.b"]', 'layer', 'layer.filters', 'n', 'r.$k'].sort());
+    expect(byPath.get('layer')).toMatchObject({ kind: 'nominal', categories: ['X', 'Y'], name: 'layer' });
+    expect(byPath.get('layer.filters')).toMatchObject({ kind: 'quantitative', name: 'filters' });
     expect(byPath.get('n')).toMatchObject({ kind: 'nominal', categories: ['NaN', '1', '2'] });
-    expect(data.trials.map((t) => t.decisions['layer.units'])).toEqual(['8', ABSENT, ABSENT]);
+    expect(data.trials.map((t) => t.decisions.layer)).toEqual(['X', 'Y', 'Y']);
+    expect(data.trials.map((t) => t.decisions['layer.units'])).toEqual([undefined, undefined, undefined]);
     expect(data.trials.map((t) => t.decisions['layer.filters'])).toEqual([undefined, 3, 5]);
+    // Two completed trials: too few to rank.
+    expect(data.importance.reason).toBe('too few trials to rank decisions (n < 10: 2 completed)');
+    expect(data.decisions.every((d) => d.importance === undefined)).toBe(true);
     expect(data.trials.map((t) => t.started)).toEqual([0, 1, 2]);
     expect(data.trials.map((t) => t.duration)).toEqual([0.5, 0.5, 0.5]);
     expect(data.trials.map((t) => t.best)).toEqual([1, 2, 2]);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Result } from '../../../src/index.js';
+import { Result, intv, random, search } from '../../../src/index.js';
 import { reportData } from '../../../src/report/report-data.js';
 import type { ReportData } from '../../../src/report/report-data.js';
+import type { TreeValue } from '../../../src/index.js';
 import {
   MAX_DECISION_PLOTS,
+  MAX_PARALLEL_AXES,
   STATUS_COLORS,
   cacheSpec,
   decisionSpec,
@@ -44,14 +46,17 @@ describe('reportSpecs', () => {
   it('gives the plots a one-objective study with reports supports, and not the others', async () => {
     const data = reportData(await singleStudy());
     const names = reportSpecs(data).map((p) => p.name);
-    expect(names).toEqual(['history', 'decision:lr', 'decision:act', 'decision:width', 'parallel-coordinates', 'intermediate-values', 'timeline']);
+    expect(names.filter((n) => !n.startsWith('decision:'))).toEqual(['history', 'importance', 'parallel-coordinates', 'intermediate-values', 'timeline']);
+    expect(names.filter((n) => n.startsWith('decision:')).sort()).toEqual(['decision:act', 'decision:lr', 'decision:width']);
     expect(paretoSpec(data)).toBeUndefined();
     expect(cacheSpec(data)).toBeUndefined();
   });
 
   it('adds the Pareto front for two objectives and the cache plot with cached trials; no intermediate values without reports', async () => {
     const multi = reportData(await multiStudy());
-    expect(reportSpecs(multi).map((p) => p.name)).toEqual(['history', 'pareto', 'decision:x', 'decision:n', 'decision:k', 'parallel-coordinates', 'timeline']);
+    const names = reportSpecs(multi).map((p) => p.name);
+    expect(names.filter((n) => !n.startsWith('decision:'))).toEqual(['history', 'pareto', 'importance', 'parallel-coordinates', 'timeline']);
+    expect(names.filter((n) => n.startsWith('decision:')).sort()).toEqual(['decision:k', 'decision:n', 'decision:x']);
     expect(intermediateValuesSpec(multi)).toBeUndefined();
     const cached = reportData(await cachedStudy());
     expect(reportSpecs(cached).map((p) => p.name)).toContain('cache');
@@ -121,7 +126,27 @@ describe('reportSpecs', () => {
     expect(rowsOf(spec, 'lines')).toHaveLength(data.trials.filter((t) => t.state === 'completed').length);
     expect((lines.encoding as Record<string, { field?: string }>).color?.field).toBe('c');
     const axes = rowsOf(spec, 'axes').map((r) => r.axis);
-    expect(axes).toEqual(['lr', 'act', 'width', 'objective (maximize)']);
+    // The decisions, most important first, then the objective.
+    expect(axes).toEqual([...plottedDecisions(data).map((d) => d.name), 'objective (maximize)']);
+    expect(axes[0]).toBe('lr');
+    expect([...axes].sort()).toEqual(['act', 'lr', 'objective (maximize)', 'width']);
+    // Labels are formatted numbers and category names, never `16.000000` or `(none)`.
+    for (const r of rowsOf(spec, 'labels')) expect(String(r.label)).not.toMatch(/\.0{3,}|\(none\)/);
+  });
+
+  it('parallel coordinates: at most 8 axes on a study with many decisions, the important ones kept', async () => {
+    const space: Record<string, TreeValue> = {};
+    for (let i = 0; i < 24; i++) space[`d${i}`] = intv(0, 9);
+    const result = await search(space, (c) => (c as Record<string, number>).d5! * 10 + (c as Record<string, number>).d17! + Math.random() * 0.01, {
+      numTrials: 60,
+      algorithm: random({ seed: 4 }),
+    });
+    const data = reportData(result);
+    expect(data.decisions).toHaveLength(24);
+    const axes = rowsOf(parallelCoordinatesSpec(data) as VegaLiteSpec, 'axes').map((r) => r.axis);
+    expect(axes.length).toBeLessThanOrEqual(MAX_PARALLEL_AXES);
+    expect(axes[0]).toBe('d5');
+    expect(axes[axes.length - 1]).toBe('objective (maximize)');
   });
 
   it('Pareto: every completed trial, the front connected', async () => {

@@ -251,6 +251,31 @@ describe('dedupe in the loop', () => {
     expect(journal.events.filter((e) => e.type === 'done')).toHaveLength(3);
   });
 
+  it('a setup error in the hash (TensorFlow.js missing or not loaded) comes first, not as a hashing failure', async () => {
+    const notLoaded = new PliantError(
+      'build',
+      'state',
+      'TensorFlow.js is not loaded yet: `await loadTf()` first (or use the async buildModel / train, which load it)',
+    );
+    const missing = new PliantError('loadTf', 'dependency', 'TensorFlow.js cannot load (...): npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm');
+    for (const [thrown, message] of [
+      [notLoaded, /^build: TensorFlow\.js is not loaded yet: `await loadTf\(\)` first .*\(while dedupe hashed the candidate of trial 0 \(.*\)\)$/],
+      // Wrapped once more on its way (a probe that adds its own context): still found.
+      [new Error('probe failed', { cause: missing }), /^loadTf: TensorFlow\.js cannot load \(\.\.\.\): npm install @tensorflow\/tfjs/],
+    ] as const) {
+      const error = await search(space, (c) => c.a, {
+        numTrials: 2,
+        dedupe: () => {
+          throw thrown;
+        },
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PliantError);
+      expect((error as PliantError).message).toMatch(message);
+      expect((error as PliantError).message).not.toContain('could not hash');
+      expect((error as PliantError).cause).toBe(thrown);
+    }
+  });
+
   it('rejects bad dedupe options with clear errors', async () => {
     const run = (dedupe: unknown): Promise<unknown> => search(space, () => 1, { numTrials: 1, dedupe: dedupe as never });
     await expect(run({ hash: 'functional' })).rejects.toThrow("search: dedupe: hash: 'functional' needs a probe");
