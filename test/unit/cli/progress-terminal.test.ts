@@ -1,27 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProgress } from '../../../src/cli/progress.js';
 import { painter, shortNumber, table, useColour } from '../../../src/cli/terminal.js';
-import { DNA } from '../../../src/geno/dna.js';
-import type { Trial } from '../../../src/tuning/trial.js';
+import { trialRecord } from '../../support/trial-record.js';
 
-const trial = (number: number, value: number, extra: Partial<Trial> = {}): Trial =>
-  ({
-    id: `t${number}`,
-    number,
-    state: 'completed',
-    dna: new DNA(0),
-    candidate: {},
-    reports: [],
-    value,
-    metrics: undefined,
-    error: undefined,
-    started: 0,
-    ended: 1500,
-    owner: 'x',
-    hash: undefined,
-    cached: false,
-    ...extra,
-  }) as Trial;
+const trial = trialRecord;
 
 const saved = process.env.NO_COLOR;
 const savedCi = process.env.CI;

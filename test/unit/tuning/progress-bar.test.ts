@@ -1,27 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { floatv, oneOf, search } from '../../../src/index.js';
 import { objectiveValue, progressWanted, startProgressBar } from '../../../src/tuning/progress-bar.js';
-import { DNA } from '../../../src/geno/dna.js';
-import type { Trial } from '../../../src/tuning/trial.js';
+import { trialRecord } from '../../support/trial-record.js';
 
-const trial = (number: number, value: Trial['value'], extra: Partial<Trial> = {}): Trial =>
-  ({
-    id: `t${number}`,
-    number,
-    state: 'completed',
-    dna: new DNA(0),
-    candidate: {},
-    reports: [],
-    value,
-    metrics: undefined,
-    error: undefined,
-    started: 0,
-    ended: 1500,
-    owner: 'x',
-    hash: undefined,
-    cached: false,
-    ...extra,
-  }) as Trial;
+const trial = trialRecord;
 
 /** A stream that says it is a terminal and keeps what is written. */
 function fakeTerminal(): { stream: { isTTY: true; columns: number; write(t: string): boolean }; text: () => string } {
