@@ -16,6 +16,7 @@ import { regularizedEvolution } from './evolution/regularized-evolution.js';
 import type { RegularizedEvolutionOptions } from './evolution/regularized-evolution.js';
 import { gp } from './gp/gp.js';
 import type { GpOptions } from './gp/gp.js';
+import { replayProposals } from './proposal-book.js';
 import { spaceProfile } from './space-profile.js';
 import type { SpaceProfile } from './space-profile.js';
 import { tpe } from './tpe/tpe.js';
@@ -179,15 +180,7 @@ export function auto(options: AutoOptions = {}): Algorithm {
     },
     recover(history: readonly HistoryEntry[]): void {
       requireSetup(state, `${api}.recover`);
-      const key = (dna: DNA): string => JSON.stringify(dna.toJSON());
-      // As replayHistory, but a stored DNA that differs from the one proposed again (another
-      // algorithm's or seed's history) replaces it, so no phantom proposal stays pending.
-      for (const entry of history) {
-        const proposed = algorithm.propose();
-        if (proposed !== undefined && key(proposed) !== key(entry.dna)) algorithm.abandon?.(proposed);
-        if (entry.reward !== undefined) algorithm.feedback(entry.dna, entry.reward, entry.outcome);
-        else if (entry.state !== 'running') algorithm.abandon?.(entry.dna);
-      }
+      replayProposals(algorithm, history);
     },
   };
   return algorithm;

@@ -5,7 +5,7 @@ import type { Rng } from '../../base/rng.js';
 import { PliantError } from '../../base/errors.js';
 import { checkOptions } from '../../base/options.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from '../algorithm.js';
-import { ProposalBook, dnaKey } from '../proposal-book.js';
+import { ProposalBook, replayProposals } from '../proposal-book.js';
 import { checkDNA, checkInteger, checkReward, contextRng, optionNames, requireSetup } from '../checks.js';
 import { checkOutcome, compareOutcomes, isFailed, tier } from '../ranking.js';
 import { Acquisition, maximizeAcquisition } from './acquisition.js';
@@ -386,19 +386,7 @@ export function gp(options: GpOptions = {}): Algorithm {
     },
     recover(history: readonly HistoryEntry[]): void {
       const s = requireSetup(state, `${api}.recover`);
-      // As replayHistory, but a stored DNA that differs from the one proposed again (a history
-      // from another algorithm or seed, or trials that ended out of order) replaces it, so no
-      // phantom proposal stays pending.
-      for (const entry of history) {
-        const proposed = algorithm.propose() as DNA;
-        const same = dnaKey(proposed) === dnaKey(entry.dna);
-        if (!same) {
-          algorithm.abandon?.(proposed);
-          if (entry.reward === undefined && entry.state === 'running') track(s, entry.dna, s.space.embed(s.space.params.observe(entry.dna, `${api}.recover`)));
-        }
-        if (entry.reward !== undefined) algorithm.feedback(entry.dna, entry.reward, entry.outcome);
-        else if (entry.state !== 'running' && same) algorithm.abandon?.(entry.dna);
-      }
+      replayProposals(algorithm, history, (dna) => track(s, dna, s.space.embed(s.space.params.observe(dna, `${api}.recover`))));
     },
   };
   return algorithm;

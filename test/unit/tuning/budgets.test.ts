@@ -157,11 +157,17 @@ describe('stepBudget', () => {
     const [a, b] = await Promise.all([run(0), run(1)]);
     const study = await loadStudy('shared', { storage: journalStorage(path) });
     const steps = stepsOf(study);
-    // Both ran trials, and both stopped at the study's budget: past it by less than the two trials running last.
+    // Both ran trials, and both stopped at the study's budget: past it by less than the trials in
+    // flight when it was reached (one per search). Which trials those were depends on timing (a
+    // long trial of one search may end after shorter later ones of the other), so the bound is
+    // the two longest trials, not the last two by number.
     expect(ran[0]).toBeGreaterThan(0);
     expect(ran[1]).toBeGreaterThan(0);
     expect(ran[0] + ran[1]).toBe(study.trials.length);
-    expectStoppedAt(steps, budget, 2);
+    const spent = sum(steps);
+    const longest = [...steps].sort((x, y) => y - x);
+    expect(spent).toBeGreaterThanOrEqual(budget);
+    expect(spent).toBeLessThan(budget + (longest[0] ?? 0) + (longest[1] ?? 0));
     expect(a.trials.length).toBe(study.trials.length);
     expect(b.trials.length).toBe(study.trials.length);
   });
