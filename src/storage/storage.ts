@@ -1,6 +1,7 @@
 import type { DNAJson } from '../geno/dna.js';
 import type { JsonValue } from '../symbolic/json.js';
 import type { Measurement } from '../base/measurement.js';
+import { PliantError } from '../base/errors.js';
 
 /**
  * The journal format this version writes (in the `version` of a study's `study` event). A
@@ -149,6 +150,26 @@ export interface Storage {
   exists(name: string): Promise<boolean>;
   /** The names of the studies it holds, sorted. */
   list(): Promise<string[]>;
+}
+
+/**
+ * @internal Throws a `PliantError` of `api` at `storage` unless `value` is a {@link Storage} (a
+ * `{ dir }` options object passed where `journalStorage(dir)` belongs, say).
+ */
+export function checkStorage(value: unknown, api: string): asserts value is Storage {
+  const s = value as Partial<Storage> | null;
+  if (s !== null && typeof s === 'object' && typeof s.open === 'function' && typeof s.exists === 'function' && typeof s.list === 'function') return;
+  const found =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'an array'
+        : typeof value === 'object'
+          ? `an object with keys ${JSON.stringify(Object.keys(value).slice(0, 5))}`
+          : typeof value;
+  throw new PliantError(api, 'argument', `storage must be a Storage (journalStorage(dir), redisStorage(url), memoryStorage()), found ${found}`, {
+    path: 'storage',
+  });
 }
 
 /** Events made by pliant's own loop (well-formed by construction). */

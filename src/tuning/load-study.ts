@@ -5,6 +5,7 @@ import { openJournalFile } from '../storage/journal-storage.js';
 import { emitJournalWarning } from '../storage/journal.js';
 import { storageFrom } from '../storage/storage-from.js';
 import type { JournalEvent, JournalWarning, Storage, StudyJournal } from '../storage/storage.js';
+import { checkStorage } from '../storage/storage.js';
 import type { ObjectiveOptions } from './objectives.js';
 import { Result } from './result.js';
 import { Study } from './study.js';
@@ -45,6 +46,7 @@ export async function loadStudy(study: string, options: LoadStudyOptions = {}): 
     return resultAndClose(Study.over(journal, fallbackName(study), onWarning), journal.where);
   }
   const storage = options.storage ?? storageFrom();
+  checkStorage(storage, API);
   if (!(await storage.exists(study))) {
     throw new PliantError(
       API,
@@ -75,7 +77,13 @@ function judge(study: Study, where: string): Result {
     ...(meta?.metric === undefined ? {} : { metric: meta.metric as ObjectiveOptions['metric'] }),
     ...(meta?.constraints === undefined ? {} : { constraints: meta.constraints as ObjectiveOptions['constraints'] }),
   };
-  return new Result(header?.study ?? study.name, states.snapshot(), judged);
+  return new Result(header?.study ?? study.name, states.snapshot(), judged, undefined, namesOf(meta?.decisionNames));
+}
+
+/** The decision names a header records (a record of strings; anything else is ignored). */
+function namesOf(value: unknown): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 function isFile(path: string): boolean {
@@ -114,6 +122,7 @@ export async function openStudyReader(study: string, options: LoadStudyOptions =
     where = journal.where;
   } else {
     const storage = options.storage ?? storageFrom();
+    checkStorage(storage, API);
     if (!(await storage.exists(study))) throw new PliantError(API, 'argument', `no study named '${study}' in ${storage.description.replace(/^journal:/, '')}`);
     opened = await Study.open(storage, study, { api: API, readOnly: true, onWarning });
     where = storage.description;

@@ -26,6 +26,12 @@ export class Result {
   readonly constraints: readonly string[];
   /** The dedupe cache's counters at the end of the search (`undefined` without `dedupe`). */
   readonly cache: CacheStats | undefined;
+  /**
+   * The names given to the space's hyper values (`oneOf(..., { name })`), by the key path their
+   * value takes in a candidate; recorded in the study's header, so a loaded study has them too.
+   * Views name those decisions by them.
+   */
+  readonly decisionNames: Readonly<Record<string, string>>;
   readonly #objectives: Objectives;
 
   /**
@@ -33,8 +39,15 @@ export class Result {
    * @param trials - Its trials, in order.
    * @param options - How to judge them (as given to `search`: `direction`, `metric`, `constraints`).
    * @param cache - The dedupe cache's counters, if the search had one.
+   * @param decisionNames - The names of the space's named decisions, by key path in a candidate.
    */
-  constructor(study: string, trials: readonly Trial[], options: ObjectiveOptions = {}, cache?: CacheStats) {
+  constructor(
+    study: string,
+    trials: readonly Trial[],
+    options: ObjectiveOptions = {},
+    cache?: CacheStats,
+    decisionNames: Readonly<Record<string, string>> = {},
+  ) {
     this.#objectives = new Objectives(options, 'Result');
     this.study = study;
     this.trials = Object.freeze([...trials]);
@@ -44,6 +57,7 @@ export class Result {
     this.metric = this.metrics[0];
     this.constraints = this.#objectives.constraints;
     this.cache = cache === undefined ? undefined : Object.freeze({ ...cache });
+    this.decisionNames = Object.freeze(Object.fromEntries(Object.entries(decisionNames).filter(([, v]) => typeof v === 'string')));
     Object.freeze(this);
   }
 

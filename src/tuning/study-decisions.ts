@@ -23,8 +23,9 @@ export interface StudyDecision {
    */
   readonly key: string;
   /**
-   * A short readable name: the hyper value's `name` when the trial data carries it, else the
-   * shortest key-path suffix unique among the study's decisions (`filters`, `layers[2].filters`).
+   * A short readable name: the hyper value's `name` (recorded in the study's header, see
+   * `Result.decisionNames`) when no other decision has that name, else the shortest key-path
+   * suffix unique among the study's decisions (`filters`, `layers[2].filters`).
    */
   readonly name: string;
   /** 'number' (quantitative) or 'category'. */
@@ -210,9 +211,10 @@ function shortNames(all: readonly (readonly string[])[], lengths: ReadonlySet<nu
  * that closes a 7-layer list is never compared with whatever layer 6 of a 10-layer list is;
  * the list's length is a decision of its own (`model.layers.length`), and so is the type of a
  * symbolic node when it varies (`model.layers[2]`: `batchNormalization` or `identity`). A place
- * a trial lacks is absent from that trial's values, never a value. Trials record no hyper-value
- * names, so names are the shortest key-path suffix unique among the decisions (annotated
- * spaces' keys, such as `createModel.dense_1.units`, shorten the same way).
+ * a trial lacks is absent from that trial's values, never a value. A decision is named by its
+ * hyper value's `name` where the study's header records one for its key path, else by the
+ * shortest key-path suffix unique among the decisions (annotated spaces' keys, such as
+ * `createModel.dense_1.units`, shorten the same way).
  *
  * ```ts
  * const { decisions, valuesOf } = studyDecisions(await loadStudy('mnist'));
@@ -239,10 +241,18 @@ export function studyDecisions(result: Result): StudyDecisions {
   }
   const varying = order.filter((key) => (seen.get(key)?.values.size ?? 0) > 1);
   const lengthAt = new Set(varying.flatMap((key, i) => (seen.get(key)?.length === true ? [i] : [])));
-  const names = shortNames(
+  const derived = shortNames(
     varying.map((key) => seen.get(key)?.segments ?? [key]),
     lengthAt,
   );
+  // A hyper value's own name wins where it is unique among the decisions' names.
+  const given = varying.map((key) => (Object.hasOwn(result.decisionNames, key) ? result.decisionNames[key] : undefined));
+  const counts = new Map<string, number>();
+  for (const name of [...given, ...derived.filter((_, i) => given[i] === undefined)]) if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const names = varying.map((_, i) => {
+    const name = given[i];
+    return name !== undefined && counts.get(name) === 1 ? name : (derived[i] as string);
+  });
   const decisions: StudyDecision[] = varying.map((key, i) =>
     Object.freeze({ key, name: names[i] as string, kind: seen.get(key)?.numbers === true ? ('number' as const) : ('category' as const) }),
   );

@@ -7,7 +7,7 @@
 import type { DNA } from '../geno/dna.js';
 import { Journal, emitJournalWarning } from '../storage/journal.js';
 import type { JournalEvent, JournalWarning, Storage, StudyJournal } from '../storage/storage.js';
-import { trusted } from '../storage/storage.js';
+import { checkStorage, trusted } from '../storage/storage.js';
 import { TrialStates } from './trial-states.js';
 import type { TrialRecord } from './trial-states.js';
 
@@ -55,6 +55,7 @@ export class Study {
   /** Opens the study `name` in `storage` and applies its journal. */
   static async open(storage: Storage, name: string, options: StudyOpenOptions): Promise<Study> {
     const onWarning = options.onWarning ?? ((warning: JournalWarning) => emitJournalWarning(options.api, warning));
+    checkStorage(storage, options.api);
     const journal = await storage.open(name, { readOnly: options.readOnly === true, onWarning });
     return Study.over(journal, name, onWarning);
   }

@@ -43,6 +43,7 @@ import { Study } from './study.js';
 import type { StudyChange } from './study.js';
 import type { TrialRecord } from './trial-states.js';
 import { freezeTrial } from './trial-states.js';
+import { decisionNames } from '../geno/decision-names.js';
 
 /** How many times a trial is started before a process dying on it every time fails it instead. */
 export const MAX_ATTEMPTS = 5;
@@ -83,6 +84,11 @@ export class TrialLoop {
   readonly #deadline: number;
   readonly #stepBudget: number;
   readonly #spec: DNASpec;
+  /** The space's named decisions, by key path in a candidate (recorded in the header). */
+  get #decisionNames(): Record<string, string> {
+    return (this.#names ??= decisionNames(this.#spec));
+  }
+  #names: Record<string, string> | undefined;
   readonly #make: (dna: DNA) => unknown;
   readonly #tree: (dna: DNA, candidate: unknown) => TreeValue;
   #study: Study | undefined;
@@ -208,6 +214,7 @@ export class TrialLoop {
       if (objectives.constraints.length > 0) meta.constraints = [...objectives.constraints];
       if (policy !== undefined) meta.earlyStopping = policy.name;
       if (this.#dedupe !== undefined) meta.dedupe = this.#dedupe.kind;
+      if (Object.keys(this.#decisionNames).length > 0) meta.decisionNames = { ...this.#decisionNames };
       await study.append({ type: 'study', study: this.name, time: Date.now(), meta, version: JOURNAL_VERSION });
     }
     const session = newId();
@@ -507,7 +514,7 @@ export class TrialLoop {
 
   /** Everything the study holds now, as a {@link Result}. */
   result(): Result {
-    return new Result(this.name, this.study.states.snapshot(), this.#options, this.#book?.cache.stats);
+    return new Result(this.name, this.study.states.snapshot(), this.#options, this.#book?.cache.stats, this.#decisionNames);
   }
 
   /** Records the end of this process's session and closes the journal. */

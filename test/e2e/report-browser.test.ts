@@ -24,6 +24,12 @@ import { journalStorage } from '../../src/storage/journal-storage.js';
 import { loadStudy } from '../../src/tuning/load-study.js';
 import { search } from '../../src/tuning/search.js';
 import type { TreeValue } from '../../src/symbolic/node.js';
+// The spaces are written against the package: their study runs on it too (one copy of the symbolic classes).
+import * as pliant from 'pliant';
+import { cnnSpace } from '../../spaces/cnn.js';
+import { trainCandidate } from '../../spaces/model-candidate.js';
+import type { ModelCandidate } from '../../spaces/model-candidate.js';
+import { mnistSubset } from '../../examples/mnist/data.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shots = join(root, 'test-results');
@@ -243,4 +249,51 @@ describe('the report in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("on a real MNIST study (the main job's space, trained one epoch on a small subset): the same checks", async () => {
+    const { tf } = await pliant.loadTf({ log: false });
+    const data = await mnistSubset(512, 128);
+    const studies = join(dir, 'mnist');
+    const storage = pliant.journalStorage(studies);
+    try {
+      // The main job's whole space (1 to 3 conv blocks, each its filters, kernel, pooling and batch norm; head; optimizer).
+      const result = await pliant.search(
+        cnnSpace(),
+        (c) => trainCandidate(c as ModelCandidate, data.train, { epochs: 1, validation: 0.25, test: data.test, seed: 1 }),
+        { numTrials: 8, study: 'mnist', storage, metric: 'valAccuracy', algorithm: pliant.random({ seed: 4 }) },
+      );
+      expect(result.completed.length).toBe(8);
+      const loaded = await loadStudy('mnist', { storage: journalStorage(studies) });
+      const data2 = reportData(loaded);
+      const varying = new Set(data2.decisions.map((d) => d.path));
+      expect(varying.size).toBeGreaterThanOrEqual(12);
+      const out = join(dir, 'mnist.html');
+      const streams = { out: { write: () => undefined }, err: { write: () => undefined } };
+      expect(await runCli(['report', join(studies, 'mnist.jsonl'), '--out', out], streams)).toBe(0);
+      errors.length = 0;
+      const page = await open(pathToFileURL(out).href);
+      const found = await plots(page);
+      expect(found.withMarks).toBe(found.figures);
+      const panels = found.names.filter((n) => n.startsWith('decision:')).map((n) => n.slice('decision:'.length));
+      expect(panels.length).toBeGreaterThan(0);
+      for (const key of panels) expect(varying.has(key), key).toBe(true);
+      // The softmax's 10 units are a constant, never a panel.
+      expect(panels.filter((k) => /units$/.test(k) && data2.trials.every((t) => t.decisions[k] === undefined || t.decisions[k] === 10))).toEqual([]);
+      const parallel = page.locator('figure.plot[data-plot="parallel-coordinates"]');
+      const axes = await parallel.locator('g[class~="axes_marks"] line').count();
+      expect(axes).toBeGreaterThan(1);
+      expect(axes).toBeLessThanOrEqual(8);
+      const svgText = await page.locator('figure.plot svg text').allTextContents();
+      expect(svgText.filter((t) => /\d\.\d*0{4,}\b|\(none\)/.test(t))).toEqual([]);
+      const text = await page.locator('body').innerText();
+      expect(text).not.toContain('DNA(');
+      expect(await page.locator('table ul.decisions li').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: join(shots, 'report-mnist.png'), fullPage: true });
+      console.log(JSON.stringify({ study: 'mnist', decisions: varying.size, panels: panels.length, parallelAxes: axes, dnaOnPage: text.includes('DNA(') }));
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      tf.dispose([data.train.x, data.train.y, data.test.x, data.test.y]);
+    }
+  }, 240_000);
 });

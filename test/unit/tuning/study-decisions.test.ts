@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { floatv, intv, oneOf, search, symbolize } from '../../../src/index.js';
+import { floatv, intv, journalStorage, loadStudy, manyOf, oneOf, search, symbolize } from '../../../src/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Result, TreeValue } from '../../../src/index.js';
 import { studyDecisions } from '../../../src/tuning/study-decisions.js';
 
@@ -115,5 +118,36 @@ describe('studyDecisions', () => {
   it('a study whose trials all agree has no decisions', async () => {
     const result = await search({ a: oneOf([1]), b: 'x' }, () => 1, { numTrials: 3, seed: 1 });
     expect(studyDecisions(result).decisions).toEqual([]);
+  });
+
+  it("names decisions by their hyper value's `name`, also for a study loaded from its journal", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pliant-names-'));
+    try {
+      const space = {
+        model: {
+          layers: oneOf([
+            [Conv({ filters: oneOf([8, 16, 32], { name: 'width' }), kernel: 3 }), Dense({ units: 10, act: 'softmax' })],
+            [Conv({ filters: oneOf([8, 16]), kernel: 5 }), Conv({ filters: 4, kernel: 3 }), Dense({ units: 10, act: 'softmax' })],
+          ]),
+          // A name inside a manyOf's candidate lands at one path per pick: a name two decisions share names neither.
+          acts: manyOf(2, [oneOf(['relu', 'tanh'], { name: 'act' }), 'gelu'], { distinct: false }),
+        },
+        lr: floatv(1e-4, 1e-1, { scale: 'log', name: 'learning rate' }),
+        other: { lr: floatv(0, 1) },
+      };
+      const result = await search(space, () => Math.random(), { numTrials: 30, seed: 3, storage: journalStorage(dir), study: 'named' });
+      for (const r of [result, await loadStudy('named', { storage: journalStorage(dir) })]) {
+        const names = Object.fromEntries(studyDecisions(r).decisions.map((d) => [d.key, d.name]));
+        expect(names['lr']).toBe('learning rate');
+        // `other.lr` is unnamed: its derived name is unique among the others.
+        expect(names['other.lr']).toBe('other.lr');
+        expect(names['model.layers[0].filters']).toBe('width');
+        expect(names['model.acts[0]']).toBe('acts[0]');
+        expect(names['model.acts[1]']).toBe('acts[1]');
+        expect(r.decisionNames['lr']).toBe('learning rate');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -192,4 +192,12 @@ describe('processes sharing a study', () => {
     expect(result.trials.find((t) => t.id === 'theirs')?.state).toBe('running');
     expect(result.trials).toHaveLength(3);
   });
+
+  it('a storage that is not a Storage (a `{ dir }` options object) is refused by name, not with a TypeError', async () => {
+    const wrong = { dir: '/tmp/nowhere' } as unknown as Storage;
+    await expect(search(space, () => 1, { numTrials: 1, storage: wrong })).rejects.toThrow(
+      /search: at 'storage': storage must be a Storage .*found an object with keys \["dir"\]/,
+    );
+    await expect(loadStudy('s', { storage: wrong })).rejects.toThrow(/loadStudy.*storage must be a Storage/);
+  });
 });
