@@ -30,8 +30,8 @@
  * ```
  */
 import { z } from 'zod';
-import { PliantError, build, defineLayer, graph, input, layers, oneOf, optimizers, symbolize } from 'pliant';
-import type { BuildContext, GraphArgs, LayerFactory, SymbolicFactory, SymbolicNode, TfLayer, TfModule } from 'pliant';
+import { PliantError, build, defineLayer, defineSupernetExpansion, graph, input, layers, oneOf, optimizers, symbolize } from 'pliant';
+import type { BuildContext, GraphArgs, LayerFactory, SupernetExpansionTools, SymbolicFactory, SymbolicNode, TfLayer, TfModule, TreeValue } from 'pliant';
 import type * as Tfjs from '@tensorflow/tfjs';
 import { batchSizeChoice, optimizerChoice } from './model-candidate.js';
 import type { ModelCandidate, ModelSpace, OptimizerName, OptimizerNode, Range, SymbolicOf } from './model-candidate.js';
@@ -360,6 +360,30 @@ export const nb201Network: SymbolicFactory<Nb201NetworkArgs, Tfjs.LayersModel> =
       .strict(),
   },
 );
+
+/**
+ * The supernet form of {@link nb201Network}: the same graph (the same node names, so the same
+ * seeds), with each edge's layer a choice among the five op layers that the supernet resolves by
+ * that edge's decision `ops[k]`, in every cell: one decision per edge, its own weights per op and
+ * per cell.
+ */
+function nb201SupernetGraph(args: Readonly<Nb201NetworkArgs>, { select }: SupernetExpansionTools): TreeValue {
+  const channels = args.channels ?? 16;
+  const skeleton = nb201NetworkGraph({ ...args, ops: NB201_EDGES.map((): Nb201Op => 'none') });
+  const skeletonArgs = skeleton.args as unknown as GraphArgs & { nodes: Record<string, SymbolicGraphNode> };
+  const nodes: Record<string, unknown> = { ...skeletonArgs.nodes };
+  for (let c = 1; c <= (args.cells ?? 1); c++) {
+    NB201_EDGES.forEach(([from, to], k) => {
+      const name = `c${c}_e${from}${to}`;
+      const edge = skeletonArgs.nodes[name] as SymbolicGraphNode;
+      nodes[name] = { layer: select(args.ops[k], (op) => nb201OpLayer(op as Nb201Op, channels) as unknown as TreeValue), inputs: edge.inputs };
+    });
+  }
+  return graph({ ...skeletonArgs, nodes: nodes as unknown as GraphArgs['nodes'] }) as unknown as TreeValue;
+}
+
+// `supernet(nb201Space())` runs the cell through this expansion.
+defineSupernetExpansion<Nb201NetworkArgs>(nb201Network, nb201SupernetGraph);
 
 // ---------------------------------------------------------------------------------------------
 // The space and candidates.

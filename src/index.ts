@@ -74,6 +74,8 @@ export { gp } from './algorithms/gp/gp.js';
 export type { GpOptions } from './algorithms/gp/gp.js';
 export { auto, autoPlan } from './algorithms/auto.js';
 export type { AutoAlgorithm, AutoOptions, AutoPlan } from './algorithms/auto.js';
+export { reinforce } from './algorithms/reinforce.js';
+export type { ReinforceAlgorithm, ReinforceOptimizer, ReinforceOptions } from './algorithms/reinforce.js';
 export { spaceProfile } from './algorithms/space-profile.js';
 export { studyDecisions } from './tuning/study-decisions.js';
 export type { StudyDecision, StudyDecisions } from './tuning/study-decisions.js';
@@ -219,6 +221,20 @@ export { buildModel } from './tf/build-model.js';
 export type { BuildModelOptions } from './tf/build-model.js';
 export { disposeModel, train } from './tf/train.js';
 export type { EpochMetrics, TensorLike, TrainData, TrainOptions, TrainResult } from './tf/train.js';
+export { defineSupernetExpansion, supernet } from './tf/supernet.js';
+export type { SupernetExpansion, SupernetExpansionTools, SymbolicTypeRef } from './tf/supernet-expansion.js';
+export type { Supernet, SupernetEvaluateOptions, SupernetEvaluation, SupernetMixture, SupernetOptions } from './tf/supernet-types.js';
+export { middleDNA, trainSupernet } from './tf/train-supernet.js';
+export type { SupernetController, SupernetTrainingMode, TrainSupernetOptions, TrainSupernetResult } from './tf/train-supernet.js';
+export { oneShotSearch, supernetObjective } from './tf/supernet-objective.js';
+export type {
+  OneShotCandidate,
+  OneShotSearchOptions,
+  OneShotSearchResult,
+  OneShotStageEvent,
+  SupernetObjectiveOptions,
+  SupernetScore,
+} from './tf/supernet-objective.js';
 export { modelProbe } from './tf/probe.js';
 export type { ModelProbeOptions } from './tf/probe.js';
 export { countParams, hardwareMetrics, latencyReward, measureLatency } from './tf/hardware.js';

@@ -34,3 +34,28 @@ export function mean(xs: readonly number[]): number {
   for (const x of xs) sum += x;
   return sum / xs.length;
 }
+
+/**
+ * Kendall's τ-b between two paired samples: (concordant − discordant) pairs over the geometric
+ * mean of the pairs not tied in each sample; 1 for the same order, −1 for the reverse.
+ */
+export function kendallTau(xs: readonly number[], ys: readonly number[]): number {
+  if (xs.length !== ys.length) throw new RangeError(`kendallTau needs paired samples, found ${xs.length} and ${ys.length} values`);
+  let concordant = 0;
+  let discordant = 0;
+  let tiedX = 0;
+  let tiedY = 0;
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = i + 1; j < xs.length; j++) {
+      const dx = Math.sign((xs[i] as number) - (xs[j] as number));
+      const dy = Math.sign((ys[i] as number) - (ys[j] as number));
+      if (dx === 0 && dy === 0) continue;
+      if (dx === 0) tiedX++;
+      else if (dy === 0) tiedY++;
+      else if (dx === dy) concordant++;
+      else discordant++;
+    }
+  }
+  const denominator = Math.sqrt((concordant + discordant + tiedX) * (concordant + discordant + tiedY));
+  return denominator === 0 ? Number.NaN : (concordant - discordant) / denominator;
+}

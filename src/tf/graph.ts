@@ -184,7 +184,16 @@ function buildGraph(tf: TfModule, args: GraphArgs, context: BuildContext | undef
       layer,
       ins.map((f) => f.key),
     );
-    const tensors = ins.map((f) => f.tensor);
+    // The same tensor twice in one layer's inputs (`add([x, x])`, when the layers between were
+    // skipped) makes TensorFlow.js dispose it after its first use: later uses get a clone.
+    const seen = new Set<Tfjs.SymbolicTensor>();
+    const tensors = ins.map((f) => {
+      if (!seen.has(f.tensor)) {
+        seen.add(f.tensor);
+        return f.tensor;
+      }
+      return customLayers(tf).identity({}).apply(f.tensor) as Tfjs.SymbolicTensor;
+    });
     const tensor = layer.apply(tensors.length === 1 ? (tensors[0] as Tfjs.SymbolicTensor) : tensors) as Tfjs.SymbolicTensor;
     return { tensor, key };
   };

@@ -1,9 +1,8 @@
 import { seededRng } from '../base/rng.js';
 import { PliantError } from '../base/errors.js';
+import { epochOrder, reportEpoch, splitData } from './train-common.js';
 import type { TrialFeedback } from '../executors/executor.js';
-import { Pruned } from '../base/pruned.js';
 import { loadTf } from './load-tf.js';
-import type { TfModule } from './load-tf.js';
 import type * as Tfjs from '@tensorflow/tfjs';
 
 /** Inputs or targets: a tensor, or rows of numbers. */
@@ -76,14 +75,6 @@ function metricName(name: string): string {
   return NAMES[name] ?? name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
-function toTensor(tf: TfModule, value: TensorLike, made: Tfjs.Tensor[], what: string): Tfjs.Tensor {
-  if (value instanceof tf.Tensor) return value;
-  if (!Array.isArray(value) || value.length === 0) throw new PliantError('train', 'argument', `${what} must be a tensor or a non-empty array of rows`);
-  const t = Array.isArray(value[0]) ? tf.tensor2d(value as number[][]) : tf.tensor1d(value as number[]);
-  made.push(t);
-  return t;
-}
-
 /**
  * Trains `model` on `data` for `epochs` epochs (compiling it first when it is not compiled),
  * evaluating the validation data after each epoch and reporting the epoch's metrics to `onEpoch`
@@ -112,24 +103,7 @@ export async function train(model: Tfjs.LayersModel, data: TrainData, options: T
   const made: Tfjs.Tensor[] = [];
   const random = Math.random;
   try {
-    let x = toTensor(tf, data.x, made, 'data.x');
-    let y = toTensor(tf, data.y, made, 'data.y');
-    if (x.shape[0] !== y.shape[0]) throw new PliantError(api, 'argument', `data.x has ${x.shape[0]} examples but data.y has ${y.shape[0]}`);
-    let valX: Tfjs.Tensor | undefined;
-    let valY: Tfjs.Tensor | undefined;
-    const validation = options.validation;
-    if (typeof validation === 'number') {
-      if (!(validation > 0 && validation < 1)) throw new PliantError(api, 'argument', `validation as a fraction must be in (0, 1), found ${validation}`);
-      const n = x.shape[0] as number;
-      const held = Math.max(1, Math.round(n * validation));
-      const [xt, xv] = tf.split(x, [n - held, held]) as [Tfjs.Tensor, Tfjs.Tensor];
-      const [yt, yv] = tf.split(y, [n - held, held]) as [Tfjs.Tensor, Tfjs.Tensor];
-      made.push(xt, xv, yt, yv);
-      [x, y, valX, valY] = [xt, yt, xv, yv];
-    } else if (validation !== undefined) {
-      valX = toTensor(tf, validation.x, made, 'validation.x');
-      valY = toTensor(tf, validation.y, made, 'validation.y');
-    }
+    const { x, y, valX, valY } = splitData(tf, data, options.validation, made, api);
     if ((model as { optimizer?: unknown }).optimizer === undefined) {
       model.compile({
         optimizer: options.optimizer ?? 'adam',
@@ -148,12 +122,7 @@ export async function train(model: Tfjs.LayersModel, data: TrainData, options: T
       let ys = y;
       let indices: Tfjs.Tensor | undefined;
       if (options.shuffle !== false) {
-        const order = Array.from({ length: n }, (_v, i) => i);
-        const rng = seededRng(`${seed}:shuffle:${epoch}`);
-        for (let i = n - 1; i > 0; i--) {
-          const j = Math.floor(rng() * (i + 1));
-          [order[i], order[j]] = [order[j] as number, order[i] as number];
-        }
+        const order = epochOrder(n, seed, epoch);
         indices = tf.tensor1d(order, 'int32');
         xs = tf.gather(x, indices);
         ys = tf.gather(y, indices);
@@ -180,17 +149,7 @@ export async function train(model: Tfjs.LayersModel, data: TrainData, options: T
       history.push(record);
       let go = true;
       if (options.onEpoch !== undefined) go = (await options.onEpoch(record)) !== false;
-      if (options.trial !== undefined) {
-        const value = record[reportName];
-        if (value === undefined || !Number.isFinite(value))
-          throw new PliantError(
-            api,
-            'argument',
-            `the reported metric '${reportName}' is ${value === undefined ? 'missing' : String(value)} at epoch ${epoch} (metrics: ${Object.keys(record).join(', ')})`,
-          );
-        await options.trial.report(value, { step: epoch, metrics: record });
-        if (options.trial.shouldStop()) throw new Pruned(`pruned by early stopping after epoch ${epoch}`);
-      }
+      if (options.trial !== undefined) await reportEpoch(api, options.trial, record, reportName);
       if (!go) {
         stopped = 'onEpoch';
         break;

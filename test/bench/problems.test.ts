@@ -13,7 +13,7 @@ import {
   sphereProblem,
 } from '../../bench/lib/problems.js';
 import type { NasCandidate, Problem } from '../../bench/lib/problems.js';
-import { median, quantile } from '../../bench/lib/stats.js';
+import { kendallTau, median, quantile } from '../../bench/lib/stats.js';
 
 describe('continuous problems (PROBLEMS §2)', () => {
   it('Branin is f* at its three minimisers', () => {
@@ -126,5 +126,13 @@ describe('stats', () => {
     expect(quantile(xs, 0.75)).toBeCloseTo(7.75, 12);
     expect(quantile(xs, 0)).toBe(1);
     expect(quantile(xs, 1)).toBe(10);
+  });
+
+  it("Kendall's τ-b: 1 for the same order, −1 reversed, ties corrected (scipy.stats.kendalltau's values)", () => {
+    expect(kendallTau([1, 2, 3, 4], [10, 20, 30, 40])).toBe(1);
+    expect(kendallTau([1, 2, 3, 4], [4, 3, 2, 1])).toBe(-1);
+    // scipy.stats.kendalltau([12, 2, 1, 12, 2], [1, 4, 7, 1, 0]) → -0.47140452079103173
+    expect(kendallTau([12, 2, 1, 12, 2], [1, 4, 7, 1, 0])).toBeCloseTo(-0.47140452079103173, 12);
+    expect(() => kendallTau([1], [1, 2])).toThrow(RangeError);
   });
 });

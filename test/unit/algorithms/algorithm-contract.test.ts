@@ -29,6 +29,7 @@ import type { Member, Selector } from '../../../src/algorithms/evolution/selecto
 import { tpe } from '../../../src/algorithms/tpe/tpe.js';
 import { gp } from '../../../src/algorithms/gp/gp.js';
 import { auto } from '../../../src/algorithms/auto.js';
+import { reinforce } from '../../../src/algorithms/reinforce.js';
 import { sumReward } from './run-support.js';
 
 /** A small mixed space: a conditional choice, a log float, an integer. */
@@ -120,6 +121,7 @@ const subjects: Subject[] = [
   { name: 'auto (nsga2)', make: (seed) => auto({ nsga2: { populationSize: 4 }, seed }), spec: mixed, objectives: 3, randomised: true },
   { name: 'nsga2 (3 objectives)', make: (seed) => nsga2({ populationSize: 4, seed }), spec: mixed, objectives: 3, randomised: true, population },
   { name: 'nsga2 (1 objective)', make: (seed) => nsga2({ populationSize: 4, seed }), spec: mixed, objectives: 1, randomised: true, population },
+  { name: 'reinforce', make: (seed) => reinforce({ seed }), spec: mixed, objectives: 1, randomised: true },
 ];
 
 /** A deterministic evaluation with `objectives` objectives (`reward` the first). */

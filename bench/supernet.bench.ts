@@ -1,0 +1,308 @@
+/**
+ * Weight sharing (issue 21), on the MNIST split of the main job (examples/mnist: 7,000 training
+ * digits, the last 1,000 of the 8,000 for validation, 2,000 test), TensorFlow.js on wasm:
+ *
+ * - `nb201`: the trainable NAS-Bench-201 cell (8 channels, stem stride 2, one cell). 30 distinct
+ *   random architectures are each trained standalone (`STANDALONE_EPOCHS`, test accuracy); a
+ *   supernet of the space is trained `uniform` and `reinforce`, and Kendall τ between each
+ *   architecture's accuracy with the shared weights (validation digits) and its standalone test
+ *   accuracy is printed (target τ ≥ 0.5). Then DARTS over 5 seeds: the cell it derives, that
+ *   cell's standalone accuracy beside the best of the 30, and whether it collapsed to skip
+ *   connections (no conv op left, or at least 3 of the 6 edges `skip_connect`).
+ * - `cnn`: the same τ on the main job's CNN space (quick options, elastic depth, widths and
+ *   kernels; optimizer, learning rate, batch size and dropout fixed so only the architecture varies).
+ * - `search-cost`: `oneShotSearch` on the NB201 space (supernet training, 1,000 candidates ranked,
+ *   the top 5 retrained) against regularized evolution of standalone trainings given three times
+ *   the one-shot wall time: the best test accuracy (of the trial with the best validation
+ *   accuracy) each found (target: one-shot at least as good in a third of the time).
+ * - `step-cost`: seconds per supernet training step (`uniform`: one path; `darts`: the mixture)
+ *   beside a standalone step of the largest candidate, same batch size.
+ *
+ * `PLIANT_BENCH_SCALE` (default 1) scales the epochs down for a quick look (0.5 halves them).
+ * Run one with `npx tsx bench/run.ts --case supernet nb201` (after `npm run build`).
+ */
+import { dnaSpec, loadTf, materialize, modelProbe, oneShotSearch, randomDNA, regularizedEvolution, search, seededRng, supernet, trainSupernet } from 'pliant';
+import type { DNA, TreeValue } from 'pliant';
+import { cnnSpace } from 'pliant/spaces/cnn';
+import { nb201Arch, nb201Space, NB201_OPS } from 'pliant/spaces/nasbench201-cell';
+import type { Nb201Op } from 'pliant/spaces/nasbench201-cell';
+import { trainCandidate } from 'pliant/spaces/model-candidate';
+import type { CandidateMetrics, ModelCandidate } from 'pliant/spaces/model-candidate';
+import type * as Tfjs from '@tensorflow/tfjs';
+import { loadMnist } from '../examples/mnist/data.js';
+import type { MnistData } from '../examples/mnist/data.js';
+import { emit, sig } from './lib/harness.js';
+import { kendallTau, mean } from './lib/stats.js';
+
+const SCALE = Number(process.env.PLIANT_BENCH_SCALE ?? '1');
+const epochs = (n: number): number => Math.max(1, Math.round(n * SCALE));
+const STANDALONE_EPOCHS = epochs(3);
+const SUPERNET_EPOCHS = epochs(10);
+const VALIDATION = 0.125;
+const ARCHS = 30;
+
+const NB201 = { inputShape: [28, 28, 1] as const, classes: 10, channels: 8, stemStrides: 2 };
+
+/** The validation digits of the split (the last 12.5 % of the training digits), as tensors. */
+function validationOf(tf: typeof Tfjs, data: MnistData): { x: Tfjs.Tensor; y: Tfjs.Tensor } {
+  const n = data.train.x.shape[0] as number;
+  const k = Math.round(n * VALIDATION);
+  return { x: tf.slice(data.train.x, [n - k], [k]), y: tf.slice(data.train.y, [n - k], [k]) };
+}
+
+/** `count` distinct random DNAs of `space` (seeded). */
+function distinctDNAs(space: TreeValue, count: number, seed: number): DNA[] {
+  const spec = dnaSpec(space);
+  const rng = seededRng(seed);
+  const out = new Map<string, DNA>();
+  for (let i = 0; out.size < count && i < count * 100; i++) {
+    const dna = randomDNA(spec, rng);
+    out.set(dna.toString(), dna);
+  }
+  return [...out.values()];
+}
+
+/** Trains `candidate` standalone; its metrics. */
+function standalone(candidate: ModelCandidate, data: MnistData, seed = 1): Promise<CandidateMetrics> {
+  return trainCandidate(candidate, data.train, { epochs: STANDALONE_EPOCHS, validation: VALIDATION, test: data.test, seed });
+}
+
+/** The ops of an NB201 candidate's DNA (six op indices). */
+function opsOf(dna: DNA): Nb201Op[] {
+  return dna
+    .toNumbers()
+    .slice(0, 6)
+    .map((i) => NB201_OPS[i as number] as Nb201Op);
+}
+
+/** Supernet accuracies of `dnas` after training in `mode`, and the training's seconds. */
+async function supernetAccuracies(
+  space: TreeValue,
+  data: MnistData,
+  dnas: readonly DNA[],
+  mode: 'uniform' | 'reinforce',
+  seed: number,
+): Promise<{ accuracies: number[]; seconds: number; steps: number }> {
+  const { tf } = await loadTf({ log: false });
+  const net = await supernet(space, { seed });
+  try {
+    const trained = await trainSupernet(net, data.train, { mode, epochs: SUPERNET_EPOCHS, validation: VALIDATION, batchSize: 64, seed });
+    const val = validationOf(tf, data);
+    const accuracies: number[] = [];
+    for (const dna of dnas) accuracies.push((await net.evaluate(dna, val, { batchSize: 500 })).accuracy);
+    tf.dispose([val.x, val.y]);
+    return { accuracies, seconds: trained.seconds, steps: trained.steps };
+  } finally {
+    net.dispose();
+  }
+}
+
+async function ranking(name: string, space: TreeValue, data: MnistData): Promise<number[]> {
+  const dnas = distinctDNAs(space, ARCHS, 11);
+  const t0 = performance.now();
+  const truth: number[] = [];
+  for (const dna of dnas) truth.push((await standalone(materialize(space, dna) as unknown as ModelCandidate, data)).testAccuracy);
+  const standaloneSeconds = (performance.now() - t0) / 1000;
+  for (const mode of ['uniform', 'reinforce'] as const) {
+    const r = await supernetAccuracies(space, data, dnas, mode, 1);
+    const tau = kendallTau(r.accuracies, truth);
+    emit({
+      bench: `supernet-ranking-${name}`,
+      n: dnas.length,
+      ops_per_sec: sig(dnas.length / standaloneSeconds),
+      mode,
+      kendall_tau: sig(tau),
+      target_tau: 0.5,
+      supernet_epochs: SUPERNET_EPOCHS,
+      supernet_seconds: sig(r.seconds),
+      supernet_steps: r.steps,
+      standalone_epochs: STANDALONE_EPOCHS,
+      standalone_seconds_total: sig(standaloneSeconds),
+      standalone_best: sig(Math.max(...truth)),
+      standalone_mean: sig(mean(truth)),
+      supernet_mean_accuracy: sig(mean(r.accuracies)),
+    });
+  }
+  return truth;
+}
+
+async function nb201(): Promise<void> {
+  const data = await loadMnist();
+  const space = nb201Space(NB201) as unknown as TreeValue;
+  const truth = await ranking('nb201', space, data);
+  const { tf } = await loadTf({ log: false });
+  let collapsed = 0;
+  const found: number[] = [];
+  for (let seed = 1; seed <= 5; seed++) {
+    const net = await supernet(space, { seed });
+    try {
+      const trained = await trainSupernet(net, data.train, { mode: 'darts', epochs: SUPERNET_EPOCHS, validation: VALIDATION, batchSize: 64, seed });
+      const dna = trained.derived as DNA;
+      const ops = opsOf(dna);
+      const skips = ops.filter((o) => o === 'skip_connect').length;
+      const convs = ops.filter((o) => o.startsWith('nor_conv')).length;
+      const isCollapsed = convs === 0 || skips >= 3;
+      if (isCollapsed) collapsed++;
+      const metrics = await standalone(materialize(space, dna) as unknown as ModelCandidate, data);
+      found.push(metrics.testAccuracy);
+      emit({
+        bench: 'supernet-darts-nb201',
+        n: 1,
+        ops_per_sec: sig(1 / trained.seconds),
+        seed,
+        arch: nb201Arch(ops),
+        standalone_test_accuracy: sig(metrics.testAccuracy),
+        best_of_30_random: sig(Math.max(...truth)),
+        skip_edges: skips,
+        conv_edges: convs,
+        collapsed: isCollapsed,
+        seconds: sig(trained.seconds),
+      });
+    } finally {
+      net.dispose();
+    }
+  }
+  emit({
+    bench: 'supernet-darts-nb201-summary',
+    n: 5,
+    ops_per_sec: 0,
+    collapsed,
+    mean_standalone: sig(mean(found)),
+    best_of_30_random: sig(Math.max(...truth)),
+  });
+  tf.disposeVariables();
+}
+
+/** The main job's CNN space with only the architecture free. */
+function cnnArchSpace(): TreeValue {
+  return cnnSpace({
+    maxBlocks: 2,
+    filters: [8, 16, 32],
+    kernelSizes: [3, 5],
+    denseUnits: [64, 128],
+    dropout: [0.25, 0.25],
+    optimizers: ['adam'],
+    learningRate: [1e-3, 1e-3],
+    batchSizes: [64],
+  }) as unknown as TreeValue;
+}
+
+async function cnn(): Promise<void> {
+  await ranking('cnn', cnnArchSpace(), await loadMnist());
+}
+
+async function searchCost(): Promise<void> {
+  const data = await loadMnist();
+  const space = nb201Space(NB201) as unknown as TreeValue;
+  const retrain = (c: ModelCandidate): Promise<CandidateMetrics> => standalone(c, data);
+  const t0 = performance.now();
+  const oneShot = await oneShotSearch(space, {
+    data: data.train,
+    validation: VALIDATION,
+    mode: 'uniform',
+    train: { epochs: SUPERNET_EPOCHS, batchSize: 64 },
+    numCandidates: 1000,
+    topK: 5,
+    retrain: retrain as never,
+    metric: 'valAccuracy',
+    probe: modelProbe() as never,
+    seed: 1,
+  });
+  const oneShotSeconds = (performance.now() - t0) / 1000;
+  const bestOf = (rows: readonly { valAccuracy: number; testAccuracy: number }[]): { valAccuracy: number; testAccuracy: number } =>
+    rows.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a));
+  const retrained = oneShot.top.filter((c) => c.standalone !== undefined).map((c) => c.standalone as unknown as { valAccuracy: number; testAccuracy: number });
+  const oneShotBest = bestOf(retrained);
+  const t1 = performance.now();
+  const evolution = await search(space, retrain as never, {
+    algorithm: regularizedEvolution({ populationSize: 10, tournamentSize: 3, seed: 1 }),
+    metric: 'valAccuracy',
+    timeBudget: 3 * oneShotSeconds * 1000,
+    dedupe: { hash: 'functional', probe: modelProbe() as never },
+  });
+  const evolutionSeconds = (performance.now() - t1) / 1000;
+  const evolved = evolution.completed.map((t) => t.value as unknown as { valAccuracy: number; testAccuracy: number });
+  const evolutionBest = bestOf(evolved);
+  emit({
+    bench: 'supernet-search-cost-nb201',
+    n: 1000,
+    ops_per_sec: sig(1000 / oneShotSeconds),
+    one_shot_seconds: sig(oneShotSeconds),
+    one_shot_best_test: sig(oneShotBest.testAccuracy),
+    one_shot_best_val: sig(oneShotBest.valAccuracy),
+    evolution_seconds: sig(evolutionSeconds),
+    evolution_trials: evolution.completed.length,
+    evolution_best_test: sig(evolutionBest.testAccuracy),
+    evolution_best_val: sig(evolutionBest.valAccuracy),
+    time_ratio: sig(oneShotSeconds / evolutionSeconds),
+    stage_seconds: oneShot.seconds,
+  });
+}
+
+async function stepCost(): Promise<void> {
+  const { tf } = await loadTf({ log: false });
+  const data = await loadMnist();
+  for (const [name, space] of [
+    ['nb201', nb201Space(NB201) as unknown as TreeValue],
+    ['cnn', cnnArchSpace()],
+  ] as const) {
+    const net = await supernet(space, { seed: 1 });
+    const steps = 40;
+    try {
+      const perStep: Record<string, number> = {};
+      for (const mode of ['uniform', 'darts'] as const) {
+        const r = await trainSupernet(net, data.train, { mode, epochs: 1, stepsPerEpoch: steps, batchSize: 64, validation: VALIDATION, seed: 1 });
+        perStep[mode] = r.seconds / Math.max(1, r.steps);
+      }
+      // The largest candidate: the last candidate of every choice (NB201: avg pool is last, so take conv 3x3 on every edge).
+      const spec = dnaSpec(space);
+      const largest = name === 'nb201' ? dnaOfOps(spec, 3) : largestDNA(space);
+      const model = await net.subnet(largest);
+      model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      const x = tf.slice(data.train.x, [0], [64 * steps]);
+      const y = tf.slice(data.train.y, [0], [64 * steps]);
+      await model.fit(x, y, { batchSize: 64, epochs: 1, verbose: 0 }); // warm-up
+      const t0 = performance.now();
+      await model.fit(x, y, { batchSize: 64, epochs: 1, verbose: 0 });
+      const standaloneStep = (performance.now() - t0) / 1000 / steps;
+      tf.dispose([x, y]);
+      model.dispose();
+      emit({
+        bench: `supernet-step-cost-${name}`,
+        n: steps,
+        ops_per_sec: sig(1 / (perStep.uniform as number)),
+        uniform_step_seconds: sig(perStep.uniform as number),
+        darts_step_seconds: sig(perStep.darts as number),
+        standalone_largest_step_seconds: sig(standaloneStep),
+        uniform_ratio: sig((perStep.uniform as number) / standaloneStep),
+        darts_ratio: sig((perStep.darts as number) / standaloneStep),
+      });
+    } finally {
+      net.dispose();
+    }
+  }
+}
+
+/** The NB201 DNA with op `op` on every edge. */
+function dnaOfOps(spec: ReturnType<typeof dnaSpec>, op: number): DNA {
+  return spec.fromNumbers(spec.decisionIds.map(() => op));
+}
+
+/** The DNA of the deepest, widest candidate of a CNN space: the last candidate of every choice. */
+function largestDNA(space: TreeValue): DNA {
+  const spec = dnaSpec(space);
+  const numbers: number[] = [];
+  const visit = (elements: ReturnType<typeof dnaSpec>['root']['elements']): void => {
+    for (const d of elements) {
+      if (d.kind === 'choice') {
+        const last = d.candidates.length - 1;
+        numbers.push(last);
+        for (const sub of d.picks[0]?.[last] ? [d.picks[0][last]] : []) visit(sub.elements);
+      } else if (d.kind === 'float' || d.kind === 'int') numbers.push(d.max);
+    }
+  };
+  visit(spec.root.elements);
+  return spec.fromNumbers(numbers);
+}
+
+export const cases = { nb201, cnn, 'search-cost': searchCost, 'step-cost': stepCost };
