@@ -105,4 +105,25 @@ describe('examples', () => {
     expect(pkg.peerDependenciesMeta['fast-check']?.optional).toBe(true);
     // (that the core entry never reaches fast-check is checked in package.test.ts: its bare imports are immer, seedrandom, zod)
   });
+
+  it('one-shot/search.ts: trains a supernet, ranks candidates by shared weights, retrains the best standalone, leaks no tensor', () => {
+    const out = execFileSync(
+      process.execPath,
+      [tsx, join(root, 'examples', 'one-shot', 'search.ts'), '--epochs', '1', '--candidates', '6', '--top', '1', '--retrain-epochs', '1'],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    ).split('\n');
+    expect(
+      out.some((l) => /^supernet: \d+ steps/.test(l)),
+      out.join('\n'),
+    ).toBe(true);
+    expect(
+      out.some((l) => /^ranked 6 candidates/.test(l)),
+      out.join('\n'),
+    ).toBe(true);
+    const best = out.find((l) => l.startsWith('best: rank '));
+    expect(best, out.join('\n')).toMatch(/validation \d+\.\d\d%, test \d+\.\d\d%/);
+    // one epoch on 7,000 digits is enough for far better than chance
+    expect(Number(/test (\d+\.\d\d)%/.exec(best as string)?.[1])).toBeGreaterThan(50);
+    expect(out).toContain('tensors alive at the end: 0');
+  }, 300_000);
 });
