@@ -29,6 +29,9 @@ import type { Nb201Op } from 'pliant/spaces/nasbench201-cell';
 import { trainCandidate } from 'pliant/spaces/model-candidate';
 import type { CandidateMetrics, ModelCandidate } from 'pliant/spaces/model-candidate';
 import type * as Tfjs from '@tensorflow/tfjs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../examples/mnist/data.js';
 import type { MnistData } from '../examples/mnist/data.js';
 import { emit, sig } from './lib/harness.js';
@@ -38,8 +41,24 @@ const SCALE = Number(process.env.PLIANT_BENCH_SCALE ?? '1');
 const epochs = (n: number): number => Math.max(1, Math.round(n * SCALE));
 const STANDALONE_EPOCHS = epochs(3);
 const SUPERNET_EPOCHS = epochs(10);
+const DARTS_EPOCHS = epochs(4);
 const VALIDATION = 0.125;
 const ARCHS = 30;
+
+/** Standalone results are cached here by space, epochs and DNA (git-ignored): a rerun retrains nothing already trained. */
+const CACHE = join(dirname(fileURLToPath(import.meta.url)), '..', '.bench-cache');
+/** Batches each sub-network's batch-norm statistics are recomputed on before it is scored (as `supernetObjective` does). */
+const RECALIBRATE = Number(process.env.PLIANT_BENCH_RECALIBRATE ?? '4');
+
+function cached(name: string): Map<string, number> {
+  const file = join(CACHE, `supernet-${name}-e${STANDALONE_EPOCHS}.json`);
+  return new Map(existsSync(file) ? Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>) : []);
+}
+
+function store(name: string, values: Map<string, number>): void {
+  mkdirSync(CACHE, { recursive: true });
+  writeFileSync(join(CACHE, `supernet-${name}-e${STANDALONE_EPOCHS}.json`), JSON.stringify(Object.fromEntries(values)));
+}
 
 const NB201 = { inputShape: [28, 28, 1] as const, classes: 10, channels: 8, stemStrides: 2 };
 
@@ -89,7 +108,7 @@ async function supernetAccuracies(
     const trained = await trainSupernet(net, data.train, { mode, epochs: SUPERNET_EPOCHS, validation: VALIDATION, batchSize: 64, seed });
     const val = validationOf(tf, data);
     const accuracies: number[] = [];
-    for (const dna of dnas) accuracies.push((await net.evaluate(dna, val, { batchSize: 500 })).accuracy);
+    for (const dna of dnas) accuracies.push((await net.evaluate(dna, val, { batchSize: 250, recalibrate: RECALIBRATE })).accuracy);
     tf.dispose([val.x, val.y]);
     return { accuracies, seconds: trained.seconds, steps: trained.steps };
   } finally {
@@ -100,8 +119,16 @@ async function supernetAccuracies(
 async function ranking(name: string, space: TreeValue, data: MnistData): Promise<number[]> {
   const dnas = distinctDNAs(space, ARCHS, 11);
   const t0 = performance.now();
+  const known = cached(name);
   const truth: number[] = [];
-  for (const dna of dnas) truth.push((await standalone(materialize(space, dna) as unknown as ModelCandidate, data)).testAccuracy);
+  for (const dna of dnas) {
+    const key = dna.toString();
+    if (!known.has(key)) {
+      known.set(key, (await standalone(materialize(space, dna) as unknown as ModelCandidate, data)).testAccuracy);
+      store(name, known);
+    }
+    truth.push(known.get(key) as number);
+  }
   const standaloneSeconds = (performance.now() - t0) / 1000;
   for (const mode of ['uniform', 'reinforce'] as const) {
     const r = await supernetAccuracies(space, data, dnas, mode, 1);
@@ -121,6 +148,8 @@ async function ranking(name: string, space: TreeValue, data: MnistData): Promise
       standalone_best: sig(Math.max(...truth)),
       standalone_mean: sig(mean(truth)),
       supernet_mean_accuracy: sig(mean(r.accuracies)),
+      recalibrate: RECALIBRATE,
+      pairs: dnas.map((d, i) => [d.toString(), sig(r.accuracies[i] as number), sig(truth[i] as number)]),
     });
   }
   return truth;
@@ -136,7 +165,7 @@ async function nb201(): Promise<void> {
   for (let seed = 1; seed <= 5; seed++) {
     const net = await supernet(space, { seed });
     try {
-      const trained = await trainSupernet(net, data.train, { mode: 'darts', epochs: SUPERNET_EPOCHS, validation: VALIDATION, batchSize: 64, seed });
+      const trained = await trainSupernet(net, data.train, { mode: 'darts', epochs: DARTS_EPOCHS, validation: VALIDATION, batchSize: 64, seed });
       const dna = trained.derived as DNA;
       const ops = opsOf(dna);
       const skips = ops.filter((o) => o === 'skip_connect').length;

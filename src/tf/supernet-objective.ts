@@ -31,7 +31,7 @@ import type { Supernet, SupernetOptions } from './supernet-types.js';
 import { splitData } from './train-common.js';
 import { trainSupernet } from './train-supernet.js';
 import type { SupernetTrainingMode, TrainSupernetOptions, TrainSupernetResult } from './train-supernet.js';
-import type { TrainData } from './train.js';
+import type { TensorLike, TrainData } from './train.js';
 import type * as Tfjs from '@tensorflow/tfjs';
 
 /** What {@link supernetObjective} measures: a record `search` takes as a measurement. */
@@ -41,6 +41,15 @@ export type SupernetScore = { readonly accuracy: number; readonly loss: number }
 export interface SupernetObjectiveOptions {
   /** Examples per evaluation batch (default 256). */
   readonly batchSize?: number;
+  /**
+   * Batches over which each sub-network's batch-norm statistics are recomputed before it is
+   * scored (default 4; 0 scores with the supernet's running statistics, which every path shared
+   * in training and so fit none of them: on NAS-Bench-201 cells that ranks poorly). See
+   * `supernet.evaluate`'s `recalibrate`.
+   */
+  readonly recalibrate?: number;
+  /** The inputs the statistics are recomputed on (default: `data.x`; only inputs, never labels, are used). */
+  readonly calibrationData?: TensorLike;
 }
 
 /**
@@ -61,7 +70,7 @@ export function supernetObjective<C = unknown>(
   options: SupernetObjectiveOptions = {},
 ): (candidate: C, trial: TrialFeedback) => Promise<SupernetScore> {
   const api = 'supernetObjective';
-  checkOptions(api, options, ['batchSize']);
+  checkOptions(api, options, ['batchSize', 'recalibrate', 'calibrationData']);
   if (typeof supernet !== 'object' || supernet === null || typeof supernet.evaluate !== 'function')
     throw new PliantError(api, 'argument', 'the first argument must be a supernet (from `supernet(space)`)');
   if (typeof data !== 'object' || data === null || data.x === undefined || data.y === undefined)
@@ -69,8 +78,12 @@ export function supernetObjective<C = unknown>(
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new PliantError(api, 'argument', `batchSize must be a positive integer, found ${String(batchSize)}`, { path: 'batchSize' });
+  const recalibrate = options.recalibrate ?? 4;
+  if (!Number.isInteger(recalibrate) || recalibrate < 0)
+    throw new PliantError(api, 'argument', `recalibrate must be a number of batches ≥ 0, found ${String(recalibrate)}`, { path: 'recalibrate' });
+  const calibration = { recalibrate, ...(options.calibrationData === undefined ? {} : { calibrationData: options.calibrationData }) };
   return async (_candidate, trial) => {
-    const { accuracy, loss } = await supernet.evaluate(trial.dna, data, { batchSize });
+    const { accuracy, loss } = await supernet.evaluate(trial.dna, data, { batchSize, ...calibration });
     return { accuracy, loss };
   };
 }
