@@ -8,11 +8,23 @@ import { seededRng } from '../base/rng.js';
 import type { Rng } from '../base/rng.js';
 import type { AlgorithmContext } from './algorithm.js';
 
+/** The DNAs known to fit each spec (see {@link checkDNA}). */
+const VALID = new WeakMap<DNASpec, WeakSet<DNA>>();
+
 /** Throws a `PliantError` from `api` unless `dna` is a DNA that fits `spec`. */
 export function checkDNA(spec: DNASpec, dna: unknown, api: string): asserts dna is DNA {
   if (!(dna instanceof DNA)) throw new PliantError(api, 'argument', `expects a DNA, found ${String(dna)}`);
+  // DNA and spec are immutable: a DNA that fits a spec once always does (a proposal checked again
+  // at its feedback, a parent at each mutation)
+  let fits = VALID.get(spec);
+  if (fits?.has(dna) === true) return;
   try {
     spec.validate(dna);
+    if (fits === undefined) {
+      fits = new WeakSet();
+      VALID.set(spec, fits);
+    }
+    fits.add(dna);
   } catch (error) {
     if (error instanceof PliantError) {
       throw new PliantError(api, 'argument', `${dna.toString()} does not fit the search space: ${error.message}`, { cause: error });

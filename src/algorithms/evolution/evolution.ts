@@ -15,7 +15,7 @@ import { checkDNA, checkFunction, checkInteger, checkReward, contextRng, optionN
 import { checkOutcome, isFailed } from '../ranking.js';
 import type { Mutator } from './mutators.js';
 import type { Recombinator } from './recombinators.js';
-import { last } from './selectors.js';
+import { keepsLast, last } from './selectors.js';
 import type { Member, Selector } from './selectors.js';
 
 /** Options of {@link evolution}. */
@@ -91,6 +91,7 @@ export function evolution(options: EvolutionOptions): EvolutionAlgorithm {
   if (options.recombine !== undefined) checkFunction(options.recombine, 'recombine', api);
   if (options.reduce !== undefined) checkFunction(options.reduce, 'reduce', api);
   const reduce = options.reduce ?? last(populationSize);
+  const aging = keepsLast(reduce);
   let state: State | undefined;
 
   const algorithm: EvolutionAlgorithm = {
@@ -118,7 +119,14 @@ export function evolution(options: EvolutionOptions): EvolutionAlgorithm {
       checkOutcome(outcome, `${api}.feedback`);
       if (isFailed(outcome)) return;
       s.population.push(Object.freeze(outcome === undefined ? { dna, reward } : { dna, reward, outcome }));
-      if (s.population.length > populationSize) {
+      if (s.population.length > populationSize && aging !== undefined) {
+        // `last(n)`: the oldest die, the rest keep their order
+        const kept = Math.min(aging, s.population.length);
+        if (kept > populationSize) {
+          throw new PliantError(`${api}.feedback`, 'argument', `reduce kept ${kept} members, more than populationSize ${populationSize}`);
+        }
+        s.population.splice(0, s.population.length - kept);
+      } else if (s.population.length > populationSize) {
         const survivors = new Set(reduce(s.population, s.rng));
         if (survivors.size > populationSize) {
           throw new PliantError(`${api}.feedback`, 'argument', `reduce kept ${survivors.size} members, more than populationSize ${populationSize}`);

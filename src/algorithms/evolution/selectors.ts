@@ -71,7 +71,17 @@ export function first(n: number): Selector {
 /** The `n` youngest members (the last of the population), in population order. */
 export function last(n: number): Selector {
   checkInteger(n, 'n', 'last');
-  return (population) => population.slice(Math.max(0, population.length - n));
+  const selector: Selector = (population) => population.slice(Math.max(0, population.length - n));
+  KEEPS_LAST.set(selector, n);
+  return selector;
+}
+
+/** The `n` of each selector made by {@link last}. */
+const KEEPS_LAST = new WeakMap<Selector, number>();
+
+/** @internal The `n` of a selector made by `last(n)` (it keeps the `n` youngest), else `undefined`. */
+export function keepsLast(selector: Selector): number | undefined {
+  return KEEPS_LAST.get(selector);
 }
 
 /**
@@ -120,7 +130,42 @@ export function pipe(...selectors: Selector[]): Selector {
 export function tournament(size: number, n = 1): Selector {
   checkInteger(size, 'size', 'tournament');
   checkInteger(n, 'n', 'tournament');
-  return pipe(randomSelector(size), top(n));
+  if (n > 1) return pipe(randomSelector(size), top(n));
+  // `pipe(randomSelector(size), top(1))` without copying the population: the partial shuffle
+  // touches only the drawn positions (the same draws, the same members), and the best of them
+  // is found in one pass (ties: the first drawn, as top's stable ranking keeps it)
+  return (population, rng) => {
+    const len = population.length;
+    const m = Math.min(size, len);
+    if (m === 0) return [];
+    // the positions the shuffle moved (at most 2m): position → the population index now there
+    const from = new Int32Array(2 * m);
+    const to = new Int32Array(2 * m);
+    let touched = 0;
+    const read = (i: number): number => {
+      for (let t = 0; t < touched; t++) if (from[t] === i) return to[t] as number;
+      return i;
+    };
+    const write = (i: number, value: number): void => {
+      for (let t = 0; t < touched; t++) {
+        if (from[t] === i) {
+          to[t] = value;
+          return;
+        }
+      }
+      from[touched] = i;
+      to[touched++] = value;
+    };
+    let best: Member | undefined;
+    for (let j = 0; j < m; j++) {
+      const r = j + Math.floor(rng() * (len - j));
+      const atR = read(r);
+      write(r, read(j));
+      const member = population[atR] as Member;
+      if (best === undefined || compareOutcomes(member.reward, member.outcome, best.reward, best.outcome) < 0) best = member;
+    }
+    return [best as Member];
+  };
 }
 
 function ranked(population: readonly Member[], direction: 1 | -1): Member[] {

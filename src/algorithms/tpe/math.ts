@@ -63,6 +63,10 @@ export function logSumExp(xs: Float64Array, n: number): number {
   for (let i = 0; i < n; i++) if ((xs[i] as number) > max) max = xs[i] as number;
   if (max === -Infinity) return -Infinity;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += Math.exp((xs[i] as number) - max);
+  for (let i = 0; i < n; i++) {
+    const d = (xs[i] as number) - max;
+    // exp is exactly 0 below −745.14: skipping those terms changes no bit of the sum
+    if (d > -745.5) sum += Math.exp(d);
+  }
   return max + Math.log(sum);
 }

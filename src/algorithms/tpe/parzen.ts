@@ -3,14 +3,23 @@ import { logSumExp, logTruncation, normalLogPdf, normalMass, truncatedNormalDraw
 import { cellOf } from './params.js';
 import type { Observation, Param, ParamSpace } from './params.js';
 
-/** @internal Observations by proposal order, with one value column per parameter (NaN where absent). */
+/**
+ * @internal Observations by proposal order, with one value column per parameter (NaN where absent)
+ * and, per parameter, the observations having it sorted by value (ties: the older first), kept
+ * sorted as observations arrive.
+ */
 export class ObservationStore {
   readonly columns: Float64Array[];
+  /** Per parameter, the indices of the observations having it, by value then index (the first `orderCount[p]`). */
+  readonly order: Int32Array[];
+  readonly orderCount: Int32Array;
   count = 0;
   #capacity = 64;
 
   constructor(numParams: number) {
     this.columns = Array.from({ length: numParams }, () => new Float64Array(this.#capacity).fill(Number.NaN));
+    this.order = Array.from({ length: numParams }, () => new Int32Array(this.#capacity));
+    this.orderCount = new Int32Array(numParams);
   }
 
   /** Adds an observation; returns its index. */
@@ -21,10 +30,34 @@ export class ObservationStore {
         const grown = new Float64Array(this.#capacity).fill(Number.NaN);
         grown.set(this.columns[p] as Float64Array);
         this.columns[p] = grown;
+        const order = new Int32Array(this.#capacity);
+        order.set(this.order[p] as Int32Array);
+        this.order[p] = order;
       }
     }
     const i = this.count++;
-    for (let k = 0; k < observation.params.length; k++) (this.columns[observation.params[k] as number] as Float64Array)[i] = observation.values[k] as number;
+    const params = observation.params;
+    for (let k = 0; k < params.length; k++) (this.columns[params[k] as number] as Float64Array)[i] = observation.values[k] as number;
+    for (let k = 0; k < params.length; k++) {
+      const p = params[k] as number;
+      if (params.indexOf(p) !== k) continue; // a parameter twice in one observation: its last value, once
+      const column = this.columns[p] as Float64Array;
+      const v = column[i] as number;
+      if (v !== v) continue;
+      // after every value ≤ v: the new observation is the youngest
+      const order = this.order[p] as Int32Array;
+      const n = this.orderCount[p] as number;
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((column[order[mid] as number] as number) <= v) lo = mid + 1;
+        else hi = mid;
+      }
+      order.copyWithin(lo + 1, lo, n);
+      order[lo] = i;
+      this.orderCount[p] = n + 1;
+    }
     return i;
   }
 }
@@ -38,6 +71,51 @@ const SIGMA_STEP = Math.log(1.01);
 export class TruncationCache {
   readonly #sigma: number[] = [];
   readonly #columns: Float64Array[] = [];
+  readonly #kernelSigma: Float64Array[] = [];
+  readonly #kernelOffset: Float64Array[] = [];
+  #position: Int32Array = new Int32Array(0);
+  #positionMembers: Int32Array | undefined;
+
+  /**
+   * A map observation → component for `count` observations, −1 everywhere: the caller fills it
+   * for its members (and only they: it is cleared here for the next caller), so a model need
+   * not allocate and clear one as long as the history.
+   */
+  positions(count: number, members?: Int32Array): Int32Array {
+    if (this.#position.length < count) this.#position = new Int32Array(Math.max(64, count * 2)).fill(-1);
+    else if (this.#positionMembers !== undefined) for (const o of this.#positionMembers) this.#position[o] = -1;
+    this.#positionMembers = members;
+    return this.#position;
+  }
+
+  /** The members whose map {@link positions} holds. */
+  get positionsOwner(): Int32Array | undefined {
+    return this.#positionMembers;
+  }
+
+  /**
+   * Per observation, the last kernel width of parameter `p` with the `neighbours` bandwidth and
+   * its log normaliser (NaN where not yet computed), for `count` observations: a kernel whose
+   * width did not change since the last proposal is not normalised again.
+   */
+  kernelColumns(p: number, count: number): { sigma: Float64Array; offset: Float64Array } {
+    let sigma = this.#kernelSigma[p];
+    let offset = this.#kernelOffset[p] as Float64Array;
+    if (sigma === undefined || sigma.length < count) {
+      const size = Math.max(64, count * 2);
+      const grownSigma = new Float64Array(size).fill(Number.NaN);
+      const grownOffset = new Float64Array(size);
+      if (sigma !== undefined) {
+        grownSigma.set(sigma);
+        grownOffset.set(offset);
+      }
+      sigma = grownSigma;
+      offset = grownOffset;
+      this.#kernelSigma[p] = sigma;
+      this.#kernelOffset[p] = offset;
+    }
+    return { sigma, offset };
+  }
 
   /** The column of parameter `p` for `sigma` (NaN where not yet computed), for `count` observations. */
   column(p: number, sigma: number, count: number): Float64Array {
@@ -87,6 +165,43 @@ function defaultWeights(m: number): Float64Array {
   return w;
 }
 
+/**
+ * A model's members kept to at most `max` components: unchanged when there are no more than
+ * `max`; otherwise the ⌈max/2⌉ most recent members stay as they are and the older ones are
+ * thinned to the rest of `max`: evenly spaced groups in trial order, each represented by its
+ * middle member weighing what the whole group weighed (default recency weights times
+ * `memberWeights`). The history a model summarises keeps its shape while a proposal's cost stops
+ * growing with it. `members` ascend; the result's `rawWeights` go to {@link ParzenModel}.
+ */
+export function summarise(
+  members: Int32Array,
+  memberWeights: Float64Array | undefined,
+  max: number,
+): { members: Int32Array; memberWeights: Float64Array | undefined; rawWeights: Float64Array | undefined } {
+  const m = members.length;
+  if (m <= max) return { members, memberWeights, rawWeights: undefined };
+  const w = defaultWeights(m);
+  if (memberWeights !== undefined) for (let c = 0; c < m; c++) w[c] = (w[c] as number) * (memberWeights[c] as number);
+  const recent = Math.ceil(max / 2);
+  const groups = max - recent;
+  const old = m - recent;
+  const kept = new Int32Array(max);
+  const raw = new Float64Array(max);
+  for (let g = 0; g < groups; g++) {
+    const a = Math.floor((g * old) / groups);
+    const b = Math.floor(((g + 1) * old) / groups);
+    let total = 0;
+    for (let c = a; c < b; c++) total += w[c] as number;
+    kept[g] = members[(a + b) >> 1] as number;
+    raw[g] = total;
+  }
+  for (let c = old; c < m; c++) {
+    kept[groups + c - old] = members[c] as number;
+    raw[groups + c - old] = w[c] as number;
+  }
+  return { members: kept, memberWeights: undefined, rawWeights: raw };
+}
+
 /** How the numeric kernels' widths are chosen (see `TpeOptions.bandwidth`). */
 export type Bandwidth = 'scott' | 'optuna' | 'neighbours';
 
@@ -130,6 +245,49 @@ export function neighbourSigmas(vals: Float64Array, lo: number, hi: number, out:
   }
 }
 
+/**
+ * @internal {@link neighbourSigmas} for the components `members` (ascending observation indices) of a
+ * store, read off the store's sorted order of parameter `p` instead of sorting: the same widths,
+ * in O(observations) without a sort. `position` maps an observation to its component (−1: not a
+ * member); `count` is how many members have the parameter.
+ */
+export function orderedNeighbourSigmas(
+  store: ObservationStore,
+  p: number,
+  position: Int32Array,
+  count: number,
+  lo: number,
+  hi: number,
+  out: Float64Array,
+  clipCount: number | undefined,
+): void {
+  const n = count;
+  if (n === 0) return;
+  const column = store.columns[p] as Float64Array;
+  const order = store.order[p] as Int32Array;
+  const total = store.orderCount[p] as number;
+  const xs = new Float64Array(n);
+  const comp = new Int32Array(n);
+  let k = 0;
+  for (let j = 0; j < total && k < n; j++) {
+    const o = order[j] as number;
+    const c = position[o] as number;
+    if (c < 0) continue;
+    xs[k] = column[o] as number;
+    comp[k++] = c;
+  }
+  const range = hi - lo;
+  const minSigma = range / Math.min(100, (clipCount ?? n) + 2);
+  const at = (i: number): number => (i < 0 ? lo : i >= n ? hi : (xs[i] as number));
+  for (let i = 0; i < n; i++) {
+    let sigma: number;
+    if (n >= 2 && i === 0) sigma = at(1) - at(0);
+    else if (n >= 2 && i === n - 1) sigma = at(n - 1) - at(n - 2);
+    else sigma = Math.max(at(i) - at(i - 1), at(i + 1) - at(i));
+    out[comp[i] as number] = Math.min(range, Math.max(minSigma, sigma));
+  }
+}
+
 /** Options of a {@link ParzenModel}. */
 export interface ParzenOptions {
   readonly priorWeight: number;
@@ -156,20 +314,34 @@ export class ParzenModel {
   readonly #cumulative: Float64Array;
   readonly #kernels: (Kernel | undefined)[];
   readonly #acc: Float64Array;
+  /** Observation → component (−1: not a member), when the members ascend (built on first use). */
+  #position: Int32Array | undefined;
+  readonly #ascending: boolean;
 
   /**
    * `memberWeights` (one per member, ≥ 0) multiply the default recency weights (a pruned trial's
-   * weight by how far it got).
+   * weight by how far it got). `rawWeights` (one per member, ≥ 0), when given, replace both: the
+   * weights before normalisation (see {@link summarise}).
    */
-  constructor(space: ParamSpace, store: ObservationStore, members: Int32Array, options: ParzenOptions, memberWeights?: Float64Array) {
+  constructor(
+    space: ParamSpace,
+    store: ObservationStore,
+    members: Int32Array,
+    options: ParzenOptions,
+    memberWeights?: Float64Array,
+    rawWeights?: Float64Array,
+  ) {
     this.#space = space;
     this.#store = store;
     this.#members = members;
     this.#options = options;
     const m = members.length;
     const w = new Float64Array(m + 1);
-    w.set(defaultWeights(m));
-    if (memberWeights !== undefined) for (let c = 0; c < m; c++) w[c] = (w[c] as number) * (memberWeights[c] as number);
+    if (rawWeights !== undefined) w.set(rawWeights.subarray(0, m));
+    else {
+      w.set(defaultWeights(m));
+      if (memberWeights !== undefined) for (let c = 0; c < m; c++) w[c] = (w[c] as number) * (memberWeights[c] as number);
+    }
     w[m] = options.priorWeight;
     let total = 0;
     for (let c = 0; c <= m; c++) total += w[c] as number;
@@ -178,6 +350,29 @@ export class ParzenModel {
     this.#cumulative = cumulate(this.#weights);
     this.#kernels = new Array<Kernel | undefined>(space.params.length);
     this.#acc = new Float64Array(m + 1);
+    let ascending = true;
+    for (let c = 1; c < m && ascending; c++) ascending = (members[c - 1] as number) < (members[c] as number);
+    this.#ascending = ascending;
+  }
+
+  /** The widths of the `neighbours` bandwidth of parameter `p` into `out`. */
+  #neighbourSigmas(p: number, vals: Float64Array, count: number, lo: number, hi: number, out: Float64Array, clipCount: number | undefined): void {
+    const store = this.#store;
+    // a small model sorts its own values; a large one walks the store's sorted order (no sort)
+    if (!this.#ascending || count * 4 < (store.orderCount[p] as number)) {
+      neighbourSigmas(vals, lo, hi, out, clipCount);
+      return;
+    }
+    const cache = this.#options.cache;
+    let position = this.#position;
+    // the cache's map serves one model at a time: fill it again if another model took it since
+    if (position === undefined || cache.positionsOwner !== this.#members) {
+      position = cache.positions(store.count, this.#members);
+      const members = this.#members;
+      for (let c = 0; c < members.length; c++) position[members[c] as number] = c;
+      this.#position = position;
+    }
+    orderedNeighbourSigmas(store, p, position, count, lo, hi, out, clipCount);
   }
 
   #kernel(p: number): Kernel {
@@ -204,13 +399,22 @@ export class ParzenModel {
       const float = param.kind === 'float';
       if (bandwidth === 'neighbours') {
         const sigmas = new Float64Array(m);
-        neighbourSigmas(vals, param.lo, param.hi, sigmas, float ? this.#options.clipCount : undefined);
+        this.#neighbourSigmas(p, vals, count, param.lo, param.hi, sigmas, float ? this.#options.clipCount : undefined);
+        // a component whose width did not change since the last model keeps its normaliser
+        const cached = this.#options.cache.kernelColumns(p, this.#store.count);
         for (let c = 0; c < m; c++) {
           const v = vals[c] as number;
           if (v !== v) continue;
           const sigma = sigmas[c] as number;
+          const o = this.#members[c] as number;
           inv[c] = 1 / sigma;
-          offset[c] = (float ? -Math.log(sigma) - 0.5 * Math.log(2 * Math.PI) : 0) - logTruncation(param.lo, param.hi, v, sigma);
+          if (cached.sigma[o] === sigma) offset[c] = cached.offset[o] as number;
+          else {
+            const z = (float ? -Math.log(sigma) - 0.5 * Math.log(2 * Math.PI) : 0) - logTruncation(param.lo, param.hi, v, sigma);
+            offset[c] = z;
+            cached.sigma[o] = sigma;
+            cached.offset[o] = z;
+          }
         }
       } else {
         let spread = bandwidth === 'scott' ? range : 0.2 * range;

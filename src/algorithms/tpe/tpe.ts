@@ -8,7 +8,7 @@ import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from '../algo
 import { ProposalBook, replayProposals } from '../proposal-book.js';
 import { checkDNA, checkInteger, checkReward, contextRng, optionNames, requireSetup } from '../checks.js';
 import { checkOutcome, compareOutcomes, isFailed, tier } from '../ranking.js';
-import { ObservationStore, ParzenModel, TruncationCache } from './parzen.js';
+import { ObservationStore, ParzenModel, TruncationCache, summarise } from './parzen.js';
 import type { Bandwidth } from './parzen.js';
 import { ParamSpace } from './params.js';
 import type { OrderedChoices } from './params.js';
@@ -85,6 +85,15 @@ export interface TpeOptions {
    *   `skipDuplicates`).
    */
   readonly prunedTrials?: PrunedTrials;
+  /**
+   * The most components one model (good or bad) has (default 400). A model of more trials keeps
+   * its ⌈maxComponents/2⌉ most recent ones as they are and thins the older ones to evenly spaced
+   * representatives, each weighing what the trials it stands for weighed, so the cost of a
+   * proposal stops growing with the history (from about 425 trials on with the defaults: the bad
+   * model holds all but the 25 good ones). `Infinity` keeps every trial, as before issue 22 (the
+   * cost then grows linearly with the history).
+   */
+  readonly maxComponents?: number;
 }
 
 /** How TPE models pruned trials (see `TpeOptions.prunedTrials`). */
@@ -103,6 +112,7 @@ const OPTIONS = optionNames<TpeOptions>({
   skipDuplicates: true,
   orderedChoices: true,
   prunedTrials: true,
+  maxComponents: true,
 });
 
 interface Entry {
@@ -111,6 +121,10 @@ interface Entry {
   outcome: Outcome | undefined;
   /** `pending` until its feedback, then `finished` (a failed trial too); `dead` when abandoned. */
   state: 'pending' | 'finished' | 'dead';
+  /** The outcome's {@link tier}, set with the feedback. */
+  tier: number;
+  /** The `epoch` of the last split that put this trial in the good group. */
+  good: number;
 }
 
 interface State {
@@ -127,6 +141,29 @@ interface State {
   readonly badCache: TruncationCache;
   /** The largest number of parameters one trial has (the d of the bandwidth rule). */
   dims: number;
+  /**
+   * The finished trials that are ranked (all with `prunedTrials: 'rank'`, else all but the pruned
+   * ones), best first (ties: the older first): kept sorted as feedback arrives.
+   */
+  readonly ranked: Entry[];
+  /** The largest step at which a finished trial was pruned (0 when none was). */
+  maxStep: number;
+  /** How many splits were made (marks the good group of the last one). */
+  epoch: number;
+}
+
+/** Inserts a finished entry at its place in `ranked` (by outcome, then by trial order). */
+function insertRanked(ranked: Entry[], entry: Entry): void {
+  let lo = 0;
+  let hi = ranked.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const other = ranked[mid] as Entry;
+    const c = compareOutcomes(other.reward, other.outcome, entry.reward, entry.outcome) || other.index - entry.index;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  ranked.splice(lo, 0, entry);
 }
 
 /** Optuna's default gamma: the best ⌈10%⌉ of the finished trials, at most 25. */
@@ -162,8 +199,10 @@ function defaultGamma(n: number): number {
  *   give the same proposals; `recover` replays the history. An unknown option name is a
  *   `PliantError`.
  *
- * Its cost per proposal grows linearly with the history (one kernel per trial and decision for
- * each of the `eiCandidates` candidates).
+ * Its cost per proposal stops growing with the history: a model holds at most `maxComponents`
+ * kernels per decision (older trials thinned to weighted representatives, see `maxComponents`);
+ * the ranking, the kernel widths (read off per-decision sorted orders, no sort per proposal) and
+ * the kernels' normalisers (reused while a width is unchanged) are kept up to date incrementally.
  */
 export function tpe(options: TpeOptions = {}): Algorithm {
   const api = 'tpe';
@@ -197,13 +236,12 @@ export function tpe(options: TpeOptions = {}): Algorithm {
     throw new PliantError(api, 'argument', `prunedTrials is 'bad', 'rank' or 'ignore', found ${JSON.stringify(prunedTrials)}`);
   }
   const skipDuplicates = options.skipDuplicates ?? true;
+  const maxComponents = options.maxComponents === Infinity ? Infinity : checkInteger(options.maxComponents ?? 400, 'maxComponents', api, 2);
   let state: State | undefined;
 
   const split = (s: State): { good: Int32Array; bad: Int32Array; badWeights: Float64Array | undefined } => {
-    const finished = s.entries.filter((e) => e.state === 'finished');
-    // With `prunedTrials` 'bad' or 'ignore', pruned trials (tier 1) stay out of the ranking.
-    const ranked = prunedTrials === 'rank' ? finished : finished.filter((e) => tier(e.outcome) !== 1);
-    ranked.sort((a, b) => compareOutcomes(a.reward, a.outcome, b.reward, b.outcome) || a.index - b.index);
+    // `s.ranked` holds the rankable finished trials in rank order, kept sorted as feedback arrives
+    const ranked = s.ranked;
     const raw = gamma(ranked.length);
     if (typeof raw !== 'number' || !Number.isFinite(raw))
       throw new PliantError(`${api}.propose`, 'argument', `gamma(${ranked.length}) must give a number, found ${String(raw)}`);
@@ -211,34 +249,42 @@ export function tpe(options: TpeOptions = {}): Algorithm {
     let eligible = ranked.length;
     while (eligible > 0 && isFailed((ranked[eligible - 1] as Entry).outcome)) eligible--;
     const nGood = Math.min(eligible, Math.max(1, Math.floor(raw)));
-    const good = ranked.slice(0, nGood);
-    const bad = ranked.slice(nGood);
-    let maxStep = 0;
-    if (prunedTrials === 'bad') {
-      for (const e of finished) {
-        if (tier(e.outcome) !== 1) continue;
-        bad.push(e);
-        maxStep = Math.max(maxStep, e.outcome?.pruned?.step ?? 0);
-      }
+    const stamp = ++s.epoch;
+    const good = new Int32Array(nGood);
+    for (let i = 0; i < nGood; i++) {
+      const e = ranked[i] as Entry;
+      e.good = stamp;
+      good[i] = e.index;
     }
-    if (constantLiar) for (const e of s.entries) if (e.state === 'pending') bad.push(e);
     // components in trial order, so the weights favour recent trials
-    const byIndex = (a: Entry, b: Entry): number => a.index - b.index;
-    good.sort(byIndex);
-    bad.sort(byIndex);
-    let badWeights: Float64Array | undefined;
-    if (maxStep > 0) {
-      // a pruned trial weighs by how far it got: a curve cut early says little about its end
-      badWeights = Float64Array.from(bad, (e) => {
-        const step = e.state === 'finished' && tier(e.outcome) === 1 ? (e.outcome?.pruned?.step ?? 0) : maxStep;
-        return Math.min(1, Math.max(0, step) / maxStep);
-      });
+    good.sort();
+    const maxStep = prunedTrials === 'bad' ? s.maxStep : 0;
+    // the bad group in trial order: the ranked trials not good, pruned ones ('bad'), pending ones (constant liar)
+    const bad: number[] = [];
+    const steps: number[] | undefined = maxStep > 0 ? [] : undefined;
+    for (const e of s.entries) {
+      let step: number;
+      if (e.state === 'finished') {
+        if (e.good === stamp) continue;
+        if (e.tier === 1 && prunedTrials !== 'rank') {
+          if (prunedTrials === 'ignore') continue;
+          step = e.outcome?.pruned?.step ?? 0;
+        } else step = maxStep;
+      } else if (e.state === 'pending' && constantLiar) step = maxStep;
+      else continue;
+      bad.push(e.index);
+      steps?.push(step);
     }
-    return { good: Int32Array.from(good, (e) => e.index), bad: Int32Array.from(bad, (e) => e.index), badWeights };
+    let badWeights: Float64Array | undefined;
+    if (steps !== undefined) {
+      // a pruned trial weighs by how far it got: a curve cut early says little about its end
+      badWeights = Float64Array.from(steps, (step) => Math.min(1, Math.max(0, step) / maxStep));
+    }
+    return { good, bad: Int32Array.from(bad), badWeights };
   };
 
   const track = (s: State, dna: DNA, observation: ReturnType<ParamSpace['observe']>): Entry => {
-    const entry: Entry = { index: s.store.add(observation), reward: Number.NaN, outcome: undefined, state: 'pending' };
+    const entry: Entry = { index: s.store.add(observation), reward: Number.NaN, outcome: undefined, state: 'pending', tier: 0, good: 0 };
     s.entries.push(entry);
     s.dims = Math.max(s.dims, observation.params.length);
     s.book.add(dna, entry);
@@ -264,6 +310,9 @@ export function tpe(options: TpeOptions = {}): Algorithm {
         dims: 1,
         goodCache: new TruncationCache(),
         badCache: new TruncationCache(),
+        ranked: [],
+        maxStep: 0,
+        epoch: 0,
       };
     },
     propose(): DNA {
@@ -275,8 +324,24 @@ export function tpe(options: TpeOptions = {}): Algorithm {
       }
       const { good, bad, badWeights } = split(s);
       const clipCount = bandwidthFloor === 'history' ? s.finished / 2 : undefined;
-      const l = new ParzenModel(s.params, s.store, good, { priorWeight, multivariate, bandwidth, dims: s.dims, cache: s.goodCache, clipCount });
-      const g = new ParzenModel(s.params, s.store, bad, { priorWeight, multivariate, bandwidth, dims: s.dims, cache: s.badCache, clipCount }, badWeights);
+      const lm = summarise(good, undefined, maxComponents);
+      const gm = summarise(bad, badWeights, maxComponents);
+      const l = new ParzenModel(
+        s.params,
+        s.store,
+        lm.members,
+        { priorWeight, multivariate, bandwidth, dims: s.dims, cache: s.goodCache, clipCount },
+        undefined,
+        lm.rawWeights,
+      );
+      const g = new ParzenModel(
+        s.params,
+        s.store,
+        gm.members,
+        { priorWeight, multivariate, bandwidth, dims: s.dims, cache: s.badCache, clipCount },
+        gm.memberWeights,
+        gm.rawWeights,
+      );
       let best: ReturnType<ParamSpace['build']> | undefined;
       let bestScore = -Infinity;
       let bestIsNew = false;
@@ -309,7 +374,10 @@ export function tpe(options: TpeOptions = {}): Algorithm {
       entry.reward = reward;
       entry.outcome = outcome;
       entry.state = 'finished';
+      entry.tier = tier(outcome);
       s.finished++;
+      if (entry.tier === 1) s.maxStep = Math.max(s.maxStep, outcome?.pruned?.step ?? 0);
+      if (entry.tier !== 1 || prunedTrials === 'rank') insertRanked(s.ranked, entry);
     },
     abandon(dna: DNA): void {
       const s = requireSetup(state, `${api}.abandon`);

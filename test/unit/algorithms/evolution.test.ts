@@ -8,6 +8,7 @@ import { hillClimb } from '../../../src/algorithms/evolution/hill-climb.js';
 import { uniformMutator } from '../../../src/algorithms/evolution/mutators.js';
 import type { Mutator } from '../../../src/algorithms/evolution/mutators.js';
 import { uniformCrossover } from '../../../src/algorithms/evolution/recombinators.js';
+import type { Selector } from '../../../src/algorithms/evolution/selectors.js';
 import type { Recombinator } from '../../../src/algorithms/evolution/recombinators.js';
 import { regularizedEvolution } from '../../../src/algorithms/evolution/regularized-evolution.js';
 import { top, tournament } from '../../../src/algorithms/evolution/selectors.js';
@@ -167,5 +168,32 @@ describe('evolution algorithms', () => {
     const dna = algorithm.propose() as DNA;
     expect(() => algorithm.feedback(dna, Number.NaN)).toThrow(PliantError);
     expect(() => algorithm.feedback(mixed.firstDNA(), 1)).toThrow(/does not fit/);
+  });
+});
+
+describe('evolution: aging by last(n)', () => {
+  it('proposes what an equivalent reduce that is not last(n) proposes', () => {
+    const spec = dnaSpec({ a: oneOf([1, 2, 3, 4]), b: floatv(0, 1), c: oneOf(['x', 'y']) });
+    const run = (reduce: Selector | undefined): string[] => {
+      const algorithm = evolution({
+        populationSize: 12,
+        select: tournament(4),
+        mutate: uniformMutator(),
+        ...(reduce === undefined ? {} : { reduce }),
+        seed: 5,
+      });
+      algorithm.setup(spec, { seed: 0 });
+      const rng = seededRng(3);
+      const out: string[] = [];
+      for (let i = 0; i < 400; i++) {
+        const dna = algorithm.propose() as DNA;
+        out.push(dna.toString());
+        const u = rng();
+        if (u < 0.1) algorithm.feedback(dna, -Infinity, { failed: 'x' });
+        else algorithm.feedback(dna, Math.round(u * 4));
+      }
+      return out;
+    };
+    expect(run(undefined)).toEqual(run((p) => p.slice(Math.max(0, p.length - 12))));
   });
 });

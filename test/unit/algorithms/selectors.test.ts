@@ -70,3 +70,19 @@ describe('selectors', () => {
     expect(() => tournament(-1)).toThrow(PliantError);
   });
 });
+
+describe('tournament(size) with one winner', () => {
+  it('picks what pipe(randomSelector(size), top(1)) picks, with the same draws (ties included)', () => {
+    for (let t = 0; t < 300; t++) {
+      const rng = seededRng(t);
+      const n = 1 + Math.floor(rng() * 30);
+      const members: Member[] = Array.from({ length: n }, (_, i) => ({ dna: new DNA(i), reward: Math.floor(rng() * 5) }));
+      const size = 1 + Math.floor(rng() * 40);
+      const a = seededRng(1000 + t);
+      const b = seededRng(1000 + t);
+      expect(ids(tournament(size)(members, a))).toEqual(ids(pipe(randomSelector(size), top(1))(members, b)));
+      expect(a()).toBe(b());
+    }
+    expect(tournament(3)([], seededRng(0))).toEqual([]);
+  });
+});
