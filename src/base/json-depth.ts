@@ -81,6 +81,7 @@ interface Frame {
 export function checkDepth(value: unknown, api: string, limit: number = MAX_JSON_DEPTH): void {
   if (!Number.isInteger(limit) || limit < 0) throw new PliantError('checkDepth', 'argument', `limit must be a non-negative integer, found ${String(limit)}`);
   if (typeof value !== 'object' || value === null) return;
+  if (limit >= QUICK_DEPTH && quickShallow(value, 1, { left: QUICK_BUDGET })) return;
   const stack: Frame[] = [];
   // The containers on the current path (a cycle is a container inside itself), and for each
   // container already walked the shallowest depth it was walked from (shared subtrees are walked
@@ -111,6 +112,34 @@ export function checkDepth(value: unknown, api: string, limit: number = MAX_JSON
     if (seen !== undefined && seen >= stack.length + 1 && !onPath.has(child)) continue;
     enter(child, key);
   }
+}
+
+/** Nesting the quick walk of {@link checkDepth} settles on its own (a cycle always goes deeper). */
+const QUICK_DEPTH = 32;
+/** Containers the quick walk visits before leaving the value to the full walk (a DAG can be large). */
+const QUICK_BUDGET = 4096;
+
+/**
+ * Whether `value` (a container at nesting `depth`) and everything in it nest no deeper than
+ * {@link QUICK_DEPTH}, found within the visit budget: then it has no cycle and passes any limit
+ * of at least that depth. `false` says only "not known": the full walk decides. It looks at the
+ * same children as the full walk (array indices, own enumerable string keys).
+ */
+function quickShallow(value: object, depth: number, budget: { left: number }): boolean {
+  if (depth > QUICK_DEPTH || --budget.left < 0) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (typeof child === 'object' && child !== null && !quickShallow(child, depth + 1, budget)) return false;
+    }
+    return true;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const child = (value as Record<string, unknown>)[keys[i] as string];
+    if (typeof child === 'object' && child !== null && !quickShallow(child, depth + 1, budget)) return false;
+  }
+  return true;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

@@ -103,13 +103,51 @@ export function murmur3Words(words: Int32Array, start: number, end: number, seed
   out.h4 = (h4 + h1) | 0;
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-function hex8(x: number): string {
-  return (HEX[(x >>> 24) & 255] as string) + HEX[(x >>> 16) & 255] + HEX[(x >>> 8) & 255] + HEX[x & 255];
+/** The character code of the hex digit of the low 4 bits of `x`. */
+function hx(x: number): number {
+  const v = x & 15;
+  return v + (v < 10 ? 48 : 87);
 }
 
-/** The 32-hex-digit text of a digest h1..h4 (each word big-endian). */
+/**
+ * The 32-hex-digit text of a digest h1..h4 (each word big-endian). One flat string from one
+ * `String.fromCharCode` call: about half the cost of joining 16 two-digit pieces, which also
+ * leaves a rope that is flattened on first use.
+ */
 export function digestHex(h1: number, h2: number, h3: number, h4: number): string {
-  return hex8(h1) + hex8(h2) + hex8(h3) + hex8(h4);
+  // prettier-ignore
+  return String.fromCharCode(
+    hx(h1 >>> 28),
+    hx(h1 >>> 24),
+    hx(h1 >>> 20),
+    hx(h1 >>> 16),
+    hx(h1 >>> 12),
+    hx(h1 >>> 8),
+    hx(h1 >>> 4),
+    hx(h1),
+    hx(h2 >>> 28),
+    hx(h2 >>> 24),
+    hx(h2 >>> 20),
+    hx(h2 >>> 16),
+    hx(h2 >>> 12),
+    hx(h2 >>> 8),
+    hx(h2 >>> 4),
+    hx(h2),
+    hx(h3 >>> 28),
+    hx(h3 >>> 24),
+    hx(h3 >>> 20),
+    hx(h3 >>> 16),
+    hx(h3 >>> 12),
+    hx(h3 >>> 8),
+    hx(h3 >>> 4),
+    hx(h3),
+    hx(h4 >>> 28),
+    hx(h4 >>> 24),
+    hx(h4 >>> 20),
+    hx(h4 >>> 16),
+    hx(h4 >>> 12),
+    hx(h4 >>> 8),
+    hx(h4 >>> 4),
+    hx(h4),
+  );
 }

@@ -424,7 +424,9 @@ export function analyzeSpace(space: TreeValue, api: string): DNASpec {
 function analyze(value: TreeValue, prefix: string, originPrefix: string, names: Map<string, Origin>, api: string): SpaceSpec {
   const elements: DecisionPoint[] = [];
   const rel: KeySegment[] = [];
-  const walk = (v: TreeValue): Plan => {
+  // `walk` gives `undefined` for a value without decisions: its plan is `{k: 'const', value}`, made
+  // only where a parent with decisions needs it (constant subtrees allocate no plans).
+  const walk = (v: TreeValue): Plan | undefined => {
     const kind = hyperKind(v);
     if (kind !== undefined) {
       const node = v as SymbolicNode;
@@ -433,37 +435,34 @@ function analyze(value: TreeValue, prefix: string, originPrefix: string, names: 
       elements.push(decision(node, kind, id, origin, [...rel], names, api));
       return { k: 'hole', index: elements.length - 1 };
     }
-    if (typeof v !== 'object' || v === null) return { k: 'const', value: v };
-    if (v instanceof SymbolicNode) {
-      const keys = Object.keys(v.args as object);
-      const parts = keys.map((key) => {
-        rel.push(key);
-        const p = walk((v.args as Record<string, TreeValue>)[key] as TreeValue);
-        rel.pop();
-        return p;
-      });
-      return parts.every((p) => p.k === 'const') ? { k: 'const', value: v } : { k: 'node', type: v.type as SymbolicType, keys, parts };
-    }
+    if (typeof v !== 'object' || v === null) return undefined;
     if (Array.isArray(v)) {
-      const parts = (v as readonly TreeValue[]).map((x, i) => {
+      const list = v as readonly TreeValue[];
+      let parts: (Plan | undefined)[] | undefined;
+      for (let i = 0; i < list.length; i++) {
         rel.push(i);
-        const p = walk(x);
+        const p = walk(list[i] as TreeValue);
         rel.pop();
-        return p;
-      });
-      return parts.every((p) => p.k === 'const') ? { k: 'const', value: v } : { k: 'array', parts };
+        if (p !== undefined) (parts ??= new Array<Plan | undefined>(list.length).fill(undefined))[i] = p;
+      }
+      return parts === undefined ? undefined : { k: 'array', parts: parts.map((p, i) => p ?? { k: 'const', value: list[i] as TreeValue }) };
     }
-    const rec = v as Readonly<Record<string, TreeValue>>;
+    const isNode = v instanceof SymbolicNode;
+    const rec = (isNode ? v.args : v) as Readonly<Record<string, TreeValue>>;
     const keys = Object.keys(rec);
-    const parts = keys.map((key) => {
+    let parts: (Plan | undefined)[] | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
       rel.push(key);
       const p = walk(rec[key] as TreeValue);
       rel.pop();
-      return p;
-    });
-    return parts.every((p) => p.k === 'const') ? { k: 'const', value: v } : { k: 'record', keys, parts };
+      if (p !== undefined) (parts ??= new Array<Plan | undefined>(keys.length).fill(undefined))[i] = p;
+    }
+    if (parts === undefined) return undefined;
+    const full = parts.map((p, i) => p ?? { k: 'const' as const, value: rec[keys[i] as string] as TreeValue });
+    return isNode ? { k: 'node', type: (v as SymbolicNode).type as SymbolicType, keys, parts: full } : { k: 'record', keys, parts: full };
   };
-  const plan = walk(value);
+  const plan = walk(value) ?? { k: 'const', value };
   let size = 1;
   let count = 0;
   for (const e of elements) {
@@ -472,6 +471,13 @@ function analyze(value: TreeValue, prefix: string, originPrefix: string, names: 
     count += decisionCount(e);
   }
   return Object.freeze({ elements: Object.freeze(elements), plan, size, count });
+}
+
+const NO_DECISIONS: readonly DecisionPoint[] = Object.freeze([]);
+
+/** The spec of a value without decisions (what {@link analyze} gives for a primitive). */
+function constantSpec(value: TreeValue): SpaceSpec {
+  return Object.freeze({ elements: NO_DECISIONS, plan: { k: 'const' as const, value }, size: 1, count: 0 });
 }
 
 function idOf(prefix: string, rel: readonly KeySegment[]): string {
@@ -540,6 +546,8 @@ function decision(
     const picks = Array.from({ length: k }, (_, j) =>
       Object.freeze(
         candidates.map((c, i) => {
+          // A primitive candidate decides nothing: its spec needs neither ids nor a walk.
+          if (typeof c !== 'object' || c === null) return constantSpec(c);
           const mark = `${k > 1 ? `[${j}]` : ''}[=${i}/${n}]`;
           return analyze(c, `${id}${mark}`, `${origin}[=${i}/${n}]`, names, api);
         }),

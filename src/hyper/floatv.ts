@@ -45,6 +45,7 @@ export const Floatv = hyperType<FloatvArgs>(
     const { min, max } = node.args as unknown as FloatvArgs;
     checkCandidates('floatv', min === max ? [min] : [min, max, probeInside(min, max)], schema, path, api);
   },
+  (a) => rangeProblem(a.min, a.max, a.scale) === undefined,
 );
 
 /**

@@ -5,7 +5,7 @@ import { SymbolicNode } from '../symbolic/node.js';
 import type { Placeholder, SymbolicType } from '../symbolic/node.js';
 import { symbolize } from '../symbolic/symbolize.js';
 import type { SymbolicFactory } from '../symbolic/symbolize.js';
-import { schemaAt, validateValue } from '../symbolic/validate.js';
+import { registerObjectChecks, schemaAt, validateValue } from '../symbolic/validate.js';
 import { describeValue } from '../symbolic/values.js';
 
 /** The kinds of built-in hyper values. */
@@ -75,14 +75,21 @@ export function elementSchema(kind: string, schema: z.ZodType, path: KeyPath, ap
   return element;
 }
 
-/** @internal Wraps `symbolize` for hyper types: registered, marked, never buildable. */
+/**
+ * @internal Wraps `symbolize` for hyper types: registered, marked, never buildable. `passes`
+ * restates the schema's object-level refinement (`true` only where it passes), so hyper values
+ * are made without running zod when their arguments are plainly valid.
+ */
 export function hyperType<A extends object>(
   name: string,
   kind: HyperKind,
   schema: z.ZodObject,
   validateAgainst: (node: SymbolicNode, schema: z.ZodType, path: KeyPath, api: string) => void,
+  passes?: (args: A) => boolean,
 ): SymbolicFactory<A, never> {
   const factory = symbolize(name, notBuildable(kind) as unknown as (a: A) => never, { schema, validateAgainst });
   registerHyperType(factory.type as unknown as SymbolicType, kind);
+  if (passes !== undefined)
+    registerObjectChecks(factory.type as unknown as SymbolicType, passes as unknown as (args: Readonly<Record<string, unknown>>) => boolean);
   return factory as unknown as SymbolicFactory<A, never>;
 }

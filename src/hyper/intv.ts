@@ -42,6 +42,7 @@ export const Intv = hyperType<IntvArgs>(
     const { min, max } = node.args as unknown as IntvArgs;
     checkCandidates('intv', min === max ? [min] : [min, max, Math.floor((min + max) / 2)], schema, path, api);
   },
+  (a) => rangeProblem(a.min, a.max, a.scale) === undefined,
 );
 
 /**

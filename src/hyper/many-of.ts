@@ -36,6 +36,7 @@ export const ManyOf = hyperType<ManyOfArgs>(
     .refine((a) => !a.distinct || a.k <= a.candidates.length, { message: 'a distinct manyOf cannot pick more candidates than it has' }),
   (node, schema, path, api) =>
     checkCandidates('manyOf', (node.args as unknown as ManyOfArgs).candidates, elementSchema('manyOf', schema, path, api), path, api),
+  (a) => a.distinct === false || a.k <= a.candidates.length,
 );
 
 /** Arguments of a `permutate` node. */

@@ -58,6 +58,7 @@ export const OneOf = hyperType<OneOfArgs>(
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, path: ['ordered'] });
     }),
   (node, schema, path, api) => checkCandidates('oneOf', (node.args as unknown as OneOfArgs).candidates, schema, path, api),
+  (a) => a.ordered !== true || orderProblem(a.candidates) === undefined,
 );
 
 /**

@@ -27,6 +27,12 @@ export function createNode<A, R>(type: SymbolicType<A, R>, raw: unknown, api: st
     const value = given !== undefined ? given : defaults[key];
     if (value === undefined) continue;
     count++;
+    const kind = typeof value;
+    if (kind === 'number' || kind === 'string' || kind === 'boolean' || value instanceof SymbolicNode) {
+      // Already tree values as they are (what sealValue returns for them), without the path bookkeeping.
+      args[key] = value as TreeValue;
+      continue;
+    }
     base.push(key);
     args[key] = sealValue(value, api, base);
     base.pop();

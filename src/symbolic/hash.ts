@@ -86,6 +86,19 @@ export function nodeDigest(node: SymbolicNode): readonly number[] {
     // declared argument is written as its position (the type digest covers the names).
     const declared = type.declaredKeys;
     const nDeclared = declared.length;
+    if (memo.full) {
+      // Exactly the declared arguments, in declared order: the same words without the key walk,
+      // read by code made for the type (monomorphic property reads).
+      const hashArgs = type.internal.hashArgs ?? compileHashArgs(type);
+      if (hashArgs !== null) {
+        hashArgs(args);
+      } else {
+        for (let i = 0; i < nDeclared; i++) writeArg(i, args[declared[i] as string] as TreeValue);
+      }
+      words[countAt] = nDeclared;
+      murmur3Words(words, start, top, SEED, SCRATCH);
+      return (memo.digest = [SCRATCH.h1, SCRATCH.h2, SCRATCH.h3, SCRATCH.h4]);
+    }
     let p = 0;
     for (const key in args) {
       while (p < nDeclared && declared[p] !== key) p++;
@@ -105,6 +118,30 @@ export function nodeDigest(node: SymbolicNode): readonly number[] {
   } finally {
     top = start;
   }
+}
+
+/** Writes a declared argument: its position, then its value. */
+function writeArg(position: number, value: TreeValue): void {
+  reserve(1);
+  words[top++] = position;
+  write(value);
+}
+
+/**
+ * Generates, once per type, a function writing the words of full arguments (each declared one,
+ * in order, through {@link writeArg}) with a property read by name per argument; records
+ * `null` where code generation is not allowed (a strict CSP), and the loop is used.
+ */
+function compileHashArgs(type: SymbolicType): ((args: object) => void) | null {
+  let fn: ((args: object) => void) | null = null;
+  try {
+    const body = type.declaredKeys.map((k, i) => `writeArg(${i}, args[${JSON.stringify(k)}]);`).join(' ');
+    fn = (new Function('writeArg', `return function (args) { ${body} };`) as (w: typeof writeArg) => (args: object) => void)(writeArg);
+  } catch {
+    fn = null;
+  }
+  type.internal.hashArgs = fn;
+  return fn;
 }
 
 /** The digest of a type's name and declared argument names, in order. */

@@ -20,6 +20,8 @@ export interface NodeMemo {
   hex: string | undefined;
   /** The arguments are exactly the type's declared arguments (enables the fast copy). */
   full: boolean;
+  /** The prepared template of the node as a search space (geno's `prepare`), once made. */
+  template: unknown;
 }
 
 /** @internal Per-type caches, filled on first use. */
@@ -30,6 +32,10 @@ export interface TypeInternals {
   fields: Map<string, unknown>;
   /** Makes a copy of full arguments with one replaced, or `null` where code generation is not allowed. */
   copyWith: ((src: object, key: string, value: unknown) => object) | null | undefined;
+  /** Fast validation of the arguments without zod (see validate.ts), `null` where unavailable. */
+  check: unknown;
+  /** Writes the hash words of full arguments (see hash.ts), `null` where code generation is not allowed. */
+  hashArgs: ((args: object) => void) | null | undefined;
 }
 
 /** @internal Key of a node's memo box. */
@@ -98,7 +104,7 @@ export class SymbolicType<A = Record<string, unknown>, R = unknown> implements S
     const zdef = def.schema?._zod.def as { catchall?: unknown; checks?: readonly unknown[] } | undefined;
     this.closed = def.schema !== undefined && zdef?.catchall === undefined;
     this.hasObjectChecks = (zdef?.checks?.length ?? 0) > 0;
-    this.internal = { digest: undefined, fields: new Map(), copyWith: undefined };
+    this.internal = { digest: undefined, fields: new Map(), copyWith: undefined, check: undefined, hashArgs: undefined };
     Object.freeze(this);
   }
 
@@ -128,7 +134,7 @@ export class SymbolicNode<A = Record<string, unknown>, R = unknown> {
   constructor(type: SymbolicType<A, R>, args: Readonly<A>, full = false) {
     this.type = type;
     this.args = args;
-    this[MEMO] = { owner: this as SymbolicNode, digest: undefined, hex: undefined, full };
+    this[MEMO] = { owner: this as SymbolicNode, digest: undefined, hex: undefined, full, template: undefined };
     Object.freeze(this);
   }
 
