@@ -17,7 +17,7 @@
  *   size stays the same for a few milliseconds before calling a last line torn.
  */
 import { fdatasyncSync, fstatSync, readSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { PliantError } from '../base/errors.js';
 import type { BackendAppend, BackendLine, BackendRead, Cursor, JournalBackend } from './journal-backend.js';
@@ -162,6 +162,45 @@ export class FileBackend implements JournalBackend {
 
   tornEnd(): void {
     this.#needNewline = true;
+  }
+
+  /** The snapshot's file: `<journal file>.snapshot` (not a `.jsonl`: storages do not list it as a study). */
+  get #snapshotFile(): string {
+    return `${this.where}.snapshot`;
+  }
+
+  async readSnapshot(): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.#snapshotFile);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async writeSnapshot(data: Buffer): Promise<void> {
+    // Written beside it, then renamed over it: a reader sees the old snapshot or the new one,
+    // never a part (and a crash mid-write leaves a temporary file that nothing reads).
+    const temp = `${this.#snapshotFile}.${process.pid}.tmp`;
+    try {
+      await writeFile(temp, data);
+      await rename(temp, this.#snapshotFile);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  lineBefore(end: Cursor, bytes: number): Promise<string | undefined> {
+    // The line is [end - 1 - bytes, end - 1), its newline at end - 1, the one before at start.
+    const start = end.offset - bytes - 2;
+    if (start < -1 || bytes < 0) return Promise.resolve(undefined);
+    // The line and the newline before it (none when it is the first line), and its own newline.
+    const from = Math.max(start, 0);
+    const data = Buffer.alloc(end.offset - from);
+    const got = readSync(this.#handle.fd, data, 0, data.length, from);
+    if (got !== data.length || data[data.length - 1] !== NEWLINE || (start >= 0 && data[0] !== NEWLINE)) return Promise.resolve(undefined);
+    return Promise.resolve(data.toString('utf8', start >= 0 ? 1 : 0, data.length - 1));
   }
 
   close(): Promise<void> {

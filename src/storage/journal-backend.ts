@@ -71,6 +71,20 @@ export interface JournalBackend {
   /** `append`, done before it returns, for a backend that can (a file, memory). */
   appendSync?(text: string, after: Cursor): BackendAppend;
   /**
+   * The study's snapshot (derived data: see `snapshot.ts`), or `undefined` when there is none;
+   * absent on a backend that keeps no snapshots (memory).
+   */
+  readSnapshot?(): Promise<Buffer | undefined>;
+  /** Replaces the study's snapshot, whole or not at all (a crash mid-write leaves the old one). */
+  writeSnapshot?(data: Buffer): Promise<void>;
+  /**
+   * The text of the line (element) that ends at `end` (the last one before it), of `bytes` bytes
+   * in UTF-8 (a file needs the length to find it; Redis does not), or `undefined` when the
+   * journal has no such line there: how a snapshot checks that the journal it was made of is the
+   * one it is read with.
+   */
+  lineBefore?(end: Cursor, bytes: number): Promise<string | undefined>;
+  /**
    * A file backend told that its last line is torn starts its next append on a new line; others
    * ignore it.
    */

@@ -8,6 +8,8 @@
 import { PliantError } from '../base/errors.js';
 import { checkJournalEvent, parseJournalLine, preview } from './journal-event-schema.js';
 import type { Cursor, JournalBackend } from './journal-backend.js';
+import { encodeSnapshot, fingerprint, readSnapshot } from './snapshot.js';
+import type { StoredWarning } from './snapshot.js';
 import type { JournalEvent, JournalWarning, OpenStudyOptions, StudyJournal } from './storage.js';
 import { JOURNAL_VERSION } from './storage.js';
 
@@ -53,6 +55,16 @@ export class Journal implements StudyJournal {
   /** How many operations are queued or running. */
   #pending = 0;
   #closing: Promise<void> | undefined;
+  /** How many events come before `events[0]` (those a snapshot covers). */
+  #base = 0;
+  /** The payload of the snapshot the journal was opened after, until taken. */
+  #snapshotPayload: string | undefined;
+  /** The fingerprint of the journal's first line, and the text of the last line read or written. */
+  #first: readonly [number, string] | undefined;
+  #last: string | undefined;
+  /** The warnings complete lines gave (for a snapshot to give them again). */
+  #lineWarnings: StoredWarning[] = [];
+  readonly #useSnapshot: boolean;
 
   private constructor(backend: JournalBackend, options: JournalOptions) {
     this.#backend = backend;
@@ -60,6 +72,7 @@ export class Journal implements StudyJournal {
     this.where = backend.where;
     this.#api = options.api;
     this.#readOnly = options.readOnly === true;
+    this.#useSnapshot = options.snapshot === true;
     const sink = options.onWarning;
     this.#onWarning = sink ?? ((warning) => emitJournalWarning(options.api, warning));
   }
@@ -73,12 +86,13 @@ export class Journal implements StudyJournal {
   static async open(backend: JournalBackend, options: JournalOptions): Promise<Journal> {
     const journal = new Journal(backend, options);
     try {
+      if (journal.#useSnapshot) await journal.#fromSnapshot();
       let partial = await journal.#read(false);
       if (partial) partial = await journal.#read(true);
       if (partial) {
         const position = journal.#cursor.line + 1;
         journal.#tornWarned.add(position);
-        journal.#warn('torn', position, 'the last line has no newline (a write cut short by a crash): skipped; the next event starts on a new line');
+        journal.#warn('torn', position, 'the last line has no newline (a write cut short by a crash): skipped; the next event starts on a new line', false);
         if (!journal.#readOnly) backend.tornEnd();
       }
       journal.#unreported = [];
@@ -96,8 +110,118 @@ export class Journal implements StudyJournal {
     return journal;
   }
 
+  /**
+   * The events read so far, in the journal's order: those after the snapshot the journal was
+   * opened after, if any (see {@link Journal.base}).
+   */
   get events(): readonly JournalEvent[] {
     return this.#events;
+  }
+
+  /** How many events of the journal come before `events[0]`: those the snapshot it was opened after covers (0 without). */
+  get base(): number {
+    return this.#base;
+  }
+
+  /** The payload of the snapshot the journal was opened after (once: it is released), or `undefined`. */
+  takeSnapshot(): string | undefined {
+    const payload = this.#snapshotPayload;
+    this.#snapshotPayload = undefined;
+    return payload;
+  }
+
+  /** `where:position` of a position. */
+  at(position: number): string {
+    return this.#backend.at(position);
+  }
+
+  /** The position (line or element) of `events[index]`. */
+  position(index: number): number | undefined {
+    return this.#positions[index];
+  }
+
+  /** Opens a journal after its snapshot, if it has one that holds; else says why it ignores it. */
+  async #fromSnapshot(): Promise<void> {
+    const found = await readSnapshot(this.#backend);
+    if (found === undefined) return;
+    if ('ignored' in found) {
+      this.#warn(
+        'snapshot',
+        0,
+        `the study's snapshot is ignored: ${found.ignored}; the journal is read from its start (it is the record: nothing is lost)`,
+        false,
+      );
+      return;
+    }
+    const e = found.envelope;
+    this.#cursor = { offset: e.offset, line: e.line };
+    this.#base = e.events;
+    this.#version = e.version;
+    this.#first = e.first;
+    this.#last = undefined;
+    this.#lastPrint = e.last;
+    this.#snapshotPayload = found.payload;
+    this.#lineWarnings = [...e.warnings];
+    for (const [kind, position, message] of e.warnings) this.#warn(kind, position, message, false);
+  }
+
+  /** The fingerprint of the last line, when it came from a snapshot (no line read since). */
+  #lastPrint: readonly [number, string] | undefined;
+
+  /**
+   * Drops the snapshot the journal was opened after and reads the journal from its start (its
+   * payload could not be used). Only before anything is appended.
+   */
+  reread(): Promise<void> {
+    return this.#enqueue(async () => {
+      if (this.#base === 0) return;
+      this.#events.length = 0;
+      this.#positions.length = 0;
+      this.#unreported = [];
+      this.#cursor = { offset: 0, line: 0 };
+      this.#base = 0;
+      this.#version = 1;
+      this.#first = undefined;
+      this.#last = undefined;
+      this.#lastPrint = undefined;
+      this.#snapshotPayload = undefined;
+      this.#lineWarnings = [];
+      if ((await this.#read(false)) && (await this.#read(true)) && !this.#readOnly) this.#backend.tornEnd();
+      this.#unreported = [];
+    });
+  }
+
+  /** @internal Whether {@link writeSnapshot} can write here (a writable journal whose backend keeps snapshots). */
+  get snapshots(): boolean {
+    return !this.#readOnly && this.#closing === undefined && this.#backend.writeSnapshot !== undefined;
+  }
+
+  /**
+   * Writes a snapshot covering every event read so far, with `payload` (what the reader made of
+   * them): `events` is how many events the payload covers, and nothing is written when that is
+   * not every event read (others' lines came in meanwhile), when this handle's own lines are
+   * still being placed, or when the backend keeps no snapshots. Resolves whether it was written.
+   */
+  writeSnapshot(payload: string, events: number): Promise<boolean> {
+    if (this.#readOnly || this.#closing !== undefined || this.#backend.writeSnapshot === undefined) return Promise.resolve(false);
+    return this.#enqueue(async () => {
+      const write = this.#backend.writeSnapshot;
+      const last = this.#last === undefined ? this.#lastPrint : fingerprint(this.#last);
+      if (write === undefined || this.#own.length > 0 || events !== this.#base + this.#events.length || this.#first === undefined || last === undefined)
+        return false;
+      const data = encodeSnapshot(
+        { offset: this.#cursor.offset, line: this.#cursor.line, events, version: this.#version, first: this.#first, last, warnings: this.#lineWarnings },
+        payload,
+      );
+      await write.call(this.#backend, data);
+      return true;
+    });
+  }
+
+  /** Notes a complete line passed by the cursor: the first line's fingerprint, the last line's text. */
+  #passed(text: string, position: number): void {
+    if (this.#first === undefined && position === (this.#backend.unit === 'line' ? 1 : 0)) this.#first = fingerprint(text);
+    this.#last = text;
   }
 
   /** The journal format of the study (1 for a journal written before formats were numbered). */
@@ -137,7 +261,9 @@ export class Journal implements StudyJournal {
       try {
         const placed = backend.appendSync(text, this.#cursor);
         if (placed.alone) {
-          this.#push(record, backend.unit === 'line' ? placed.next.line : placed.next.line - 1, false);
+          const position = backend.unit === 'line' ? placed.next.line : placed.next.line - 1;
+          this.#passed(text, position);
+          this.#push(record, position, false);
           this.#cursor = placed.next;
           return Promise.resolve();
         }
@@ -150,7 +276,9 @@ export class Journal implements StudyJournal {
     return this.#enqueue(async () => {
       const placed = await backend.append(text, this.#cursor);
       if (placed.alone) {
-        this.#push(record, this.#backend.unit === 'line' ? placed.next.line : placed.next.line - 1, false);
+        const position = this.#backend.unit === 'line' ? placed.next.line : placed.next.line - 1;
+        this.#passed(text, position);
+        this.#push(record, position, false);
         this.#cursor = placed.next;
         return;
       }
@@ -220,6 +348,7 @@ export class Journal implements StudyJournal {
           'version',
           position,
           `written by a newer pliant (journal format ${event.version}; this version reads up to ${JOURNAL_VERSION}): events it does not know are skipped`,
+          true,
         );
       }
     }
@@ -229,13 +358,14 @@ export class Journal implements StudyJournal {
   async #read(settle: boolean): Promise<boolean> {
     const read = await this.#backend.read(this.#cursor, settle);
     for (const { text, position } of read.lines) {
+      this.#passed(text, position);
       if (text.trim() === '') continue;
       const parsed = parseJournalLine(text);
       switch (parsed.kind) {
         case 'event':
         case 'glued': {
           if (parsed.kind === 'glued' && !this.#tornWarned.has(position)) {
-            this.#warn('torn', position, 'starts with a write cut short by a crash, followed by a whole event: the event is kept');
+            this.#warn('torn', position, 'starts with a write cut short by a crash, followed by a whole event: the event is kept', true);
           }
           const own = this.#own[0];
           if (own !== undefined && own.text === parsed.text) {
@@ -247,7 +377,7 @@ export class Journal implements StudyJournal {
           break;
         }
         case 'torn':
-          if (!this.#tornWarned.has(position)) this.#warn('torn', position, 'a write cut short by a crash (a prefix of JSON): skipped');
+          if (!this.#tornWarned.has(position)) this.#warn('torn', position, 'a write cut short by a crash (a prefix of JSON): skipped', true);
           break;
         case 'unknown':
           this.#warn(
@@ -256,10 +386,11 @@ export class Journal implements StudyJournal {
             this.#version > JOURNAL_VERSION
               ? `an event of a newer journal format ('${parsed.type}'): skipped`
               : `an unknown event type '${parsed.type}': skipped: ${preview(text)}`,
+            true,
           );
           break;
         case 'malformed':
-          this.#warn('malformed', position, `${parsed.reason}: skipped: ${preview(text)}`);
+          this.#warn('malformed', position, `${parsed.reason}: skipped: ${preview(text)}`, true);
           break;
       }
     }
@@ -267,7 +398,9 @@ export class Journal implements StudyJournal {
     return read.partial;
   }
 
-  #warn(kind: JournalWarning['kind'], position: number, message: string): void {
+  /** Gives a warning; `line`: about a complete line (a snapshot covering it gives it again). */
+  #warn(kind: JournalWarning['kind'], position: number, message: string, line: boolean): void {
+    if (line) this.#lineWarnings.push([kind, position, message]);
     const warning: JournalWarning = Object.freeze({ kind, at: this.#backend.at(position), message });
     try {
       this.#onWarning(warning);

@@ -236,6 +236,41 @@ class RedisBackend implements JournalBackend {
     // whole elements: nothing is ever torn
   }
 
+  /** The snapshot's key: `<prefix>:snapshot:<encoded name>`. */
+  get #snapshotKey(): string {
+    return `${this.#prefix}:snapshot:${this.#key.slice(`${this.#prefix}:journal:`.length)}`;
+  }
+
+  async readSnapshot(): Promise<Buffer | undefined> {
+    try {
+      return (await this.#client.getBuffer(this.#snapshotKey)) ?? undefined;
+    } catch (cause) {
+      throw new PliantError(API, 'remote', `${this.where}: cannot read the snapshot: ${firstLine(cause)}`, { cause });
+    }
+  }
+
+  async writeSnapshot(data: Buffer): Promise<void> {
+    // One SET: Redis replaces the value whole.
+    const written = this.#client.set(this.#snapshotKey, data);
+    this.#pending.add(written);
+    try {
+      await written;
+    } catch (cause) {
+      throw new PliantError(API, 'remote', `${this.where}: cannot write the snapshot: ${firstLine(cause)}`, { cause });
+    } finally {
+      this.#pending.delete(written);
+    }
+  }
+
+  async lineBefore(end: Cursor): Promise<string | undefined> {
+    if (end.offset < 1) return undefined;
+    try {
+      return (await this.#client.lindex(this.#key, end.offset - 1)) ?? undefined;
+    } catch (cause) {
+      throw new PliantError(API, 'remote', `${this.where}: cannot read the journal: ${firstLine(cause)}`, { cause });
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.#pending]);
     await quit(this.#client);

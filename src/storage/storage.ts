@@ -89,9 +89,11 @@ export interface JournalWarning {
    * What kind: `torn` (a write cut short: a prefix of JSON), `malformed` (not a journal event),
    * `unknown-event` (an event type this version does not know), `version` (written by a newer
    * format), `out-of-order` (an event of a trial before the trial's own event), `duplicate` (a
-   * trial recorded twice, or ended twice), `late` (an event of a trial that has ended).
+   * trial recorded twice, or ended twice), `late` (an event of a trial that has ended), `snapshot`
+   * (the study's snapshot is torn, corrupt or not of this journal: ignored, the journal is read
+   * from its start).
    */
-  readonly kind: 'torn' | 'malformed' | 'unknown-event' | 'version' | 'out-of-order' | 'duplicate' | 'late';
+  readonly kind: 'torn' | 'malformed' | 'unknown-event' | 'version' | 'out-of-order' | 'duplicate' | 'late' | 'snapshot';
   /** Where: `file:line` (1-based), or `redis://host:port/key[index]` (0-based) for a Redis journal. */
   readonly at: string;
   /** What was found and what the reader did, in a sentence. */
@@ -111,6 +113,11 @@ export interface OpenStudyOptions {
    * `process.emitWarning` with the type `PliantWarning` and the code `PLIANT_JOURNAL`.
    */
   readonly onWarning?: (warning: JournalWarning) => void;
+  /**
+   * @internal Open after the study's snapshot when it has one that holds (what the study does):
+   * `events` then starts after the events the snapshot covers. Not for other readers.
+   */
+  readonly snapshot?: boolean;
 }
 
 /**

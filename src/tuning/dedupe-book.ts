@@ -1,5 +1,6 @@
 import type { FunctionalCache } from '../hashing/functional-cache.js';
 import type { JournalEvent } from '../storage/storage.js';
+import type { TrialRecord } from './trial-states.js';
 
 /**
  * @internal Keeps a study's functional cache in step with its journal: a trial event with a
@@ -13,6 +14,30 @@ export class DedupeBook {
 
   constructor(cache: FunctionalCache) {
     this.cache = cache;
+  }
+
+  /**
+   * Rebuilds the book from a study restored from a snapshot: the lookups and records its trial
+   * and end events made, in the order of those events (as applying them would have).
+   */
+  restore(proposals: readonly TrialRecord[]): void {
+    const steps: { seq: number; t: TrialRecord; end: boolean }[] = [];
+    for (const t of proposals) {
+      if (!t.hashed || this.#seen.has(t.id)) continue;
+      steps.push({ seq: t.seq, t, end: false });
+      if (t.endSeq >= 0) steps.push({ seq: t.endSeq, t, end: true });
+    }
+    steps.sort((a, b) => a.seq - b.seq);
+    for (const { t, end } of steps) {
+      if (!end) {
+        this.#seen.add(t.id);
+        this.cache.lookup(t.hash);
+        this.#pending.set(t.id, t.hash);
+        continue;
+      }
+      this.#pending.delete(t.id);
+      if (t.state === 'completed' && !t.cached && t.value !== undefined) this.cache.record(t.hash, t.value);
+    }
   }
 
   apply(event: JournalEvent): void {

@@ -42,8 +42,8 @@ export async function loadStudy(study: string, options: LoadStudyOptions = {}): 
   const onWarning = options.onWarning ?? ((warning: JournalWarning) => emitJournalWarning(API, warning));
   if (options.storage === undefined && (study.endsWith('.jsonl') || isFile(study))) {
     if (!isFile(study)) throw new PliantError(API, 'argument', `no journal file ${study}`);
-    const journal = await openJournalFile(study, fallbackName(study), { readOnly: true, onWarning, api: API });
-    return resultAndClose(Study.over(journal, fallbackName(study), onWarning), journal.where);
+    const journal = await openJournalFile(study, fallbackName(study), { readOnly: true, onWarning, api: API, snapshot: true });
+    return resultAndClose(await Study.after(journal, fallbackName(study), onWarning), journal.where);
   }
   const storage = options.storage ?? storageFrom();
   checkStorage(storage, API);
@@ -117,8 +117,8 @@ export async function openStudyReader(study: string, options: LoadStudyOptions =
   let where: string;
   if (options.storage === undefined && (study.endsWith('.jsonl') || isFile(study))) {
     if (!isFile(study)) throw new PliantError(API, 'argument', `no journal file ${study}`);
-    const journal = await openJournalFile(study, fallbackName(study), { readOnly: true, onWarning, api: API });
-    opened = Study.over(journal, fallbackName(study), onWarning);
+    const journal = await openJournalFile(study, fallbackName(study), { readOnly: true, onWarning, api: API, snapshot: true });
+    opened = await Study.after(journal, fallbackName(study), onWarning);
     where = journal.where;
   } else {
     const storage = options.storage ?? storageFrom();

@@ -30,7 +30,21 @@ export interface StudyOpenOptions {
   readonly readOnly?: boolean;
   /** Where warnings go (default: `process.emitWarning`, `PLIANT_JOURNAL`). */
   readonly onWarning?: (warning: JournalWarning) => void;
+  /** Open after the study's snapshot when it has one that holds (default true). */
+  readonly snapshot?: boolean;
 }
+
+/**
+ * A writer snapshots the study while it runs once this many events came after the last snapshot,
+ * and at least as many as the snapshot covers (so writing snapshots costs O(1) per event); and on
+ * close once {@link SNAPSHOT_ON_CLOSE} events did.
+ */
+export const SNAPSHOT_EVERY = 10_000;
+/** See {@link SNAPSHOT_EVERY}. */
+export const SNAPSHOT_ON_CLOSE = 100;
+
+/** A problem event the study warned about: kind, position in the journal, message (a snapshot keeps them). */
+type StoredProblem = [kind: JournalWarning['kind'], position: number, message: string];
 
 const ENDS: ReadonlySet<JournalEvent['type']> = new Set(['done', 'prune', 'fail', 'abandon', 'withdraw']);
 
@@ -38,7 +52,13 @@ const ENDS: ReadonlySet<JournalEvent['type']> = new Set(['done', 'prune', 'fail'
 export class Study {
   readonly name: string;
   readonly journal: StudyJournal;
-  readonly states = new TrialStates();
+  #states = new TrialStates();
+  /** Whether the projection was restored from a snapshot (then the journal's `events` start after it). */
+  #restored = false;
+  /** How many events the last snapshot (read or written) covers. */
+  #covered = 0;
+  /** The problem events warned about (for a snapshot to warn about them again). */
+  #problems: StoredProblem[] = [];
   readonly #listeners: StudyListener[] = [];
   readonly #onWarning: (warning: JournalWarning) => void;
   /** How many of the journal's events are applied. */
@@ -56,8 +76,98 @@ export class Study {
   static async open(storage: Storage, name: string, options: StudyOpenOptions): Promise<Study> {
     const onWarning = options.onWarning ?? ((warning: JournalWarning) => emitJournalWarning(options.api, warning));
     checkStorage(storage, options.api);
-    const journal = await storage.open(name, { readOnly: options.readOnly === true, onWarning });
-    return Study.over(journal, name, onWarning);
+    const journal = await storage.open(name, { readOnly: options.readOnly === true, onWarning, snapshot: options.snapshot !== false });
+    return Study.after(journal, name, onWarning);
+  }
+
+  /**
+   * A study over a journal opened (with `snapshot`) already: from the journal's snapshot when it
+   * has one, else from its events. A snapshot whose payload cannot be read is ignored with a
+   * warning, and the journal is read from its start.
+   */
+  static async after(journal: StudyJournal, name: string, onWarning: (warning: JournalWarning) => void): Promise<Study> {
+    const study = new Study(name, journal, onWarning);
+    const payload = journal instanceof Journal ? journal.takeSnapshot() : undefined;
+    if (payload !== undefined && journal instanceof Journal) {
+      try {
+        study.#restore(payload, journal);
+      } catch (error) {
+        study.#states = new TrialStates();
+        study.#problems = [];
+        study.#restored = false;
+        study.#warn({
+          kind: 'snapshot',
+          message: `the study's snapshot is ignored: its payload cannot be read (${error instanceof Error ? error.message : String(error)}); the journal is read from its start (it is the record: nothing is lost)`,
+          at: journal.where,
+        });
+        await journal.reread();
+      }
+    }
+    study.#sync();
+    return study;
+  }
+
+  /** The study's trials, sessions and header, as its events make them. */
+  get states(): TrialStates {
+    return this.#states;
+  }
+
+  /** Whether the study was opened from a snapshot (the journal's `events` start after the events it covers). */
+  get restored(): boolean {
+    return this.#restored;
+  }
+
+  #restore(payload: string, journal: Journal): void {
+    const newline = payload.indexOf('\n');
+    if (newline < 0) throw new Error('no problems line');
+    const problems = JSON.parse(payload.slice(0, newline)) as StoredProblem[];
+    if (!Array.isArray(problems)) throw new Error('no problems line');
+    const states = TrialStates.fromSnapshot(payload.slice(newline + 1));
+    if (states.events !== journal.base) throw new Error(`it covers ${states.events} events, its envelope ${journal.base}`);
+    this.#states = states;
+    this.#restored = true;
+    this.#covered = journal.base;
+    this.#problems = problems;
+    for (const [kind, position, message] of problems) this.#warn({ kind, message, at: journal.at(position) });
+  }
+
+  /**
+   * Writes a snapshot of the study (a writer's journal file or Redis list: not memory, not
+   * read-only), when enough events came since the last one: while running (`closing` false) once
+   * {@link SNAPSHOT_EVERY} did and at least as many as it covers; on close once
+   * {@link SNAPSHOT_ON_CLOSE} did; with `force`, whatever came. A snapshot that cannot be written is a warning (it is derived
+   * data: the journal holds everything).
+   */
+  async snapshot(closing: boolean, force = false): Promise<void> {
+    const journal = this.journal;
+    // Memory storage and read-only journals keep no snapshot: never pay for building one there.
+    if (!(journal instanceof Journal) || !journal.snapshots) return;
+    this.#sync();
+    const events = journal.base + journal.events.length;
+    const since = events - this.#covered;
+    if (!force && (closing ? since < SNAPSHOT_ON_CLOSE : since < Math.max(SNAPSHOT_EVERY, this.#covered))) return;
+    const payload = `${JSON.stringify(this.#problems)}\n${this.#states.toSnapshot()}`;
+    try {
+      await journal.writeSnapshot(payload, events);
+      this.#covered = events; // written, or refused (closing): either way not again before more events
+    } catch (error) {
+      this.#covered = events; // not again at once
+      process.emitWarning(
+        `${this.name}: the study's snapshot could not be written (${error instanceof Error ? error.message : String(error)}); the journal holds every event`,
+        {
+          type: 'PliantWarning',
+          code: 'PLIANT_SNAPSHOT',
+        },
+      );
+    }
+  }
+
+  #warn(warning: JournalWarning): void {
+    try {
+      this.#onWarning(Object.freeze(warning));
+    } catch {
+      // a throwing warning sink must not stop the study
+    }
   }
 
   /** A study over a journal opened already (a journal file given by its path). */
@@ -105,17 +215,16 @@ export class Study {
     while (this.#applied < events.length) {
       const index = this.#applied++;
       const event = events[index] as JournalEvent;
-      const problem = this.states.apply(event, this.#hint?.event === event ? this.#hint.dna : undefined);
+      const problem = this.#states.apply(event, this.#hint?.event === event ? this.#hint.dna : undefined);
       if (problem !== undefined) {
-        try {
-          this.#onWarning(Object.freeze({ ...problem, at: this.journal.locate(index) }));
-        } catch {
-          // a throwing warning sink must not stop the study
-        }
+        const journal = this.journal;
+        const position = journal instanceof Journal ? journal.position(index) : undefined;
+        if (position !== undefined) this.#problems.push([problem.kind, position, problem.message]);
+        this.#warn({ ...problem, at: journal.locate(index) });
         continue;
       }
       if (this.#listeners.length === 0) continue;
-      const trial = 'id' in event && event.type !== 'session' ? this.states.get(event.id) : undefined;
+      const trial = 'id' in event && event.type !== 'session' ? this.#states.get(event.id) : undefined;
       const change: StudyChange = { trial, ended: ENDS.has(event.type) };
       for (const listener of [...this.#listeners]) listener(event, change);
     }

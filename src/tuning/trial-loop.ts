@@ -192,6 +192,7 @@ export class TrialLoop {
     const objectives = this.#objectives;
     if (this.#dedupe !== undefined) {
       const book = new DedupeBook(this.#dedupe.cache);
+      if (study.restored) book.restore(study.states.proposals);
       for (const event of study.journal.events) book.apply(event);
       this.#book = book;
       study.listen((event) => book.apply(event));
@@ -331,6 +332,7 @@ export class TrialLoop {
       if (now - this.#refreshed >= 1) {
         await study.refresh();
         this.#refreshed = now;
+        await study.snapshot(false);
       }
 
       // 1. Trials a dead process left running: evaluated again first.
@@ -524,6 +526,7 @@ export class TrialLoop {
     if (study === undefined) return;
     try {
       if (session !== undefined) await study.append({ type: 'session', id: session, owner: OWNER, time: Date.now(), end: true });
+      await study.snapshot(true);
     } catch {
       // the journal may be gone (Redis away): the session ends anyway
     } finally {

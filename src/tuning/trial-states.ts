@@ -6,6 +6,8 @@
  * on.
  */
 import { DNA } from '../geno/dna.js';
+import type { DNAJson } from '../geno/dna.js';
+import { isDnaJson } from '../storage/journal-event-schema.js';
 import type { JournalEvent, JournalWarning } from '../storage/storage.js';
 import type { Report, Trial, TrialState } from './trial.js';
 
@@ -28,6 +30,11 @@ export interface TrialRecord {
   cached: boolean;
   /** Withdrawn: proposed over the budget, never evaluated, not one of the study's trials. */
   withdrawn: boolean;
+  /** Whether its trial event carried a dedupe hash (`hash` key), even `null` (unhashable). */
+  readonly hashed: boolean;
+  /** The index of its trial event among the events applied, and of the event that ended it (-1: running). */
+  seq: number;
+  endSeq: number;
   /** How many times its evaluation was started: 1, plus one per claim by another process. */
   attempts: number;
   /** When its current evaluation started (the trial event, or the last claim). */
@@ -38,6 +45,127 @@ export interface TrialRecord {
    */
   steps: number;
 }
+
+/**
+ * A trial record whose DNA (and, from a snapshot, candidate) is read from its JSON form when
+ * first asked for: a study of 100,000 trials opens without building 100,000 DNAs and candidates
+ * nobody looks at.
+ */
+class StoredTrial implements TrialRecord {
+  state: TrialState = 'running';
+  reports: Report[] = [];
+  value: Trial['value'] = undefined;
+  metrics: Trial['metrics'] = undefined;
+  error: string | undefined = undefined;
+  failure: string | undefined = undefined;
+  ended: number | undefined = undefined;
+  readonly hash: string | undefined;
+  readonly hashed: boolean;
+  cached = false;
+  withdrawn = false;
+  attempts = 1;
+  since: number;
+  steps = 0;
+  seq = -1;
+  endSeq = -1;
+  #dna: DNA | undefined;
+  #dnaJson: DNAJson | undefined;
+  #dnaText: string | undefined;
+  #candidate: Trial['candidate'] | undefined;
+  #candidateText: string | undefined;
+
+  constructor(
+    public id: string,
+    public number: number,
+    dna: DNA | DNAJson | { readonly text: string },
+    candidate: Trial['candidate'] | { readonly text: string },
+    public started: number,
+    public owner: string,
+    hash: string | null | undefined,
+  ) {
+    if (dna instanceof DNA) this.#dna = dna;
+    else if (isText(dna)) this.#dnaText = dna.text;
+    else this.#dnaJson = dna;
+    if (isText(candidate)) this.#candidateText = candidate.text;
+    else this.#candidate = candidate;
+    this.since = started;
+    this.hash = hash ?? undefined;
+    this.hashed = hash !== undefined;
+  }
+
+  get dna(): DNA {
+    if (this.#dna === undefined) {
+      this.#dna = DNA.fromJSON(this.#dnaJson ?? (JSON.parse(this.#dnaText as string) as DNAJson));
+      this.#dnaJson = undefined;
+      this.#dnaText = undefined;
+    }
+    return this.#dna;
+  }
+
+  get candidate(): Trial['candidate'] {
+    if (this.#candidateText !== undefined) {
+      this.#candidate = JSON.parse(this.#candidateText) as Trial['candidate'];
+      this.#candidateText = undefined;
+    }
+    return this.#candidate as Trial['candidate'];
+  }
+
+  /** The DNA's JSON text, without building the DNA when it was not. */
+  get dnaText(): string {
+    return this.#dnaText ?? JSON.stringify(this.#dnaJson ?? this.dna.toJSON());
+  }
+
+  /** The candidate's JSON text, without parsing it when it was not. */
+  get candidateText(): string {
+    return this.#candidateText ?? JSON.stringify(this.#candidate);
+  }
+}
+
+function isText(value: unknown): value is { readonly text: string } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === TextRef.prototype;
+}
+
+/** A JSON text to be parsed when first needed. */
+class TextRef {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * What a snapshot's payload holds of the projection: one JSON line of columns (a column per
+ * field of the trial records, in the order of their trial events, withdrawn ones included; sparse
+ * fields as records by row), then per trial two lines: its DNA's JSON and its candidate's JSON
+ * (read when first asked for). Columns parse an order of magnitude faster than a record per trial.
+ */
+interface StatesColumns {
+  readonly states: 2;
+  readonly events: number;
+  readonly header: Extract<JournalEvent, { type: 'study' }> | null;
+  readonly sessions: [id: string, owner: string, ended: 0 | 1][];
+  readonly owners: string[];
+  readonly id: string[];
+  readonly state: number[];
+  readonly started: number[];
+  readonly ended: (number | null)[];
+  readonly owner: number[];
+  readonly hash: (string | null | 0)[];
+  readonly flags: number[];
+  readonly attempts: number[];
+  readonly since: number[];
+  readonly steps: number[];
+  readonly value: (Trial['value'] | null)[];
+  readonly seq: number[];
+  readonly endSeq: number[];
+  readonly metrics: Record<number, NonNullable<Trial['metrics']>>;
+  readonly error: Record<number, string>;
+  readonly failure: Record<number, string>;
+  readonly reports: Record<number, [value: Report['value'], step: number | null, metrics: Report['metrics'] | null, time: number][]>;
+  /** The numbers of withdrawn rows (their place when they were withdrawn; the others' is their order). */
+  readonly withdrawnNumber?: Record<number, number>;
+}
+
+const CACHED = 1;
+const WITHDRAWN = 2;
+const STATE_CODES: readonly TrialState[] = ['running', 'completed', 'pruned', 'failed', 'abandoned'];
 
 /** Whether a trial counts toward the evaluation budget (not cached, not withdrawn). */
 function counted(t: TrialRecord): boolean {
@@ -74,6 +202,8 @@ export class TrialStates {
   #counted = 0;
   /** How many trials were served by the functional cache. */
   cached = 0;
+  /** How many events were applied (a snapshot's included). */
+  events = 0;
   /** The steps the study's trials spent (see {@link TrialStates.steps}). */
   #steps = 0;
 
@@ -117,6 +247,7 @@ export class TrialStates {
    * `dna`: a trial event's DNA when the caller has it (the event's JSON is not parsed again).
    */
   apply(event: JournalEvent, dna?: DNA): EventProblem | undefined {
+    const seq = this.events++;
     switch (event.type) {
       case 'study':
         this.header ??= event;
@@ -148,7 +279,10 @@ export class TrialStates {
         message: `a '${event.type}' event of trial ${t.number} (${t.id}), which has ended (${t.withdrawn ? 'withdrawn' : t.state}): skipped`,
       };
     }
-    if (event.type !== 'claim' && event.type !== 'report') this.running.delete(t);
+    if (event.type !== 'claim' && event.type !== 'report') {
+      this.running.delete(t);
+      t.endSeq = seq;
+    }
     switch (event.type) {
       case 'claim':
         // Of several claims from the same owner, the first wins: a later one finds another owner.
@@ -199,47 +333,38 @@ export class TrialStates {
 
   #start(event: Extract<JournalEvent, { type: 'trial' }>, known: DNA | undefined): EventProblem | undefined {
     if (this.#byId.has(event.id)) return { kind: 'duplicate', message: `trial ${event.id} is recorded twice: the second is skipped` };
-    let dna: DNA;
-    try {
-      dna = known ?? DNA.fromJSON(event.dna);
-    } catch (error) {
-      return {
-        kind: 'malformed',
-        message: `trial ${event.id} has a DNA that cannot be read (${error instanceof Error ? error.message : String(error)}): skipped`,
-      };
+    let dna = known;
+    // A DNA whose JSON form is well formed is read when first asked for (a study of 100,000
+    // trials opens without building 100,000 DNAs nobody looks at); any other is read now, to
+    // skip the trial with the reason.
+    if (dna === undefined && !isDnaJson(event.dna)) {
+      try {
+        dna = DNA.fromJSON(event.dna);
+      } catch (error) {
+        return {
+          kind: 'malformed',
+          message: `trial ${event.id} has a DNA that cannot be read (${error instanceof Error ? error.message : String(error)}): skipped`,
+        };
+      }
     }
-    const t: TrialRecord = {
-      id: event.id,
-      number: this.trials.length,
-      state: 'running',
-      dna,
-      candidate: event.candidate,
-      reports: [],
-      value: undefined,
-      metrics: undefined,
-      error: undefined,
-      failure: undefined,
-      started: event.time,
-      ended: undefined,
-      owner: event.owner,
-      hash: event.hash ?? undefined,
-      cached: false,
-      withdrawn: false,
-      attempts: 1,
-      since: event.time,
-      steps: 0,
-    };
+    const t = new StoredTrial(event.id, this.trials.length, dna ?? event.dna, event.candidate, event.time, event.owner, event.hash);
+    t.seq = this.events - 1;
+    this.#add(t);
+    return undefined;
+  }
+
+  /** Adds a trial (a new one, or one a snapshot holds). */
+  #add(t: StoredTrial): void {
     this.trials.push(t);
     this.proposals.push(t);
-    this.running.add(t);
-    this.#byId.set(event.id, t);
+    if (t.state === 'running') this.running.add(t);
+    this.#byId.set(t.id, t);
     this.#counted++;
     if (t.hash !== undefined) {
       const list = this.#byHash.get(t.hash);
       if (list === undefined) this.#byHash.set(t.hash, [t]);
       else list.push(t);
     }
-    return undefined;
   }
 
   /** `t` reported at `step`: the study's steps grow by what goes past its largest step so far. */
@@ -270,30 +395,171 @@ export class TrialStates {
     }
   }
 
+  /** The projection as a snapshot's payload holds it (see {@link StatesColumns}). */
+  toSnapshot(): string {
+    const rows = this.proposals;
+    const owners = new Map<string, number>();
+    const c = {
+      states: 2,
+      events: this.events,
+      header: this.header ?? null,
+      sessions: this.sessions.map((x) => [x.id, x.owner, x.ended ? 1 : 0]),
+      owners: [] as string[],
+      id: [] as string[],
+      state: [] as number[],
+      started: [] as number[],
+      ended: [] as (number | null)[],
+      owner: [] as number[],
+      hash: [] as (string | null | 0)[],
+      flags: [] as number[],
+      attempts: [] as number[],
+      since: [] as number[],
+      steps: [] as number[],
+      value: [] as (Trial['value'] | null)[],
+      seq: [] as number[],
+      endSeq: [] as number[],
+      metrics: {} as StatesColumns['metrics'],
+      error: {} as StatesColumns['error'],
+      failure: {} as StatesColumns['failure'],
+      reports: {} as StatesColumns['reports'],
+      withdrawnNumber: {} as Record<number, number>,
+    } satisfies StatesColumns;
+    const texts: string[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const t = rows[i] as TrialRecord;
+      let owner = owners.get(t.owner);
+      if (owner === undefined) {
+        owner = c.owners.length;
+        owners.set(t.owner, owner);
+        c.owners.push(t.owner);
+      }
+      c.id.push(t.id);
+      c.state.push(STATE_CODES.indexOf(t.state));
+      c.started.push(t.started);
+      c.ended.push(t.ended ?? null);
+      c.owner.push(owner);
+      c.hash.push(t.hashed ? (t.hash ?? null) : 0);
+      c.flags.push((t.cached ? CACHED : 0) | (t.withdrawn ? WITHDRAWN : 0));
+      if (t.withdrawn) c.withdrawnNumber[i] = t.number;
+      c.attempts.push(t.attempts);
+      c.since.push(t.since);
+      c.steps.push(t.steps);
+      c.value.push(t.value ?? null);
+      c.seq.push(t.seq);
+      c.endSeq.push(t.endSeq);
+      if (t.metrics !== undefined) c.metrics[i] = t.metrics;
+      if (t.error !== undefined) c.error[i] = t.error;
+      if (t.failure !== undefined) c.failure[i] = t.failure;
+      if (t.reports.length > 0) c.reports[i] = t.reports.map((r) => [r.value, r.step ?? null, r.metrics ?? null, r.time]);
+      if (t instanceof StoredTrial) texts.push(t.dnaText, t.candidateText);
+      else texts.push(JSON.stringify(t.dna.toJSON()), JSON.stringify(t.candidate));
+    }
+    return `${JSON.stringify(c)}\n${texts.join('\n')}`;
+  }
+
+  /**
+   * The projection a snapshot's payload holds (what {@link TrialStates.toSnapshot} wrote): the
+   * same as applying the events it covers. A payload that is not one is an `Error` saying why.
+   */
+  static fromSnapshot(payload: string): TrialStates {
+    const newline = payload.indexOf('\n');
+    const c = JSON.parse(newline < 0 ? payload : payload.slice(0, newline)) as StatesColumns;
+    if (typeof c !== 'object' || c === null || c.states !== 2 || !Array.isArray(c.id) || !Array.isArray(c.sessions))
+      throw new Error('not a snapshot of trial states');
+    const n = c.id.length;
+    const texts = n === 0 ? [] : payload.slice(newline + 1).split('\n');
+    const columns = [c.state, c.started, c.ended, c.owner, c.hash, c.flags, c.attempts, c.since, c.steps, c.value, c.seq, c.endSeq];
+    if (texts.length !== 2 * n || columns.some((column) => !Array.isArray(column) || column.length !== n))
+      throw new Error('its columns do not have one row per trial');
+    const states = new TrialStates();
+    states.events = c.events;
+    if (c.header !== null) states.header = c.header;
+    for (const [id, owner, ended] of c.sessions) {
+      const session: SessionRecord = { id, owner, index: states.sessions.length, ended: ended === 1 };
+      states.sessions.push(session);
+      states.#sessions.set(id, session);
+    }
+    for (let i = 0; i < n; i++) {
+      const hash = c.hash[i] as string | null | 0;
+      const owner = c.owners[c.owner[i] as number];
+      const state = STATE_CODES[c.state[i] as number];
+      if (owner === undefined || state === undefined) throw new Error(`trial row ${i} is malformed`);
+      const t = new StoredTrial(
+        c.id[i] as string,
+        states.trials.length,
+        new TextRef(texts[2 * i] as string),
+        new TextRef(texts[2 * i + 1] as string),
+        c.started[i] as number,
+        owner,
+        hash === 0 ? undefined : hash,
+      );
+      t.state = state;
+      t.ended = c.ended[i] ?? undefined;
+      t.attempts = c.attempts[i] as number;
+      t.since = c.since[i] as number;
+      t.steps = c.steps[i] as number;
+      t.value = c.value[i] ?? undefined;
+      t.metrics = c.metrics[i];
+      t.error = c.error[i];
+      t.failure = c.failure[i];
+      const reports = c.reports[i];
+      if (reports !== undefined) t.reports = reports.map(([v, step, m, time]) => ({ value: v, step: step ?? undefined, metrics: m ?? undefined, time }));
+      t.seq = c.seq[i] as number;
+      t.endSeq = c.endSeq[i] as number;
+      const flags = c.flags[i] as number;
+      if ((flags & WITHDRAWN) !== 0) {
+        t.withdrawn = true;
+        t.number = c.withdrawnNumber?.[i] ?? t.number;
+        states.proposals.push(t);
+        states.#byId.set(t.id, t);
+        continue;
+      }
+      states.#add(t);
+      if ((flags & CACHED) !== 0) {
+        t.cached = true;
+        states.cached++;
+        states.#counted--;
+      }
+      states.#steps += t.steps;
+    }
+    return states;
+  }
+
   /** The trials as frozen {@link Trial}s. */
   snapshot(): Trial[] {
     return this.trials.map(freezeTrial);
   }
 }
 
+/**
+ * A trial as users see it (frozen). Its `dna` and `candidate` are read from the record when first
+ * asked for (own enumerable getters: those of a trial nobody looks at are never built).
+ */
+class FrozenTrial {
+  constructor(t: TrialRecord) {
+    const self = this as unknown as Record<string, unknown>;
+    self.id = t.id;
+    self.number = t.number;
+    self.state = t.state;
+    self.reports = Object.freeze([...t.reports]);
+    self.value = t.value;
+    self.metrics = t.metrics;
+    self.error = t.error;
+    if (t.failure !== undefined) self.failure = t.failure;
+    self.started = t.started;
+    self.ended = t.ended;
+    self.owner = t.owner;
+    self.hash = t.hash;
+    self.cached = t.cached;
+    // Own, enumerable accessors: `{ ...trial }`, `Object.keys(trial)` and JSON see `dna` and
+    // `candidate` as they saw plain fields, but nothing builds them until they are read.
+    Object.defineProperty(this, 'dna', { get: () => t.dna, enumerable: true });
+    Object.defineProperty(this, 'candidate', { get: () => t.candidate, enumerable: true });
+    Object.freeze(this);
+  }
+}
+
 /** @internal A frozen copy of a trial record, as users see it. */
 export function freezeTrial(t: TrialRecord): Trial {
-  const trial: Trial = {
-    id: t.id,
-    number: t.number,
-    state: t.state,
-    dna: t.dna,
-    candidate: t.candidate,
-    reports: Object.freeze([...t.reports]),
-    value: t.value,
-    metrics: t.metrics,
-    error: t.error,
-    ...(t.failure === undefined ? {} : { failure: t.failure }),
-    started: t.started,
-    ended: t.ended,
-    owner: t.owner,
-    hash: t.hash,
-    cached: t.cached,
-  };
-  return Object.freeze(trial);
+  return new FrozenTrial(t) as unknown as Trial;
 }
