@@ -64,8 +64,8 @@ type Initializer = ReturnType<TfModule['initializers']['glorotUniform']>;
 type InitializerClass = new () => Initializer;
 const seededClasses = new WeakMap<object, (base: string, slot: SeedSlot) => Initializer>();
 
-/** Initialisers that take a seed (the others are deterministic and used as they are). */
-const RANDOM_INITIALIZERS = new Set([
+/** @internal Initialisers that take a seed (the others are deterministic and used as they are). */
+export const RANDOM_INITIALIZERS = new Set([
   'glorotNormal',
   'glorotUniform',
   'heNormal',

@@ -37,7 +37,7 @@ import { dnaSpec } from '../geno/template.js';
 import { build } from '../symbolic/build.js';
 import { loadTf } from './load-tf.js';
 import type { TfModule } from './load-tf.js';
-import { deriveSeed } from './seeds.js';
+import { RANDOM_INITIALIZERS, deriveSeed } from './seeds.js';
 import type { TrainData, TensorLike } from './train.js';
 import { ShapeDomain, TensorDomain } from './supernet-domains.js';
 import type { SlotUse } from './supernet-domains.js';
@@ -66,20 +66,6 @@ function modelPath(space: TreeValue, option: string | undefined): readonly KeySe
       : typeof v === 'object' && v !== null && !(v instanceof SymbolicNode) && !Array.isArray(v) && Object.hasOwn(v, 'model');
   return hasModel(space) ? ['model'] : [];
 }
-
-const RANDOM_INITIALIZERS = new Set([
-  'glorotNormal',
-  'glorotUniform',
-  'heNormal',
-  'heUniform',
-  'leCunNormal',
-  'leCunUniform',
-  'orthogonal',
-  'randomNormal',
-  'randomUniform',
-  'truncatedNormal',
-  'varianceScaling',
-]);
 
 function initial(tf: TfModule, name: string, shape: number[], seed: number, slotKey: string): Tfjs.Tensor {
   if (name === 'zeros') return tf.zeros(shape);
