@@ -401,7 +401,9 @@ export class Journal implements StudyJournal {
   /** Gives a warning; `line`: about a complete line (a snapshot covering it gives it again). */
   #warn(kind: JournalWarning['kind'], position: number, message: string, line: boolean): void {
     if (line) this.#lineWarnings.push([kind, position, message]);
-    const warning: JournalWarning = Object.freeze({ kind, at: this.#backend.at(position), message });
+    // A snapshot's warning is about the snapshot beside the journal, not one of its lines.
+    const at = kind === 'snapshot' ? `${this.#backend.where} (its snapshot)` : this.#backend.at(position);
+    const warning: JournalWarning = Object.freeze({ kind, at, message });
     try {
       this.#onWarning(warning);
     } catch {

@@ -145,6 +145,7 @@ describe('study snapshots (journal file)', () => {
       const loaded = await loadStudy('s', { storage: journalStorage(dir), onWarning });
       expect(warnings.map((w) => w.kind)).toEqual(['snapshot']);
       expect(warnings[0]?.message).toMatch(/snapshot is ignored/);
+      expect(warnings[0]?.at).toMatch(/\.jsonl \(its snapshot\)$/);
       expectSame(loaded, await full());
       // a search goes on, and writes a good one again
       warnings = [];
