@@ -10,6 +10,7 @@
  *     npx tsx examples/one-shot/search.ts                      # uniform, 200 candidates, top 3 retrained 2 epochs (about 4 minutes)
  *     npx tsx examples/one-shot/search.ts --mode reinforce --candidates 1000 --top 5 --epochs 3
  *     npx tsx examples/one-shot/search.ts --mode darts --seed 2 --study my-one-shot
+ *     npx tsx examples/one-shot/search.ts --digits 2000 --epochs 1  # a quick look on the first 2,000 digits
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,7 +20,7 @@ import { cnnSpace } from 'pliant/spaces/cnn';
 import type { CnnSpaceOptions } from 'pliant/spaces/cnn';
 import { trainCandidate } from 'pliant/spaces/model-candidate';
 import type { ModelCandidate } from 'pliant/spaces/model-candidate';
-import { loadMnist, releaseMnist } from '../mnist/data.js';
+import { MNIST_TRAIN_SIZE, loadMnist, releaseMnist } from '../mnist/data.js';
 import { VALIDATION, describe, pct } from '../mnist/objective.js';
 
 /** Options of {@link main}. */
@@ -38,6 +39,8 @@ export interface OneShotOptions {
   readonly retrainEpochs?: number;
   /** Seeds everything (default 1). */
   readonly seed?: number;
+  /** Train and validate on the first this many of the 8,000 training digits (default all; the last 12.5 % validate). */
+  readonly digits?: number;
   /** The studies' name (`<study>-rank`, `<study>-retrain` under `.pliant/studies`; default: throwaway studies in memory). */
   readonly study?: string;
   /** Where the lines go (default `console.log`). */
@@ -79,12 +82,15 @@ export async function main(options: OneShotOptions = {}): Promise<OneShotSearchR
   const retrainEpochs = options.retrainEpochs ?? 2;
   const { tf, backend } = await loadTf();
   const data = await loadMnist();
+  const digits = Math.min(options.digits ?? MNIST_TRAIN_SIZE, MNIST_TRAIN_SIZE);
+  const train = digits === MNIST_TRAIN_SIZE ? data.train : { x: tf.slice(data.train.x, [0], [digits]), y: tf.slice(data.train.y, [0], [digits]) };
+  const validating = Math.round(digits * VALIDATION);
   const space = cnnSpace(options.space ?? QUICK_SPACE);
   log(
-    `one-shot search on MNIST (TensorFlow.js on ${backend}): a '${mode}' supernet trained ${epochs} epochs on 7,000 digits, ${candidates} candidates ranked on the 1,000 validation digits, the top ${top} retrained ${retrainEpochs} epochs`,
+    `one-shot search on MNIST (TensorFlow.js on ${backend}): a '${mode}' supernet trained ${epochs} epochs on ${(digits - validating).toLocaleString('en')} digits, ${candidates} candidates ranked on the ${validating.toLocaleString('en')} validation digits, the top ${top} retrained ${retrainEpochs} epochs`,
   );
   const result = await oneShotSearch(space, {
-    data: data.train,
+    data: train,
     validation: VALIDATION,
     mode,
     train: { epochs, batchSize: 64, learningRate: 0.002 },
@@ -95,7 +101,7 @@ export async function main(options: OneShotOptions = {}): Promise<OneShotSearchR
     seed,
     ...(options.study === undefined ? {} : { study: options.study }),
     retrain: (candidate: ModelCandidate, trial: TrialFeedback) =>
-      trainCandidate(candidate, data.train, { epochs: retrainEpochs, validation: VALIDATION, test: data.test, seed, trial }),
+      trainCandidate(candidate, train, { epochs: retrainEpochs, validation: VALIDATION, test: data.test, seed, trial }),
     onStage: (e) => {
       if (e.phase === 'end') log(`  ${e.stage}: ${(e.seconds ?? 0).toFixed(1)} s`);
     },
@@ -129,6 +135,7 @@ export async function main(options: OneShotOptions = {}): Promise<OneShotSearchR
   }
   const s = result.seconds;
   log(`time: supernet ${s.supernet.toFixed(0)} s, ranking ${s.ranking.toFixed(0)} s, retraining ${s.retraining.toFixed(0)} s, total ${s.total.toFixed(0)} s`);
+  if (train !== data.train) tf.dispose([train.x, train.y]);
   await releaseMnist();
   log(`tensors alive at the end: ${tf.memory().numTensors}`);
   return result;
@@ -157,7 +164,9 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(p
   const retrainEpochs = numberFlag('retrain-epochs');
   const seed = numberFlag('seed');
   const study = flag('study');
+  const digits = numberFlag('digits');
   main({
+    ...(digits === undefined ? {} : { digits }),
     ...(mode === undefined ? {} : { mode }),
     ...(epochs === undefined ? {} : { epochs }),
     ...(candidates === undefined ? {} : { candidates }),
