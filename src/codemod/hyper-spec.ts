@@ -126,9 +126,18 @@ export function numberText(n: number): string {
   return String(n);
 }
 
-/** A string as code, in the quote style of the original literal. */
+/** Characters written as escapes: other C0 and C1 controls, DEL, the line and paragraph separators, lone surrogates. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function controlEscape(c: string): string {
+  const code = c.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** A string as code, in the quote style of the original literal; control characters as escapes. */
 export function stringText(s: string, quote: "'" | '"' | '`'): string {
-  const escaped = s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  const escaped = s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(CONTROL, controlEscape);
   if (quote === '`') return `\`${escaped.replace(/`/g, '\\`').replace(/\$\{/g, '\\${')}\``;
   return `${quote}${escaped.split(quote).join(`\\${quote}`)}${quote}`;
 }

@@ -70,6 +70,19 @@ function withValue(tree: Record<string, unknown>, path: string[], value: unknown
   return { ...tree, [head]: rest.length === 0 ? value : withValue(tree[head] as Record<string, unknown>, rest, value) };
 }
 
+describe('applySource with control characters in a string value', () => {
+  it('writes them as escapes, so the file holds no raw control character and reads back the same string', () => {
+    const hostile = 'relu\u0000\u001b[31m\u2028x\u007f';
+    const candidate = withValue(original, ['createModel', 'dense_1', 'activation'], hostile);
+    const { code: written } = applySource(text, candidate as TreeValue);
+    // eslint-disable-next-line no-control-regex
+    expect(written).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028]/);
+    const literal = /activation: ('[^']*\\x00[^']*')/.exec(written)?.[1];
+    expect(literal).toBeDefined();
+    expect(new Function(`return ${literal};`)()).toBe(hostile);
+  });
+});
+
 describe('pliant apply against hostile JSON', () => {
   let dir: string;
   beforeAll(() => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { HyperRecipe } from '../../../src/codemod/annotation-rules.js';
 import {
@@ -202,6 +203,22 @@ describe('numberText, stringText, literalText', () => {
         expect(read(), `${q}${s}${q}`).toBe(s);
       }
     }
+  });
+
+  it('writes control characters, separators and lone surrogates as escapes, and they read back', () => {
+    expect(stringText('a\u0000b\u001bc\u007f\u2028', "'")).toBe("'a\\x00b\\x1bc\\x7f\\u2028'");
+    expect(stringText('\ud800x', '"')).toBe('"\\ud800x"');
+    expect(stringText('\ud83d\ude00', "'")).toBe("'\ud83d\ude00'");
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.constantFrom("'", '"', '`'), (s, q) => {
+        const text = stringText(s, q as "'" | '"' | '`');
+        // eslint-disable-next-line no-control-regex
+        expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+        const read = new Function(`return ${text};`) as () => unknown;
+        expect(read()).toBe(s);
+      }),
+      { seed: 17, numRuns: 500 },
+    );
   });
 
   it('writes any literal', () => {
