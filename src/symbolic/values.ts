@@ -1,4 +1,5 @@
 import { PliantError } from '../base/errors.js';
+import { MAX_JSON_DEPTH } from '../base/json-depth.js';
 import { formatKeyPath } from './key-path.js';
 import type { KeySegment } from './key-path.js';
 import { SymbolicNode } from './node.js';
@@ -37,8 +38,8 @@ export function sealValue(value: unknown, api: string, path: KeySegment[] = []):
   }
 }
 
-/** Nesting deeper than this is rejected (a guard against stack exhaustion). */
-const MAX_TREE_DEPTH = 1000;
+/** Nesting deeper than this is rejected: the limit `toJSON` and every parser apply (a guard against stack exhaustion). */
+const MAX_TREE_DEPTH = MAX_JSON_DEPTH;
 
 /** Containers being checked, outermost first: a container found inside itself is a cycle. */
 const STACK: object[] = [];
