@@ -99,6 +99,11 @@ export interface Algorithm {
    */
   abandon?(dna: DNA): void;
   /**
+   * Says that another process sharing the study started a trial on `dna` (its end comes later
+   * through `feedback`), so an algorithm that proposes each point once (grid) can skip it. Optional.
+   */
+  observe?(dna: DNA): void;
+  /**
    * Rebuilds the state from stored trials, in the order they were proposed, so that a resumed
    * seeded search proposes what the uninterrupted one would have.
    */

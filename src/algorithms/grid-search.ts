@@ -3,7 +3,6 @@ import type { DNASpec } from '../geno/dna-spec.js';
 import { iterateDNA } from '../geno/iterate.js';
 import { PliantError } from '../base/errors.js';
 import { checkOptions } from '../base/options.js';
-import { replayHistory } from './algorithm.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from './algorithm.js';
 import { checkDNA, checkReward, requireSetup } from './checks.js';
 import { checkOutcome } from './ranking.js';
@@ -14,11 +13,15 @@ import { checkOutcome } from './ranking.js';
  * throws a `PliantError` naming the decision. Rewards are ignored, and so are failed trials
  * (their feedback is checked and accepted; a failed point is not proposed again).
  *
+ * Points the study already holds are skipped: on resume, every recorded trial's point; with
+ * several processes on one study, the points the others started (`observe`) or ended
+ * (`feedback`), so together they cover the grid once rather than each process walking all of it.
+ *
  * @param options - Grid search takes no options: any option name given is a `PliantError`.
  */
 export function grid(options?: Readonly<Record<string, never>>): Algorithm {
   checkOptions('grid', options, []);
-  let state: { spec: DNASpec; next: () => DNA | undefined } | undefined;
+  let state: { spec: DNASpec; next: () => DNA | undefined; taken: Set<string> } | undefined;
   const algorithm: Algorithm = {
     name: 'grid',
     multiObjective: true,
@@ -32,12 +35,20 @@ export function grid(options?: Readonly<Record<string, never>>): Algorithm {
         throw error;
       }
       let pending: IteratorResult<DNA, void> | undefined = first;
+      const taken = new Set<string>();
       state = {
         spec,
+        taken,
         next: (): DNA | undefined => {
-          const result = pending ?? points.next();
-          pending = undefined;
-          return result.done === true ? undefined : result.value;
+          for (;;) {
+            const result = pending ?? points.next();
+            pending = undefined;
+            if (result.done === true) return undefined;
+            const key = result.value.toString();
+            if (taken.has(key)) continue;
+            taken.add(key);
+            return result.value;
+          }
         },
       };
     },
@@ -45,14 +56,23 @@ export function grid(options?: Readonly<Record<string, never>>): Algorithm {
       return requireSetup(state, 'grid.propose').next();
     },
     feedback(dna: DNA, reward: number, outcome?: Outcome): void {
-      const { spec } = requireSetup(state, 'grid.feedback');
+      const { spec, taken } = requireSetup(state, 'grid.feedback');
       checkDNA(spec, dna, 'grid.feedback');
       checkReward(reward, 'grid.feedback');
       checkOutcome(outcome, 'grid.feedback');
+      taken.add(dna.toString());
+    },
+    observe(dna: DNA): void {
+      const { spec, taken } = requireSetup(state, 'grid.observe');
+      checkDNA(spec, dna, 'grid.observe');
+      taken.add(dna.toString());
     },
     recover(history: readonly HistoryEntry[]): void {
-      requireSetup(state, 'grid.recover');
-      replayHistory(algorithm, history);
+      const { spec, taken } = requireSetup(state, 'grid.recover');
+      for (const entry of history) {
+        checkDNA(spec, entry.dna, 'grid.recover');
+        taken.add(entry.dna.toString());
+      }
     },
   };
   return algorithm;

@@ -19,7 +19,15 @@ const metrics = z.record(z.string(), z.number());
  */
 export const journalEventSchema: z.ZodType<JournalEvent> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('study'), study: z.string(), time: z.number(), meta: z.json().optional(), version: z.number().int().positive().optional() }),
-  z.object({ type: z.literal('session'), id: z.string(), owner: z.string(), time: z.number(), end: z.boolean().optional() }),
+  z.object({
+    type: z.literal('session'),
+    id: z.string(),
+    owner: z.string(),
+    time: z.number(),
+    end: z.boolean().optional(),
+    heartbeat: z.number().positive().optional(),
+    beat: z.boolean().optional(),
+  }),
   z.object({
     type: z.literal('trial'),
     id: z.string(),
@@ -202,7 +210,7 @@ export function isDnaJson(v: unknown): boolean {
 /** The keys each event type may have (the schema's: an event with any other key takes zod's path, which drops it). */
 const KEYS: Readonly<Record<JournalEventType, ReadonlySet<string>>> = {
   study: new Set(['type', 'study', 'time', 'meta', 'version']),
-  session: new Set(['type', 'id', 'owner', 'time', 'end']),
+  session: new Set(['type', 'id', 'owner', 'time', 'end', 'heartbeat', 'beat']),
   trial: new Set(['type', 'id', 'dna', 'candidate', 'time', 'owner', 'hash']),
   claim: new Set(['type', 'id', 'owner', 'from', 'time']),
   report: new Set(['type', 'id', 'value', 'step', 'metrics', 'time']),
@@ -235,7 +243,12 @@ function conformingEvent(json: Record<string, unknown>, type: unknown): JournalE
         ('meta' in j ? j.meta !== undefined : true);
       break;
     case 'session':
-      ok = isStr(j.id) && isStr(j.owner) && optBool(j.end);
+      ok =
+        isStr(j.id) &&
+        isStr(j.owner) &&
+        optBool(j.end) &&
+        optBool(j.beat) &&
+        (j.heartbeat === undefined || (isNum(j.heartbeat) && (j.heartbeat as number) > 0));
       break;
     case 'trial':
       ok =

@@ -27,9 +27,19 @@ export type JournalEvent =
     }
   /**
    * A process started working on the study (a search, a sample loop), or (`end: true`) stopped:
-   * `owner` is `host:pid`, `id` tells its sessions apart.
+   * `owner` is `host:pid`, `id` tells its sessions apart. `heartbeat` (on the start) promises a
+   * `beat: true` event of the session at least every that many milliseconds while it runs trials,
+   * so processes on other machines can tell a live session from a dead one.
    */
-  | { readonly type: 'session'; readonly id: string; readonly owner: string; readonly time: number; readonly end?: boolean }
+  | {
+      readonly type: 'session';
+      readonly id: string;
+      readonly owner: string;
+      readonly time: number;
+      readonly end?: boolean;
+      readonly heartbeat?: number;
+      readonly beat?: boolean;
+    }
   | {
       readonly type: 'trial';
       /** Unique across processes appending to the same journal. */

@@ -69,6 +69,15 @@ export interface SampleOptions<C = unknown> extends ObjectiveOptions {
    */
   readonly onTrialEnd?: (trial: Trial) => void;
   /**
+   * Milliseconds between this process's heartbeats (default 30,000): while it runs trials, its
+   * session appends a `beat` event to the journal that often, and promises so in its `session`
+   * event. A process on another machine (whose pid cannot be checked) that shares the study and
+   * has been silent for 4 heartbeats is taken as gone: its running trials are evaluated again by
+   * whichever process finds them first. `false` appends no heartbeat (its trials are then taken
+   * over only past the search's `timeout`, as those of an earlier version).
+   */
+  readonly heartbeat?: number | false;
+  /**
    * Where warnings about the study's journal go (torn or malformed lines, events out of order,
    * a newer format), each with the file and line: default `process.emitWarning` (`PLIANT_JOURNAL`).
    */
@@ -87,6 +96,7 @@ export const SAMPLE_OPTIONS: readonly string[] = [
   'dedupe',
   'onTrialEnd',
   'onWarning',
+  'heartbeat',
   'direction',
   'metric',
   'constraints',

@@ -72,6 +72,9 @@ export interface LoopOptions extends SampleOptions {
 /** How long past its timeout a trial of a process that cannot be checked counts as lost. */
 export const OVERDUE_GRACE_MS = 60_000;
 
+/** The default of `heartbeat`: milliseconds between a session's `beat` events while it runs trials. */
+export const HEARTBEAT_MS = 30_000;
+
 /** @internal See the module comment. */
 export class TrialLoop {
   readonly name: string;
@@ -97,10 +100,15 @@ export class TrialLoop {
   #session: string | undefined;
   #durable = false;
   readonly #timeout: number | undefined;
+  readonly #heartbeat: number | undefined;
+  #beating: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
   #consecutiveHits = 0;
   /** When the journal was last read for what others appended (`performance.now()`). */
   #refreshed = -Infinity;
   #stopped = false;
+  /** For an algorithm that observes others' trials (grid): the DNAs other processes started, as text, with the first one's place in the journal. */
+  readonly #observed = new Map<string, number>();
   /** Trials this loop handed out (proposed or taken up), until they end: their end waiters. */
   readonly #mine = new Map<string, { readonly ended: Promise<void>; readonly resolve: () => void }>();
 
@@ -122,6 +130,10 @@ export class TrialLoop {
       throw new PliantError(api, 'argument', `stepBudget must be a positive number of steps, found ${String(options.stepBudget)}`);
     this.#stepBudget = stepBudget;
     this.#timeout = options.timeout;
+    const heartbeat = options.heartbeat ?? HEARTBEAT_MS;
+    if (heartbeat !== false && (typeof heartbeat !== 'number' || !Number.isFinite(heartbeat) || !(heartbeat > 0)))
+      throw new PliantError(api, 'argument', `heartbeat must be a positive number of milliseconds or false, found ${String(options.heartbeat)}`);
+    this.#heartbeat = heartbeat === false ? undefined : heartbeat;
     const objectives = new Objectives(options, api);
     if (objectives.count > 1 && algorithm.multiObjective !== true) {
       throw new PliantError(
@@ -221,7 +233,17 @@ export class TrialLoop {
     const session = newId();
     this.#session = session;
     ACTIVE_SESSIONS.add(session);
-    await study.append({ type: 'session', id: session, owner: OWNER, time: Date.now() });
+    const heartbeat = this.#heartbeat;
+    await study.append({ type: 'session', id: session, owner: OWNER, time: Date.now(), ...(heartbeat === undefined ? {} : { heartbeat }) });
+    if (heartbeat !== undefined) {
+      // Beats while this loop runs trials (an idle session has nothing to prove); a failed append
+      // (the journal away for a moment) is tried again at the next beat.
+      this.#beating = setInterval(() => {
+        if (this.#mine.size === 0 || this.#closed) return;
+        study.append({ type: 'session', id: session, owner: OWNER, time: Date.now(), beat: true }).catch(() => undefined);
+      }, heartbeat);
+      this.#beating.unref();
+    }
     this.#algorithm.setup(this.#spec, context(this.#stream(study, session)));
     this.#algorithm.recover(study.states.proposals.map((t) => this.#historyEntry(t)));
     study.listen((event, change) => this.#onEvent(event.type, change));
@@ -236,7 +258,7 @@ export class TrialLoop {
     const sessions = study.states.sessions;
     const mine = sessions.find((s) => s.id === session);
     if (mine === undefined) return 0;
-    const othersLive = sessions.some((s) => s.index < mine.index && !s.ended && !ownerIsDead(s.owner, s.id));
+    const othersLive = sessions.some((s) => s.index < mine.index && !s.ended && !ownerIsDead(s.owner, s.id) && !study.states.silent(s.owner));
     return othersLive ? mine.index : 0;
   }
 
@@ -275,7 +297,16 @@ export class TrialLoop {
   /** The study applied an event: tell the algorithm of ends, and settle this loop's own trials. */
   #onEvent(type: string, change: StudyChange): void {
     const t = change.trial;
-    if (!change.ended || t === undefined) return;
+    if (t === undefined) return;
+    if (!change.ended) {
+      // Another process's new trial (this process's own are ACTIVE before they are appended).
+      if (type === 'trial' && !ACTIVE.has(t.id) && this.#algorithm.observe !== undefined) {
+        this.#algorithm.observe(t.dna);
+        const key = t.dna.toString();
+        if (!this.#observed.has(key)) this.#observed.set(key, t.seq);
+      }
+      return;
+    }
     const mine = this.#mine.get(t.id);
     if (type === 'withdraw') {
       if (mine !== undefined) this.#algorithm.abandon?.(t.dna);
@@ -404,6 +435,14 @@ export class TrialLoop {
         });
         return undefined;
       }
+      // An algorithm that proposes each point once (grid) gives way to another process that
+      // started the same DNA just before (the earlier trial event wins: the append may also have
+      // read events after this one) and proposes again.
+      const before = this.#observed.get(dna.toString());
+      if (before !== undefined && before < t.seq) {
+        await study.append({ type: 'withdraw', id, reason: 'another process started the same candidate just before', time: Date.now() });
+        continue;
+      }
       if (hash !== undefined && book !== undefined && (await this.#waitWhileRunning(hash, t))) {
         const now = book.cache.peek(hash);
         if (now.kind === 'hit' && t.state === 'running') {
@@ -477,7 +516,7 @@ export class TrialLoop {
       if (!warned && Date.now() - started > 60_000) {
         warned = true;
         process.emitWarning(
-          `${this.#api}: waiting for trial ${running.number}, an equivalent candidate that ${running.owner} is evaluating${this.#timeout === undefined ? ' (with a timeout, a trial of a process that died on another machine is given up after it)' : ''}`,
+          `${this.#api}: waiting for trial ${running.number}, an equivalent candidate that ${running.owner} is evaluating (a trial of a process on another machine is given up after 4 missed heartbeats, or past the timeout for a process of an earlier version)`,
           { code: 'PLIANT_DEDUPE_WAITING' },
         );
       }
@@ -493,7 +532,9 @@ export class TrialLoop {
    */
   #lost(t: TrialRecord): boolean {
     if (ownerIsDead(t.owner, t.id)) return true;
-    return this.#timeout !== undefined && t.owner !== OWNER && Date.now() > t.since + this.#timeout + OVERDUE_GRACE_MS;
+    if (t.owner === OWNER) return false;
+    if (this.study.states.silent(t.owner)) return true;
+    return this.#timeout !== undefined && Date.now() > t.since + this.#timeout + OVERDUE_GRACE_MS;
   }
 
   /** A trial left running by a process that is gone, the oldest first (none with a durable executor). */
@@ -523,6 +564,8 @@ export class TrialLoop {
   async close(): Promise<void> {
     const study = this.#study;
     const session = this.#session;
+    this.#closed = true;
+    if (this.#beating !== undefined) clearInterval(this.#beating);
     if (study === undefined) return;
     try {
       if (session !== undefined) await study.append({ type: 'session', id: session, owner: OWNER, time: Date.now(), end: true });

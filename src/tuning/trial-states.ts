@@ -140,7 +140,9 @@ interface StatesColumns {
   readonly states: 2;
   readonly events: number;
   readonly header: Extract<JournalEvent, { type: 'study' }> | null;
-  readonly sessions: [id: string, owner: string, ended: 0 | 1][];
+  readonly sessions: ([id: string, owner: string, ended: 0 | 1] | [id: string, owner: string, ended: 0 | 1, heartbeat: number])[];
+  /** Owners whose sessions promised a heartbeat: the heartbeat and the time of their last event. */
+  readonly liveness?: [owner: string, heartbeat: number, seen: number][];
   readonly owners: string[];
   readonly id: string[];
   readonly state: number[];
@@ -179,7 +181,15 @@ export interface SessionRecord {
   /** Its place among the study's sessions, from 0 (its stream, when others were running). */
   readonly index: number;
   ended: boolean;
+  /** The heartbeat it promised (ms between its `beat` events while it runs trials), if any. */
+  readonly heartbeat?: number;
 }
+
+/**
+ * A process on another machine whose session promised a heartbeat is taken as gone once nothing
+ * of it (a beat, a trial, a claim) was read for this many heartbeats.
+ */
+export const SILENT_BEATS = 4;
 
 /** What a problem event is, without where it is (the study adds that). */
 export type EventProblem = Pick<JournalWarning, 'kind' | 'message'>;
@@ -198,6 +208,8 @@ export class TrialStates {
   readonly #byId = new Map<string, TrialRecord>();
   readonly #byHash = new Map<string, TrialRecord[]>();
   readonly #sessions = new Map<string, SessionRecord>();
+  /** Owners whose sessions promised a heartbeat: the longest promised, and when (this process's clock) something of theirs was last read. */
+  readonly #liveness = new Map<string, { heartbeat: number; seen: number }>();
   /** How many trials count toward the evaluation budget. */
   #counted = 0;
   /** How many trials were served by the functional cache. */
@@ -242,6 +254,32 @@ export class TrialStates {
     return this.#counted;
   }
 
+  /** Records a session (and the heartbeat it promised). */
+  #addSession(id: string, owner: string, ended: boolean, heartbeat: number | undefined, time: number | undefined): void {
+    const session: SessionRecord = { id, owner, index: this.sessions.length, ended, ...(heartbeat === undefined ? {} : { heartbeat }) };
+    this.sessions.push(session);
+    this.#sessions.set(id, session);
+    if (heartbeat === undefined || time === undefined) return;
+    const known = this.#liveness.get(owner);
+    this.#liveness.set(owner, { heartbeat: Math.max(heartbeat, known?.heartbeat ?? 0), seen: Math.max(time, known?.seen ?? -Infinity) });
+  }
+
+  /** Something of `owner` was recorded at `time` (by its clock). */
+  #seen(owner: string, time: number): void {
+    const known = this.#liveness.get(owner);
+    if (known !== undefined && time > known.seen) known.seen = time;
+  }
+
+  /**
+   * Whether `owner` promised a heartbeat (a session of this version) and nothing of it (a beat, a
+   * trial, a claim) is recorded for {@link SILENT_BEATS} of them before `now`. Event times are
+   * their writers' clocks: machines sharing a study must agree on the time within a heartbeat or so.
+   */
+  silent(owner: string, now: number = Date.now()): boolean {
+    const known = this.#liveness.get(owner);
+    return known !== undefined && now - known.seen > SILENT_BEATS * known.heartbeat;
+  }
+
   /**
    * Applies one event; returns what is wrong with it when it changes nothing for that reason.
    * `dna`: a trial event's DNA when the caller has it (the event's JSON is not parsed again).
@@ -258,14 +296,20 @@ export class TrialStates {
           if (known !== undefined) known.ended = true;
           return undefined;
         }
+        if (event.beat === true) {
+          this.#seen(event.owner, event.time);
+          return undefined;
+        }
         if (known !== undefined) return { kind: 'duplicate', message: `session ${event.id} is recorded twice: the second is skipped` };
-        const session: SessionRecord = { id: event.id, owner: event.owner, index: this.sessions.length, ended: false };
-        this.sessions.push(session);
-        this.#sessions.set(event.id, session);
+        this.#addSession(event.id, event.owner, false, event.heartbeat, event.time);
         return undefined;
       }
       case 'trial':
+        this.#seen(event.owner, event.time);
         return this.#start(event, dna);
+      case 'claim':
+        this.#seen(event.owner, event.time);
+        break;
       default:
         break;
     }
@@ -403,7 +447,8 @@ export class TrialStates {
       states: 2,
       events: this.events,
       header: this.header ?? null,
-      sessions: this.sessions.map((x) => [x.id, x.owner, x.ended ? 1 : 0]),
+      sessions: this.sessions.map((x) => (x.heartbeat === undefined ? [x.id, x.owner, x.ended ? 1 : 0] : [x.id, x.owner, x.ended ? 1 : 0, x.heartbeat])),
+      liveness: [...this.#liveness].map(([owner, l]) => [owner, l.heartbeat, l.seen]),
       owners: [] as string[],
       id: [] as string[],
       state: [] as number[],
@@ -474,11 +519,8 @@ export class TrialStates {
     const states = new TrialStates();
     states.events = c.events;
     if (c.header !== null) states.header = c.header;
-    for (const [id, owner, ended] of c.sessions) {
-      const session: SessionRecord = { id, owner, index: states.sessions.length, ended: ended === 1 };
-      states.sessions.push(session);
-      states.#sessions.set(id, session);
-    }
+    for (const [id, owner, ended, heartbeat] of c.sessions) states.#addSession(id, owner, ended === 1, heartbeat, undefined);
+    for (const [owner, heartbeat, seen] of c.liveness ?? []) states.#liveness.set(owner, { heartbeat, seen });
     for (let i = 0; i < n; i++) {
       const hash = c.hash[i] as string | null | 0;
       const owner = c.owners[c.owner[i] as number];

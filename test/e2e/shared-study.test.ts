@@ -27,11 +27,11 @@ afterAll(async () => {
 
 const TRIALS = 80;
 
-async function runFour(where: string, study: string, seeds: readonly number[], dedupe: boolean, algorithm = 'random'): Promise<string[]> {
+async function runFour(where: string, study: string, seeds: readonly number[], dedupe: boolean, algorithm = 'random', trials = TRIALS): Promise<string[]> {
   const runs = seeds.map(
     (seed) =>
       new Promise<string[]>((resolve, reject) => {
-        const proc = spawn(process.execPath, [child, where, study, String(TRIALS), String(seed), dedupe ? '1' : '0', algorithm], {
+        const proc = spawn(process.execPath, [child, where, study, String(trials), String(seed), dedupe ? '1' : '0', algorithm], {
           cwd: root,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -75,5 +75,16 @@ describe('four processes on one study', () => {
     const result = await loadStudy('budget', { storage: storageFrom(where) });
     expect(result.trials).toHaveLength(TRIALS);
     expect(result.completed).toHaveLength(TRIALS);
+  }, 60_000);
+
+  it('grid: the processes cover the grid together, each point once, rather than each walking all of it', async () => {
+    const where = join(work, 'grid');
+    const evaluated = await runFour(where, 'grid', [1, 1, 1, 1], false, 'grid', 1000);
+    const result = await loadStudy('grid', { storage: storageFrom(where) });
+    // 63 points; before, each of the 4 processes evaluated all 63 (252). A proposal that finds
+    // another process started the same point just before is withdrawn, not evaluated.
+    expect(evaluated).toHaveLength(63);
+    expect(new Set(evaluated).size).toBe(63);
+    expect(result.completed).toHaveLength(63);
   }, 60_000);
 });

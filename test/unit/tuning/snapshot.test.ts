@@ -302,9 +302,11 @@ describe('TrialStates snapshots (property)', () => {
     fc.record({
       type: fc.constant('session' as const),
       id: fc.constantFrom('s1', 's2'),
-      owner: fc.constant('h:1'),
-      time: fc.nat(),
+      owner: fc.constantFrom('h:1', 'h:2'),
+      time: fc.nat({ max: 20_000 }),
       end: fc.option(fc.boolean(), { nil: undefined }),
+      heartbeat: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
+      beat: fc.option(fc.boolean(), { nil: undefined }),
     }),
   );
   /** Events as a journal gives them back (their JSON round trip: no undefined keys, -0 as 0). */
@@ -318,6 +320,8 @@ describe('TrialStates snapshots (property)', () => {
     cached: s.cached,
     steps: s.steps,
     events: s.events,
+    // liveness: which owners are silent at a few moments
+    silent: ['h:1', 'h:2'].flatMap((owner) => [0, 5_000, 20_000, 1e7].map((now) => s.silent(owner, now))),
   });
 
   it('restoring a snapshot gives the projection, and events after it apply the same', () => {

@@ -134,6 +134,66 @@ describe('processes sharing a study', () => {
     expect(kept.trials.find((t) => t.id === 'stale')?.state).toBe('running');
   });
 
+  it('a trial of another machine whose session promised a heartbeat is taken over once it fell silent for 4 beats, without a timeout', async () => {
+    const storage = memoryStorage();
+    const journal = await storage.open('beats');
+    const now = Date.now();
+    // Both promised a beat every 100 ms: 'silent' last beat 1 s ago, 'beating' 10 ms ago.
+    await journal.append({ type: 'session', id: 's1', owner: 'elsewhere.example:1', time: now - 5_000, heartbeat: 100 });
+    await journal.append({ ...trial('silent', 'elsewhere.example:1'), time: now - 4_000 });
+    await journal.append({ type: 'session', id: 's1', owner: 'elsewhere.example:1', time: now - 1_000, beat: true });
+    await journal.append({ type: 'session', id: 's2', owner: 'elsewhere.example:2', time: now - 5_000, heartbeat: 100 });
+    await journal.append({ ...trial('beating', 'elsewhere.example:2'), time: now - 4_000 });
+    await journal.append({ type: 'session', id: 's2', owner: 'elsewhere.example:2', time: now - 10, beat: true });
+    // The beating process goes on beating while this search runs.
+    const beats = setInterval(() => void journal.append({ type: 'session', id: 's2', owner: 'elsewhere.example:2', time: Date.now(), beat: true }), 20);
+    try {
+      const result = await search(
+        space,
+        async () => {
+          await new Promise((done) => setTimeout(done, 30));
+          return 1;
+        },
+        { numTrials: 6, storage, study: 'beats' },
+      );
+      expect(result.trials.find((t) => t.id === 'silent')).toMatchObject({ state: 'completed', owner: `${hostname()}:${process.pid}` });
+      expect(result.trials.find((t) => t.id === 'beating')?.state).toBe('running');
+      expect((await loadStudy('beats', { storage })).trials).toHaveLength(6);
+    } finally {
+      clearInterval(beats);
+    }
+  });
+
+  it('a search promises its heartbeat and beats while it runs trials, and stops beating when it ends', async () => {
+    const storage = memoryStorage();
+    await search(
+      space,
+      async () => {
+        await new Promise((done) => setTimeout(done, 120));
+        return 1;
+      },
+      { numTrials: 2, storage, study: 'beat', heartbeat: 25 },
+    );
+    const journal = await storage.open('beat');
+    const sessions = journal.events.filter((e) => e.type === 'session');
+    expect(sessions[0]).toMatchObject({ heartbeat: 25 });
+    const beats = sessions.filter((e) => e.type === 'session' && e.beat === true).length;
+    expect(beats).toBeGreaterThanOrEqual(4);
+    await new Promise((done) => setTimeout(done, 100));
+    await journal.refresh();
+    expect(journal.events.filter((e) => e.type === 'session' && e.beat === true)).toHaveLength(beats);
+    // heartbeat: false promises none and appends none
+    await search(space, () => 1, { numTrials: 2, storage, study: 'quiet', heartbeat: false });
+    const quiet = (await storage.open('quiet')).events.filter((e) => e.type === 'session');
+    expect(quiet.some((e) => e.type === 'session' && (e.heartbeat !== undefined || e.beat === true))).toBe(false);
+  });
+
+  it('refuses a heartbeat that is not a positive number of milliseconds or false', async () => {
+    await expect(search(space, () => 1, { numTrials: 1, heartbeat: 0 })).rejects.toThrow(
+      /search: heartbeat must be a positive number of milliseconds or false, found 0/,
+    );
+  });
+
   it('a proposal that finds the budget spent by another process just before it is withdrawn, not evaluated', async () => {
     const inner = memoryStorage();
     const racer = await inner.open('race');
