@@ -21,6 +21,10 @@ import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { PliantError } from '../base/errors.js';
 import type { BackendAppend, BackendLine, BackendRead, Cursor, JournalBackend } from './journal-backend.js';
+import type { SnapshotData } from './snapshot.js';
+
+/** About how many characters of a snapshot are written at a time. */
+const SNAPSHOT_CHUNK = 1 << 20;
 
 const NEWLINE = 0x0a;
 /** How long a file's size must stay the same before a line without its newline counts as torn. */
@@ -178,12 +182,27 @@ export class FileBackend implements JournalBackend {
     }
   }
 
-  async writeSnapshot(data: Buffer): Promise<void> {
+  async writeSnapshot(data: SnapshotData): Promise<void> {
     // Written beside it, then renamed over it: a reader sees the old snapshot or the new one,
-    // never a part (and a crash mid-write leaves a temporary file that nothing reads).
+    // never a part (and a crash mid-write leaves a temporary file that nothing reads). The lines
+    // go out in chunks of about 1 MB: the payload is never one string or buffer in memory.
     const temp = `${this.#snapshotFile}.${process.pid}.tmp`;
     try {
-      await writeFile(temp, data);
+      const file = await open(temp, 'w');
+      try {
+        let chunk = data.head;
+        const lines = data.lines;
+        for (let i = 0; i < lines.length; i++) {
+          chunk += i > 0 ? `\n${lines[i] as string}` : (lines[i] as string);
+          if (chunk.length >= SNAPSHOT_CHUNK) {
+            await file.write(chunk);
+            chunk = '';
+          }
+        }
+        if (chunk.length > 0) await file.write(chunk);
+      } finally {
+        await file.close();
+      }
       await rename(temp, this.#snapshotFile);
     } catch (error) {
       await unlink(temp).catch(() => undefined);

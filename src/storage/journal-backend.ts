@@ -4,6 +4,7 @@
  * (parsing, warnings, telling one's own lines from others', the order of events) is the
  * journal's, the same for all.
  */
+import type { SnapshotData } from './snapshot.js';
 
 /** A position in a backend: the offset of the next unread line, and how many lines come before it. */
 export interface Cursor {
@@ -76,7 +77,7 @@ export interface JournalBackend {
    */
   readSnapshot?(): Promise<Buffer | undefined>;
   /** Replaces the study's snapshot, whole or not at all (a crash mid-write leaves the old one). */
-  writeSnapshot?(data: Buffer): Promise<void>;
+  writeSnapshot?(data: SnapshotData): Promise<void>;
   /**
    * The text of the line (element) that ends at `end` (the last one before it), of `bytes` bytes
    * in UTF-8 (a file needs the length to find it; Redis does not), or `undefined` when the

@@ -198,11 +198,11 @@ export class Journal implements StudyJournal {
 
   /**
    * Writes a snapshot covering every event read so far, with `payload` (what the reader made of
-   * them): `events` is how many events the payload covers, and nothing is written when that is
+   * them, as lines): `events` is how many events the payload covers, and nothing is written when that is
    * not every event read (others' lines came in meanwhile), when this handle's own lines are
    * still being placed, or when the backend keeps no snapshots. Resolves whether it was written.
    */
-  writeSnapshot(payload: string, events: number): Promise<boolean> {
+  writeSnapshot(payload: readonly string[], events: number): Promise<boolean> {
     if (this.#readOnly || this.#closing !== undefined || this.#backend.writeSnapshot === undefined) return Promise.resolve(false);
     return this.#enqueue(async () => {
       const write = this.#backend.writeSnapshot;

@@ -9,6 +9,8 @@ import { PliantError } from '../base/errors.js';
 import { firstLine, openRedis as connect, safeRedisUrl as safeUrl, serverOf } from '../base/redis-connection.js';
 import type { BackendAppend, BackendRead, Cursor, JournalBackend } from './journal-backend.js';
 import { Journal } from './journal.js';
+import { snapshotBytes } from './snapshot.js';
+import type { SnapshotData } from './snapshot.js';
 import { encodeStudyName } from './study-name.js';
 import type { OpenStudyOptions, Storage, StudyJournal } from './storage.js';
 
@@ -249,9 +251,9 @@ class RedisBackend implements JournalBackend {
     }
   }
 
-  async writeSnapshot(data: Buffer): Promise<void> {
+  async writeSnapshot(data: SnapshotData): Promise<void> {
     // One SET: Redis replaces the value whole.
-    const written = this.#client.set(this.#snapshotKey, data);
+    const written = this.#client.set(this.#snapshotKey, snapshotBytes(data));
     this.#pending.add(written);
     try {
       await written;

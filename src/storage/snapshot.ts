@@ -57,11 +57,30 @@ export function fingerprint(text: string): readonly [number, string] {
   return [Buffer.byteLength(text, 'utf8'), sha1(text)];
 }
 
-/** Encodes a snapshot. */
-export function encodeSnapshot(envelope: Omit<SnapshotEnvelope, 'snapshot' | 'bytes' | 'sha1'>, payload: string): Buffer {
-  const body = Buffer.from(payload, 'utf8');
-  const head: SnapshotEnvelope = { snapshot: SNAPSHOT_FORMAT, ...envelope, bytes: body.length, sha1: sha1(body) };
-  return Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`, 'utf8'), body]);
+/** A snapshot to write: its envelope's line, then the payload's lines (joined by newlines). */
+export interface SnapshotData {
+  /** The envelope as JSON, with its newline. */
+  readonly head: string;
+  readonly lines: readonly string[];
+}
+
+/** Encodes a snapshot: the payload's lines are hashed one by one, never joined into one string. */
+export function encodeSnapshot(envelope: Omit<SnapshotEnvelope, 'snapshot' | 'bytes' | 'sha1'>, lines: readonly string[]): SnapshotData {
+  const hash = createHash('sha1');
+  let bytes = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (i > 0) hash.update('\n');
+    hash.update(line, 'utf8');
+    bytes += Buffer.byteLength(line, 'utf8') + (i > 0 ? 1 : 0);
+  }
+  const head: SnapshotEnvelope = { snapshot: SNAPSHOT_FORMAT, ...envelope, bytes, sha1: hash.digest('hex') };
+  return { head: `${JSON.stringify(head)}\n`, lines };
+}
+
+/** A snapshot's bytes in one buffer (for a backend that stores it as one value). */
+export function snapshotBytes(data: SnapshotData): Buffer {
+  return Buffer.from(data.head + data.lines.join('\n'), 'utf8');
 }
 
 /**

@@ -146,7 +146,8 @@ export class Study {
     const events = journal.base + journal.events.length;
     const since = events - this.#covered;
     if (!force && (closing ? since < SNAPSHOT_ON_CLOSE : since < Math.max(SNAPSHOT_EVERY, this.#covered))) return;
-    const payload = `${JSON.stringify(this.#problems)}\n${this.#states.toSnapshot()}`;
+    const payload = this.#states.toSnapshotLines();
+    payload.unshift(JSON.stringify(this.#problems));
     try {
       await journal.writeSnapshot(payload, events);
       this.#covered = events; // written, or refused (closing): either way not again before more events

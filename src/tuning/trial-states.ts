@@ -441,6 +441,11 @@ export class TrialStates {
 
   /** The projection as a snapshot's payload holds it (see {@link StatesColumns}). */
   toSnapshot(): string {
+    return this.toSnapshotLines().join('\n');
+  }
+
+  /** {@link toSnapshot}'s lines, not joined (a writer streams them: the payload is never one string). */
+  toSnapshotLines(): string[] {
     const rows = this.proposals;
     const owners = new Map<string, number>();
     const c = {
@@ -469,7 +474,7 @@ export class TrialStates {
       reports: {} as StatesColumns['reports'],
       withdrawnNumber: {} as Record<number, number>,
     } satisfies StatesColumns;
-    const texts: string[] = [];
+    const texts: string[] = [''];
     for (let i = 0; i < rows.length; i++) {
       const t = rows[i] as TrialRecord;
       let owner = owners.get(t.owner);
@@ -499,7 +504,9 @@ export class TrialStates {
       if (t instanceof StoredTrial) texts.push(t.dnaText, t.candidateText);
       else texts.push(JSON.stringify(t.dna.toJSON()), JSON.stringify(t.candidate));
     }
-    return `${JSON.stringify(c)}\n${texts.join('\n')}`;
+    texts[0] = JSON.stringify(c);
+    if (texts.length === 1) texts.push('');
+    return texts;
   }
 
   /**
