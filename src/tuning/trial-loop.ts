@@ -438,7 +438,7 @@ export class TrialLoop {
       // An algorithm that proposes each point once (grid) gives way to another process that
       // started the same DNA just before (the earlier trial event wins: the append may also have
       // read events after this one) and proposes again.
-      const before = this.#observed.get(dna.toString());
+      const before = this.#observed.size === 0 ? undefined : this.#observed.get(dna.toString());
       if (before !== undefined && before < t.seq) {
         await study.append({ type: 'withdraw', id, reason: 'another process started the same candidate just before', time: Date.now() });
         continue;
