@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { floatv, journalStorage, loadStudy, oneOf, random, redisStorage, search } from '../../../src/index.js';
 import type { JournalWarning, Result, Storage, Trial } from '../../../src/index.js';
 import type { JournalEvent } from '../../../src/storage/storage.js';
-import { Study } from '../../../src/tuning/study.js';
+import { SNAPSHOT_POLICY, Study } from '../../../src/tuning/study.js';
 import { TrialStates } from '../../../src/tuning/trial-states.js';
 import { startRedis } from '../../support/redis-server.js';
 import type { RedisServer } from '../../support/redis-server.js';
@@ -57,6 +57,15 @@ async function run(storage: Storage, n: number, study = 's', onWarning?: (w: Jou
     { numTrials: n, storage, study, algorithm: random({ seed: 3 }), seed: 3, dedupe: 'structural', ...(onWarning === undefined ? {} : { onWarning }) },
   );
 }
+
+// These studies are small: snapshot them on close all the same (the default waits for 10,000 events).
+const defaultPolicy = { ...SNAPSHOT_POLICY };
+beforeAll(() => {
+  SNAPSHOT_POLICY.onClose = 100;
+});
+afterAll(() => {
+  Object.assign(SNAPSHOT_POLICY, defaultPolicy);
+});
 
 describe('study snapshots (journal file)', () => {
   let dir: string;
