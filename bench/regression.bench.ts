@@ -6,7 +6,7 @@
  * tsc) and reused while its `dist/index.js` and build marker are there.
  *
  * Each case runs `lib/regression-child.ts` in fresh processes, alternating baseline and current,
- * three times each, and reports medians:
+ * three times each (`PLIANT_BENCH_ROUNDS`), and reports medians:
  *
  * - `regression-loop-overhead-random`: the `loop-overhead-random` case of search.bench.ts
  *   (random search through `sample` with the journal file on Sphere-10d, free objective, 1,000
@@ -37,7 +37,8 @@ const MARKER = join(BASELINE, '.built');
 const CHILD = join(root, 'bench', 'lib', 'regression-child.ts');
 const CURRENT_ENTRY = join(root, 'dist', 'index.js');
 const BASELINE_ENTRY = join(BASELINE, 'dist', 'index.js');
-const ROUNDS = 3;
+/** Alternations of baseline and current (`PLIANT_BENCH_ROUNDS`, default 3): more give a steadier median on a noisy machine. */
+const ROUNDS = Math.max(1, Number(process.env.PLIANT_BENCH_ROUNDS ?? '3'));
 const PROFILE_DIR = join(root, '.bench-out', 'regression-profiles');
 
 /** Builds the baseline package unless it is built already. */
@@ -115,12 +116,12 @@ export const cases: Record<string, () => Promise<void>> = {
     regression(
       'loop-overhead-random',
       1000,
-      'random search through sample() with the journal file on Sphere-10d, free objective, 1,000 trials (mean ms per trial, median over seeds 0-4 in each process); 3 processes per build, alternating; ratio = current rate / baseline rate',
+      `random search through sample() with the journal file on Sphere-10d, free objective, 1,000 trials (mean ms per trial, median over seeds 0-4 in each process); ${ROUNDS} processes per build, alternating; ratio = current rate / baseline rate`,
     ),
   'regression-evolution-step': () =>
     regression(
       'evolution-step',
       2000,
-      'regularized evolution (P=100, T=10) through sample() with the journal file on the experiment space, 2,000 steps (median over seeds 0-9 in each process); 3 processes per build, alternating; ratio = current rate / baseline rate',
+      `regularized evolution (P=100, T=10) through sample() with the journal file on the experiment space, 2,000 steps (median over seeds 0-9 in each process); ${ROUNDS} processes per build, alternating; ratio = current rate / baseline rate`,
     ),
 };
