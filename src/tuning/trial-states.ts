@@ -46,6 +46,9 @@ export interface TrialRecord {
   steps: number;
 }
 
+/** The reports of a trial that has none: shared, frozen. */
+const NO_REPORTS = Object.freeze([]) as unknown as Report[];
+
 /**
  * A trial record whose DNA (and, from a snapshot, candidate) is read from its JSON form when
  * first asked for: a study of 100,000 trials opens without building 100,000 DNAs and candidates
@@ -53,7 +56,8 @@ export interface TrialRecord {
  */
 class StoredTrial implements TrialRecord {
   state: TrialState = 'running';
-  reports: Report[] = [];
+  /** Shared and frozen until the first report (most records of a large study have none). */
+  reports: Report[] = NO_REPORTS;
   value: Trial['value'] = undefined;
   metrics: Trial['metrics'] = undefined;
   error: string | undefined = undefined;
@@ -77,20 +81,34 @@ class StoredTrial implements TrialRecord {
   constructor(
     public id: string,
     public number: number,
-    dna: DNA | DNAJson | { readonly text: string },
-    candidate: Trial['candidate'] | { readonly text: string },
+    dna: DNA | DNAJson | undefined,
+    candidate: Trial['candidate'],
     public started: number,
     public owner: string,
     hash: string | null | undefined,
   ) {
     if (dna instanceof DNA) this.#dna = dna;
-    else if (isText(dna)) this.#dnaText = dna.text;
     else this.#dnaJson = dna;
-    if (isText(candidate)) this.#candidateText = candidate.text;
-    else this.#candidate = candidate;
+    this.#candidate = candidate;
     this.since = started;
     this.hash = hash ?? undefined;
     this.hashed = hash !== undefined;
+  }
+
+  /** A record whose DNA and candidate are JSON texts (from a snapshot), parsed when first asked for. */
+  static ofTexts(
+    id: string,
+    number: number,
+    dnaText: string,
+    candidateText: string,
+    started: number,
+    owner: string,
+    hash: string | null | undefined,
+  ): StoredTrial {
+    const t = new StoredTrial(id, number, undefined, null, started, owner, hash);
+    t.#dnaText = dnaText;
+    t.#candidateText = candidateText;
+    return t;
   }
 
   get dna(): DNA {
@@ -119,15 +137,6 @@ class StoredTrial implements TrialRecord {
   get candidateText(): string {
     return this.#candidateText ?? JSON.stringify(this.#candidate);
   }
-}
-
-function isText(value: unknown): value is { readonly text: string } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === TextRef.prototype;
-}
-
-/** A JSON text to be parsed when first needed. */
-class TextRef {
-  constructor(readonly text: string) {}
 }
 
 /**
@@ -339,6 +348,7 @@ export class TrialStates {
         t.since = event.time;
         return undefined;
       case 'report':
+        if (t.reports === NO_REPORTS) t.reports = [];
         t.reports.push({ value: event.value, step: event.step, metrics: event.metrics, time: event.time });
         this.#spend(t, event.step ?? t.reports.length);
         return undefined;
@@ -533,11 +543,11 @@ export class TrialStates {
       const owner = c.owners[c.owner[i] as number];
       const state = STATE_CODES[c.state[i] as number];
       if (owner === undefined || state === undefined) throw new Error(`trial row ${i} is malformed`);
-      const t = new StoredTrial(
+      const t = StoredTrial.ofTexts(
         c.id[i] as string,
         states.trials.length,
-        new TextRef(texts[2 * i] as string),
-        new TextRef(texts[2 * i + 1] as string),
+        texts[2 * i] as string,
+        texts[2 * i + 1] as string,
         c.started[i] as number,
         owner,
         hash === 0 ? undefined : hash,
@@ -586,11 +596,12 @@ export class TrialStates {
  */
 class FrozenTrial {
   constructor(t: TrialRecord) {
-    const self = this as unknown as Record<string, unknown>;
+    const self = this as unknown as Record<string | symbol, unknown>;
+    Object.defineProperty(this, RECORD, { value: t });
     self.id = t.id;
     self.number = t.number;
     self.state = t.state;
-    self.reports = Object.freeze([...t.reports]);
+    self.reports = t.reports.length === 0 ? NO_REPORTS : Object.freeze([...t.reports]);
     self.value = t.value;
     self.metrics = t.metrics;
     self.error = t.error;
@@ -601,12 +612,28 @@ class FrozenTrial {
     self.hash = t.hash;
     self.cached = t.cached;
     // Own, enumerable accessors: `{ ...trial }`, `Object.keys(trial)` and JSON see `dna` and
-    // `candidate` as they saw plain fields, but nothing builds them until they are read.
-    Object.defineProperty(this, 'dna', { get: () => t.dna, enumerable: true });
-    Object.defineProperty(this, 'candidate', { get: () => t.candidate, enumerable: true });
+    // `candidate` as they saw plain fields, but nothing builds them until they are read. The
+    // getters are shared (the record is behind a symbol), so every trial has the same shape.
+    Object.defineProperty(this, 'dna', DNA_ACCESSOR);
+    Object.defineProperty(this, 'candidate', CANDIDATE_ACCESSOR);
     Object.freeze(this);
   }
 }
+
+/** The record behind a {@link FrozenTrial} (not enumerable). */
+const RECORD = Symbol('pliant.trialRecord');
+const DNA_ACCESSOR: PropertyDescriptor = {
+  get(this: { [RECORD]: TrialRecord }): DNA {
+    return this[RECORD].dna;
+  },
+  enumerable: true,
+};
+const CANDIDATE_ACCESSOR: PropertyDescriptor = {
+  get(this: { [RECORD]: TrialRecord }): Trial['candidate'] {
+    return this[RECORD].candidate;
+  },
+  enumerable: true,
+};
 
 /** @internal A frozen copy of a trial record, as users see it. */
 export function freezeTrial(t: TrialRecord): Trial {
