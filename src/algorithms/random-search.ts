@@ -1,9 +1,8 @@
 import type { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
-import { randomDNA } from '../geno/random.js';
+import { randomDNA, skipRandomDNA } from '../geno/random.js';
 import { checkOptions } from '../base/options.js';
 import type { Rng } from '../base/rng.js';
-import { replayHistory } from './algorithm.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from './algorithm.js';
 import { checkDNA, checkReward, contextRng, optionNames, requireSetup } from './checks.js';
 import { checkOutcome } from './ranking.js';
@@ -42,8 +41,10 @@ export function random(options: RandomSearchOptions = {}): Algorithm {
       checkOutcome(outcome, 'random.feedback');
     },
     recover(history: readonly HistoryEntry[]): void {
-      requireSetup(state, 'random.recover');
-      replayHistory(algorithm, history);
+      const { spec, rng } = requireSetup(state, 'random.recover');
+      // Rewards are ignored: only the generator's place matters, one proposal per entry (the
+      // entries' DNAs are not even read, so a resumed study does not build them).
+      skipRandomDNA(spec, rng, history.length);
     },
   };
   return algorithm;

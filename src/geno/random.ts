@@ -19,6 +19,38 @@ export function randomDNA(spec: DNASpec, rng: Rng): DNA {
   return joinSpace(spec.root, randomSpace(spec.root, rng));
 }
 
+/**
+ * Moves `rng` past `count` calls of {@link randomDNA} on `spec` without building their DNAs: the
+ * generator ends where it would have. A space whose every decision takes a fixed number of draws
+ * (floats, ints, `oneOf`s without sub-decisions) is skipped draw by draw; any other is sampled.
+ */
+export function skipRandomDNA(spec: DNASpec, rng: Rng, count: number): void {
+  let draws = DRAWS.get(spec);
+  if (draws === undefined) {
+    draws = fixedDraws(spec.root) ?? -1;
+    DRAWS.set(spec, draws);
+  }
+  if (draws < 0) {
+    for (let i = 0; i < count; i++) randomDNA(spec, rng);
+    return;
+  }
+  for (let i = count * draws; i > 0; i--) rng();
+}
+
+const DRAWS = new WeakMap<DNASpec, number>();
+
+/** How many draws a random DNA of `space` always takes, or `undefined` when that varies. */
+function fixedDraws(space: SpaceSpec): number | undefined {
+  let draws = 0;
+  for (const d of space.elements) {
+    if (d.kind === 'float') draws += d.min === d.max ? 0 : 1;
+    else if (d.kind === 'int') draws += 1;
+    else if (d.kind === 'choice' && d.k === 1 && (d.picks[0] ?? []).every((c) => c.elements.length === 0)) draws += 1;
+    else return undefined;
+  }
+  return draws;
+}
+
 /** Options of {@link sampleRandom}. */
 export interface SampleRandomOptions {
   /** The seed (every random choice in pliant takes one). */

@@ -264,11 +264,11 @@ export class TrialLoop {
 
   /** What the algorithm learns of a recorded trial on resume. */
   #historyEntry(t: TrialRecord): HistoryEntry {
-    if (t.withdrawn) return { dna: t.dna, reward: undefined };
-    if (t.state === 'running') return { dna: t.dna, reward: undefined, state: 'running' };
+    if (t.withdrawn) return new HistoryOf(t, undefined);
+    if (t.state === 'running') return new HistoryOf(t, undefined, undefined, 'running');
     const told = this.#told(t, true);
-    if (told === undefined) return { dna: t.dna, reward: undefined };
-    return told.outcome === undefined ? { dna: t.dna, reward: told.reward } : { dna: t.dna, reward: told.reward, outcome: told.outcome };
+    if (told === undefined) return new HistoryOf(t, undefined);
+    return new HistoryOf(t, told.reward, told.outcome);
   }
 
   /**
@@ -576,6 +576,25 @@ export class TrialLoop {
       if (session !== undefined) ACTIVE_SESSIONS.delete(session);
       await study.close();
     }
+  }
+}
+
+/** A history entry whose DNA is the record's, built only when the algorithm reads it (random search never does). */
+class HistoryOf implements HistoryEntry {
+  readonly #record: TrialRecord;
+  readonly reward: number | undefined;
+  readonly outcome?: HistoryEntry['outcome'];
+  readonly state?: 'running';
+
+  constructor(record: TrialRecord, reward: number | undefined, outcome?: HistoryEntry['outcome'], state?: 'running') {
+    this.#record = record;
+    this.reward = reward;
+    if (outcome !== undefined) this.outcome = outcome;
+    if (state !== undefined) this.state = state;
+  }
+
+  get dna(): DNA {
+    return this.#record.dna;
   }
 }
 
