@@ -139,23 +139,21 @@ export class FileBackend implements JournalBackend {
   appendSync(text: string, after: Cursor): BackendAppend {
     try {
       const lead = this.#needNewline;
-      const bytes = Buffer.from(`${lead ? '\n' : ''}${text}\n`, 'utf8');
+      const line = `${lead ? '\n' : ''}${text}\n`;
+      const length = Buffer.byteLength(line, 'utf8');
       const fd = this.#handle.fd;
       // One synchronous write() on the O_APPEND descriptor: the whole line lands at the end,
-      // unmixed, and is in the operating system before this call returns.
-      const written = writeSync(fd, bytes, 0, bytes.length, null);
-      if (written !== bytes.length) {
-        throw new PliantError(
-          this.#options.api,
-          'io',
-          `${this.where}: short write (${written} of ${bytes.length} bytes; disk full?); the torn line will be skipped`,
-        );
+      // unmixed, and is in the operating system before this call returns. (A string is encoded
+      // by the write itself: no Buffer object per line.)
+      const written = writeSync(fd, line, null, 'utf8');
+      if (written !== length) {
+        throw new PliantError(this.#options.api, 'io', `${this.where}: short write (${written} of ${length} bytes; disk full?); the torn line will be skipped`);
       }
       this.#needNewline = false;
       if (this.#options.fsync) fdatasyncSync(fd);
       // Nothing after this line where it would end had it landed right after the last read: it
       // did (others' lines before it would push its end further).
-      const end = after.offset + bytes.length;
+      const end = after.offset + length;
       const alone = this.#endsBefore(end);
       return { alone, next: alone ? { offset: end, line: after.line + (lead ? 2 : 1) } : after };
     } catch (error) {

@@ -5,6 +5,7 @@
  * journal's, the same for all.
  */
 import type { SnapshotData } from './snapshot.js';
+import type { JournalEvent } from './storage.js';
 
 /** A position in a backend: the offset of the next unread line, and how many lines come before it. */
 export interface Cursor {
@@ -71,6 +72,11 @@ export interface JournalBackend {
   append(text: string, after: Cursor): Promise<BackendAppend>;
   /** `append`, done before it returns, for a backend that can (a file, memory). */
   appendSync?(text: string, after: Cursor): BackendAppend;
+  /**
+   * `appendSync` of an event pliant's own loop made, for a backend that keeps events as they are
+   * (memory): its text is made only when a reader asks for it (the event is never changed after).
+   */
+  appendEventSync?(event: JournalEvent, after: Cursor): BackendAppend;
   /**
    * The study's snapshot (derived data: see `snapshot.ts`), or `undefined` when there is none;
    * absent on a backend that keeps no snapshots (memory).

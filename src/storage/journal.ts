@@ -250,13 +250,28 @@ export class Journal implements StudyJournal {
       this.#checkOpen('append');
       if (this.#readOnly) throw new PliantError(this.#api, 'state', `cannot append to the study '${this.study}': it was opened read-only`);
       record = trustedEvent ? event : checkJournalEvent(this.#api, event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const backend = this.#backend;
+    // Memory keeps the loop's own events as they are (no text until a reader asks; no snapshots).
+    if (trustedEvent && this.#pending === 0 && backend.appendEventSync !== undefined) {
+      const placed = backend.appendEventSync(record, this.#cursor);
+      if (placed.alone) {
+        this.#push(record, placed.next.line - 1, false);
+        this.#cursor = placed.next;
+        return Promise.resolve();
+      }
+      this.#own.push({ text: JSON.stringify(record), event: record });
+      return this.#enqueue(() => this.#placeOwn(record));
+    }
+    try {
       text = JSON.stringify(record);
     } catch (error) {
       return Promise.reject(error);
     }
     // Nothing queued and a backend that writes at once (a file, memory): write now; when nobody
     // else wrote since the last read, the line is placed without a read or a turn of the queue.
-    const backend = this.#backend;
     if (this.#pending === 0 && backend.appendSync !== undefined) {
       try {
         const placed = backend.appendSync(text, this.#cursor);

@@ -2,7 +2,7 @@ import { PliantError } from '../base/errors.js';
 import type { BackendAppend, BackendRead, Cursor, JournalBackend } from './journal-backend.js';
 import { Journal } from './journal.js';
 import { encodeStudyName } from './study-name.js';
-import type { OpenStudyOptions, Storage, StudyJournal } from './storage.js';
+import type { JournalEvent, OpenStudyOptions, Storage, StudyJournal } from './storage.js';
 
 const API = 'memoryStorage';
 
@@ -14,7 +14,7 @@ const API = 'memoryStorage';
  * JSON text, so later changes to the objects given to `append` do not reach the journal.
  */
 export function memoryStorage(): Storage {
-  const studies = new Map<string, string[]>();
+  const studies = new Map<string, (string | JournalEvent)[]>();
   return {
     description: 'memory',
     exists(name: string): Promise<boolean> {
@@ -44,9 +44,10 @@ export function memoryStorage(): Storage {
 class MemoryBackend implements JournalBackend {
   readonly where: string;
   readonly unit = 'element';
-  readonly #log: string[];
+  /** The study's lines: texts, or events this process's loop appended (made texts when first read). */
+  readonly #log: (string | JournalEvent)[];
 
-  constructor(study: string, log: string[]) {
+  constructor(study: string, log: (string | JournalEvent)[]) {
     this.where = `memory study ${JSON.stringify(study)}`;
     this.#log = log;
   }
@@ -56,7 +57,13 @@ class MemoryBackend implements JournalBackend {
   }
 
   read(from: Cursor): Promise<BackendRead> {
-    const lines = this.#log.slice(from.offset).map((text, i) => ({ text, position: from.offset + i }));
+    const log = this.#log;
+    const lines: { text: string; position: number }[] = [];
+    for (let i = from.offset; i < log.length; i++) {
+      const entry = log[i] as string | JournalEvent;
+      const text = typeof entry === 'string' ? entry : (log[i] = JSON.stringify(entry));
+      lines.push({ text, position: i });
+    }
     return Promise.resolve({ lines, next: { offset: this.#log.length, line: this.#log.length }, partial: false });
   }
 
@@ -66,6 +73,12 @@ class MemoryBackend implements JournalBackend {
 
   appendSync(text: string, after: Cursor): BackendAppend {
     this.#log.push(text);
+    const alone = this.#log.length === after.offset + 1;
+    return { alone, next: alone ? { offset: this.#log.length, line: this.#log.length } : after };
+  }
+
+  appendEventSync(event: JournalEvent, after: Cursor): BackendAppend {
+    this.#log.push(event);
     const alone = this.#log.length === after.offset + 1;
     return { alone, next: alone ? { offset: this.#log.length, line: this.#log.length } : after };
   }

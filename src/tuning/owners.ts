@@ -14,10 +14,17 @@ export const ACTIVE = new Set<string>();
 export const ACTIVE_SESSIONS = new Set<string>();
 
 let serial = 0;
+let prefixTime = -1;
+let prefix = '';
 
 /** @internal A new id, unique across processes sharing a study: `<owner>:<time>:<serial>`. */
 export function newId(): string {
-  return `${OWNER}:${Date.now().toString(36)}:${(serial++).toString(36)}`;
+  const now = Date.now();
+  if (now !== prefixTime) {
+    prefixTime = now;
+    prefix = `${OWNER}:${now.toString(36)}:`;
+  }
+  return prefix + (serial++).toString(36);
 }
 
 /** @internal Whether an owner (`host:pid`) is a process of this machine. */
