@@ -74,7 +74,10 @@ export interface SampleOptions<C = unknown> extends ObjectiveOptions {
    * event. A process on another machine (whose pid cannot be checked) that shares the study and
    * has been silent for 4 heartbeats is taken as gone: its running trials are evaluated again by
    * whichever process finds them first. `false` appends no heartbeat (its trials are then taken
-   * over only past the search's `timeout`, as those of an earlier version).
+   * over only past the search's `timeout`, as those of an earlier version). Beats need a free
+   * event loop: an objective that runs synchronously for longer than 4 heartbeats (inline, with
+   * no `await`) lets other machines take its trial over; run such objectives on threads, or give
+   * a longer heartbeat.
    */
   readonly heartbeat?: number | false;
   /**

@@ -258,7 +258,9 @@ export class TrialLoop {
     const sessions = study.states.sessions;
     const mine = sessions.find((s) => s.id === session);
     if (mine === undefined) return 0;
-    const othersLive = sessions.some((s) => s.index < mine.index && !s.ended && !ownerIsDead(s.owner, s.id) && !study.states.silent(s.owner));
+    const othersLive = sessions.some(
+      (s) => s.index < mine.index && !s.ended && !ownerIsDead(s.owner, s.id) && (sameHost(s.owner) || !study.states.silent(s.owner)),
+    );
     return othersLive ? mine.index : 0;
   }
 
@@ -533,7 +535,8 @@ export class TrialLoop {
   #lost(t: TrialRecord): boolean {
     if (ownerIsDead(t.owner, t.id)) return true;
     if (t.owner === OWNER) return false;
-    if (this.study.states.silent(t.owner)) return true;
+    // A process of this machine is checked by its pid (a blocked event loop cannot beat, but lives).
+    if (!sameHost(t.owner) && this.study.states.silent(t.owner)) return true;
     return this.#timeout !== undefined && Date.now() > t.since + this.#timeout + OVERDUE_GRACE_MS;
   }
 
