@@ -15,6 +15,11 @@
  *   through `sample` with the journal file on the experiment space, 2,000 steps, median over
  *   seeds 0–9).
  *
+ * - `regression-loop-inprocess-journal` / `-memory`: both packages imported into one process,
+ *   30 alternating runs of 1,000 random-search trials each (Sphere-10d, free objective; the
+ *   journal file or memoryStorage), after 4 warm-up runs of each: the same machine state for both,
+ *   so the ratio of the minima is the steadiest figure this bench has on a noisy machine.
+ *
  * `ops_per_sec` is the current code's rate, `baseline_ops_per_sec` the baseline's, `ratio` current
  * / baseline (≥ 0.9 is the target), `ms_per_trial` / `baseline_ms_per_trial` their medians, `runs`
  * and `baseline_runs` each process's figure. With `PLIANT_BENCH_CPU_PROF=1`, each child also
@@ -23,9 +28,11 @@
  * `.bench-out/regression-profiles/`.
  */
 import { execFileSync, execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type * as Pliant from 'pliant';
 import { topFrames } from './lib/cpu-profile.js';
 import { line, sig } from './lib/harness.js';
 import { medianOf } from './lib/search-loops.js';
@@ -111,7 +118,60 @@ async function regression(which: 'loop-overhead-random' | 'evolution-step', n: n
   });
 }
 
+/** One run of 1,000 random-search trials through `sample` with package `p`: microseconds per trial. */
+async function loopRun(p: typeof Pliant, storage: 'journal' | 'memory', seed: number): Promise<number> {
+  const space = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`x${i}`, p.floatv(-5, 5)]));
+  const dir = mkdtempSync(join(tmpdir(), 'pliant-regression-'));
+  try {
+    const t0 = performance.now();
+    for await (const [c, feedback] of p.sample(space, p.random({ seed }), {
+      numTrials: 1000,
+      storage: storage === 'journal' ? p.journalStorage(dir) : p.memoryStorage(),
+      study: 'sphere',
+      direction: 'minimize',
+    })) {
+      let f = 0;
+      for (const v of Object.values(c as Record<string, number>)) f += v * v;
+      await feedback.done(f);
+    }
+    return performance.now() - t0; // ms per 1,000 trials = µs per trial
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function inProcess(storage: 'journal' | 'memory'): Promise<void> {
+  ensureBaseline();
+  const current = (await import(pathToFileURL(CURRENT_ENTRY).href)) as typeof Pliant;
+  const baseline = (await import(pathToFileURL(BASELINE_ENTRY).href)) as typeof Pliant;
+  for (let i = 0; i < 4; i++) {
+    await loopRun(baseline, storage, i);
+    await loopRun(current, storage, i);
+  }
+  const b: number[] = [];
+  const c: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    b.push(await loopRun(baseline, storage, i));
+    c.push(await loopRun(current, storage, i));
+  }
+  const cMin = Math.min(...c);
+  const bMin = Math.min(...b);
+  line(`regression-loop-inprocess-${storage}`, 30_000, 1e6 / cMin, undefined, {
+    baseline_ops_per_sec: sig(1e6 / bMin),
+    ratio: sig(bMin / cMin),
+    ratio_median: sig(medianOf(b) / medianOf(c)),
+    us_per_trial_min: sig(cMin),
+    baseline_us_per_trial_min: sig(bMin),
+    us_per_trial_median: sig(medianOf(c)),
+    baseline_us_per_trial_median: sig(medianOf(b)),
+    baseline_commit: BASELINE_COMMIT,
+    note: `random search through sample() on Sphere-10d, free objective, ${storage === 'journal' ? 'the journal file' : 'memoryStorage()'}; both builds in one process, 30 alternating runs of 1,000 trials after 4 warm-ups each; ratio = baseline min / current min (>= 1: current faster)`,
+  });
+}
+
 export const cases: Record<string, () => Promise<void>> = {
+  'regression-loop-inprocess-journal': () => inProcess('journal'),
+  'regression-loop-inprocess-memory': () => inProcess('memory'),
   'regression-loop-overhead-random': () =>
     regression(
       'loop-overhead-random',
