@@ -10,8 +10,7 @@ import { pathToFileURL } from 'node:url';
 import seedrandom from 'seedrandom';
 import type * as Pliant from 'pliant';
 import type { SymbolicNode } from 'pliant';
-import { experimentSpaceOf, experimentTypes } from './experiment-types.js';
-import type { ExperimentTypes } from './experiment-types.js';
+import { drawExperimentOn, experimentSpaceOf, experimentTypes } from './experiment-types.js';
 import { measure } from './harness.js';
 
 const [entry, which] = process.argv.slice(2) as [string, string];
@@ -19,34 +18,11 @@ const p = (await import(pathToFileURL(entry).href)) as typeof Pliant;
 const types = experimentTypes(p);
 const N = 10_000;
 const N_BUILD = 1_000;
-const BLOCKS = ['conv3x3', 'conv5x5', 'maxpool', 'avgpool', 'identity'];
 
-/** One random concrete experiment from the §1 space (the draw of `./experiment.ts`, on `t`). */
-function drawExperiment(t: ExperimentTypes, rng: () => number, forceConv = false): SymbolicNode {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T;
-  const stem = forceConv || rng() < 0.5 ? t.Conv({ filters: pick([16, 32, 64]), kernel: pick([3, 5]) }) : t.Dense({ units: pick([64, 128, 256]) });
-  const first = pick(BLOCKS);
-  const second = pick(BLOCKS.filter((b) => b !== first));
-  const logUniform = (lo: number, hi: number): number => Math.exp(Math.log(lo) + rng() * (Math.log(hi) - Math.log(lo)));
-  const optimizer =
-    rng() < 0.5 ? t.Sgd({ lr: logUniform(1e-4, 1e-1), momentum: rng() * 0.99 }) : t.Adam({ lr: logUniform(1e-4, 1e-1), beta1: pick([0.9, 0.95]) });
-  return t.Experiment({
-    model: t.Net({
-      stem,
-      blocks: [first, second],
-      depth: 1 + Math.floor(rng() * 8),
-      width: 1 + Math.floor(rng() * 4),
-      act: pick(['relu', 'gelu', 'swish']),
-      dropout: rng() * 0.5,
-    }),
-    optimizer,
-    batch_size: pick([32, 64, 128, 256]),
-  });
-}
-
+/** `count` experiments from a generator seeded with `seed`, made with this package's types. */
 function drawExperiments(count: number, seed: number, forceConv = false): SymbolicNode[] {
   const rng = seedrandom(String(seed));
-  return Array.from({ length: count }, () => drawExperiment(types, rng, forceConv));
+  return Array.from({ length: count }, () => drawExperimentOn(types, rng, forceConv));
 }
 
 const space = (): SymbolicNode => experimentSpaceOf(p, types);

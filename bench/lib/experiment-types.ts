@@ -72,3 +72,26 @@ export function experimentSpaceOf(p: SpacePackage, t: ExperimentTypes): Symbolic
     batch_size: p.oneOf([32, 64, 128, 256]),
   });
 }
+
+/** One random concrete experiment from the §1 space, made with the types `t` (of whichever package built them). */
+export function drawExperimentOn(t: ExperimentTypes, rng: () => number, forceConv = false): SymbolicNode {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T;
+  const stem = forceConv || rng() < 0.5 ? t.Conv({ filters: pick([16, 32, 64]), kernel: pick([3, 5]) }) : t.Dense({ units: pick([64, 128, 256]) });
+  const first = pick(BLOCKS);
+  const second = pick(BLOCKS.filter((b) => b !== first));
+  const logUniform = (lo: number, hi: number): number => Math.exp(Math.log(lo) + rng() * (Math.log(hi) - Math.log(lo)));
+  const optimizer =
+    rng() < 0.5 ? t.Sgd({ lr: logUniform(1e-4, 1e-1), momentum: rng() * 0.99 }) : t.Adam({ lr: logUniform(1e-4, 1e-1), beta1: pick([0.9, 0.95]) });
+  return t.Experiment({
+    model: t.Net({
+      stem,
+      blocks: [first, second],
+      depth: 1 + Math.floor(rng() * 8),
+      width: 1 + Math.floor(rng() * 4),
+      act: pick(['relu', 'gelu', 'swish']),
+      dropout: rng() * 0.5,
+    }),
+    optimizer,
+    batch_size: pick([32, 64, 128, 256]),
+  });
+}
