@@ -1,36 +1,37 @@
 /**
  * Argument checks shared by the algorithms: every bad input is a `PliantError` naming the API.
  */
-import { DNA } from '../geno/dna.js';
+import { DNA, fitsKnown, noteFits } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
 import { PliantError } from '../base/errors.js';
 import { seededRng } from '../base/rng.js';
 import type { Rng } from '../base/rng.js';
 import type { AlgorithmContext } from './algorithm.js';
 
-/** The DNAs known to fit each spec (see {@link checkDNA}). */
-const VALID = new WeakMap<DNASpec, WeakSet<DNA>>();
-
 /** Throws a `PliantError` from `api` unless `dna` is a DNA that fits `spec`. */
 export function checkDNA(spec: DNASpec, dna: unknown, api: string): asserts dna is DNA {
   if (!(dna instanceof DNA)) throw new PliantError(api, 'argument', `expects a DNA, found ${String(dna)}`);
   // DNA and spec are immutable: a DNA that fits a spec once always does (a proposal checked again
   // at its feedback, a parent at each mutation)
-  let fits = VALID.get(spec);
-  if (fits?.has(dna) === true) return;
+  if (fitsKnown(dna, spec)) return;
   try {
     spec.validate(dna);
-    if (fits === undefined) {
-      fits = new WeakSet();
-      VALID.set(spec, fits);
-    }
-    fits.add(dna);
+    noteFits(dna, spec);
   } catch (error) {
     if (error instanceof PliantError) {
       throw new PliantError(api, 'argument', `${dna.toString()} does not fit the search space: ${error.message}`, { cause: error });
     }
     throw error;
   }
+}
+
+/**
+ * Notes that `dna` fits `spec` (made for it by construction, such as a random draw of it), so
+ * {@link checkDNA} need not validate it when it comes back as feedback. Returns `dna`.
+ */
+export function fitsSpec(spec: DNASpec, dna: DNA): DNA {
+  noteFits(dna, spec);
+  return dna;
 }
 
 /** Throws a `PliantError` from `api` unless `reward` is a number (not NaN). */

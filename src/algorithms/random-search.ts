@@ -4,7 +4,7 @@ import { randomDNA, skipRandomDNA } from '../geno/random.js';
 import { checkOptions } from '../base/options.js';
 import type { Rng } from '../base/rng.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from './algorithm.js';
-import { checkDNA, checkReward, contextRng, optionNames, requireSetup } from './checks.js';
+import { checkDNA, checkReward, contextRng, fitsSpec, optionNames, requireSetup } from './checks.js';
 import { checkOutcome } from './ranking.js';
 
 /** Options of {@link random}. */
@@ -32,7 +32,7 @@ export function random(options: RandomSearchOptions = {}): Algorithm {
     },
     propose(): DNA {
       const { spec, rng } = requireSetup(state, 'random.propose');
-      return randomDNA(spec, rng);
+      return fitsSpec(spec, randomDNA(spec, rng));
     },
     feedback(dna: DNA, reward: number, outcome?: Outcome): void {
       const { spec } = requireSetup(state, 'random.feedback');

@@ -20,7 +20,7 @@ import { loadStudy } from '../tuning/load-study.js';
 import { search } from '../tuning/search.js';
 import type { SearchOptions } from '../tuning/search.js';
 import type { Trial } from '../tuning/trial.js';
-import { UsageError, durationOption, numberOption, positiveOption } from './command.js';
+import { UsageError, durationOption, numberOption, parseDuration, positiveOption } from './command.js';
 import type { Command } from './command.js';
 import { importModule } from './experiment.js';
 import { startProgress } from './progress.js';
@@ -75,6 +75,9 @@ Options:
   --timeout <duration>  the time limit of one trial: 90 (seconds), 90s, 1500ms, 10m or 2h; a
                         trial that runs longer fails with the reason and the search goes on
                         (default: the module's options.timeout, else no limit)
+  --heartbeat <d|off>   how often this process records that it is alive while it runs trials
+                        (default 30s): a process on another machine that finds it silent for
+                        4 heartbeats evaluates its running trials again; off records none
   --strict              stop the search at the first failed trial (default: record the failure
                         and go on)
   --json                print the summary as JSON
@@ -93,6 +96,7 @@ Options:
     queue: { type: 'string' },
     seed: { type: 'string' },
     timeout: { type: 'string' },
+    heartbeat: { type: 'string' },
     strict: { type: 'boolean' },
   },
   async run(positionals, values, streams) {
@@ -108,6 +112,7 @@ Options:
     if (queue !== undefined && threads !== undefined) throw new UsageError('--threads and --queue are two places to evaluate: choose one');
     const seedFlag = numberOption(values, 'seed');
     const timeout = durationOption(values, 'timeout');
+    const heartbeat = heartbeatOption(values);
     const strict = values.strict === true;
     const algorithmName = values.algorithm as string | undefined;
     if (algorithmName !== undefined && ALGORITHMS[algorithmName] === undefined) {
@@ -152,6 +157,7 @@ Options:
       ...(queue === undefined ? {} : { executor: bullmqExecutor({ connection: queue }) }),
       ...(threads === undefined && concurrency !== undefined ? { concurrency } : {}),
       ...(timeout === undefined ? {} : { timeout }),
+      ...(heartbeat === undefined ? {} : { heartbeat }),
       ...(stepBudget === undefined ? {} : { stepBudget }),
       ...(timeBudget === undefined ? {} : { timeBudget }),
       ...(strict ? { strict: true } : {}),
@@ -226,4 +232,15 @@ export function reportCommand(study: string, storageFlag: string | undefined, de
       ? description.slice('redis:'.length)
       : undefined;
   return where === undefined ? undefined : `${base} --storage ${shellWord(where)}`;
+}
+
+/** `--heartbeat`: a duration, or `off` (no heartbeat); `undefined` when not given. */
+function heartbeatOption(values: Readonly<Record<string, unknown>>): number | false | undefined {
+  const value = values.heartbeat;
+  if (value === undefined) return undefined;
+  if (value === 'off') return false;
+  const ms = parseDuration(String(value));
+  if (ms === undefined)
+    throw new UsageError(`--heartbeat must be a positive duration such as 30s, 1500ms or 2m (a bare number is seconds), or off, found '${String(value)}'`);
+  return ms;
 }

@@ -10,6 +10,14 @@ export type DNAValue = number | string;
 export type DNAJson = DNAValue | DNAJson[] | { value: DNAValue; children: DNAJson[] };
 
 /**
+ * @internal Whether `dna` was noted to fit `spec` ({@link noteFits}): a field of the DNA, cheaper
+ * than a weak set (the algorithms check each DNA they are told about). Not exported by the package.
+ */
+export let fitsKnown: (dna: DNA, spec: object) => boolean;
+/** @internal Notes that `dna` fits `spec` (validated, or made for it). Not exported by the package. */
+export let noteFits: (dna: DNA, spec: object) => void;
+
+/**
  * A genome: one set of decisions for a search space, as a tree. A decision's DNA holds its value
  * (a candidate index, a float, an integer of an `intv`) and, under a choice, the DNAs of the
  * chosen candidate's own decisions as children. A DNA without a value is a list of sibling
@@ -28,6 +36,8 @@ export class DNA {
   readonly isFloat: boolean;
   #numbers: DNAValue[] | undefined;
   #text: string | undefined;
+  /** The spec this DNA was last found to fit (see {@link fitsKnown}: a DNA and a spec never change). */
+  #fits: object | undefined;
 
   /** The nesting depth of its JSON form ({@link DNA.toJSON}): 0 for a value, 1 for a list of values. */
   readonly #depth: number;
@@ -58,6 +68,13 @@ export class DNA {
     this.isFloat = isFloat;
     this.#depth = depth;
     Object.freeze(this);
+  }
+
+  static {
+    fitsKnown = (dna, spec) => dna.#fits === spec;
+    noteFits = (dna, spec) => {
+      dna.#fits = spec;
+    };
   }
 
   /** The error for a DNA nested too deep. */

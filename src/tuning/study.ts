@@ -59,7 +59,8 @@ export class Study {
   #covered = 0;
   /** The problem events warned about (for a snapshot to warn about them again). */
   #problems: StoredProblem[] = [];
-  readonly #listeners: StudyListener[] = [];
+  /** Replaced, never changed in place: an event's listeners are those when it is applied. */
+  #listeners: readonly StudyListener[] = [];
   readonly #onWarning: (warning: JournalWarning) => void;
   /** How many of the journal's events are applied. */
   #applied = 0;
@@ -179,10 +180,10 @@ export class Study {
 
   /** Adds a listener of the events applied from now on; returns what removes it. */
   listen(listener: StudyListener): () => void {
-    this.#listeners.push(listener);
+    this.#listeners = [...this.#listeners, listener];
     return () => {
       const i = this.#listeners.indexOf(listener);
-      if (i >= 0) this.#listeners.splice(i, 1);
+      if (i >= 0) this.#listeners = [...this.#listeners.slice(0, i), ...this.#listeners.slice(i + 1)];
     };
   }
 
@@ -226,7 +227,8 @@ export class Study {
       if (this.#listeners.length === 0) continue;
       const trial = 'id' in event && event.type !== 'session' ? this.#states.get(event.id) : undefined;
       const change: StudyChange = { trial, ended: ENDS.has(event.type) };
-      for (const listener of [...this.#listeners]) listener(event, change);
+      const listeners = this.#listeners;
+      for (let i = 0; i < listeners.length; i++) (listeners[i] as StudyListener)(event, change);
     }
   }
 }

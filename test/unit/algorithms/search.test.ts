@@ -39,6 +39,19 @@ describe('random search', () => {
     expect(() => a.feedback(dna.children[0] ?? dna, 1)).toThrow(/random.feedback: .* does not fit the search space/);
     expect(() => a.feedback(dna, 1)).not.toThrow();
   });
+
+  it('checks a DNA against each space it is told about (what fits one space is not taken to fit another)', () => {
+    const a = random({ seed: 2 });
+    a.setup(finite, { seed: 1 });
+    const dna = a.propose();
+    if (dna === undefined) throw new Error('no proposal');
+    expect(() => a.feedback(dna, 1)).not.toThrow();
+    const other = random({ seed: 2 });
+    other.setup(dnaSpec([floatv(0, 1)]), { seed: 1 });
+    expect(() => other.feedback(dna, 1)).toThrow(/random.feedback: .* does not fit the search space/);
+    // and the first space still takes it (the check is cached per space, never across spaces)
+    expect(() => a.feedback(dna, 1)).not.toThrow();
+  });
 });
 
 describe('grid search', () => {

@@ -161,6 +161,49 @@ export async function objective(c) {
   });
 });
 
+describe('pliant search --heartbeat, for real', () => {
+  const beatStudies = (): string => join(dir, 'beat-studies');
+  const sessions = (study: string): Record<string, unknown>[] =>
+    readFileSync(join(beatStudies(), `${study}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => e.type === 'session');
+  beforeAll(() => {
+    writeFileSync(
+      join(dir, 'beating.mjs'),
+      `import { intv } from ${JSON.stringify(srcIndex)};
+export const space = { x: intv(0, 9) };
+export async function objective(c) {
+  await new Promise((r) => setTimeout(r, 60));
+  return c.x;
+}
+`,
+    );
+  });
+
+  it('--heartbeat sets how often the session beats; off writes none; a bad value is a usage error', async () => {
+    const run = (study: string, value: string): Promise<number> =>
+      runCli(
+        ['search', join(dir, 'beating.mjs'), '--storage', beatStudies(), '--study', study, '--trials', '4', '--heartbeat', value, '--json'],
+        capture().streams,
+      );
+    expect(await run('fast-beat', '20ms')).toBe(0);
+    const fast = sessions('fast-beat');
+    expect(fast[0]?.heartbeat).toBe(20);
+    expect(fast.filter((e) => e.beat === true).length).toBeGreaterThanOrEqual(3); // 4 trials of 60 ms, a beat each 20 ms
+    expect(await run('no-beat', 'off')).toBe(0);
+    const none = sessions('no-beat');
+    expect(none[0]).not.toHaveProperty('heartbeat');
+    expect(none.filter((e) => e.beat === true)).toHaveLength(0);
+    const bad = capture();
+    expect(await runCli(['search', join(dir, 'beating.mjs'), '--storage', beatStudies(), '--trials', '1', '--heartbeat', '0'], bad.streams)).toBe(2);
+    expect(bad.err().trim().split('\n')[0]).toBe(
+      "pliant search: --heartbeat must be a positive duration such as 30s, 1500ms or 2m (a bare number is seconds), or off, found '0'",
+    );
+  });
+});
+
 describe('pliant inspect', () => {
   it('prints the decisions, the size and an example', async () => {
     const c = capture();
