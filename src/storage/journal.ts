@@ -58,7 +58,7 @@ export class Journal implements StudyJournal {
   /** How many events come before `events[0]` (those a snapshot covers). */
   #base = 0;
   /** The payload of the snapshot the journal was opened after, until taken. */
-  #snapshotPayload: string | undefined;
+  #snapshotPayload: Buffer | undefined;
   /** The fingerprint of the journal's first line, and the text of the last line read or written. */
   #first: readonly [number, string] | undefined;
   #last: string | undefined;
@@ -123,8 +123,8 @@ export class Journal implements StudyJournal {
     return this.#base;
   }
 
-  /** The payload of the snapshot the journal was opened after (once: it is released), or `undefined`. */
-  takeSnapshot(): string | undefined {
+  /** The payload (UTF-8 bytes) of the snapshot the journal was opened after (once: it is released), or `undefined`. */
+  takeSnapshot(): Buffer | undefined {
     const payload = this.#snapshotPayload;
     this.#snapshotPayload = undefined;
     return payload;

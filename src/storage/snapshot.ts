@@ -44,7 +44,8 @@ export interface SnapshotEnvelope {
 /** A snapshot read back and checked against the journal. */
 export interface Snapshot {
   readonly envelope: SnapshotEnvelope;
-  readonly payload: string;
+  /** The payload's bytes (UTF-8): its reader decodes what it needs, when it needs it. */
+  readonly payload: Buffer;
 }
 
 /** The SHA-1 (hex) of a text or bytes. */
@@ -123,7 +124,7 @@ export async function readSnapshot(backend: JournalBackend): Promise<Snapshot | 
   if (first === undefined || last === undefined || sha1(first) !== envelope.first[1] || sha1(last) !== envelope.last[1]) {
     return { ignored: 'it was not made of this journal, or the journal is shorter than it (rewritten, trimmed or restored from an older copy)' };
   }
-  return { envelope, payload: body.toString('utf8') };
+  return { envelope, payload: body };
 }
 
 function isEnvelope(value: unknown): value is SnapshotEnvelope {

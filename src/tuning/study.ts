@@ -118,12 +118,12 @@ export class Study {
     return this.#restored;
   }
 
-  #restore(payload: string, journal: Journal): void {
-    const newline = payload.indexOf('\n');
+  #restore(payload: Buffer, journal: Journal): void {
+    const newline = payload.indexOf(0x0a);
     if (newline < 0) throw new Error('no problems line');
-    const problems = JSON.parse(payload.slice(0, newline)) as StoredProblem[];
+    const problems = JSON.parse(payload.toString('utf8', 0, newline)) as StoredProblem[];
     if (!Array.isArray(problems)) throw new Error('no problems line');
-    const states = TrialStates.fromSnapshot(payload.slice(newline + 1));
+    const states = TrialStates.fromSnapshot(payload.subarray(newline + 1));
     if (states.events !== journal.base) throw new Error(`it covers ${states.events} events, its envelope ${journal.base}`);
     this.#states = states;
     this.#restored = true;
@@ -224,11 +224,14 @@ export class Study {
         this.#warn({ ...problem, at: journal.locate(index) });
         continue;
       }
-      if (this.#listeners.length === 0) continue;
+      const ended = ENDS.has(event.type);
+      if (this.#listeners.length === 0 && !ended) continue;
       const trial = 'id' in event && event.type !== 'session' ? this.#states.get(event.id) : undefined;
-      const change: StudyChange = { trial, ended: ENDS.has(event.type) };
+      const change: StudyChange = { trial, ended };
       const listeners = this.#listeners;
       for (let i = 0; i < listeners.length; i++) (listeners[i] as StudyListener)(event, change);
+      // Told: the ended trial's DNA can go (it is read again from its JSON form if asked for).
+      if (ended && trial !== undefined) this.#states.release(trial);
     }
   }
 }

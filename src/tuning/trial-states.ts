@@ -74,9 +74,15 @@ class StoredTrial implements TrialRecord {
   endSeq = -1;
   #dna: DNA | undefined;
   #dnaJson: DNAJson | undefined;
-  #dnaText: string | undefined;
   #candidate: Trial['candidate'] | undefined;
-  #candidateText: string | undefined;
+  /**
+   * From a snapshot: the payload's bytes, which hold the DNA's JSON text at [#at, #mid) and the
+   * candidate's at [#mid + 1, #end) (read when first asked for; the candidate once: #end is then -1).
+   */
+  #src: Buffer | undefined;
+  #at = 0;
+  #mid = 0;
+  #end = -1;
 
   constructor(
     public id: string,
@@ -95,47 +101,67 @@ class StoredTrial implements TrialRecord {
     this.hashed = hash !== undefined;
   }
 
-  /** A record whose DNA and candidate are JSON texts (from a snapshot), parsed when first asked for. */
-  static ofTexts(
+  /**
+   * A record whose DNA and candidate are JSON texts in a snapshot's bytes (`src`: the DNA at
+   * [at, mid), the candidate at [mid + 1, end)), decoded and parsed when first asked for.
+   */
+  static ofBytes(
     id: string,
     number: number,
-    dnaText: string,
-    candidateText: string,
+    src: Buffer,
+    at: number,
+    mid: number,
+    end: number,
     started: number,
     owner: string,
     hash: string | null | undefined,
   ): StoredTrial {
     const t = new StoredTrial(id, number, undefined, null, started, owner, hash);
-    t.#dnaText = dnaText;
-    t.#candidateText = candidateText;
+    t.#src = src;
+    t.#at = at;
+    t.#mid = mid;
+    t.#end = end;
     return t;
   }
 
   get dna(): DNA {
-    if (this.#dna === undefined) {
-      this.#dna = DNA.fromJSON(this.#dnaJson ?? (JSON.parse(this.#dnaText as string) as DNAJson));
-      this.#dnaJson = undefined;
-      this.#dnaText = undefined;
-    }
+    // The JSON form (or the bytes) stay: an ended trial lets its DNA go (see release).
+    this.#dna ??= DNA.fromJSON(this.#dnaJson ?? (JSON.parse(this.dnaText) as DNAJson));
     return this.#dna;
   }
 
   get candidate(): Trial['candidate'] {
-    if (this.#candidateText !== undefined) {
-      this.#candidate = JSON.parse(this.#candidateText) as Trial['candidate'];
-      this.#candidateText = undefined;
+    if (this.#end >= 0) {
+      this.#candidate = JSON.parse(this.candidateText) as Trial['candidate'];
+      this.#end = -1;
     }
     return this.#candidate as Trial['candidate'];
   }
 
   /** The DNA's JSON text, without building the DNA when it was not. */
   get dnaText(): string {
-    return this.#dnaText ?? JSON.stringify(this.#dnaJson ?? this.dna.toJSON());
+    const src = this.#src;
+    return src !== undefined ? src.toString('utf8', this.#at, this.#mid) : JSON.stringify(this.#dnaJson ?? this.dna.toJSON());
   }
 
   /** The candidate's JSON text, without parsing it when it was not. */
   get candidateText(): string {
-    return this.#candidateText ?? JSON.stringify(this.#candidate);
+    const src = this.#src;
+    return src !== undefined && this.#end >= 0 ? src.toString('utf8', this.#mid + 1, this.#end) : JSON.stringify(this.#candidate);
+  }
+
+  /** Keeps `json` (the trial event's JSON form of its DNA, given as a DNA) to rebuild the DNA from after {@link release}. */
+  keepJson(json: DNAJson): void {
+    if (this.#dnaJson === undefined && this.#src === undefined) this.#dnaJson = json;
+  }
+
+  /**
+   * Lets the DNA go when it can be read again from its JSON form: an ended trial's DNA is rarely
+   * asked for again, and a study's DNA objects were the largest part of its memory (about 1 KB a
+   * trial for 10 decisions; the JSON form is shared with the journal's event).
+   */
+  release(): void {
+    if (this.#dnaJson !== undefined || this.#src !== undefined) this.#dna = undefined;
   }
 }
 
@@ -245,6 +271,11 @@ export class TrialStates {
   /** The trial `id` (withdrawn ones included). */
   get(id: string): TrialRecord | undefined {
     return this.#byId.get(id);
+  }
+
+  /** Lets an ended trial's DNA go, to be read again from its JSON form when asked for (see {@link StoredTrial.release}). */
+  release(t: TrialRecord): void {
+    if (t instanceof StoredTrial && t.state !== 'running') t.release();
   }
 
   /** The trials (not withdrawn) with the hash `hash`, in order. */
@@ -402,6 +433,8 @@ export class TrialStates {
       }
     }
     const t = new StoredTrial(event.id, this.trials.length, dna ?? event.dna, event.candidate, event.time, event.owner, event.hash);
+    // The loop's own trial comes with its DNA, and the event with that DNA's JSON form.
+    if (known !== undefined) t.keepJson(event.dna);
     t.seq = this.events - 1;
     this.#add(t);
     return undefined;
@@ -523,15 +556,32 @@ export class TrialStates {
    * The projection a snapshot's payload holds (what {@link TrialStates.toSnapshot} wrote): the
    * same as applying the events it covers. A payload that is not one is an `Error` saying why.
    */
-  static fromSnapshot(payload: string): TrialStates {
-    const newline = payload.indexOf('\n');
-    const c = JSON.parse(newline < 0 ? payload : payload.slice(0, newline)) as StatesColumns;
+  static fromSnapshot(payload: string | Buffer): TrialStates {
+    const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+    const newline = bytes.indexOf(0x0a);
+    const c = JSON.parse(bytes.toString('utf8', 0, newline < 0 ? bytes.length : newline)) as StatesColumns;
     if (typeof c !== 'object' || c === null || c.states !== 2 || !Array.isArray(c.id) || !Array.isArray(c.sessions))
       throw new Error('not a snapshot of trial states');
     const n = c.id.length;
-    const texts = n === 0 ? [] : payload.slice(newline + 1).split('\n');
+    // Two lines a trial after the columns (its DNA's and its candidate's JSON), found without
+    // decoding them: each is decoded when first asked for.
+    const lines = new Float64Array(2 * n);
+    let lineCount = 0;
+    if (n > 0 && newline >= 0) {
+      let from = newline + 1;
+      for (;;) {
+        const stop = bytes.indexOf(0x0a, from);
+        if (lineCount === 2 * n) {
+          lineCount++; // more lines than trials
+          break;
+        }
+        lines[lineCount++] = stop < 0 ? bytes.length : stop;
+        if (stop < 0) break;
+        from = stop + 1;
+      }
+    }
     const columns = [c.state, c.started, c.ended, c.owner, c.hash, c.flags, c.attempts, c.since, c.steps, c.value, c.seq, c.endSeq];
-    if (texts.length !== 2 * n || columns.some((column) => !Array.isArray(column) || column.length !== n))
+    if ((n > 0 && lineCount !== 2 * n) || columns.some((column) => !Array.isArray(column) || column.length !== n))
       throw new Error('its columns do not have one row per trial');
     const states = new TrialStates();
     states.events = c.events;
@@ -543,11 +593,14 @@ export class TrialStates {
       const owner = c.owners[c.owner[i] as number];
       const state = STATE_CODES[c.state[i] as number];
       if (owner === undefined || state === undefined) throw new Error(`trial row ${i} is malformed`);
-      const t = StoredTrial.ofTexts(
+      const mid = lines[2 * i] as number;
+      const t = StoredTrial.ofBytes(
         c.id[i] as string,
         states.trials.length,
-        texts[2 * i] as string,
-        texts[2 * i + 1] as string,
+        bytes,
+        i === 0 ? newline + 1 : (lines[2 * i - 1] as number) + 1,
+        mid,
+        lines[2 * i + 1] as number,
         c.started[i] as number,
         owner,
         hash === 0 ? undefined : hash,
@@ -590,14 +643,24 @@ export class TrialStates {
   }
 }
 
+/** The record behind a {@link FrozenTrial} (set by its static block). */
+let recordOf: (trial: FrozenTrial) => TrialRecord;
+
 /**
  * A trial as users see it (frozen). Its `dna` and `candidate` are read from the record when first
  * asked for (own enumerable getters: those of a trial nobody looks at are never built).
  */
 class FrozenTrial {
+  /** The record behind it (a private field: cheaper than a hidden property, and invisible to every reflection). */
+  readonly #record: TrialRecord;
+
+  static {
+    recordOf = (trial) => trial.#record;
+  }
+
   constructor(t: TrialRecord) {
     const self = this as unknown as Record<string | symbol, unknown>;
-    Object.defineProperty(this, RECORD, { value: t });
+    this.#record = t;
     self.id = t.id;
     self.number = t.number;
     self.state = t.state;
@@ -620,17 +683,15 @@ class FrozenTrial {
   }
 }
 
-/** The record behind a {@link FrozenTrial} (not enumerable). */
-const RECORD = Symbol('pliant.trialRecord');
 const DNA_ACCESSOR: PropertyDescriptor = {
-  get(this: { [RECORD]: TrialRecord }): DNA {
-    return this[RECORD].dna;
+  get(this: FrozenTrial): DNA {
+    return recordOf(this).dna;
   },
   enumerable: true,
 };
 const CANDIDATE_ACCESSOR: PropertyDescriptor = {
-  get(this: { [RECORD]: TrialRecord }): Trial['candidate'] {
-    return this[RECORD].candidate;
+  get(this: FrozenTrial): Trial['candidate'] {
+    return recordOf(this).candidate;
   },
   enumerable: true,
 };

@@ -1,0 +1,57 @@
+/**
+ * The projection's memory: an ended trial lets its DNA go and reads it again from the JSON form
+ * its trial event holds; a running trial keeps it.
+ */
+import { describe, expect, it } from 'vitest';
+import { DNA } from '../../../src/geno/dna.js';
+import { TrialStates } from '../../../src/tuning/trial-states.js';
+
+describe('TrialStates.release', () => {
+  it("lets an ended trial's DNA go and rebuilds an equal one from the event's JSON form; a running trial keeps its DNA", () => {
+    const states = new TrialStates();
+    const own = DNA.parse('DNA([0.25, 3, (1, [0, 2])])');
+    const other = DNA.parse('DNA([0.5, 1, 0])');
+    expect(states.apply({ type: 'trial', id: 'a', dna: own.toJSON(), candidate: { x: 0.25 }, time: 1, owner: 'h:1' }, own)).toBeUndefined();
+    expect(states.apply({ type: 'trial', id: 'b', dna: other.toJSON(), candidate: { x: 0.5 }, time: 1, owner: 'h:1' }, other)).toBeUndefined();
+    const a = states.get('a');
+    const b = states.get('b');
+    if (a === undefined || b === undefined) throw new Error('no trials');
+    expect(a.dna).toBe(own);
+    states.release(b); // running: kept
+    expect(b.dna).toBe(other);
+    expect(states.apply({ type: 'done', id: 'a', value: 1, time: 2 })).toBeUndefined();
+    states.release(a);
+    const again = a.dna;
+    expect(again).not.toBe(own);
+    expect(again.toString()).toBe(own.toString());
+    expect(a.dna).toBe(again); // built once, then kept until released again
+  });
+});
+
+describe('TrialStates.fromSnapshot', () => {
+  it('reads each trial’s DNA and candidate from the payload’s bytes, multi-byte UTF-8 included, as a string or a buffer', () => {
+    const states = new TrialStates();
+    const names = ['plain', 'héllo — 日本語', '🙂 emoji\u2028sep', ''];
+    names.forEach((name, i) => {
+      const dna = DNA.parse(`DNA([${i}, 0.5])`);
+      states.apply({ type: 'trial', id: `t${i}`, dna: dna.toJSON(), candidate: { name, i }, time: 10 + i, owner: 'h:1' }, dna);
+      if (i % 2 === 0) states.apply({ type: 'done', id: `t${i}`, value: i, time: 20 + i });
+    });
+    const payload = states.toSnapshot();
+    for (const restored of [TrialStates.fromSnapshot(payload), TrialStates.fromSnapshot(Buffer.from(payload, 'utf8'))]) {
+      expect(restored.trials.map((t) => [t.id, t.state, t.dna.toString(), t.candidate])).toEqual(
+        names.map((name, i) => [`t${i}`, i % 2 === 0 ? 'completed' : 'running', `DNA([${i}, 0.5])`, { name, i }]),
+      );
+      expect(restored.toSnapshot()).toBe(payload); // texts read back byte for byte
+    }
+  });
+
+  it('refuses a payload with a line too many or too few', () => {
+    const states = new TrialStates();
+    const dna = DNA.parse('DNA(1)');
+    states.apply({ type: 'trial', id: 'a', dna: dna.toJSON(), candidate: { x: 1 }, time: 1, owner: 'h:1' }, dna);
+    const payload = states.toSnapshot();
+    expect(() => TrialStates.fromSnapshot(`${payload}\n{}`)).toThrow(/one row per trial/);
+    expect(() => TrialStates.fromSnapshot(payload.slice(0, payload.lastIndexOf('\n')))).toThrow(/one row per trial/);
+  });
+});
