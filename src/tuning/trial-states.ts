@@ -170,9 +170,14 @@ class StoredTrial implements TrialRecord {
  * field of the trial records, in the order of their trial events, withdrawn ones included; sparse
  * fields as records by row), then per trial two lines: its DNA's JSON and its candidate's JSON
  * (read when first asked for). Columns parse an order of magnitude faster than a record per trial.
+ *
+ * Format 3 (written since) keeps times and event indices short, as differences: `started` from the
+ * row before (the first row: the time itself), `ended` and `since` from the row's `started`,
+ * `seq` from the row before, `endSeq` from the row's `seq` (`null`: not ended). Format 2 kept
+ * them whole; it is still read.
  */
 interface StatesColumns {
-  readonly states: 2;
+  readonly states: 2 | 3;
   readonly events: number;
   readonly header: Extract<JournalEvent, { type: 'study' }> | null;
   readonly sessions: ([id: string, owner: string, ended: 0 | 1] | [id: string, owner: string, ended: 0 | 1, heartbeat: number])[];
@@ -191,7 +196,7 @@ interface StatesColumns {
   readonly steps: number[];
   readonly value: (Trial['value'] | null)[];
   readonly seq: number[];
-  readonly endSeq: number[];
+  readonly endSeq: (number | null)[];
   readonly metrics: Record<number, NonNullable<Trial['metrics']>>;
   readonly error: Record<number, string>;
   readonly failure: Record<number, string>;
@@ -203,6 +208,32 @@ interface StatesColumns {
 const CACHED = 1;
 const WITHDRAWN = 2;
 const STATE_CODES: readonly TrialState[] = ['running', 'completed', 'pruned', 'failed', 'abandoned'];
+
+/**
+ * Turns whole times and event indices into differences (format 3, see {@link StatesColumns}),
+ * when every time is a safe integer (a sum of differences of other numbers could round).
+ */
+function toRelative(c: { states: 2 | 3; started: number[]; ended: (number | null)[]; since: number[]; seq: number[]; endSeq: (number | null)[] }): void {
+  const n = c.started.length;
+  for (let i = 0; i < n; i++) {
+    const ended = c.ended[i] as number | null;
+    if (!Number.isSafeInteger(c.started[i]) || !Number.isSafeInteger(c.since[i]) || (ended !== null && !Number.isSafeInteger(ended))) return;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const started = c.started[i] as number;
+    const seq = c.seq[i] as number;
+    const ended = c.ended[i] as number | null;
+    const endSeq = c.endSeq[i] as number;
+    if (ended !== null) c.ended[i] = ended - started;
+    c.since[i] = (c.since[i] as number) - started;
+    c.endSeq[i] = endSeq < 0 ? null : endSeq - seq;
+    if (i > 0) {
+      c.started[i] = started - (c.started[i - 1] as number);
+      c.seq[i] = seq - (c.seq[i - 1] as number);
+    }
+  }
+  c.states = 3;
+}
 
 /** Whether a trial counts toward the evaluation budget (not cached, not withdrawn). */
 function counted(t: TrialRecord): boolean {
@@ -492,7 +523,7 @@ export class TrialStates {
     const rows = this.proposals;
     const owners = new Map<string, number>();
     const c = {
-      states: 2,
+      states: 2 as 2 | 3,
       events: this.events,
       header: this.header ?? null,
       sessions: this.sessions.map((x) => (x.heartbeat === undefined ? [x.id, x.owner, x.ended ? 1 : 0] : [x.id, x.owner, x.ended ? 1 : 0, x.heartbeat])),
@@ -510,7 +541,7 @@ export class TrialStates {
       steps: [] as number[],
       value: [] as (Trial['value'] | null)[],
       seq: [] as number[],
-      endSeq: [] as number[],
+      endSeq: [] as (number | null)[],
       metrics: {} as StatesColumns['metrics'],
       error: {} as StatesColumns['error'],
       failure: {} as StatesColumns['failure'],
@@ -547,6 +578,7 @@ export class TrialStates {
       if (t instanceof StoredTrial) texts.push(t.dnaText, t.candidateText);
       else texts.push(JSON.stringify(t.dna.toJSON()), JSON.stringify(t.candidate));
     }
+    toRelative(c);
     texts[0] = JSON.stringify(c);
     if (texts.length === 1) texts.push('');
     return texts;
@@ -560,7 +592,7 @@ export class TrialStates {
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
     const newline = bytes.indexOf(0x0a);
     const c = JSON.parse(bytes.toString('utf8', 0, newline < 0 ? bytes.length : newline)) as StatesColumns;
-    if (typeof c !== 'object' || c === null || c.states !== 2 || !Array.isArray(c.id) || !Array.isArray(c.sessions))
+    if (typeof c !== 'object' || c === null || (c.states !== 2 && c.states !== 3) || !Array.isArray(c.id) || !Array.isArray(c.sessions))
       throw new Error('not a snapshot of trial states');
     const n = c.id.length;
     // Two lines a trial after the columns (its DNA's and its candidate's JSON), found without
@@ -588,9 +620,17 @@ export class TrialStates {
     if (c.header !== null) states.header = c.header;
     for (const [id, owner, ended, heartbeat] of c.sessions) states.#addSession(id, owner, ended === 1, heartbeat, undefined);
     for (const [owner, heartbeat, seen] of c.liveness ?? []) states.#liveness.set(owner, { heartbeat, seen });
+    // Format 3 keeps differences (see StatesColumns); format 2 whole values.
+    const relative = c.states === 3;
+    let started = 0;
+    let seq = 0;
     for (let i = 0; i < n; i++) {
       const hash = c.hash[i] as string | null | 0;
       const owner = c.owners[c.owner[i] as number];
+      started = relative ? started + (c.started[i] as number) : (c.started[i] as number);
+      seq = relative ? seq + (c.seq[i] as number) : (c.seq[i] as number);
+      const ended = c.ended[i] ?? undefined;
+      const endSeq = c.endSeq[i] ?? -1;
       const state = STATE_CODES[c.state[i] as number];
       if (owner === undefined || state === undefined) throw new Error(`trial row ${i} is malformed`);
       const mid = lines[2 * i] as number;
@@ -601,14 +641,14 @@ export class TrialStates {
         i === 0 ? newline + 1 : (lines[2 * i - 1] as number) + 1,
         mid,
         lines[2 * i + 1] as number,
-        c.started[i] as number,
+        started,
         owner,
         hash === 0 ? undefined : hash,
       );
       t.state = state;
-      t.ended = c.ended[i] ?? undefined;
+      t.ended = ended === undefined || !relative ? ended : started + ended;
       t.attempts = c.attempts[i] as number;
-      t.since = c.since[i] as number;
+      t.since = relative ? started + (c.since[i] as number) : (c.since[i] as number);
       t.steps = c.steps[i] as number;
       t.value = c.value[i] ?? undefined;
       t.metrics = c.metrics[i];
@@ -616,8 +656,8 @@ export class TrialStates {
       t.failure = c.failure[i];
       const reports = c.reports[i];
       if (reports !== undefined) t.reports = reports.map(([v, step, m, time]) => ({ value: v, step: step ?? undefined, metrics: m ?? undefined, time }));
-      t.seq = c.seq[i] as number;
-      t.endSeq = c.endSeq[i] as number;
+      t.seq = seq;
+      t.endSeq = endSeq < 0 || !relative ? endSeq : seq + endSeq;
       const flags = c.flags[i] as number;
       if ((flags & WITHDRAWN) !== 0) {
         t.withdrawn = true;

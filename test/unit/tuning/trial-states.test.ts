@@ -55,3 +55,34 @@ describe('TrialStates.fromSnapshot', () => {
     expect(() => TrialStates.fromSnapshot(payload.slice(0, payload.lastIndexOf('\n')))).toThrow(/one row per trial/);
   });
 });
+
+describe('the snapshot columns', () => {
+  const build = (times: readonly number[]): TrialStates => {
+    const states = new TrialStates();
+    times.forEach((time, i) => {
+      const dna = DNA.parse(`DNA(${i})`);
+      states.apply({ type: 'trial', id: `t${i}`, dna: dna.toJSON(), candidate: { i }, time, owner: 'h:1' }, dna);
+      if (i !== 1) states.apply({ type: 'done', id: `t${i}`, value: i / 3, time: time + 7 });
+    });
+    states.apply({ type: 'claim', id: 't1', owner: 'h:2', from: 'h:1', time: 1_796_000_000_500 });
+    return states;
+  };
+  const rows = (s: TrialStates): unknown[] => s.trials.map((t) => [t.id, t.state, t.started, t.ended, t.since, t.seq, t.endSeq, t.owner, t.value]);
+
+  it('keep times and event indices as differences (format 3) and read them back whole', () => {
+    const live = build([1_796_000_000_000, 1_796_000_000_040, 1_796_000_000_041, 1_795_999_999_000]);
+    const payload = live.toSnapshot();
+    const columns = JSON.parse(payload.slice(0, payload.indexOf('\n'))) as { states: number; started: number[]; endSeq: (number | null)[] };
+    expect(columns.states).toBe(3);
+    expect(columns.started).toEqual([1_796_000_000_000, 40, 1, -1_041]);
+    expect(columns.endSeq).toEqual([1, null, 1, 1]);
+    expect(rows(TrialStates.fromSnapshot(payload))).toEqual(rows(live));
+  });
+
+  it('keep whole values (format 2, which is still read) when a time is not a safe integer', () => {
+    const live = build([1.5, 2.25, 3, 4]);
+    const payload = live.toSnapshot();
+    expect((JSON.parse(payload.slice(0, payload.indexOf('\n'))) as { states: number }).states).toBe(2);
+    expect(rows(TrialStates.fromSnapshot(payload))).toEqual(rows(live));
+  });
+});
