@@ -445,7 +445,11 @@ export class TrialLoop {
         await study.append({ type: 'withdraw', id, reason: 'another process started the same candidate just before', time: Date.now() });
         continue;
       }
-      if (hash !== undefined && book !== undefined && (await this.#waitWhileRunning(hash, t))) {
+      // An equivalent candidate another process started before this one: running (wait for its
+      // value), or ended after the look-up above (the append read its end: a proposal can take
+      // long, as a model-based algorithm's does, and others go on meanwhile). Either way, its value.
+      if (hash !== undefined && book !== undefined) {
+        await this.#waitWhileRunning(hash, t);
         const now = book.cache.peek(hash);
         if (now.kind === 'hit' && t.state === 'running') {
           if (await this.#serveCached(t, now.value)) return undefined;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -18,7 +18,8 @@ import {
   search,
   symbolize,
 } from '../../../src/index.js';
-import type { Algorithm, DNA, Outcome } from '../../../src/index.js';
+import { DNA } from '../../../src/index.js';
+import type { Algorithm, DNAJson, Outcome } from '../../../src/index.js';
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -285,5 +286,56 @@ describe('dedupe in the loop', () => {
     await expect(run({ hash: () => 'x', cache: new FunctionalCache(), forgetAfter: 2 })).rejects.toThrow(/gives a cache and cache options \(forgetAfter\)/);
     await expect(run({ hash: 'functional', probe: () => 1, mantissaBits: 60 })).rejects.toThrow(/mantissaBits/);
     await expect(run(() => 42)).rejects.toThrow(PliantError);
+  });
+});
+
+describe('dedupe across processes', () => {
+  it('serves the value of an equivalent candidate another process ended while this one was proposing (learned by the append, not before)', async () => {
+    const space = { x: oneOf([1, 2, 3]) };
+    // The hash an equivalent of {x: 2} gets, from a study of its own.
+    const probe = tempDir();
+    await search(space, (c) => c.x, { numTrials: 3, algorithm: grid(), dedupe: 'structural', storage: journalStorage(probe), study: 'probe' });
+    const probeEvents = readFileSync(join(probe, 'probe.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; candidate?: { x: number }; hash?: string; dna?: unknown });
+    const two = probeEvents.find((e) => e.type === 'trial' && e.candidate?.x === 2);
+    if (two?.hash === undefined) throw new Error('no hash for {x: 2}');
+
+    // This process proposes {x: 2}; while it does (after its last read of the journal), a process
+    // of another machine records that it evaluated {x: 2}: 42.
+    const dir = tempDir();
+    const file = join(dir, 's.jsonl');
+    let proposed = 0;
+    const slowProposer: Algorithm = {
+      name: 'slow',
+      setup() {},
+      propose() {
+        if (proposed++ === 0) {
+          appendFileSync(
+            file,
+            `${JSON.stringify({ type: 'trial', id: 'far:1:a:0', dna: two.dna, candidate: { x: 2 }, time: Date.now(), owner: 'far:1', hash: two.hash })}\n`,
+          );
+          appendFileSync(file, `${JSON.stringify({ type: 'done', id: 'far:1:a:0', value: 42, time: Date.now() })}\n`);
+        }
+        return two.dna === undefined ? undefined : DNA.fromJSON(two.dna as DNAJson);
+      },
+      feedback() {},
+      recover() {},
+    };
+    const evaluated: number[] = [];
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined); // the cache then serves every proposal: the search stops, saying so
+    const result = await search(
+      space,
+      (c) => {
+        evaluated.push(c.x);
+        return c.x;
+      },
+      { numTrials: 2, algorithm: slowProposer, dedupe: { hash: 'structural', maxConsecutiveHits: 1 }, storage: journalStorage(dir), study: 's' },
+    );
+    expect(evaluated).toEqual([]);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/served by the dedupe cache/);
+    const mine = result.trials.find((t) => t.owner !== 'far:1');
+    expect(mine).toMatchObject({ cached: true, value: 42, state: 'completed' });
   });
 });
