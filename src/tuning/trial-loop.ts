@@ -586,22 +586,38 @@ export class TrialLoop {
   }
 }
 
-/** A history entry whose DNA is the record's, built only when the algorithm reads it (random search never does). */
+/** The record behind a {@link HistoryOf} (set by its static block). */
+let recordOfEntry: (entry: HistoryOf) => TrialRecord;
+const HISTORY_DNA: PropertyDescriptor = {
+  get(this: HistoryOf): DNA {
+    return recordOfEntry(this).dna;
+  },
+  enumerable: true,
+};
+
+/**
+ * A history entry whose DNA is the record's, built only when the algorithm reads it (random search
+ * never does). `dna` is an own enumerable getter, so the entry spreads and serialises as a plain
+ * `{ dna, reward, outcome?, state? }` does (an algorithm that wraps another may copy entries).
+ */
 class HistoryOf implements HistoryEntry {
   readonly #record: TrialRecord;
-  readonly reward: number | undefined;
-  readonly outcome?: HistoryEntry['outcome'];
-  readonly state?: 'running';
+  declare readonly dna: DNA;
+  declare readonly reward: number | undefined;
+  declare readonly outcome?: HistoryEntry['outcome'];
+  declare readonly state?: 'running';
+
+  static {
+    recordOfEntry = (entry) => entry.#record;
+  }
 
   constructor(record: TrialRecord, reward: number | undefined, outcome?: HistoryEntry['outcome'], state?: 'running') {
     this.#record = record;
-    this.reward = reward;
-    if (outcome !== undefined) this.outcome = outcome;
-    if (state !== undefined) this.state = state;
-  }
-
-  get dna(): DNA {
-    return this.#record.dna;
+    Object.defineProperty(this, 'dna', HISTORY_DNA);
+    const self = this as { reward: number | undefined; outcome?: HistoryEntry['outcome']; state?: 'running' };
+    self.reward = reward;
+    if (outcome !== undefined) self.outcome = outcome;
+    if (state !== undefined) self.state = state;
   }
 }
 
