@@ -2,7 +2,7 @@
  * Weight sharing (issue 21), on the MNIST split of the main job (examples/mnist: 7,000 training
  * digits, the last 1,000 of the 8,000 for validation, 2,000 test), TensorFlow.js on wasm:
  *
- * - `nb201`: the trainable NAS-Bench-201 cell (8 channels, stem stride 2, one cell). 30 distinct
+ * - `nb201`: the trainable NAS-Bench-201 cell (8 channels, stem stride 2, three stages of one cell). 30 distinct
  *   random architectures are each trained standalone (`STANDALONE_EPOCHS`, test accuracy); a
  *   supernet of the space is trained `uniform` and `reinforce`, and Kendall τ between each
  *   architecture's accuracy with the shared weights (validation digits) and its standalone test
@@ -15,8 +15,13 @@
  *   the top 5 retrained) against regularized evolution of standalone trainings given three times
  *   the one-shot wall time: the best test accuracy (of the trial with the best validation
  *   accuracy) each found (target: one-shot at least as good in a third of the time).
+ * - `search-cost-cnn`: the same on the main job's CNN space of `cnn`.
  * - `step-cost`: seconds per supernet training step (`uniform`: one path; `darts`: the mixture)
  *   beside a standalone step of the largest candidate, same batch size.
+ *
+ * `PLIANT_BENCH_PART=ranking` or `darts` runs one half of `nb201`, so the halves (and, with
+ * `PLIANT_BENCH_MODES=uniform` or `reinforce`, the two rankings) run side by side, one per core;
+ * `PLIANT_BENCH_SHARD` (below) does the same for the standalone trainings.
  *
  * `PLIANT_BENCH_SCALE` (default 1) scales the epochs down for a quick look (0.5 halves them).
  * Run one with `npx tsx bench/run.ts --case supernet nb201` (after `npm run build`).
@@ -29,7 +34,7 @@ import type { Nb201Op } from 'pliant/spaces/nasbench201-cell';
 import { trainCandidate } from 'pliant/spaces/model-candidate';
 import type { CandidateMetrics, ModelCandidate } from 'pliant/spaces/model-candidate';
 import type * as Tfjs from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../examples/mnist/data.js';
@@ -40,7 +45,8 @@ import { kendallTau, mean } from './lib/stats.js';
 const SCALE = Number(process.env.PLIANT_BENCH_SCALE ?? '1');
 const epochs = (n: number): number => Math.max(1, Math.round(n * SCALE));
 const STANDALONE_EPOCHS = epochs(3);
-const SUPERNET_EPOCHS = epochs(10);
+/** Supernet epochs (10; `PLIANT_BENCH_SUPERNET_EPOCHS` sets it apart from the standalone epochs). */
+const SUPERNET_EPOCHS = process.env.PLIANT_BENCH_SUPERNET_EPOCHS === undefined ? epochs(10) : Number(process.env.PLIANT_BENCH_SUPERNET_EPOCHS);
 const DARTS_EPOCHS = epochs(4);
 const VALIDATION = 0.125;
 const ARCHS = 30;
@@ -50,17 +56,39 @@ const CACHE = join(dirname(fileURLToPath(import.meta.url)), '..', '.bench-cache'
 /** Batches each sub-network's batch-norm statistics are recomputed on before it is scored (as `supernetObjective` does). */
 const RECALIBRATE = Number(process.env.PLIANT_BENCH_RECALIBRATE ?? '4');
 
+/**
+ * `PLIANT_BENCH_SHARD=k/n` trains only the standalone architectures `i` with `i % n === k` into a
+ * cache file of their own and stops there, so `n` processes fill the cache on `n` cores (wasm
+ * TensorFlow.js uses one); a run without it then reads every shard's file and trains the rest.
+ */
+const SHARD = process.env.PLIANT_BENCH_SHARD === undefined ? undefined : process.env.PLIANT_BENCH_SHARD.split('/').map(Number);
+
+function cacheFile(name: string, shard?: number): string {
+  return join(CACHE, `supernet-${name}-e${STANDALONE_EPOCHS}${shard === undefined ? '' : `.shard-${shard}`}.json`);
+}
+
 function cached(name: string): Map<string, number> {
-  const file = join(CACHE, `supernet-${name}-e${STANDALONE_EPOCHS}.json`);
-  return new Map(existsSync(file) ? Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>) : []);
+  const out = new Map<string, number>();
+  const prefix = `supernet-${name}-e${STANDALONE_EPOCHS}.`;
+  const files = existsSync(CACHE) ? readdirSync(CACHE).filter((f) => f.startsWith(prefix) && f.endsWith('.json')) : [];
+  for (const f of files) for (const [k, v] of Object.entries(JSON.parse(readFileSync(join(CACHE, f), 'utf8')) as Record<string, number>)) out.set(k, v);
+  return out;
 }
 
 function store(name: string, values: Map<string, number>): void {
   mkdirSync(CACHE, { recursive: true });
-  writeFileSync(join(CACHE, `supernet-${name}-e${STANDALONE_EPOCHS}.json`), JSON.stringify(Object.fromEntries(values)));
+  writeFileSync(cacheFile(name, SHARD?.[0]), JSON.stringify(Object.fromEntries(values)));
 }
 
-const NB201 = { inputShape: [28, 28, 1] as const, classes: 10, channels: 8, stemStrides: 2 };
+/**
+ * The NAS-Bench-201 network of this bench: 8 channels, stem stride 2, three stages of one cell
+ * (8, 16, 32 channels) with NAS-Bench-201's reduction blocks between them. (One stage, as before
+ * 2026-12-07, reaches 20–60 % on MNIST in 3 epochs: the cell's receptive field is a few pixels, so
+ * the standalone accuracies being ranked were mostly noise.)
+ */
+const NB201 = { inputShape: [28, 28, 1] as const, classes: 10, channels: 8, stemStrides: 2, stages: 3 };
+/** The standalone cache's name for {@link NB201} (a different network, a different cache). */
+const NB201_CACHE = 'nb201-s3';
 
 /** The validation digits of the split (the last 12.5 % of the training digits), as tensors. */
 function validationOf(tf: typeof Tfjs, data: MnistData): { x: Tfjs.Tensor; y: Tfjs.Tensor } {
@@ -105,7 +133,14 @@ async function supernetAccuracies(
   const { tf } = await loadTf({ log: false });
   const net = await supernet(space, { seed });
   try {
-    const trained = await trainSupernet(net, data.train, { mode, epochs: SUPERNET_EPOCHS, validation: VALIDATION, batchSize: 64, seed });
+    const trained = await trainSupernet(net, data.train, {
+      mode,
+      epochs: SUPERNET_EPOCHS,
+      validation: VALIDATION,
+      batchSize: 64,
+      seed,
+      ...(mode === 'reinforce' ? { warmupEpochs: WARMUP } : {}),
+    });
     const val = validationOf(tf, data);
     const accuracies: number[] = [];
     for (const dna of dnas) accuracies.push((await net.evaluate(dna, val, { batchSize: 250, recalibrate: RECALIBRATE })).accuracy);
@@ -116,21 +151,62 @@ async function supernetAccuracies(
   }
 }
 
-async function ranking(name: string, space: TreeValue, data: MnistData): Promise<number[]> {
+/** `reinforce`'s epochs of uniform paths before its controller learns (`PLIANT_BENCH_WARMUP`, default 0; TuNAS warms up for a quarter of its search). */
+const WARMUP = Number(process.env.PLIANT_BENCH_WARMUP ?? '0');
+
+/** The supernet training modes ranked (`PLIANT_BENCH_MODES`, default `uniform,reinforce`: one process per mode runs them on two cores). */
+const MODES = (process.env.PLIANT_BENCH_MODES ?? 'uniform,reinforce').split(',') as ('uniform' | 'reinforce')[];
+
+/**
+ * How many seeds each architecture is trained standalone with (`PLIANT_BENCH_SEEDS`, default 1):
+ * with more than one, the truth ranked against is the mean over the seeds, and the bench prints
+ * Kendall τ between seed 1 and seed 2, the ranking's own noise: no proxy can be expected to rank
+ * one seed's accuracies much better than another seed's do.
+ */
+const SEEDS = Number(process.env.PLIANT_BENCH_SEEDS ?? '1');
+
+/** The standalone accuracies of the 30 architectures (trained or from the cache); then, `withSupernet`, τ of each supernet mode. */
+async function ranking(name: string, space: TreeValue, data: MnistData, cacheName = name, withSupernet = true): Promise<number[]> {
   const dnas = distinctDNAs(space, ARCHS, 11);
   const t0 = performance.now();
-  const known = cached(name);
-  const truth: number[] = [];
-  for (const dna of dnas) {
-    const key = dna.toString();
-    if (!known.has(key)) {
-      known.set(key, (await standalone(materialize(space, dna) as unknown as ModelCandidate, data)).testAccuracy);
-      store(name, known);
+  const bySeed: number[][] = [];
+  let job = 0;
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    const file = seed === 1 ? cacheName : `${cacheName}-seed${seed}`;
+    const known = cached(file);
+    const mine = new Map<string, number>();
+    const accuracies: number[] = [];
+    for (const dna of dnas) {
+      const key = dna.toString();
+      if (SHARD !== undefined && job++ % (SHARD[1] as number) !== SHARD[0]) continue;
+      if (!known.has(key)) {
+        known.set(key, (await standalone(materialize(space, dna) as unknown as ModelCandidate, data, seed)).testAccuracy);
+        mine.set(key, known.get(key) as number);
+        store(file, SHARD === undefined ? known : mine);
+      }
+      accuracies.push(known.get(key) as number);
     }
-    truth.push(known.get(key) as number);
+    bySeed.push(accuracies);
+  }
+  if (SHARD !== undefined) {
+    const n = bySeed.reduce((a, b) => a + b.length, 0);
+    emit({ bench: `supernet-standalone-shard-${name}`, n, ops_per_sec: sig(n / ((performance.now() - t0) / 1000)), shard: SHARD.join('/') });
+    process.exit(0);
+  }
+  const truth = dnas.map((_d, i) => mean(bySeed.map((a) => a[i] as number)));
+  if (SEEDS > 1) {
+    emit({
+      bench: `supernet-standalone-noise-${name}`,
+      n: dnas.length,
+      ops_per_sec: 0,
+      seeds: SEEDS,
+      kendall_tau_seed1_seed2: sig(kendallTau(bySeed[0] as number[], bySeed[1] as number[])),
+      mean_abs_difference_seed1_seed2: sig(mean(dnas.map((_d, i) => Math.abs((bySeed[0]?.[i] as number) - (bySeed[1]?.[i] as number))))),
+    });
   }
   const standaloneSeconds = (performance.now() - t0) / 1000;
-  for (const mode of ['uniform', 'reinforce'] as const) {
+  if (!withSupernet) return truth;
+  for (const mode of MODES) {
     const r = await supernetAccuracies(space, data, dnas, mode, 1);
     const tau = kendallTau(r.accuracies, truth);
     emit({
@@ -144,11 +220,13 @@ async function ranking(name: string, space: TreeValue, data: MnistData): Promise
       supernet_seconds: sig(r.seconds),
       supernet_steps: r.steps,
       standalone_epochs: STANDALONE_EPOCHS,
+      standalone_seeds: SEEDS,
       standalone_seconds_total: sig(standaloneSeconds),
       standalone_best: sig(Math.max(...truth)),
       standalone_mean: sig(mean(truth)),
       supernet_mean_accuracy: sig(mean(r.accuracies)),
       recalibrate: RECALIBRATE,
+      ...(mode === 'reinforce' ? { warmup_epochs: WARMUP } : {}),
       pairs: dnas.map((d, i) => [d.toString(), sig(r.accuracies[i] as number), sig(truth[i] as number)]),
     });
   }
@@ -158,11 +236,20 @@ async function ranking(name: string, space: TreeValue, data: MnistData): Promise
 async function nb201(): Promise<void> {
   const data = await loadMnist();
   const space = nb201Space(NB201) as unknown as TreeValue;
-  const truth = await ranking('nb201', space, data);
+  const part = process.env.PLIANT_BENCH_PART;
+  const truth = await ranking('nb201', space, data, NB201_CACHE, part !== 'darts');
+  if (part !== 'ranking') await darts(space, data, truth);
+}
+
+/** The seeds DARTS runs with (`PLIANT_BENCH_DARTS_SEEDS`, default `1,2,3,4,5`: split them over two processes to use two cores). */
+const DARTS_SEEDS = (process.env.PLIANT_BENCH_DARTS_SEEDS ?? '1,2,3,4,5').split(',').map(Number);
+
+/** DARTS over 5 seeds on the NB201 space, beside the best of the 30 random architectures (`truth`). */
+async function darts(space: TreeValue, data: MnistData, truth: readonly number[]): Promise<void> {
   const { tf } = await loadTf({ log: false });
   let collapsed = 0;
   const found: number[] = [];
-  for (let seed = 1; seed <= 5; seed++) {
+  for (const seed of DARTS_SEEDS) {
     const net = await supernet(space, { seed });
     try {
       const trained = await trainSupernet(net, data.train, { mode: 'darts', epochs: DARTS_EPOCHS, validation: VALIDATION, batchSize: 64, seed });
@@ -193,8 +280,9 @@ async function nb201(): Promise<void> {
   }
   emit({
     bench: 'supernet-darts-nb201-summary',
-    n: 5,
+    n: DARTS_SEEDS.length,
     ops_per_sec: 0,
+    seeds: DARTS_SEEDS,
     collapsed,
     mean_standalone: sig(mean(found)),
     best_of_30_random: sig(Math.max(...truth)),
@@ -220,9 +308,9 @@ async function cnn(): Promise<void> {
   await ranking('cnn', cnnArchSpace(), await loadMnist());
 }
 
-async function searchCost(): Promise<void> {
+async function searchCost(name: 'nb201' | 'cnn' = 'nb201'): Promise<void> {
   const data = await loadMnist();
-  const space = nb201Space(NB201) as unknown as TreeValue;
+  const space = name === 'nb201' ? (nb201Space(NB201) as unknown as TreeValue) : cnnArchSpace();
   const retrain = (c: ModelCandidate): Promise<CandidateMetrics> => standalone(c, data);
   const t0 = performance.now();
   const oneShot = await oneShotSearch(space, {
@@ -253,7 +341,7 @@ async function searchCost(): Promise<void> {
   const evolved = evolution.completed.map((t) => t.value as unknown as { valAccuracy: number; testAccuracy: number });
   const evolutionBest = bestOf(evolved);
   emit({
-    bench: 'supernet-search-cost-nb201',
+    bench: `supernet-search-cost-${name}`,
     n: 1000,
     ops_per_sec: sig(1000 / oneShotSeconds),
     one_shot_seconds: sig(oneShotSeconds),
@@ -334,4 +422,4 @@ function largestDNA(space: TreeValue): DNA {
   return spec.fromNumbers(numbers);
 }
 
-export const cases = { nb201, cnn, 'search-cost': searchCost, 'step-cost': stepCost };
+export const cases = { nb201, cnn, 'search-cost': () => searchCost('nb201'), 'search-cost-cnn': () => searchCost('cnn'), 'step-cost': stepCost };

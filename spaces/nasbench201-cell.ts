@@ -15,7 +15,8 @@
  * The edges, in the canonical order of NAS-Bench-201's arch strings
  * (`|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`), are {@link NB201_EDGES}. A tiny network wraps the
  * cell for any image input (`nb201Network`: stem conv + BN, the cell repeated `cells` times with
- * the same ops, BN + ReLU, global average pooling, a dense softmax); `nb201Space()` is the search
+ * the same ops in each of `stages` stages with a residual reduction block between two, BN + ReLU,
+ * global average pooling, a dense softmax); `nb201Space()` is the search
  * space (six `oneOf(NB201_OPS)` decisions, `model.ops[0]` … `model.ops[5]`), and
  * `nb201Candidate(arch)` the candidate of an arch string.
  *
@@ -303,31 +304,74 @@ export interface Nb201NetworkArgs {
   inputShape: number[];
   /** The number of classes. */
   classes: number;
-  /** The channels of the stem and the cells (default 16, NAS-Bench-201's first stage). */
+  /** The channels of the stem and the first stage's cells (default 16, NAS-Bench-201's first stage). */
   channels?: number;
-  /** How many cells, one after the other, all with the same ops (default 1). */
+  /** How many cells each stage has, one after the other, all with the same ops (default 1; NAS-Bench-201 has 5). */
   cells?: number;
+  /**
+   * How many stages (default 1; NAS-Bench-201 has 3). Between two stages a residual reduction
+   * block halves the resolution and doubles the channels, so a later cell sees a wider part of the
+   * image: without it, a cell's receptive field is a few pixels and the global pooling after it
+   * leaves little to rank on a task like MNIST.
+   */
+  stages?: number;
   /** The stem conv's stride (default 1; 2 halves the resolution, four times cheaper). */
   stemStrides?: number;
 }
 
 /**
- * The graph of the tiny network around the cell: stem (3 × 3 conv, no bias, + BN), the cell
- * `cells` times (`c1_…`, `c2_…`), BN + ReLU, global average pooling, dense softmax: NAS-Bench-201's
- * macro skeleton with one stage and no reduction blocks.
+ * NAS-Bench-201's reduction block (its `ResNetBasicblock` with stride 2) as graph nodes named
+ * `${prefix}a`, `b`, `pool`, `proj` and `out`: ReLU-conv(3 × 3, stride 2)-BN → ReLU-conv(3 × 3)-BN,
+ * plus the shortcut average pool (2 × 2, stride 2) → 1 × 1 conv, summed; `channels` out.
+ */
+function reductionNodes(input: string, channels: number, prefix: string): { nodes: Record<string, SymbolicGraphNode>; output: string } {
+  return {
+    nodes: {
+      [`${prefix}a`]: { layer: reluConvBn({ filters: channels, kernelSize: 3, strides: 2 }), inputs: input },
+      [`${prefix}b`]: { layer: reluConvBn({ filters: channels, kernelSize: 3 }), inputs: `${prefix}a` },
+      [`${prefix}pool`]: { layer: layers.averagePooling2d({ poolSize: 2, strides: 2, padding: 'same' }), inputs: input },
+      [`${prefix}proj`]: { layer: layers.conv2d({ filters: channels, kernelSize: 1, padding: 'same', useBias: false }), inputs: `${prefix}pool` },
+      [`${prefix}out`]: { layer: layers.add({}), inputs: [`${prefix}proj`, `${prefix}b`] },
+    },
+    output: `${prefix}out`,
+  };
+}
+
+/** The cells of a network, in order: each one's node-name prefix and channels (`c1_`, `c2_`, … across the stages). */
+function cellsOf(args: Readonly<Nb201NetworkArgs>): { prefix: string; channels: number; stage: number }[] {
+  const out: { prefix: string; channels: number; stage: number }[] = [];
+  const cells = args.cells ?? 1;
+  for (let s = 0; s < (args.stages ?? 1); s++) {
+    for (let c = 0; c < cells; c++) out.push({ prefix: `c${s * cells + c + 1}_`, channels: (args.channels ?? 16) * 2 ** s, stage: s });
+  }
+  return out;
+}
+
+/**
+ * The graph of the network around the cell: stem (3 × 3 conv, no bias, + BN), then `stages`
+ * stages of `cells` cells each (`c1_…`, `c2_…`, numbered across the stages), a reduction block
+ * (`r1_…`, `r2_…`) between two stages that halves the resolution and doubles the channels, then
+ * BN + ReLU, global average pooling, dense softmax: NAS-Bench-201's macro skeleton (which has 3
+ * stages of 5 cells at 16, 32 and 64 channels). One stage (the default) has no reduction block.
  */
 export function nb201NetworkGraph(args: Nb201NetworkArgs): SymbolicOf<Tfjs.LayersModel> {
   const api = 'nb201Network';
   checkOps(args.ops, api);
   const channels = args.channels ?? 16;
-  const cells = args.cells ?? 1;
   const nodes: Record<string, SymbolicGraphNode> = {
     stem: { layer: layers.conv2d({ filters: channels, kernelSize: 3, strides: args.stemStrides ?? 1, padding: 'same', useBias: false }), inputs: 'image' },
     stem_bn: { layer: layers.batchNormalization({ momentum: 0.9 }), inputs: 'stem' },
   };
   let last = 'stem_bn';
-  for (let c = 1; c <= cells; c++) {
-    const cell = nb201CellNodes(args.ops, { input: last, channels, prefix: `c${c}_` });
+  let stage = 0;
+  for (const { prefix, channels: width, stage: s } of cellsOf(args)) {
+    if (s !== stage) {
+      const reduction = reductionNodes(last, width, `r${s}_`);
+      Object.assign(nodes, reduction.nodes);
+      last = reduction.output;
+      stage = s;
+    }
+    const cell = nb201CellNodes(args.ops, { input: last, channels: width, prefix });
     Object.assign(nodes, cell.nodes);
     last = cell.output;
   }
@@ -355,6 +399,7 @@ export const nb201Network: SymbolicFactory<Nb201NetworkArgs, Tfjs.LayersModel> =
         classes: z.number().int().min(2),
         channels: z.number().int().positive().optional(),
         cells: z.number().int().positive().optional(),
+        stages: z.number().int().positive().optional(),
         stemStrides: z.number().int().positive().optional(),
       })
       .strict(),
@@ -368,13 +413,12 @@ export const nb201Network: SymbolicFactory<Nb201NetworkArgs, Tfjs.LayersModel> =
  * per cell.
  */
 function nb201SupernetGraph(args: Readonly<Nb201NetworkArgs>, { select }: SupernetExpansionTools): TreeValue {
-  const channels = args.channels ?? 16;
   const skeleton = nb201NetworkGraph({ ...args, ops: NB201_EDGES.map((): Nb201Op => 'none') });
   const skeletonArgs = skeleton.args as unknown as GraphArgs & { nodes: Record<string, SymbolicGraphNode> };
   const nodes: Record<string, unknown> = { ...skeletonArgs.nodes };
-  for (let c = 1; c <= (args.cells ?? 1); c++) {
+  for (const { prefix, channels } of cellsOf(args)) {
     NB201_EDGES.forEach(([from, to], k) => {
-      const name = `c${c}_e${from}${to}`;
+      const name = `${prefix}e${from}${to}`;
       const edge = skeletonArgs.nodes[name] as SymbolicGraphNode;
       nodes[name] = { layer: select(args.ops[k], (op) => nb201OpLayer(op as Nb201Op, channels) as unknown as TreeValue), inputs: edge.inputs };
     });
@@ -397,8 +441,10 @@ export interface Nb201SpaceOptions {
   readonly classes?: number;
   /** Channels (default 16). */
   readonly channels?: number;
-  /** Cells (default 1). */
+  /** Cells per stage (default 1). */
   readonly cells?: number;
+  /** Stages, with a reduction block between two (default 1; see {@link Nb201NetworkArgs.stages}). */
+  readonly stages?: number;
   /** The stem's stride (default 1). */
   readonly stemStrides?: number;
   /** The optimizers to choose from (default `['adam']`: the cell is what is searched). */
@@ -418,6 +464,7 @@ function networkArgs(options: Nb201SpaceOptions): Omit<Nb201NetworkArgs, 'ops'> 
     classes: options.classes ?? 10,
     ...(options.channels === undefined ? {} : { channels: options.channels }),
     ...(options.cells === undefined ? {} : { cells: options.cells }),
+    ...(options.stages === undefined ? {} : { stages: options.stages }),
     ...(options.stemStrides === undefined ? {} : { stemStrides: options.stemStrides }),
   };
 }

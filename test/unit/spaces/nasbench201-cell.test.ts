@@ -107,6 +107,30 @@ describe('spaces/nasbench201-cell', () => {
     expect(losses[2]).toBeLessThan(losses[0] as number);
   }, 120_000);
 
+  it('stacks stages with reduction blocks that halve the resolution and double the channels', async () => {
+    const { tf } = await loadTf({ log: false });
+    const ops = parseNb201Arch(ARCH);
+    const model = build(nb201Candidate(ops, { ...SMALL, stages: 3 }).model, { seed: 1 });
+    const one = build(nb201Candidate(ops, SMALL).model, { seed: 1 });
+    try {
+      // The sums (cell nodes 2 and 3, the reduction blocks' outputs) in order: 14 × 14 × 8, then 7 × 7 × 16, then 4 × 4 × 32.
+      const sums = model.layers.filter((l) => l.getClassName() === 'Add').map((l) => (l.outputShape as number[]).slice(1).join('x'));
+      expect(sums).toEqual(['14x14x8', '14x14x8', '7x7x16', '7x7x16', '7x7x16', '4x4x32', '4x4x32', '4x4x32']);
+      expect(model.outputs[0]?.shape).toEqual([null, 10]);
+      // one stage: no reduction block, the network of before
+      expect(one.layers.filter((l) => l.getClassName() === 'Add').length).toBe(2);
+      expect(one.countParams()).toBe(1538);
+      const x = tf.ones([2, 28, 28, 1]);
+      const y = model.predict(x) as Tfjs.Tensor;
+      expect(y.shape).toEqual([2, 10]);
+      tf.dispose([x, y]);
+    } finally {
+      model.dispose();
+      one.dispose();
+    }
+    expect(errorOf(() => nb201Candidate(ARCH, { ...SMALL, stages: 0 }).model).message).toMatch(/stages/);
+  });
+
   it('hashes cells that differ only in pruned edges alike under modelProbe, and different cells apart', async () => {
     // node 1 is dead (no edge out of it): the op into it does not matter
     const deadA = '|nor_conv_1x1~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|nor_conv_3x3~2|';

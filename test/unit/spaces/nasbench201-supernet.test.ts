@@ -63,4 +63,21 @@ describe('nb201Network supernet expansion', () => {
       expect(await maxDiff(net, dna, x)).toBeLessThan(1e-4);
     }
   });
+
+  it('with stages: reduction blocks are shared, the cells of each stage their own ops at their width, sub-networks equal their models', async () => {
+    const staged = await supernet(nb201Space({ channels: 4, stages: 2, stemStrides: 2 }), { seed: 2 });
+    try {
+      // The reduction block makes stage 2's 8 channels, so that cell's convs are 8 → 8.
+      const shapes = staged.weights.map((w) => w.shape.join('x'));
+      expect(shapes).toContain('3x3x8x8'); // a 3 × 3 op of the second stage's cell
+      expect(shapes).toContain('3x3x4x8'); // the reduction's strided conv
+      expect(shapes).toContain('1x1x4x8'); // its shortcut projection
+      // stem conv + BN, 2 cells × 6 edges × 2 conv ops × 3, reduction (2 × 3 + 1), last BN, classifier.
+      expect(staged.weights.length).toBe(1 + 2 + 2 * 6 * 2 * 3 + 7 + 2 + 2);
+      const rng = seededRng(7);
+      for (let i = 0; i < 4; i++) expect(await maxDiff(staged, randomDNA(staged.spec, rng), x)).toBeLessThan(1e-4);
+    } finally {
+      staged.dispose();
+    }
+  });
 });
