@@ -139,7 +139,7 @@ async function supernetAccuracies(
       validation: VALIDATION,
       batchSize: 64,
       seed,
-      ...(mode === 'reinforce' ? { warmupEpochs: WARMUP } : {}),
+      ...(mode === 'reinforce' && WARMUP !== undefined ? { warmupEpochs: WARMUP } : {}),
     });
     const val = validationOf(tf, data);
     const accuracies: number[] = [];
@@ -151,8 +151,8 @@ async function supernetAccuracies(
   }
 }
 
-/** `reinforce`'s epochs of uniform paths before its controller learns (`PLIANT_BENCH_WARMUP`, default 0; TuNAS warms up for a quarter of its search). */
-const WARMUP = Number(process.env.PLIANT_BENCH_WARMUP ?? '0');
+/** `reinforce`'s epochs of uniform paths before its controller learns (`PLIANT_BENCH_WARMUP`; default `trainSupernet`'s, a quarter of the epochs). */
+const WARMUP = process.env.PLIANT_BENCH_WARMUP === undefined ? undefined : Number(process.env.PLIANT_BENCH_WARMUP);
 
 /** The supernet training modes ranked (`PLIANT_BENCH_MODES`, default `uniform,reinforce`: one process per mode runs them on two cores). */
 const MODES = (process.env.PLIANT_BENCH_MODES ?? 'uniform,reinforce').split(',') as ('uniform' | 'reinforce')[];
@@ -226,7 +226,7 @@ async function ranking(name: string, space: TreeValue, data: MnistData, cacheNam
       standalone_mean: sig(mean(truth)),
       supernet_mean_accuracy: sig(mean(r.accuracies)),
       recalibrate: RECALIBRATE,
-      ...(mode === 'reinforce' ? { warmup_epochs: WARMUP } : {}),
+      ...(mode === 'reinforce' ? { warmup_epochs: WARMUP ?? Math.round(SUPERNET_EPOCHS / 4) } : {}),
       pairs: dnas.map((d, i) => [d.toString(), sig(r.accuracies[i] as number), sig(truth[i] as number)]),
     });
   }

@@ -126,6 +126,7 @@ describe('trainSupernet', () => {
         learningRate: 0.02,
         controller,
         seed: 2,
+        warmupEpochs: 0,
       });
       expect(result.history.length).toBe(10);
       expect(result.history.every((h) => typeof h.reward === 'number')).toBe(true);
@@ -141,6 +142,11 @@ describe('trainSupernet', () => {
       expect(again.history[0]?.reward).toBeUndefined();
       expect(typeof again.history[1]?.reward).toBe('number');
       expect(again.probabilities).toBeDefined();
+      // By default a quarter of the epochs (rounded) are warm-up: 8 epochs, 2 without a reward.
+      const warmed = await trainSupernet(net, iris(), { mode: 'reinforce', epochs: 8, batchSize: 16, stepsPerEpoch: 2, validation: 0.2, seed: 4 });
+      expect(warmed.history.map((h) => typeof h.reward)).toEqual(['undefined', 'undefined', ...Array.from({ length: 6 }, () => 'number')]);
+      const short = await trainSupernet(net, iris(), { mode: 'reinforce', epochs: 1, batchSize: 16, stepsPerEpoch: 2, validation: 0.2, seed: 4 });
+      expect(typeof short.history[0]?.reward).toBe('number');
       expect(tf.memory().numTensors).toBe(before);
     } finally {
       net.dispose();
