@@ -62,6 +62,9 @@ const RECALIBRATE = Number(process.env.PLIANT_BENCH_RECALIBRATE ?? '4');
  * TensorFlow.js uses one); a run without it then reads every shard's file and trains the rest.
  */
 const SHARD = process.env.PLIANT_BENCH_SHARD === undefined ? undefined : process.env.PLIANT_BENCH_SHARD.split('/').map(Number);
+if (SHARD !== undefined && !(SHARD.length === 2 && SHARD.every(Number.isInteger) && (SHARD[0] as number) >= 0 && (SHARD[0] as number) < (SHARD[1] as number))) {
+  throw new Error(`PLIANT_BENCH_SHARD must be k/n with 0 ≤ k < n, found ${JSON.stringify(process.env.PLIANT_BENCH_SHARD)}`);
+}
 
 function cacheFile(name: string, shard?: number): string {
   return join(CACHE, `supernet-${name}-e${STANDALONE_EPOCHS}${shard === undefined ? '' : `.shard-${shard}`}.json`);
