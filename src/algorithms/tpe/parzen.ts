@@ -366,7 +366,7 @@ export class ParzenModel {
     const cache = this.#options.cache;
     let position = this.#position;
     // the cache's map serves one model at a time: fill it again if another model took it since
-    if (position === undefined || cache.positionsOwner !== this.#members) {
+    if (position === undefined || cache.positionsOwner !== this.#members || position.length < store.count) {
       position = cache.positions(store.count, this.#members);
       const members = this.#members;
       for (let c = 0; c < members.length; c++) position[members[c] as number] = c;
@@ -498,22 +498,32 @@ export class ParzenModel {
     const vals = k.vals;
     const prior = this.#priorLog(k, x);
     const kind = k.param.kind;
+    // every component having the parameter (the common case): the same sums without a test for NaN
+    const dense = k.count === m;
     if (kind === 'categorical') {
       const { logHit, logMiss } = k;
-      for (let c = 0; c < m; c++) {
-        const v = vals[c] as number;
-        acc[c] = (acc[c] as number) + (v !== v ? prior : v === x ? logHit : logMiss);
-      }
+      if (dense) for (let c = 0; c < m; c++) acc[c] = (acc[c] as number) + (vals[c] === x ? logHit : logMiss);
+      else
+        for (let c = 0; c < m; c++) {
+          const v = vals[c] as number;
+          acc[c] = (acc[c] as number) + (v !== v ? prior : v === x ? logHit : logMiss);
+        }
     } else if (kind === 'float') {
       const { inv, offset } = k;
-      for (let c = 0; c < m; c++) {
-        const v = vals[c] as number;
-        if (v !== v) acc[c] = (acc[c] as number) + prior;
-        else {
-          const z = (x - v) * (inv[c] as number);
+      if (dense)
+        for (let c = 0; c < m; c++) {
+          const z = (x - (vals[c] as number)) * (inv[c] as number);
           acc[c] = (acc[c] as number) - 0.5 * z * z + (offset[c] as number);
         }
-      }
+      else
+        for (let c = 0; c < m; c++) {
+          const v = vals[c] as number;
+          if (v !== v) acc[c] = (acc[c] as number) + prior;
+          else {
+            const z = (x - v) * (inv[c] as number);
+            acc[c] = (acc[c] as number) - 0.5 * z * z + (offset[c] as number);
+          }
+        }
     } else {
       const { inv, offset } = k;
       const [a, b] = cellOf(k.param, x);

@@ -86,12 +86,15 @@ export interface TpeOptions {
    */
   readonly prunedTrials?: PrunedTrials;
   /**
-   * The most components one model (good or bad) has (default 400). A model of more trials keeps
-   * its ⌈maxComponents/2⌉ most recent ones as they are and thins the older ones to evenly spaced
-   * representatives, each weighing what the trials it stands for weighed, so the cost of a
-   * proposal stops growing with the history (from about 425 trials on with the defaults: the bad
-   * model holds all but the 25 good ones). `Infinity` keeps every trial, as before issue 22 (the
-   * cost then grows linearly with the history).
+   * The most components one model (good or bad) has (default 200; it was 400). A model of more
+   * trials keeps its ⌈maxComponents/2⌉ most recent ones as they are and thins the older ones to
+   * evenly spaced representatives, each weighing what the trials it stands for weighed, so the
+   * cost of a proposal stops growing with the history (from about 225 trials on with the
+   * defaults: the bad model holds all but the 25 good ones). 200 costs about half what 400 did
+   * per proposal past that point, with the same sample efficiency in `bench/tpe.bench.ts` (30
+   * seeds at 100, 300 and 1,000 trials; NAS-Bench-201 hits at 100, 300 and 1,000 queries);
+   * 128 lost 2 of 20 NAS-Bench-201 runs at 300 queries. `Infinity` keeps every trial, as before
+   * issue 22 (the cost then grows linearly with the history).
    */
   readonly maxComponents?: number;
 }
@@ -150,6 +153,14 @@ interface State {
   maxStep: number;
   /** How many splits were made (marks the good group of the last one). */
   epoch: number;
+  /** The last good model and what it was fitted on: reused while its members stay the good group. */
+  lastGood: { readonly members: Int32Array; readonly floor: number; readonly dims: number; readonly model: ParzenModel } | undefined;
+}
+
+function sameMembers(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Inserts a finished entry at its place in `ranked` (by outcome, then by trial order). */
@@ -236,7 +247,7 @@ export function tpe(options: TpeOptions = {}): Algorithm {
     throw new PliantError(api, 'argument', `prunedTrials is 'bad', 'rank' or 'ignore', found ${JSON.stringify(prunedTrials)}`);
   }
   const skipDuplicates = options.skipDuplicates ?? true;
-  const maxComponents = options.maxComponents === Infinity ? Infinity : checkInteger(options.maxComponents ?? 400, 'maxComponents', api, 2);
+  const maxComponents = options.maxComponents === Infinity ? Infinity : checkInteger(options.maxComponents ?? 200, 'maxComponents', api, 2);
   let state: State | undefined;
 
   const split = (s: State): { good: Int32Array; bad: Int32Array; badWeights: Float64Array | undefined } => {
@@ -313,6 +324,7 @@ export function tpe(options: TpeOptions = {}): Algorithm {
         ranked: [],
         maxStep: 0,
         epoch: 0,
+        lastGood: undefined,
       };
     },
     propose(): DNA {
@@ -326,14 +338,24 @@ export function tpe(options: TpeOptions = {}): Algorithm {
       const clipCount = bandwidthFloor === 'history' ? s.finished / 2 : undefined;
       const lm = summarise(good, undefined, maxComponents);
       const gm = summarise(bad, badWeights, maxComponents);
-      const l = new ParzenModel(
-        s.params,
-        s.store,
-        lm.members,
-        { priorWeight, multivariate, bandwidth, dims: s.dims, cache: s.goodCache, clipCount },
-        undefined,
-        lm.rawWeights,
-      );
+      // The good group changes seldom once the search has settled: while it is the same trials
+      // (and the kernels' floor and dimension are the same), its model is the same.
+      const floor = clipCount === undefined ? -1 : Math.min(100, clipCount + 2);
+      const last = s.lastGood;
+      let l: ParzenModel;
+      if (last !== undefined && lm.rawWeights === undefined && last.floor === floor && last.dims === s.dims && sameMembers(last.members, lm.members)) {
+        l = last.model;
+      } else {
+        l = new ParzenModel(
+          s.params,
+          s.store,
+          lm.members,
+          { priorWeight, multivariate, bandwidth, dims: s.dims, cache: s.goodCache, clipCount },
+          undefined,
+          lm.rawWeights,
+        );
+        s.lastGood = lm.rawWeights === undefined ? { members: lm.members, floor, dims: s.dims, model: l } : undefined;
+      }
       const g = new ParzenModel(
         s.params,
         s.store,
