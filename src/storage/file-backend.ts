@@ -16,8 +16,8 @@
  *   process's line may show without its newline for a moment: a read with `settle` waits until the
  *   size stays the same for a few milliseconds before calling a last line torn.
  */
-import { fdatasyncSync, fstatSync, readSync, writeSync } from 'node:fs';
-import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { fdatasyncSync, fstatSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { PliantError } from '../base/errors.js';
 import type { BackendAppend, BackendLine, BackendRead, Cursor, JournalBackend } from './journal-backend.js';
@@ -171,12 +171,14 @@ export class FileBackend implements JournalBackend {
     return `${this.where}.snapshot`;
   }
 
-  async readSnapshot(): Promise<Buffer | undefined> {
+  readSnapshot(): Promise<Buffer | undefined> {
+    // Read at once, as the journal is: through the thread pool (fs/promises) a 50 MB snapshot
+    // comes in 512 KB chunks, a turn of the event loop each.
     try {
-      return await readFile(this.#snapshotFile);
+      return Promise.resolve(readFileSync(this.#snapshotFile));
     } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return undefined;
-      throw error;
+      if ((error as { code?: string }).code === 'ENOENT') return Promise.resolve(undefined);
+      return Promise.reject(error);
     }
   }
 

@@ -166,6 +166,38 @@ describe('study snapshots (journal file)', () => {
     });
   }
 
+  /** The snapshot as written before its envelope had a CRC-32 (the SHA-1 alone). */
+  const withoutCrc = (): void => {
+    const data = readFileSync(snap());
+    const newline = data.indexOf(0x0a);
+    const envelope = JSON.parse(data.toString('utf8', 0, newline)) as Record<string, unknown>;
+    expect(typeof envelope.crc32).toBe('number');
+    delete envelope.crc32;
+    writeFileSync(snap(), Buffer.concat([Buffer.from(JSON.stringify(envelope)), data.subarray(newline)]));
+  };
+
+  it('written before it had a CRC-32, is still used: its SHA-1 is checked', async () => {
+    await run(journalStorage(dir), 50);
+    withoutCrc();
+    const study = await Study.open(journalStorage(dir), 's', { api: 'test', readOnly: true, onWarning });
+    expect(study.restored).toBe(true);
+    await study.close();
+    expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), await full());
+    expect(warnings).toEqual([]);
+  });
+
+  it('written before it had a CRC-32 and corrupt, is ignored with a warning (its SHA-1 does not match)', async () => {
+    await run(journalStorage(dir), 50);
+    withoutCrc();
+    const data = readFileSync(snap());
+    const at = data.length - 10;
+    data[at] = data[at] === 0x31 ? 0x32 : 0x31;
+    writeFileSync(snap(), data);
+    const loaded = await loadStudy('s', { storage: journalStorage(dir), onWarning });
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/corrupt/)]);
+    expectSame(loaded, await full());
+  });
+
   it("is ignored with a warning when it is another journal's", async () => {
     await run(journalStorage(dir), 50);
     const other = mkdtempSync(join(tmpdir(), 'pliant-snapshot-'));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dnaSpec, floatv, intv, oneOf, PliantError, seededRng, tpe } from '../../../../src/index.js';
+import { dnaSpec, floatv, intv, manyOf, materialize, oneOf, PliantError, seededRng, tpe } from '../../../../src/index.js';
 import type { Algorithm, DNA, TreeValue } from '../../../../src/index.js';
 import { ObservationStore, neighbourSigmas, orderedNeighbourSigmas, summarise } from '../../../../src/algorithms/tpe/parzen.js';
 
@@ -112,6 +112,44 @@ describe('tpe: cost that does not grow with the history', () => {
     expect(run()).toEqual(a);
     const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(mean(a.slice(150))).toBeLessThan(mean(a.slice(0, 20)) / 2);
+  });
+
+  it('past a small cap, on random conditional spaces: every proposal fits the space and the same seed repeats the run', () => {
+    // spaces of floats (linear and log), log integers, ordered and plain choices nesting more
+    // decisions, and manyOf picks; 60 trials with maxComponents 6, so both models are thinned
+    // and the good group's model is reused while it stays the same
+    const { space: arbSpace } = fc.letrec<{ space: TreeValue; node: TreeValue }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.constant(floatv(-1, 1)),
+        fc.constant(floatv(1e-3, 1, { scale: 'log' })),
+        fc.constant(intv(1, 256, { scale: 'log' })),
+        fc.constant(oneOf([1, 2, 4, 8], { ordered: true })),
+        fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((c) => oneOf([...c, 'none'])),
+        fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((c) => manyOf(2, c, { distinct: true })),
+      ),
+      space: fc.array(tie('node'), { minLength: 1, maxLength: 4 }).map((xs) => Object.fromEntries(xs.map((x, i) => [`k${i}`, x]))),
+    }));
+    fc.assert(
+      fc.property(arbSpace, fc.integer({ min: 0, max: 1000 }), (space, seed) => {
+        const run = (): DNA[] => {
+          const algorithm = tpe({ seed, maxComponents: 6, startupTrials: 3 });
+          algorithm.setup(dnaSpec(space), { seed: 0 });
+          const rng = seededRng(seed);
+          const out: DNA[] = [];
+          for (let i = 0; i < 60; i++) {
+            const dna = algorithm.propose() as DNA;
+            out.push(dna);
+            algorithm.feedback(dna, rng());
+          }
+          return out;
+        };
+        const a = run();
+        for (const dna of a) materialize(space, dna);
+        expect(run().map(String)).toEqual(a.map(String));
+      }),
+      { numRuns: 25, seed: 22 },
+    );
   });
 
   it('maxComponents is an integer ≥ 2 or Infinity', () => {
