@@ -86,3 +86,50 @@ describe('the snapshot columns', () => {
     expect(rows(TrialStates.fromSnapshot(payload))).toEqual(rows(live));
   });
 });
+
+describe('TrialStates from a snapshot: the indexes by id and by hash', () => {
+  /** A projection with dedupe hashes (two trials share one), a withdrawn trial and a running one. */
+  function live(): TrialStates {
+    const states = new TrialStates();
+    const hashes = ['h0', 'h1', 'h0', null, 'h2', 'h1'];
+    hashes.forEach((hash, i) => {
+      const dna = DNA.parse(`DNA([${i}])`);
+      states.apply({ type: 'trial', id: `t${i}`, dna: dna.toJSON(), candidate: { i }, time: i, owner: 'h:1', hash }, dna);
+    });
+    states.apply({ type: 'withdraw', id: 't4', reason: 'over the budget', time: 9 });
+    for (const i of [0, 1, 2, 3]) states.apply({ type: 'done', id: `t${i}`, value: i, time: 10 + i });
+    return states;
+  }
+  const ids = (ts: readonly { id: string }[]): string[] => ts.map((t) => t.id);
+
+  it('answers by id (withdrawn trials too) and by hash (in order) as the live projection does', () => {
+    const original = live();
+    const restored = TrialStates.fromSnapshot(original.toSnapshot());
+    for (const id of ['t0', 't1', 't2', 't3', 't4', 't5']) {
+      expect(restored.get(id)?.number).toBe(original.get(id)?.number);
+      expect(restored.get(id)?.withdrawn).toBe(original.get(id)?.withdrawn);
+    }
+    expect(restored.get('t9')).toBeUndefined();
+    for (const hash of ['h0', 'h1', 'h2', 'none']) expect(ids(restored.withHash(hash))).toEqual(ids(original.withHash(hash)));
+    expect(ids(restored.withHash('h0'))).toEqual(['t0', 't2']);
+    expect(restored.withHash('h2')).toEqual([]); // withdrawn: not one of the study's trials
+  });
+
+  it('after a snapshot, a trial recorded again is a duplicate, and a withdrawal leaves the hash index', () => {
+    for (const askFirst of [false, true]) {
+      const restored = TrialStates.fromSnapshot(live().toSnapshot());
+      // indexed before or after the next events: the same answers
+      if (askFirst) expect(ids(restored.withHash('h1'))).toEqual(['t1', 't5']);
+      const dna = DNA.parse('DNA([0])');
+      expect(restored.apply({ type: 'trial', id: 't0', dna: dna.toJSON(), candidate: { i: 0 }, time: 20, owner: 'h:2', hash: 'h0' }, dna)).toMatchObject({
+        kind: 'duplicate',
+      });
+      expect(restored.apply({ type: 'withdraw', id: 't5', reason: 'over the budget', time: 21 })).toBeUndefined();
+      const fresh = DNA.parse('DNA([7])');
+      expect(restored.apply({ type: 'trial', id: 't7', dna: fresh.toJSON(), candidate: { i: 7 }, time: 22, owner: 'h:2', hash: 'h1' }, fresh)).toBeUndefined();
+      expect(ids(restored.withHash('h1'))).toEqual(['t1', 't7']);
+      expect(ids(restored.withHash('h0'))).toEqual(['t0', 't2']);
+      expect(restored.get('t7')?.number).toBe(4); // t4 and t5 withdrawn
+    }
+  });
+});
