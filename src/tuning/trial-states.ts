@@ -279,11 +279,18 @@ export class TrialStates {
   #byIdMap: Map<string, TrialRecord> | undefined = new Map();
   #byHashMap: Map<string, TrialRecord[]> | undefined = new Map();
 
+  /**
+   * Until the index by id is built, the trials recorded since the snapshot, by id: a resumed
+   * search asks only for its own trials, and finds them here.
+   */
+  #recent: Map<string, TrialRecord> | undefined;
+
   get #byId(): Map<string, TrialRecord> {
     if (this.#byIdMap === undefined) {
       const map = new Map<string, TrialRecord>();
       for (const t of this.proposals) map.set(t.id, t);
       this.#byIdMap = map;
+      this.#recent = undefined;
     }
     return this.#byIdMap;
   }
@@ -329,6 +336,10 @@ export class TrialStates {
 
   /** The trial `id` (withdrawn ones included). */
   get(id: string): TrialRecord | undefined {
+    if (this.#byIdMap === undefined) {
+      const recent = this.#recent?.get(id);
+      if (recent !== undefined) return recent;
+    }
     return this.#byId.get(id);
   }
 
@@ -412,7 +423,7 @@ export class TrialStates {
       default:
         break;
     }
-    const t = this.#byId.get(event.id);
+    const t = this.get(event.id);
     if (t === undefined)
       return { kind: 'out-of-order', message: `a '${event.type}' event of trial ${event.id}, whose 'trial' event is not before it: skipped` };
     if (t.state !== 'running') {
@@ -476,7 +487,11 @@ export class TrialStates {
   }
 
   #start(event: Extract<JournalEvent, { type: 'trial' }>, known: DNA | undefined): EventProblem | undefined {
-    if (this.#byId.has(event.id)) return { kind: 'duplicate', message: `trial ${event.id} is recorded twice: the second is skipped` };
+    // The loop's own trial (`known`) has an id made unique by its owner, time and counter: it is
+    // checked against the trials of this process's reading since the snapshot, without indexing
+    // the snapshot's (a resumed search would otherwise index 100,000 ids before its first trial).
+    const ids = known !== undefined && this.#byIdMap === undefined && this.#recent !== undefined ? this.#recent : this.#byId;
+    if (ids.has(event.id)) return { kind: 'duplicate', message: `trial ${event.id} is recorded twice: the second is skipped` };
     let dna = known;
     // A DNA whose JSON form is well formed is read when first asked for (a study of 100,000
     // trials opens without building 100,000 DNAs nobody looks at); any other is read now, to
@@ -504,7 +519,8 @@ export class TrialStates {
     this.trials.push(t);
     this.proposals.push(t);
     if (t.state === 'running') this.running.add(t);
-    this.#byIdMap?.set(t.id, t);
+    if (this.#byIdMap !== undefined) this.#byIdMap.set(t.id, t);
+    else this.#recent?.set(t.id, t);
     this.#counted++;
     if (t.hash !== undefined && this.#byHashMap !== undefined) {
       const list = this.#byHashMap.get(t.hash);
@@ -704,6 +720,7 @@ export class TrialStates {
       }
       states.#steps += t.steps;
     }
+    states.#recent = new Map();
     return states;
   }
 

@@ -120,8 +120,8 @@ describe('TrialStates from a snapshot: the indexes by id and by hash', () => {
       const restored = TrialStates.fromSnapshot(live().toSnapshot());
       // indexed before or after the next events: the same answers
       if (askFirst) expect(ids(restored.withHash('h1'))).toEqual(['t1', 't5']);
-      const dna = DNA.parse('DNA([0])');
-      expect(restored.apply({ type: 'trial', id: 't0', dna: dna.toJSON(), candidate: { i: 0 }, time: 20, owner: 'h:2', hash: 'h0' }, dna)).toMatchObject({
+      // another process's trial event (read from the journal, no DNA given) of an id the snapshot holds
+      expect(restored.apply({ type: 'trial', id: 't0', dna: [0], candidate: { i: 0 }, time: 20, owner: 'h:2', hash: 'h0' })).toMatchObject({
         kind: 'duplicate',
       });
       expect(restored.apply({ type: 'withdraw', id: 't5', reason: 'over the budget', time: 21 })).toBeUndefined();
@@ -130,6 +130,29 @@ describe('TrialStates from a snapshot: the indexes by id and by hash', () => {
       expect(ids(restored.withHash('h1'))).toEqual(['t1', 't7']);
       expect(ids(restored.withHash('h0'))).toEqual(['t0', 't2']);
       expect(restored.get('t7')?.number).toBe(4); // t4 and t5 withdrawn
+      // the loop's own trial recorded twice after the snapshot is a duplicate too
+      expect(restored.apply({ type: 'trial', id: 't7', dna: fresh.toJSON(), candidate: { i: 7 }, time: 23, owner: 'h:2' }, fresh)).toMatchObject({
+        kind: 'duplicate',
+      });
+      expect(restored.apply({ type: 'done', id: 't7', value: 7, time: 24 })).toBeUndefined();
+      expect(restored.get('t7')?.value).toBe(7);
+      expect(restored.get('t1')?.value).toBe(1);
     }
+  });
+  it("a resumed search's own trials are found, and their duplicates caught, before the snapshot's trials are indexed", () => {
+    const restored = TrialStates.fromSnapshot(live().toSnapshot());
+    const dna = DNA.parse('DNA([8])');
+    const own = { type: 'trial', id: 'own:1', dna: dna.toJSON(), candidate: { i: 8 }, time: 30, owner: 'h:3' } as const;
+    expect(restored.apply(own, dna)).toBeUndefined();
+    expect(restored.apply(own, dna)).toMatchObject({ kind: 'duplicate' });
+    expect(restored.apply({ type: 'report', id: 'own:1', value: 0.5, step: 1, time: 31 })).toBeUndefined();
+    expect(restored.apply({ type: 'done', id: 'own:1', value: 8, time: 32 })).toBeUndefined();
+    expect(restored.get('own:1')).toMatchObject({ value: 8, number: 5, state: 'completed' });
+    expect(restored.trials.map((t) => t.id)).toEqual(['t0', 't1', 't2', 't3', 't5', 'own:1']);
+    // then a snapshot trial: the whole index, the own trial in it
+    expect(restored.get('t4')?.withdrawn).toBe(true);
+    expect(restored.get('own:1')?.value).toBe(8);
+    expect(restored.apply({ type: 'done', id: 't5', value: 5, time: 33 })).toBeUndefined();
+    expect(restored.get('t5')?.value).toBe(5);
   });
 });
