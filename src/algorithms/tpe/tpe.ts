@@ -90,11 +90,12 @@ export interface TpeOptions {
    * trials keeps its ⌈maxComponents/2⌉ most recent ones as they are and thins the older ones to
    * evenly spaced representatives, each weighing what the trials it stands for weighed, so the
    * cost of a proposal stops growing with the history (from about 225 trials on with the
-   * defaults: the bad model holds all but the 25 good ones). A proposal past that point costs 1.2–1.7
-   * times less than with 400 (through `sample` on Sphere-10d), with the same sample efficiency in `bench/tpe.bench.ts` (30
-   * seeds at 100, 300 and 1,000 trials; NAS-Bench-201 hits at 100, 300 and 1,000 queries);
-   * 128 lost 2 of 20 NAS-Bench-201 runs at 300 queries. `Infinity` keeps every trial, as before
-   * issue 22 (the cost then grows linearly with the history).
+   * defaults: the bad model holds all but the 25 good ones). A proposal past that point costs
+   * 1.2–1.7 times less than with 400 (through `sample` on Sphere-10d), with the same sample
+   * efficiency in `bench/tpe.bench.ts` (30 seeds at 100, 300 and 1,000 trials; NAS-Bench-201
+   * hits at 100, 300 and 1,000 queries); 128 lost 2 of 20 NAS-Bench-201 runs at 300 queries.
+   * `Infinity` keeps every trial, as before issue 22 (the cost then grows linearly with the
+   * history).
    */
   readonly maxComponents?: number;
 }
