@@ -21,7 +21,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { PliantError } from '../base/errors.js';
 import type { BackendAppend, BackendLine, BackendRead, Cursor, JournalBackend } from './journal-backend.js';
-import type { SnapshotData } from './snapshot.js';
+import type { SnapshotData, SnapshotPart } from './snapshot.js';
 
 /** About how many characters of a snapshot are written at a time. */
 const SNAPSHOT_CHUNK = 1 << 20;
@@ -193,13 +193,20 @@ export class FileBackend implements JournalBackend {
         let chunk = data.head;
         const lines = data.lines;
         for (let i = 0; i < lines.length; i++) {
-          chunk += i > 0 ? `\n${lines[i] as string}` : (lines[i] as string);
-          if (chunk.length >= SNAPSHOT_CHUNK) {
-            await file.write(chunk);
-            chunk = '';
+          const line = lines[i] as SnapshotPart;
+          if (i > 0) chunk += '\n';
+          if (typeof line === 'string') {
+            chunk += line;
+            if (chunk.length < SNAPSHOT_CHUNK) continue;
+            await writeAll(file, Buffer.from(chunk, 'utf8'));
+          } else {
+            // an earlier payload's lines, passed on as they are
+            if (chunk.length > 0) await writeAll(file, Buffer.from(chunk, 'utf8'));
+            await writeAll(file, line);
           }
+          chunk = '';
         }
-        if (chunk.length > 0) await file.write(chunk);
+        if (chunk.length > 0) await writeAll(file, Buffer.from(chunk, 'utf8'));
       } finally {
         await file.close();
       }
@@ -235,5 +242,14 @@ export class FileBackend implements JournalBackend {
       if (now === size) return;
       size = now;
     }
+  }
+}
+
+/** Writes all of `data` at the handle's position (a write may take less than it is given). */
+async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
+  for (let done = 0; done < data.length;) {
+    const { bytesWritten } = await file.write(data, done, data.length - done);
+    if (bytesWritten <= 0) throw new Error(`short write (${done} of ${data.length} bytes; disk full?)`);
+    done += bytesWritten;
   }
 }

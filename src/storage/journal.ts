@@ -9,6 +9,7 @@ import { PliantError } from '../base/errors.js';
 import { checkJournalEvent, parseJournalLine, preview } from './journal-event-schema.js';
 import type { Cursor, JournalBackend } from './journal-backend.js';
 import { encodeSnapshot, fingerprint, readSnapshot } from './snapshot.js';
+import type { SnapshotPart } from './snapshot.js';
 import type { StoredWarning } from './snapshot.js';
 import type { JournalEvent, JournalWarning, OpenStudyOptions, StudyJournal } from './storage.js';
 import { JOURNAL_VERSION } from './storage.js';
@@ -202,7 +203,7 @@ export class Journal implements StudyJournal {
    * not every event read (others' lines came in meanwhile), when this handle's own lines are
    * still being placed, or when the backend keeps no snapshots. Resolves whether it was written.
    */
-  writeSnapshot(payload: readonly string[], events: number): Promise<boolean> {
+  writeSnapshot(payload: readonly SnapshotPart[], events: number): Promise<boolean> {
     if (this.#readOnly || this.#closing !== undefined || this.#backend.writeSnapshot === undefined) return Promise.resolve(false);
     return this.#enqueue(async () => {
       const write = this.#backend.writeSnapshot;

@@ -8,6 +8,7 @@
 import { DNA } from '../geno/dna.js';
 import type { DNAJson } from '../geno/dna.js';
 import { isDnaJson } from '../storage/journal-event-schema.js';
+import type { SnapshotPart } from '../storage/snapshot.js';
 import type { JournalEvent, JournalWarning } from '../storage/storage.js';
 import type { Report, Trial, TrialState } from './trial.js';
 
@@ -77,12 +78,13 @@ class StoredTrial implements TrialRecord {
   #candidate: Trial['candidate'] | undefined;
   /**
    * From a snapshot: the payload's bytes, which hold the DNA's JSON text at [#at, #mid) and the
-   * candidate's at [#mid + 1, #end) (read when first asked for; the candidate once: #end is then -1).
+   * candidate's at [#mid + 1, #end) (each parsed when first asked for; the texts stay the record's:
+   * the next snapshot passes these bytes on as they are).
    */
   #src: Buffer | undefined;
   #at = 0;
   #mid = 0;
-  #end = -1;
+  #end = 0;
 
   constructor(
     public id: string,
@@ -117,6 +119,7 @@ class StoredTrial implements TrialRecord {
     hash: string | null | undefined,
   ): StoredTrial {
     const t = new StoredTrial(id, number, undefined, null, started, owner, hash);
+    t.#candidate = undefined; // parsed from src when first asked for
     t.#src = src;
     t.#at = at;
     t.#mid = mid;
@@ -131,10 +134,7 @@ class StoredTrial implements TrialRecord {
   }
 
   get candidate(): Trial['candidate'] {
-    if (this.#end >= 0) {
-      this.#candidate = JSON.parse(this.candidateText) as Trial['candidate'];
-      this.#end = -1;
-    }
+    if (this.#candidate === undefined && this.#src !== undefined) this.#candidate = JSON.parse(this.candidateText) as Trial['candidate'];
     return this.#candidate as Trial['candidate'];
   }
 
@@ -147,7 +147,16 @@ class StoredTrial implements TrialRecord {
   /** The candidate's JSON text, without parsing it when it was not. */
   get candidateText(): string {
     const src = this.#src;
-    return src !== undefined && this.#end >= 0 ? src.toString('utf8', this.#mid + 1, this.#end) : JSON.stringify(this.#candidate);
+    return src !== undefined ? src.toString('utf8', this.#mid + 1, this.#end) : JSON.stringify(this.#candidate);
+  }
+
+  /**
+   * From a snapshot: the payload's bytes and where the DNA's line and the candidate's line lie in
+   * them, `[at, end)` (a newline between them); `undefined` otherwise.
+   */
+  get textBytes(): { readonly src: Buffer; readonly at: number; readonly end: number } | undefined {
+    const src = this.#src;
+    return src === undefined ? undefined : { src, at: this.#at, end: this.#end };
   }
 
   /** Keeps `json` (the trial event's JSON form of its DNA, given as a DNA) to rebuild the DNA from after {@link release}. */
@@ -559,11 +568,17 @@ export class TrialStates {
 
   /** The projection as a snapshot's payload holds it (see {@link StatesColumns}). */
   toSnapshot(): string {
-    return this.toSnapshotLines().join('\n');
+    return this.toSnapshotLines()
+      .map((part) => (typeof part === 'string' ? part : part.toString('utf8')))
+      .join('\n');
   }
 
-  /** {@link toSnapshot}'s lines, not joined (a writer streams them: the payload is never one string). */
-  toSnapshotLines(): string[] {
+  /**
+   * {@link toSnapshot}'s lines, not joined (a writer streams them: the payload is never one
+   * string). The texts of trials read from a snapshot are that snapshot's bytes, passed on as one
+   * part per run of consecutive trials (lines joined by newlines), neither decoded nor encoded.
+   */
+  toSnapshotLines(): SnapshotPart[] {
     const rows = this.proposals;
     const owners = new Map<string, number>();
     const c = {
@@ -592,7 +607,9 @@ export class TrialStates {
       reports: {} as StatesColumns['reports'],
       withdrawnNumber: {} as Record<number, number>,
     } satisfies StatesColumns;
-    const texts: string[] = [''];
+    const texts: SnapshotPart[] = [''];
+    // a run of consecutive trials whose texts lie end to end in one snapshot's bytes: [at, end) of src
+    let run: { src: Buffer; at: number; end: number } | undefined;
     for (let i = 0; i < rows.length; i++) {
       const t = rows[i] as TrialRecord;
       let owner = owners.get(t.owner);
@@ -619,9 +636,18 @@ export class TrialStates {
       if (t.error !== undefined) c.error[i] = t.error;
       if (t.failure !== undefined) c.failure[i] = t.failure;
       if (t.reports.length > 0) c.reports[i] = t.reports.map((r) => [r.value, r.step ?? null, r.metrics ?? null, r.time]);
+      const bytes = t instanceof StoredTrial ? t.textBytes : undefined;
+      if (bytes !== undefined && run !== undefined && bytes.src === run.src && bytes.at === run.end + 1) {
+        run.end = bytes.end;
+        continue;
+      }
+      if (run !== undefined) texts.push(run.src.subarray(run.at, run.end));
+      run = bytes === undefined ? undefined : { ...bytes };
+      if (bytes !== undefined) continue;
       if (t instanceof StoredTrial) texts.push(t.dnaText, t.candidateText);
       else texts.push(JSON.stringify(t.dna.toJSON()), JSON.stringify(t.candidate));
     }
+    if (run !== undefined) texts.push(run.src.subarray(run.at, run.end));
     toRelative(c);
     texts[0] = JSON.stringify(c);
     if (texts.length === 1) texts.push('');

@@ -2,6 +2,7 @@
  * Snapshots of a study (derived data beside its journal): used when they hold, the same Result
  * as a full replay, and ignored with a warning when torn, corrupt, stale or of another journal.
  */
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,6 +116,26 @@ describe('study snapshots (journal file)', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('written after a resume, passes the restored trials on as their bytes, and reads back as a full read does', async () => {
+    await run(journalStorage(dir), 50);
+    const first = readFileSync(snap());
+    // a resume that adds more than 100 events snapshots again on close, from the restored projection
+    await run(journalStorage(dir), 130);
+    const second = readFileSync(snap());
+    expect(second.equals(first)).toBe(false);
+    const envelope = JSON.parse(second.toString('utf8', 0, second.indexOf(0x0a))) as { events: number; sha1?: string };
+    expect(envelope.sha1).toBeUndefined();
+    const study = await Study.open(journalStorage(dir), 's', { api: 'test', readOnly: true, onWarning });
+    expect(study.restored).toBe(true);
+    expect(study.journal.events).toHaveLength(0); // the second snapshot covers all of it
+    await study.close();
+    expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), await full());
+    // the first 50 trials' texts are the first snapshot's bytes, unchanged
+    const textsOf = (data: Buffer): string[] => data.toString('utf8').split('\n').slice(3);
+    expect(textsOf(second).slice(0, 100)).toEqual(textsOf(first).slice(0, 100));
+    expect(warnings).toEqual([]);
+  });
+
   it('reads only what came after it, and still sees other writers', async () => {
     await run(journalStorage(dir), 50);
     // another process appends a trial after the snapshot
@@ -166,13 +187,17 @@ describe('study snapshots (journal file)', () => {
     });
   }
 
-  /** The snapshot as written before its envelope had a CRC-32 (the SHA-1 alone). */
+  /** The snapshot as written before its envelope had a CRC-32 (the SHA-1 of the payload alone). */
   const withoutCrc = (): void => {
     const data = readFileSync(snap());
     const newline = data.indexOf(0x0a);
     const envelope = JSON.parse(data.toString('utf8', 0, newline)) as Record<string, unknown>;
     expect(typeof envelope.crc32).toBe('number');
+    expect(envelope.sha1).toBeUndefined(); // no longer written
     delete envelope.crc32;
+    envelope.sha1 = createHash('sha1')
+      .update(data.subarray(newline + 1))
+      .digest('hex');
     writeFileSync(snap(), Buffer.concat([Buffer.from(JSON.stringify(envelope)), data.subarray(newline)]));
   };
 
@@ -286,11 +311,23 @@ describe('study snapshots (Redis)', () => {
       await plain.close();
       expect(warnings).toEqual([]);
 
+      // a resume snapshots again from the restored projection: one value, the restored trials' bytes passed on
+      const before = await raw.getBuffer('snaptest:snapshot:r%20s');
+      const more = await run(storage, 110, 'r s');
+      expect((await raw.getBuffer('snaptest:snapshot:r%20s'))?.equals(before as Buffer)).toBe(false);
+      const reopened = await Study.open(storage, 'r s', { api: 'test', readOnly: true, onWarning: (w) => warnings.push(w) });
+      expect(reopened.restored).toBe(true);
+      expect(reopened.journal.events).toHaveLength(0);
+      await reopened.close();
+      expectSame(await loadStudy('r s', { storage, onWarning: (w) => warnings.push(w) }), more);
+      expect(warnings).toEqual([]);
+
       const data = await raw.getBuffer('snaptest:snapshot:r%20s');
       await raw.set('snaptest:snapshot:r%20s', (data as Buffer).subarray(0, 100));
       const again = await loadStudy('r s', { storage, onWarning: (w) => warnings.push(w) });
       expect(warnings.map((w) => w.kind)).toEqual(['snapshot']);
-      expectSame(again, ran);
+      expectSame(again, more);
+      expect(again.trials.slice(0, ran.trials.length).map(summary)).toEqual(ran.trials.map(summary));
     } finally {
       raw.disconnect();
     }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DNA } from '../../../src/geno/dna.js';
 import { TrialStates } from '../../../src/tuning/trial-states.js';
+import type { JournalEvent } from '../../../src/storage/storage.js';
 
 describe('TrialStates.release', () => {
   it("lets an ended trial's DNA go and rebuilds an equal one from the event's JSON form; a running trial keeps its DNA", () => {
@@ -44,6 +45,32 @@ describe('TrialStates.fromSnapshot', () => {
       );
       expect(restored.toSnapshot()).toBe(payload); // texts read back byte for byte
     }
+  });
+
+  it('passes a restored trial’s texts on to the next snapshot as the bytes they were, one part per run of trials', () => {
+    const events = (from: number, to: number): [JournalEvent, DNA][] =>
+      Array.from({ length: to - from }, (_, k) => {
+        const i = from + k;
+        const dna = DNA.parse(`DNA([${i % 3}, ${i / 7}])`);
+        return [{ type: 'trial', id: `t${i}`, dna: dna.toJSON(), candidate: { name: `é${i}`, x: i / 7 }, time: 10 + i, owner: 'h:1' }, dna];
+      });
+    const live = new TrialStates();
+    for (const [event, dna] of events(0, 6)) live.apply(event, dna);
+    const restored = TrialStates.fromSnapshot(Buffer.from(live.toSnapshot(), 'utf8'));
+    expect(restored.trials[2]?.candidate).toEqual({ name: 'é2', x: 2 / 7 }); // parsed: its bytes still pass on
+    for (const [event, dna] of events(6, 9)) {
+      live.apply(event, dna);
+      restored.apply(event, dna);
+    }
+    const parts = restored.toSnapshotLines();
+    // the columns, the 6 restored trials' 12 lines as one buffer, then 2 lines per new trial
+    expect(parts.map((part) => (typeof part === 'string' ? 'text' : 'bytes'))).toEqual(['text', 'bytes', ...Array<string>(6).fill('text')]);
+    expect(restored.toSnapshot()).toBe(live.toSnapshot());
+    // and again from that snapshot: still byte for byte, with every trial's texts in one run
+    const again = TrialStates.fromSnapshot(Buffer.from(restored.toSnapshot(), 'utf8'));
+    expect(again.toSnapshotLines().filter((part) => typeof part !== 'string')).toHaveLength(1);
+    expect(again.toSnapshot()).toBe(live.toSnapshot());
+    expect(again.trials.map((t) => t.candidate)).toEqual(live.trials.map((t) => t.candidate));
   });
 
   it('refuses a payload with a line too many or too few', () => {
