@@ -16,7 +16,7 @@
  *   process's line may show without its newline for a moment: a read with `settle` waits until the
  *   size stays the same for a few milliseconds before calling a last line torn.
  */
-import { fdatasyncSync, fstatSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { PliantError } from '../base/errors.js';
@@ -182,11 +182,39 @@ export class FileBackend implements JournalBackend {
     }
   }
 
+  /** The identity of the snapshot file this handle wrote last (another process's rename changes it). */
+  #ownSnapshot: { readonly ino: bigint; readonly size: bigint; readonly mtime: bigint } | undefined;
+
+  readOwnSnapshot(offset: number, length: number): Buffer | undefined {
+    const own = this.#ownSnapshot;
+    if (own === undefined) return undefined;
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.#snapshotFile, 'r');
+      // the file opened is the one written when it has the same inode, size and time
+      const stat = fstatSync(fd, { bigint: true });
+      if (stat.ino !== own.ino || stat.size !== own.size || stat.mtimeNs !== own.mtime || BigInt(offset + length) > stat.size) return undefined;
+      const data = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, data, got, length - got, offset + got);
+        if (n === 0) return undefined;
+        got += n;
+      }
+      return data;
+    } catch {
+      return undefined; // gone or unreadable: the texts are made again
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
   async writeSnapshot(data: SnapshotData): Promise<void> {
     // Written beside it, then renamed over it: a reader sees the old snapshot or the new one,
     // never a part (and a crash mid-write leaves a temporary file that nothing reads). The lines
     // go out in chunks of about 1 MB: the payload is never one string or buffer in memory.
     const temp = `${this.#snapshotFile}.${process.pid}.tmp`;
+    this.#ownSnapshot = undefined;
     try {
       const file = await open(temp, 'w');
       try {
@@ -211,6 +239,8 @@ export class FileBackend implements JournalBackend {
         await file.close();
       }
       await rename(temp, this.#snapshotFile);
+      const stat = statSync(this.#snapshotFile, { bigint: true });
+      this.#ownSnapshot = { ino: stat.ino, size: stat.size, mtime: stat.mtimeNs };
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       throw error;

@@ -85,6 +85,12 @@ export interface JournalBackend {
   /** Replaces the study's snapshot, whole or not at all (a crash mid-write leaves the old one). */
   writeSnapshot?(data: SnapshotData): Promise<void>;
   /**
+   * The bytes [offset, offset + length) of the snapshot this handle wrote last, when it is still
+   * the study's snapshot (no other process replaced it since); `undefined` otherwise. Lets the
+   * next snapshot take the texts it repeats from there instead of making them again.
+   */
+  readOwnSnapshot?(offset: number, length: number): Buffer | undefined;
+  /**
    * The text of the line (element) that ends at `end` (the last one before it), of `bytes` bytes
    * in UTF-8 (a file needs the length to find it; Redis does not), or `undefined` when the
    * journal has no such line there: how a snapshot checks that the journal it was made of is the

@@ -214,9 +214,24 @@ export class Journal implements StudyJournal {
         { offset: this.#cursor.offset, line: this.#cursor.line, events, version: this.#version, first: this.#first, last, warnings: this.#lineWarnings },
         payload,
       );
+      this.#ownSnapshotHead = 0;
       await write.call(this.#backend, data);
+      this.#ownSnapshotHead = Buffer.byteLength(data.head, 'utf8');
       return true;
     });
+  }
+
+  /** The length of the envelope line of the snapshot this handle wrote last. */
+  #ownSnapshotHead = 0;
+
+  /**
+   * @internal The bytes [from, to) of the payload of the snapshot this handle wrote last, when
+   * the backend can read them back and it is still the study's snapshot; `undefined` otherwise.
+   */
+  readOwnSnapshot(from: number, to: number): Buffer | undefined {
+    const read = this.#backend.readOwnSnapshot;
+    if (read === undefined || this.#ownSnapshotHead === 0 || to < from) return undefined;
+    return read.call(this.#backend, this.#ownSnapshotHead + from, to - from);
   }
 
   /** Notes a complete line passed by the cursor: the first line's fingerprint, the last line's text. */

@@ -4,8 +4,10 @@
  * events that make no sense where they are, and tells its listeners. The trial handle, the
  * algorithm's feedback, the dedupe book, the learning curves and `onTrialEnd` all hang off it.
  */
+import { crc32 } from 'node:zlib';
 import type { DNA } from '../geno/dna.js';
 import { Journal, emitJournalWarning } from '../storage/journal.js';
+import type { SnapshotPart } from '../storage/snapshot.js';
 import type { JournalEvent, JournalWarning, Storage, StudyJournal } from '../storage/storage.js';
 import { checkStorage, trusted } from '../storage/storage.js';
 import { TrialStates } from './trial-states.js';
@@ -43,6 +45,36 @@ export interface StudyOpenOptions {
  */
 export const SNAPSHOT_POLICY = { every: 10_000, onClose: 10_000 };
 
+/** Where a snapshot's payload holds the texts of its first `rows` trials: bytes [from, to), and their CRC-32. */
+interface SnapshotTexts {
+  readonly rows: number;
+  readonly from: number;
+  readonly to: number;
+  readonly crc: number;
+}
+
+/**
+ * Where the payload `parts` (the problems line, the columns line, then the trials' texts) holds the
+ * texts of its `rows` trials; `undefined` when it holds none.
+ */
+function textsOf(parts: readonly SnapshotPart[], rows: number): SnapshotTexts | undefined {
+  if (rows === 0 || parts.length < 3) return undefined;
+  const size = (part: SnapshotPart): number => (typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.length);
+  const from = size(parts[0] as SnapshotPart) + 1 + size(parts[1] as SnapshotPart) + 1;
+  let to = from;
+  let crc = 0;
+  for (let i = 2; i < parts.length; i++) {
+    const part = parts[i] as SnapshotPart;
+    if (i > 2) {
+      crc = crc32('\n', crc);
+      to++;
+    }
+    crc = crc32(part, crc);
+    to += size(part);
+  }
+  return { rows, from, to, crc };
+}
+
 /** A problem event the study warned about: kind, position in the journal, message (a snapshot keeps them). */
 type StoredProblem = [kind: JournalWarning['kind'], position: number, message: string];
 
@@ -57,6 +89,11 @@ export class Study {
   #restored = false;
   /** How many events the last snapshot (read or written) covers. */
   #covered = 0;
+  /**
+   * Where the last snapshot this process wrote holds its trials' texts: the texts of the first
+   * `rows` trials at [from, to) of its payload, with their CRC-32.
+   */
+  #written: SnapshotTexts | undefined;
   /** The problem events warned about (for a snapshot to warn about them again). */
   #problems: StoredProblem[] = [];
   /** Replaced, never changed in place: an event's listeners are those when it is applied. */
@@ -146,10 +183,20 @@ export class Study {
     const events = journal.base + journal.events.length;
     const since = events - this.#covered;
     if (!force && (closing ? since < SNAPSHOT_POLICY.onClose : since < Math.max(SNAPSHOT_POLICY.every, this.#covered))) return;
-    const payload = this.#states.toSnapshotLines();
+    // The trials' texts the last snapshot this process wrote holds, read back (checked by their
+    // CRC-32) rather than made again: each trial's DNA and candidate are made into text once.
+    const last = this.#written;
+    let reuse: { rows: number; bytes: Buffer } | undefined;
+    if (last !== undefined) {
+      const bytes = journal.readOwnSnapshot(last.from, last.to);
+      if (bytes !== undefined && crc32(bytes) === last.crc) reuse = { rows: last.rows, bytes };
+    }
+    const rows = this.#states.proposals.length;
+    const payload = this.#states.toSnapshotLines(reuse);
     payload.unshift(JSON.stringify(this.#problems));
     try {
-      await journal.writeSnapshot(payload, events);
+      this.#written = undefined;
+      if (await journal.writeSnapshot(payload, events)) this.#written = textsOf(payload, rows);
       this.#covered = events; // written, or refused (closing): either way not again before more events
     } catch (error) {
       this.#covered = events; // not again at once

@@ -575,10 +575,12 @@ export class TrialStates {
 
   /**
    * {@link toSnapshot}'s lines, not joined (a writer streams them: the payload is never one
-   * string). The texts of trials read from a snapshot are that snapshot's bytes, passed on as one
-   * part per run of consecutive trials (lines joined by newlines), neither decoded nor encoded.
+   * string): the columns, then the trials' texts as bytes, one part per run (lines joined by
+   * newlines). The texts of trials read from a snapshot are that snapshot's bytes, passed on
+   * neither decoded nor encoded; `reuse`, when given, holds the texts of the first `rows` trials
+   * as they are (read back from the last snapshot written), and only the others are made.
    */
-  toSnapshotLines(): SnapshotPart[] {
+  toSnapshotLines(reuse?: { readonly rows: number; readonly bytes: Buffer }): SnapshotPart[] {
     const rows = this.proposals;
     const owners = new Map<string, number>();
     const c = {
@@ -608,8 +610,17 @@ export class TrialStates {
       withdrawnNumber: {} as Record<number, number>,
     } satisfies StatesColumns;
     const texts: SnapshotPart[] = [''];
+    const reused = reuse !== undefined && reuse.rows > 0 && reuse.rows <= rows.length ? reuse.rows : 0;
+    if (reused > 0) texts.push((reuse as NonNullable<typeof reuse>).bytes);
     // a run of consecutive trials whose texts lie end to end in one snapshot's bytes: [at, end) of src
     let run: { src: Buffer; at: number; end: number } | undefined;
+    // the texts made here, since the last part: one part of bytes when a run of bytes or the end comes
+    let made: string[] = [];
+    const flush = (): void => {
+      if (made.length === 0) return;
+      texts.push(Buffer.from(made.join('\n'), 'utf8'));
+      made = [];
+    };
     for (let i = 0; i < rows.length; i++) {
       const t = rows[i] as TrialRecord;
       let owner = owners.get(t.owner);
@@ -636,6 +647,7 @@ export class TrialStates {
       if (t.error !== undefined) c.error[i] = t.error;
       if (t.failure !== undefined) c.failure[i] = t.failure;
       if (t.reports.length > 0) c.reports[i] = t.reports.map((r) => [r.value, r.step ?? null, r.metrics ?? null, r.time]);
+      if (i < reused) continue;
       const bytes = t instanceof StoredTrial ? t.textBytes : undefined;
       if (bytes !== undefined && run !== undefined && bytes.src === run.src && bytes.at === run.end + 1) {
         run.end = bytes.end;
@@ -643,11 +655,15 @@ export class TrialStates {
       }
       if (run !== undefined) texts.push(run.src.subarray(run.at, run.end));
       run = bytes === undefined ? undefined : { ...bytes };
-      if (bytes !== undefined) continue;
-      if (t instanceof StoredTrial) texts.push(t.dnaText, t.candidateText);
-      else texts.push(JSON.stringify(t.dna.toJSON()), JSON.stringify(t.candidate));
+      if (bytes !== undefined) {
+        flush();
+        continue;
+      }
+      if (t instanceof StoredTrial) made.push(t.dnaText, t.candidateText);
+      else made.push(JSON.stringify(t.dna.toJSON()), JSON.stringify(t.candidate));
     }
     if (run !== undefined) texts.push(run.src.subarray(run.at, run.end));
+    flush();
     toRelative(c);
     texts[0] = JSON.stringify(c);
     if (texts.length === 1) texts.push('');

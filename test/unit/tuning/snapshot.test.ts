@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { floatv, journalStorage, loadStudy, oneOf, random, redisStorage, search } from '../../../src/index.js';
 import type { JournalWarning, Result, Storage, Trial } from '../../../src/index.js';
+import { FileBackend } from '../../../src/storage/file-backend.js';
 import type { JournalEvent } from '../../../src/storage/storage.js';
 import { SNAPSHOT_POLICY, Study } from '../../../src/tuning/study.js';
 import { TrialStates } from '../../../src/tuning/trial-states.js';
@@ -134,6 +135,63 @@ describe('study snapshots (journal file)', () => {
     const textsOf = (data: Buffer): string[] => data.toString('utf8').split('\n').slice(3);
     expect(textsOf(second).slice(0, 100)).toEqual(textsOf(first).slice(0, 100));
     expect(warnings).toEqual([]);
+  });
+
+  it('made again while a search runs, takes the texts of the trials it repeats from the last one this process wrote', async () => {
+    const read = vi.spyOn(FileBackend.prototype, 'readOwnSnapshot');
+    const make = vi.spyOn(TrialStates.prototype, 'toSnapshotLines');
+    const every = SNAPSHOT_POLICY.every;
+    SNAPSHOT_POLICY.every = 30; // then at 30, 60, 120, 240 events, and on closing
+    try {
+      const ran = await run(journalStorage(dir), 140);
+      const got = read.mock.results.map((r) => (r.type === 'return' && r.value instanceof Buffer ? 'bytes' : String(r.value)));
+      expect(got.length).toBeGreaterThanOrEqual(3);
+      expect(got.every((g) => g === 'bytes')).toBe(true);
+      // every snapshot after the first was given the texts of all the trials the one before held
+      const rows = make.mock.calls.map(([reuse]) => reuse?.rows ?? 0);
+      expect(rows[0]).toBe(0);
+      expect(rows.slice(1).every((n, i) => n > 0 && n > (rows[i] as number))).toBe(true);
+      expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), ran);
+      expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), await full());
+      expect(warnings).toEqual([]);
+    } finally {
+      SNAPSHOT_POLICY.every = every;
+      read.mockRestore();
+      make.mockRestore();
+    }
+  });
+
+  it('reads back its own last snapshot only while no other process replaced it, and only bytes that match their CRC-32', async () => {
+    const a = await FileBackend.open(file(), { readOnly: false, fsync: false, api: 'test' });
+    const b = await FileBackend.open(file(), { readOnly: false, fsync: false, api: 'test' });
+    try {
+      expect(a.readOwnSnapshot(0, 3)).toBeUndefined(); // none written yet
+      await a.writeSnapshot({ head: 'head\n', lines: ['abc', Buffer.from('def')] });
+      expect(a.readOwnSnapshot(5, 7)?.toString()).toBe('abc\ndef');
+      expect(a.readOwnSnapshot(5, 8)).toBeUndefined(); // past its end
+      expect(b.readOwnSnapshot(5, 3)).toBeUndefined(); // b wrote none
+      await b.writeSnapshot({ head: 'head\n', lines: ['abc', 'xyz'] });
+      expect(a.readOwnSnapshot(5, 3)).toBeUndefined(); // replaced by b's
+      expect(b.readOwnSnapshot(9, 3)?.toString()).toBe('xyz');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+    // a study whose own last snapshot was changed on disk makes the texts again (the CRC-32 differs)
+    const every = SNAPSHOT_POLICY.every;
+    SNAPSHOT_POLICY.every = 30;
+    // a fault put in: the read gives bytes of the right length but not those written
+    const read = vi.spyOn(FileBackend.prototype, 'readOwnSnapshot').mockImplementation((_offset: number, length: number) => Buffer.alloc(length, 0x20));
+    try {
+      const ran = await run(journalStorage(dir), 100);
+      expect(read).toHaveBeenCalled();
+      expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), ran);
+      expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), await full());
+      expect(warnings).toEqual([]);
+    } finally {
+      SNAPSHOT_POLICY.every = every;
+      read.mockRestore();
+    }
   });
 
   it('reads only what came after it, and still sees other writers', async () => {

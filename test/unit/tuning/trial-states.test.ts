@@ -63,14 +63,36 @@ describe('TrialStates.fromSnapshot', () => {
       restored.apply(event, dna);
     }
     const parts = restored.toSnapshotLines();
-    // the columns, the 6 restored trials' 12 lines as one buffer, then 2 lines per new trial
-    expect(parts.map((part) => (typeof part === 'string' ? 'text' : 'bytes'))).toEqual(['text', 'bytes', ...Array<string>(6).fill('text')]);
+    // the columns, the 6 restored trials' 12 lines as they were, then the new trials' 6 lines made into one part
+    expect(parts.map((part) => (typeof part === 'string' ? 'text' : 'bytes'))).toEqual(['text', 'bytes', 'bytes']);
+    expect((parts[2] as Buffer).toString('utf8').split('\n')).toHaveLength(6);
     expect(restored.toSnapshot()).toBe(live.toSnapshot());
     // and again from that snapshot: still byte for byte, with every trial's texts in one run
     const again = TrialStates.fromSnapshot(Buffer.from(restored.toSnapshot(), 'utf8'));
     expect(again.toSnapshotLines().filter((part) => typeof part !== 'string')).toHaveLength(1);
     expect(again.toSnapshot()).toBe(live.toSnapshot());
     expect(again.trials.map((t) => t.candidate)).toEqual(live.trials.map((t) => t.candidate));
+  });
+
+  it('takes the texts of the first trials from `reuse` as they are, and makes only the others', () => {
+    const states = new TrialStates();
+    for (let i = 0; i < 5; i++) {
+      const dna = DNA.parse(`DNA(${i})`);
+      states.apply({ type: 'trial', id: `t${i}`, dna: dna.toJSON(), candidate: { i }, time: i, owner: 'h:1' }, dna);
+    }
+    const made = states.toSnapshot().split('\n');
+    // bytes standing for the first 3 trials' 6 lines (a marker here, to see that they are used as given)
+    const marker = Buffer.from(['a', 'b', 'c', 'd', 'e', 'f'].join('\n'));
+    const parts = states.toSnapshotLines({ rows: 3, bytes: marker });
+    expect(parts[1]).toBe(marker);
+    const lines = parts
+      .map((part) => (typeof part === 'string' ? part : part.toString('utf8')))
+      .join('\n')
+      .split('\n');
+    expect(lines).toEqual([made[0], 'a', 'b', 'c', 'd', 'e', 'f', ...made.slice(7)]);
+    // more rows than there are trials, or none: not used
+    expect(states.toSnapshotLines({ rows: 6, bytes: marker }).join('\n')).toBe(states.toSnapshot());
+    expect(states.toSnapshotLines({ rows: 0, bytes: marker }).join('\n')).toBe(states.toSnapshot());
   });
 
   it('refuses a payload with a line too many or too few', () => {
