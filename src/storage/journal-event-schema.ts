@@ -18,7 +18,14 @@ const metrics = z.record(z.string(), z.number());
  * dropped, so a journal written by a newer version with extra fields still reads.
  */
 export const journalEventSchema: z.ZodType<JournalEvent> = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('study'), study: z.string(), time: z.number(), meta: z.json().optional(), version: z.number().int().positive().optional() }),
+  z.object({
+    type: z.literal('study'),
+    study: z.string(),
+    time: z.number(),
+    meta: z.json().optional(),
+    version: z.number().int().positive().optional(),
+    space: z.json().optional(),
+  }),
   z.object({
     type: z.literal('session'),
     id: z.string(),
@@ -32,7 +39,7 @@ export const journalEventSchema: z.ZodType<JournalEvent> = z.discriminatedUnion(
     type: z.literal('trial'),
     id: z.string(),
     dna: dnaJson,
-    candidate: z.json(),
+    candidate: z.json().optional(),
     time: z.number(),
     owner: z.string(),
     hash: z.string().nullable().optional(),
@@ -209,7 +216,7 @@ export function isDnaJson(v: unknown): boolean {
 
 /** The keys each event type may have (the schema's: an event with any other key takes zod's path, which drops it). */
 const KEYS: Readonly<Record<JournalEventType, ReadonlySet<string>>> = {
-  study: new Set(['type', 'study', 'time', 'meta', 'version']),
+  study: new Set(['type', 'study', 'time', 'meta', 'version', 'space']),
   session: new Set(['type', 'id', 'owner', 'time', 'end', 'heartbeat', 'beat']),
   trial: new Set(['type', 'id', 'dna', 'candidate', 'time', 'owner', 'hash']),
   claim: new Set(['type', 'id', 'owner', 'from', 'time']),
@@ -240,7 +247,8 @@ function conformingEvent(json: Record<string, unknown>, type: unknown): JournalE
       ok =
         isStr(j.study) &&
         (j.version === undefined || (Number.isSafeInteger(j.version) && (j.version as number) > 0)) &&
-        ('meta' in j ? j.meta !== undefined : true);
+        ('meta' in j ? j.meta !== undefined : true) &&
+        ('space' in j ? j.space !== undefined : true);
       break;
     case 'session':
       ok =
@@ -254,8 +262,7 @@ function conformingEvent(json: Record<string, unknown>, type: unknown): JournalE
       ok =
         isStr(j.id) &&
         isStr(j.owner) &&
-        'candidate' in j &&
-        j.candidate !== undefined &&
+        ('candidate' in j ? j.candidate !== undefined : true) &&
         (j.hash === undefined || j.hash === null || isStr(j.hash)) &&
         isDnaJson(j.dna);
       break;

@@ -8,13 +8,15 @@ import { PliantError } from '../base/errors.js';
  * journal without a version was written before formats were numbered: format 1, which this
  * version reads and appends to.
  */
-export const JOURNAL_VERSION = 2;
+export const JOURNAL_VERSION = 3;
 
 /**
  * The events of a study journal, one JSON line each, in the order they happened.
  *
  * Format 2 added `version` to the `study` event and the `session`, `claim` and `withdraw`
- * events, and `code` to `fail`.
+ * events, and `code` to `fail`. Format 3 added `space` to the `study` event (the search space's
+ * JSON form, when it holds only plain values and pliant's hyper values): a trial event of a
+ * process searching that same space leaves its `candidate` out, and readers make it from the DNA.
  */
 export type JournalEvent =
   | {
@@ -24,6 +26,11 @@ export type JournalEvent =
       readonly meta?: JsonValue;
       /** The journal format (absent: 1). */
       readonly version?: number;
+      /**
+       * The search space's JSON form (format 3), when it holds only plain values and pliant's hyper
+       * values: the candidate of a trial event without one is the materialization of its DNA in it.
+       */
+      readonly space?: JsonValue;
     }
   /**
    * A process started working on the study (a search, a sample loop), or (`end: true`) stopped:
@@ -45,7 +52,11 @@ export type JournalEvent =
       /** Unique across processes appending to the same journal. */
       readonly id: string;
       readonly dna: DNAJson;
-      readonly candidate: JsonValue;
+      /**
+       * The candidate's JSON form; absent (format 3) when it is the DNA's materialization in the
+       * space the study's header records.
+       */
+      readonly candidate?: JsonValue;
       readonly time: number;
       /** Who runs it: `host:pid`, to tell live trials from those of a dead process. */
       readonly owner: string;

@@ -31,6 +31,7 @@ import type { TreeValue } from '../symbolic/node.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import { storageFrom } from '../storage/storage-from.js';
 import { JOURNAL_VERSION } from '../storage/storage.js';
+import { recordableSpace } from './candidate-deriver.js';
 import { CurveBook } from './curves.js';
 import { DedupeBook } from './dedupe-book.js';
 import { Feedback } from './feedback.js';
@@ -94,6 +95,10 @@ export class TrialLoop {
   #names: Record<string, string> | undefined;
   readonly #make: (dna: DNA) => unknown;
   readonly #tree: (dna: DNA, candidate: unknown) => TreeValue;
+  /** The space's JSON form when readers can make candidates from DNAs in it (see candidate-deriver.ts). */
+  readonly #spaceRecord: JsonValue | undefined;
+  /** Trial events leave their candidates out: the study's header records this loop's space. */
+  #derivable = false;
   #study: Study | undefined;
   #book: DedupeBook | undefined;
   #context: TrialContext | undefined;
@@ -154,11 +159,13 @@ export class TrialLoop {
       this.#spec = traced.spec;
       this.#make = (dna) => traced.run(dna);
       this.#tree = (dna) => template.materialize(dna) as TreeValue;
+      this.#spaceRecord = undefined;
     } else {
       const template = prepare(space);
       this.#spec = template.spec;
       this.#make = (dna) => template.materialize(dna);
       this.#tree = (_dna, candidate) => candidate as TreeValue;
+      this.#spaceRecord = recordableSpace(space);
     }
     this.name = options.study ?? `study-${Date.now().toString(36)}-${(serial++).toString(36)}`;
   }
@@ -228,8 +235,13 @@ export class TrialLoop {
       if (policy !== undefined) meta.earlyStopping = policy.name;
       if (this.#dedupe !== undefined) meta.dedupe = this.#dedupe.kind;
       if (Object.keys(this.#decisionNames).length > 0) meta.decisionNames = { ...this.#decisionNames };
-      await study.append({ type: 'study', study: this.name, time: Date.now(), meta, version: JOURNAL_VERSION });
+      const space = this.#spaceRecord;
+      await study.append({ type: 'study', study: this.name, time: Date.now(), meta, version: JOURNAL_VERSION, ...(space === undefined ? {} : { space }) });
     }
+    // The candidates go unwritten when the header (the first, if several processes raced to write
+    // one) records this very space: readers make them from the DNAs.
+    const recorded = study.states.header?.space;
+    this.#derivable = this.#spaceRecord !== undefined && recorded !== undefined && JSON.stringify(recorded) === JSON.stringify(this.#spaceRecord);
     const session = newId();
     this.#session = session;
     ACTIVE_SESSIONS.add(session);
@@ -413,7 +425,7 @@ export class TrialLoop {
           type: 'trial',
           id,
           dna: dna.toJSON(),
-          candidate: candidateJson,
+          ...(this.#derivable ? {} : { candidate: candidateJson }),
           time: Date.now(),
           owner: OWNER,
           ...(this.#dedupe === undefined ? {} : { hash: hash ?? null }),

@@ -9,6 +9,8 @@ import { DNA } from '../geno/dna.js';
 import type { DNAJson } from '../geno/dna.js';
 import { isDnaJson } from '../storage/journal-event-schema.js';
 import type { SnapshotPart } from '../storage/snapshot.js';
+import type { JsonValue } from '../symbolic/json.js';
+import { candidateDeriver } from './candidate-deriver.js';
 import type { JournalEvent, JournalWarning } from '../storage/storage.js';
 import type { Report, Trial, TrialState } from './trial.js';
 
@@ -85,19 +87,23 @@ class StoredTrial implements TrialRecord {
   #at = 0;
   #mid = 0;
   #end = 0;
+  /** Makes the candidate from the DNA (format 3: the trial event left it out; see candidate-deriver.ts). */
+  #derive: ((dna: DNA) => JsonValue) | undefined;
 
   constructor(
     public id: string,
     public number: number,
     dna: DNA | DNAJson | undefined,
-    candidate: Trial['candidate'],
+    candidate: Trial['candidate'] | undefined,
     public started: number,
     public owner: string,
     hash: string | null | undefined,
+    derive?: (dna: DNA) => JsonValue,
   ) {
     if (dna instanceof DNA) this.#dna = dna;
     else this.#dnaJson = dna;
     this.#candidate = candidate;
+    this.#derive = derive;
     this.since = started;
     this.hash = hash ?? undefined;
     this.hashed = hash !== undefined;
@@ -117,9 +123,10 @@ class StoredTrial implements TrialRecord {
     started: number,
     owner: string,
     hash: string | null | undefined,
+    derive: ((dna: DNA) => JsonValue) | undefined,
   ): StoredTrial {
-    const t = new StoredTrial(id, number, undefined, null, started, owner, hash);
-    t.#candidate = undefined; // parsed from src when first asked for
+    const t = new StoredTrial(id, number, undefined, null, started, owner, hash, derive);
+    t.#candidate = undefined; // parsed from src when first asked for (or, an empty text, made from the DNA)
     t.#src = src;
     t.#at = at;
     t.#mid = mid;
@@ -134,7 +141,11 @@ class StoredTrial implements TrialRecord {
   }
 
   get candidate(): Trial['candidate'] {
-    if (this.#candidate === undefined && this.#src !== undefined) this.#candidate = JSON.parse(this.candidateText) as Trial['candidate'];
+    if (this.#candidate === undefined) {
+      // from a snapshot's text, or (a trial event without one, an empty text) made from the DNA
+      if (this.#src !== undefined && this.#end > this.#mid + 1) this.#candidate = JSON.parse(this.candidateText) as Trial['candidate'];
+      else if (this.#derive !== undefined) this.#candidate = this.#derive(this.dna);
+    }
     return this.#candidate as Trial['candidate'];
   }
 
@@ -144,10 +155,14 @@ class StoredTrial implements TrialRecord {
     return src !== undefined ? src.toString('utf8', this.#at, this.#mid) : JSON.stringify(this.#dnaJson ?? this.dna.toJSON());
   }
 
-  /** The candidate's JSON text, without parsing it when it was not. */
+  /**
+   * The candidate's JSON text, without parsing it when it was not; empty when the candidate is made
+   * from the DNA (a snapshot leaves it out as the journal did).
+   */
   get candidateText(): string {
     const src = this.#src;
-    return src !== undefined ? src.toString('utf8', this.#mid + 1, this.#end) : JSON.stringify(this.#candidate);
+    if (src !== undefined) return src.toString('utf8', this.#mid + 1, this.#end);
+    return this.#derive !== undefined ? '' : JSON.stringify(this.#candidate);
   }
 
   /**
@@ -287,6 +302,15 @@ export class TrialStates {
    */
   #byIdMap: Map<string, TrialRecord> | undefined = new Map();
   #byHashMap: Map<string, TrialRecord[]> | undefined = new Map();
+
+  /** Makes a candidate from its DNA in the space the header records (format 3), once there is one. */
+  #derive: ((dna: DNA) => JsonValue) | undefined;
+
+  #deriver(): ((dna: DNA) => JsonValue) | undefined {
+    const space = this.header?.space;
+    if (this.#derive === undefined && space !== undefined) this.#derive = candidateDeriver(space);
+    return this.#derive;
+  }
 
   /**
    * Until the index by id is built, the trials recorded since the snapshot, by id: a resumed
@@ -515,7 +539,17 @@ export class TrialStates {
         };
       }
     }
-    const t = new StoredTrial(event.id, this.trials.length, dna ?? event.dna, event.candidate, event.time, event.owner, event.hash);
+    let derive: ((dna: DNA) => JsonValue) | undefined;
+    if (event.candidate === undefined) {
+      derive = this.#deriver();
+      if (derive === undefined) {
+        return {
+          kind: 'malformed',
+          message: `trial ${event.id} has no candidate, and the study's header records no space to make it from: skipped`,
+        };
+      }
+    }
+    const t = new StoredTrial(event.id, this.trials.length, dna ?? event.dna, event.candidate, event.time, event.owner, event.hash, derive);
     // The loop's own trial comes with its DNA, and the event with that DNA's JSON form.
     if (known !== undefined) t.keepJson(event.dna);
     t.seq = this.events - 1;
@@ -711,6 +745,8 @@ export class TrialStates {
     for (const [owner, heartbeat, seen] of c.liveness ?? []) states.#liveness.set(owner, { heartbeat, seen });
     // Format 3 keeps differences (see StatesColumns); format 2 whole values.
     const relative = c.states === 3;
+    // a trial whose candidate text is empty: made from its DNA in the space the header records
+    const derive = states.#deriver();
     let started = 0;
     let seq = 0;
     for (let i = 0; i < n; i++) {
@@ -723,16 +759,19 @@ export class TrialStates {
       const state = STATE_CODES[c.state[i] as number];
       if (owner === undefined || state === undefined) throw new Error(`trial row ${i} is malformed`);
       const mid = lines[2 * i] as number;
+      const end = lines[2 * i + 1] as number;
+      if (end === mid + 1 && derive === undefined) throw new Error(`trial row ${i} has no candidate, and the header records no space to make it from`);
       const t = StoredTrial.ofBytes(
         c.id[i] as string,
         states.trials.length,
         bytes,
         i === 0 ? newline + 1 : (lines[2 * i - 1] as number) + 1,
         mid,
-        lines[2 * i + 1] as number,
+        end,
         started,
         owner,
         hash === 0 ? undefined : hash,
+        derive,
       );
       t.state = state;
       t.ended = ended === undefined || !relative ? ended : started + ended;

@@ -1,0 +1,164 @@
+/**
+ * Journal format 3: a space of plain values and pliant's hyper values is recorded in the study's
+ * header, trial events leave their candidates out, and readers make them from the DNAs: the same
+ * candidates the objective was given, through every reader (loadStudy, a snapshot, a resume).
+ */
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  JOURNAL_VERSION,
+  dnaSpec,
+  floatv,
+  intv,
+  journalStorage,
+  loadStudy,
+  manyOf,
+  materialize,
+  memoryStorage,
+  oneOf,
+  random,
+  randomDNA,
+  search,
+  symbolize,
+  toJSON,
+} from '../../../src/index.js';
+import type { JournalWarning, Storage, TreeValue } from '../../../src/index.js';
+import { candidateDeriver, recordableSpace } from '../../../src/tuning/candidate-deriver.js';
+
+const plain = {
+  lr: floatv(1e-4, 1, { scale: 'log' }),
+  layers: intv(1, 6),
+  act: oneOf(['relu', 'gelu', 'tanh']),
+  blocks: manyOf(2, ['conv', 'pool', 'skip', 'dense']),
+  head: oneOf([{ kind: 'linear' }, { kind: 'mlp', width: oneOf([64, 128, 256]), drop: floatv(0, 0.5) }]),
+  tags: ['fixed', { nested: [1, null, true] }],
+};
+
+const Block = symbolize('test.deriver.Block', (a: { width: number }) => a, { schema: z.object({ width: z.number() }) });
+
+describe('recordableSpace', () => {
+  it("is the JSON form of a space of plain values and pliant's hyper values, and undefined for one with a user's type", () => {
+    expect(recordableSpace(plain)).toEqual(toJSON(plain));
+    expect(recordableSpace({ x: floatv(0, 1) })).toEqual({ x: { $type: 'pliant.floatv', min: 0, max: 1 } });
+    expect(recordableSpace({ block: Block({ width: oneOf([1, 2]) }) })).toBeUndefined();
+    expect(recordableSpace({ pick: oneOf([Block({ width: 1 }), 2]) })).toBeUndefined();
+  });
+});
+
+describe('candidateDeriver', () => {
+  it('makes the candidate the space materializes for any DNA, from the JSON form alone (property)', () => {
+    const json = recordableSpace(plain);
+    if (json === undefined) throw new Error('plain space not recordable');
+    const derive = candidateDeriver(JSON.parse(JSON.stringify(json)));
+    const spec = dnaSpec(plain);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        let s = seed;
+        const rng = (): number => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+        const dna = randomDNA(spec, rng);
+        expect(derive(dna)).toEqual(toJSON(materialize(plain, dna) as TreeValue));
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+
+  it('says so when the recorded space cannot be read', () => {
+    const derive = candidateDeriver({ x: { $type: 'nobody.knows', a: 1 } }, 'loadStudy');
+    expect(() => derive(randomDNA(dnaSpec({ x: floatv(0, 1) }), () => 0.5))).toThrow(/loadStudy: the study's recorded space cannot be read/);
+  });
+});
+
+describe('journal format 3', () => {
+  let dir: string;
+  let warnings: JournalWarning[];
+  const onWarning = (w: JournalWarning): void => void warnings.push(w);
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pliant-format3-'));
+    warnings = [];
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const events = (): Record<string, unknown>[] =>
+    readFileSync(join(dir, 's.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  /** A search that keeps the candidates its objective was given (as JSON). */
+  async function run(space: TreeValue, n: number, storage: Storage, seed = 1): Promise<unknown[]> {
+    const seen: unknown[] = [];
+    await search(
+      space,
+      (c) => {
+        seen.push(toJSON(c as TreeValue));
+        return Math.random();
+      },
+      { numTrials: n, storage, study: 's', algorithm: random({ seed }), seed, onWarning },
+    );
+    return seen;
+  }
+
+  it('records the space in the header, leaves the candidates out of the trial events, and every reader makes them again', async () => {
+    const seen = await run(plain, 30, journalStorage(dir));
+    const [header, ...rest] = events();
+    expect(header).toMatchObject({ type: 'study', version: JOURNAL_VERSION, space: toJSON(plain) });
+    expect(JOURNAL_VERSION).toBe(3);
+    const trials = rest.filter((e) => e.type === 'trial');
+    expect(trials).toHaveLength(30);
+    expect(trials.every((e) => !('candidate' in e))).toBe(true);
+    const loaded = await loadStudy('s', { storage: journalStorage(dir), onWarning });
+    expect(loaded.trials.map((t) => t.candidate)).toEqual(seen);
+    // from the journal alone (no snapshot), too
+    rmSync(join(dir, 's.jsonl.snapshot'), { force: true });
+    expect((await loadStudy('s', { storage: journalStorage(dir), onWarning })).trials.map((t) => t.candidate)).toEqual(seen);
+    // a resume goes on leaving them out, and reads back the same
+    const more = await run(plain, 45, journalStorage(dir), 2);
+    expect(events().filter((e) => e.type === 'trial' && 'candidate' in e)).toEqual([]);
+    expect((await loadStudy('s', { storage: journalStorage(dir), onWarning })).trials.map((t) => t.candidate)).toEqual([...seen, ...more]);
+    expect(warnings).toEqual([]);
+  });
+
+  it("keeps the candidates of a space with a user's type, and of a process whose space is not the recorded one", async () => {
+    const typed = { block: Block({ width: oneOf([1, 2, 3]) }) };
+    const other = mkdtempSync(join(tmpdir(), 'pliant-format3-'));
+    try {
+      await run(typed, 5, journalStorage(other));
+      const lines = readFileSync(join(other, 's.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines[0]).not.toHaveProperty('space');
+      expect(lines.filter((e) => e.type === 'trial').every((e) => 'candidate' in e)).toBe(true);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+    // the space changed between two runs: the second writes its candidates, and each trial reads back its own
+    const first = await run({ x: floatv(0, 1), k: oneOf(['a', 'b']) }, 10, journalStorage(dir));
+    const second = await run({ x: floatv(0, 10), k: oneOf(['a', 'b']) }, 20, journalStorage(dir), 2);
+    const trials = events().filter((e) => e.type === 'trial');
+    expect(trials.map((e) => 'candidate' in e)).toEqual([...Array<boolean>(10).fill(false), ...Array<boolean>(10).fill(true)]);
+    expect((await loadStudy('s', { storage: journalStorage(dir), onWarning })).trials.map((t) => t.candidate)).toEqual([...first, ...second]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('skips, with a warning, a trial event without a candidate in a journal whose header records no space', async () => {
+    const file = join(dir, 's.jsonl');
+    appendFileSync(file, `${JSON.stringify({ type: 'study', study: 's', time: 0, meta: { direction: 'maximize' }, version: 3 })}\n`);
+    appendFileSync(file, `${JSON.stringify({ type: 'trial', id: 'h:1:a:0', dna: [0.5], time: 1, owner: 'h:1' })}\n`);
+    appendFileSync(file, `${JSON.stringify({ type: 'trial', id: 'h:1:a:1', dna: [0.25], candidate: { x: 0.25 }, time: 2, owner: 'h:1' })}\n`);
+    const loaded = await loadStudy('s', { storage: journalStorage(dir), onWarning });
+    expect(loaded.trials.map((t) => t.candidate)).toEqual([{ x: 0.25 }]);
+    expect(warnings.map((w) => [w.kind, w.at])).toEqual([['malformed', `${file}:2`]]);
+    expect(warnings[0]?.message).toMatch(/trial h:1:a:0 has no candidate, and the study's header records no space to make it from: skipped/);
+  });
+
+  it('works the same in memory', async () => {
+    const storage = memoryStorage();
+    const seen = await run(plain, 12, storage);
+    expect((await loadStudy('s', { storage, onWarning })).trials.map((t) => t.candidate)).toEqual(seen);
+  });
+});
