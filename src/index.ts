@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+import './builtin-types.js';
 export { PliantError } from './base/errors.js';
 export type { PliantErrorCode, PliantErrorOptions } from './base/errors.js';
 export { Pruned } from './base/pruned.js';

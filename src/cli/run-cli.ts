@@ -1,3 +1,4 @@
+import '../builtin-types.js';
 import { VERSION } from '../version.js';
 import { annotateCommand } from './annotate-command.js';
 import { applyCommand } from './apply-command.js';

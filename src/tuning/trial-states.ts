@@ -10,7 +10,7 @@ import type { DNAJson } from '../geno/dna.js';
 import { isDnaJson } from '../storage/journal-event-schema.js';
 import type { SnapshotPart } from '../storage/snapshot.js';
 import type { JsonValue } from '../symbolic/json.js';
-import { candidateDeriver } from './candidate-deriver.js';
+import { CandidateDeriver } from './candidate-deriver.js';
 import type { JournalEvent, JournalWarning } from '../storage/storage.js';
 import type { Report, Trial, TrialState } from './trial.js';
 
@@ -88,7 +88,7 @@ class StoredTrial implements TrialRecord {
   #mid = 0;
   #end = 0;
   /** Makes the candidate from the DNA (format 3: the trial event left it out; see candidate-deriver.ts). */
-  #derive: ((dna: DNA) => JsonValue) | undefined;
+  #derive: CandidateDeriver | undefined;
 
   constructor(
     public id: string,
@@ -98,7 +98,7 @@ class StoredTrial implements TrialRecord {
     public started: number,
     public owner: string,
     hash: string | null | undefined,
-    derive?: (dna: DNA) => JsonValue,
+    derive?: CandidateDeriver,
   ) {
     if (dna instanceof DNA) this.#dna = dna;
     else this.#dnaJson = dna;
@@ -123,7 +123,7 @@ class StoredTrial implements TrialRecord {
     started: number,
     owner: string,
     hash: string | null | undefined,
-    derive: ((dna: DNA) => JsonValue) | undefined,
+    derive: CandidateDeriver | undefined,
   ): StoredTrial {
     const t = new StoredTrial(id, number, undefined, null, started, owner, hash, derive);
     t.#candidate = undefined; // parsed from src when first asked for (or, an empty text, made from the DNA)
@@ -144,7 +144,7 @@ class StoredTrial implements TrialRecord {
     if (this.#candidate === undefined) {
       // from a snapshot's text, or (a trial event without one, an empty text) made from the DNA
       if (this.#src !== undefined && this.#end > this.#mid + 1) this.#candidate = JSON.parse(this.candidateText) as Trial['candidate'];
-      else if (this.#derive !== undefined) this.#candidate = this.#derive(this.dna);
+      else if (this.#derive !== undefined) this.#candidate = this.#derive.derive(this.dna, this.id);
     }
     return this.#candidate as Trial['candidate'];
   }
@@ -304,11 +304,11 @@ export class TrialStates {
   #byHashMap: Map<string, TrialRecord[]> | undefined = new Map();
 
   /** Makes a candidate from its DNA in the space the header records (format 3), once there is one. */
-  #derive: ((dna: DNA) => JsonValue) | undefined;
+  #derive: CandidateDeriver | undefined;
 
-  #deriver(): ((dna: DNA) => JsonValue) | undefined {
+  #deriver(): CandidateDeriver | undefined {
     const space = this.header?.space;
-    if (this.#derive === undefined && space !== undefined) this.#derive = candidateDeriver(space);
+    if (this.#derive === undefined && space !== undefined) this.#derive = new CandidateDeriver(space);
     return this.#derive;
   }
 
@@ -539,15 +539,11 @@ export class TrialStates {
         };
       }
     }
-    let derive: ((dna: DNA) => JsonValue) | undefined;
+    let derive: CandidateDeriver | undefined;
     if (event.candidate === undefined) {
       derive = this.#deriver();
-      if (derive === undefined) {
-        return {
-          kind: 'malformed',
-          message: `trial ${event.id} has no candidate, and the study's header records no space to make it from: skipped`,
-        };
-      }
+      const problem = derive === undefined ? "the study's header records no space to make it from" : derive.problem();
+      if (problem !== undefined) return { kind: 'malformed', message: `trial ${event.id} has no candidate, and ${problem}: skipped` };
     }
     const t = new StoredTrial(event.id, this.trials.length, dna ?? event.dna, event.candidate, event.time, event.owner, event.hash, derive);
     // The loop's own trial comes with its DNA, and the event with that DNA's JSON form.
@@ -760,7 +756,10 @@ export class TrialStates {
       if (owner === undefined || state === undefined) throw new Error(`trial row ${i} is malformed`);
       const mid = lines[2 * i] as number;
       const end = lines[2 * i + 1] as number;
-      if (end === mid + 1 && derive === undefined) throw new Error(`trial row ${i} has no candidate, and the header records no space to make it from`);
+      if (end === mid + 1) {
+        const problem = derive === undefined ? 'the header records no space to make it from' : derive.problem();
+        if (problem !== undefined) throw new Error(`trial row ${i} has no candidate, and ${problem}`);
+      }
       const t = StoredTrial.ofBytes(
         c.id[i] as string,
         states.trials.length,

@@ -27,7 +27,10 @@ import {
   toJSON,
 } from '../../../src/index.js';
 import type { JournalWarning, Storage, TreeValue } from '../../../src/index.js';
-import { candidateDeriver, recordableSpace } from '../../../src/tuning/candidate-deriver.js';
+import { CandidateDeriver, recordableSpace } from '../../../src/tuning/candidate-deriver.js';
+import * as pkg from 'pliant';
+import { recordableSpace as pkgRecordable } from '../../../dist/tuning/candidate-deriver.js';
+import { cnnSpace } from '../../../spaces/cnn.js';
 
 const plain = {
   lr: floatv(1e-4, 1, { scale: 'log' }),
@@ -49,26 +52,41 @@ describe('recordableSpace', () => {
   });
 });
 
-describe('candidateDeriver', () => {
+describe('CandidateDeriver', () => {
   it('makes the candidate the space materializes for any DNA, from the JSON form alone (property)', () => {
     const json = recordableSpace(plain);
     if (json === undefined) throw new Error('plain space not recordable');
-    const derive = candidateDeriver(JSON.parse(JSON.stringify(json)));
+    const deriver = new CandidateDeriver(JSON.parse(JSON.stringify(json)) as typeof json);
+    expect(deriver.problem()).toBeUndefined();
     const spec = dnaSpec(plain);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
         let s = seed;
         const rng = (): number => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
         const dna = randomDNA(spec, rng);
-        expect(derive(dna)).toEqual(toJSON(materialize(plain, dna) as TreeValue));
+        expect(deriver.derive(dna, 't')).toEqual(toJSON(materialize(plain, dna) as TreeValue));
       }),
       { numRuns: 200, seed: 7 },
     );
   });
 
-  it('says so when the recorded space cannot be read', () => {
-    const derive = candidateDeriver({ x: { $type: 'nobody.knows', a: 1 } }, 'loadStudy');
-    expect(() => derive(randomDNA(dnaSpec({ x: floatv(0, 1) }), () => 0.5))).toThrow(/loadStudy: the study's recorded space cannot be read/);
+  it('says why when the recorded space cannot be read, or a DNA does not fit it, naming the trial', () => {
+    const unreadable = new CandidateDeriver({ x: { $type: 'nobody.knows', a: 1 } });
+    expect(unreadable.problem()).toMatch(/^the study's recorded space cannot be read \(.*nobody\.knows/);
+    expect(() =>
+      unreadable.derive(
+        randomDNA(dnaSpec({ x: floatv(0, 1) }), () => 0.5),
+        'h:1:a:0',
+        'loadStudy',
+      ),
+    ).toThrow(/^loadStudy: trial h:1:a:0 has no candidate, and the study's recorded space cannot be read/);
+    const deriver = new CandidateDeriver({ x: { $type: 'pliant.oneOf', candidates: [1, 2] } });
+    expect(() =>
+      deriver.derive(
+        randomDNA(dnaSpec({ x: oneOf([1, 2, 3, 4, 5]) }), () => 0.99),
+        'h:1:a:1',
+      ),
+    ).toThrow(/^trial\.candidate: trial h:1:a:1: its DNA does not fit the study's recorded space/);
   });
 });
 
@@ -156,9 +174,65 @@ describe('journal format 3', () => {
     expect(warnings[0]?.message).toMatch(/trial h:1:a:0 has no candidate, and the study's header records no space to make it from: skipped/);
   });
 
+  it('skips, with a warning, a trial event without a candidate when the recorded space cannot be read', async () => {
+    const file = join(dir, 's.jsonl');
+    const header = { type: 'study', study: 's', time: 0, meta: { direction: 'maximize' }, version: 3, space: { x: { $type: 'nobody.knows' } } };
+    appendFileSync(file, `${JSON.stringify(header)}\n`);
+    appendFileSync(file, `${JSON.stringify({ type: 'trial', id: 'h:1:a:0', dna: [0.5], time: 1, owner: 'h:1' })}\n`);
+    appendFileSync(file, `${JSON.stringify({ type: 'trial', id: 'h:1:a:1', dna: [0.25], candidate: { x: 0.25 }, time: 2, owner: 'h:1' })}\n`);
+    const loaded = await loadStudy('s', { storage: journalStorage(dir), onWarning });
+    expect(loaded.trials.map((t) => t.candidate)).toEqual([{ x: 0.25 }]);
+    expect(warnings.map((w) => [w.kind, w.at])).toEqual([['malformed', `${file}:2`]]);
+    expect(warnings[0]?.message).toMatch(/trial h:1:a:0 has no candidate, and the study's recorded space cannot be read \(.*\): skipped/);
+  });
+
   it('works the same in memory', async () => {
     const storage = memoryStorage();
     const seen = await run(plain, 12, storage);
     expect((await loadStudy('s', { storage, onWarning })).trials.map((t) => t.candidate)).toEqual(seen);
+  });
+});
+
+describe("journal format 3 on the main job's space (the built package)", () => {
+  it("leaves the candidates out for cnnSpace() (pliant's own TensorFlow.js types), and loadStudy makes the ones the objective was given", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pliant-format3-'));
+    try {
+      const seen: unknown[] = [];
+      await pkg.search(
+        cnnSpace(),
+        (c) => {
+          seen.push(pkg.toJSON(c as unknown as Parameters<typeof pkg.toJSON>[0]));
+          return seen.length % 7;
+        },
+        {
+          numTrials: 25,
+          storage: pkg.journalStorage(dir),
+          study: 'cnn',
+          algorithm: pkg.regularizedEvolution({ populationSize: 8, tournamentSize: 3, seed: 3 }),
+          seed: 3,
+        },
+      );
+      const lines = readFileSync(join(dir, 'cnn.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines[0]).toHaveProperty('space');
+      const trials = lines.filter((e) => e.type === 'trial');
+      expect(trials).toHaveLength(25);
+      expect(trials.some((e) => 'candidate' in e)).toBe(false);
+      const warnings: unknown[] = [];
+      const loaded = await pkg.loadStudy('cnn', { storage: pkg.journalStorage(dir), onWarning: (w) => warnings.push(w) });
+      expect(loaded.trials.map((t) => t.candidate)).toEqual(seen);
+      expect(warnings).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the candidates of a space with a layer the user defined', () => {
+    const custom = pkg.defineLayer<{ units: number }>('format3TestLayer', { args: { units: z.number().int() } });
+    const space = pkg.sequential({ layers: [pkg.layers.dense({ units: pkg.oneOf([4, 8]) }), custom({ units: pkg.oneOf([2, 3]) })] });
+    expect(pkgRecordable(space)).toBeUndefined();
+    expect(pkgRecordable(pkg.sequential({ layers: [pkg.layers.dense({ units: pkg.oneOf([4, 8]) })] }))).toBeDefined();
   });
 });
