@@ -91,6 +91,24 @@ describe('study snapshots (journal file)', () => {
     return loadStudy('s', { storage: journalStorage(copy), onWarning: () => undefined });
   };
 
+  /** What loadStudy reads (through the snapshot) is what the search had, and what the journal alone gives. */
+  const expectReadBack = async (ran: Result): Promise<void> => {
+    expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), ran);
+    expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), await full());
+    expect(warnings).toEqual([]);
+  };
+
+  /** Runs `body` with snapshots made while a search runs once `every` events came (then doubling). */
+  const snapshottingEvery = async (every: number, body: () => Promise<void>): Promise<void> => {
+    const before = SNAPSHOT_POLICY.every;
+    SNAPSHOT_POLICY.every = every;
+    try {
+      await body();
+    } finally {
+      SNAPSHOT_POLICY.every = before;
+    }
+  };
+
   it('is written when a search closes, used by loadStudy and a resume, and gives the full replay', async () => {
     const ran = await run(journalStorage(dir), 50);
     expect(existsSync(snap())).toBe(true);
@@ -140,9 +158,8 @@ describe('study snapshots (journal file)', () => {
   it('made again while a search runs, takes the texts of the trials it repeats from the last one this process wrote', async () => {
     const read = vi.spyOn(FileBackend.prototype, 'readOwnSnapshot');
     const make = vi.spyOn(TrialStates.prototype, 'toSnapshotLines');
-    const every = SNAPSHOT_POLICY.every;
-    SNAPSHOT_POLICY.every = 30; // then at 30, 60, 120, 240 events, and on closing
-    try {
+    // snapshots at 30, 60, 120, 240 events, and on closing
+    await snapshottingEvery(30, async () => {
       const ran = await run(journalStorage(dir), 140);
       const got = read.mock.results.map((r) => (r.type === 'return' && r.value instanceof Buffer ? 'bytes' : String(r.value)));
       expect(got.length).toBeGreaterThanOrEqual(3);
@@ -151,14 +168,11 @@ describe('study snapshots (journal file)', () => {
       const rows = make.mock.calls.map(([reuse]) => reuse?.rows ?? 0);
       expect(rows[0]).toBe(0);
       expect(rows.slice(1).every((n, i) => n > 0 && n > (rows[i] as number))).toBe(true);
-      expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), ran);
-      expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), await full());
-      expect(warnings).toEqual([]);
-    } finally {
-      SNAPSHOT_POLICY.every = every;
+      await expectReadBack(ran);
+    }).finally(() => {
       read.mockRestore();
       make.mockRestore();
-    }
+    });
   });
 
   it('reads back its own last snapshot only while no other process replaced it, and only bytes that match their CRC-32', async () => {
@@ -177,21 +191,14 @@ describe('study snapshots (journal file)', () => {
       await a.close();
       await b.close();
     }
-    // a study whose own last snapshot was changed on disk makes the texts again (the CRC-32 differs)
-    const every = SNAPSHOT_POLICY.every;
-    SNAPSHOT_POLICY.every = 30;
+    // a study whose own last snapshot was changed on disk makes the texts again (the CRC-32 differs);
     // a fault put in: the read gives bytes of the right length but not those written
     const read = vi.spyOn(FileBackend.prototype, 'readOwnSnapshot').mockImplementation((_offset: number, length: number) => Buffer.alloc(length, 0x20));
-    try {
+    await snapshottingEvery(30, async () => {
       const ran = await run(journalStorage(dir), 100);
       expect(read).toHaveBeenCalled();
-      expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), ran);
-      expectSame(await loadStudy('s', { storage: journalStorage(dir), onWarning }), await full());
-      expect(warnings).toEqual([]);
-    } finally {
-      SNAPSHOT_POLICY.every = every;
-      read.mockRestore();
-    }
+      await expectReadBack(ran);
+    }).finally(() => read.mockRestore());
   });
 
   it('reads only what came after it, and still sees other writers', async () => {
