@@ -21,6 +21,11 @@
  *   file in a temporary folder and with `memoryStorage()`: µs per trial over the last 10% (and the
  *   whole run), median over seeds 0–4 in each process, median over `PLIANT_GROWTH_ROUNDS` (3)
  *   processes per build.
+ * - `journal-format`: `journal-format-<space>`: a random `search` on Sphere-10d (20,000 trials),
+ *   the 3-decision space (20,000) and the main job's `cnnSpace()` (3,000) writing its journal file
+ *   (format 3 leaves the candidates out): bytes per trial of the journal and its snapshot, µs per
+ *   trial, the closing snapshot's ms, `loadStudy`'s ms and the first read of every candidate,
+ *   medians over `PLIANT_GROWTH_ROUNDS` processes per build.
  * - `journal-growth`: for each size of `PLIANT_GROWTH_SIZES` (default 1000,10000,100000) each
  *   build writes its own journal by a real random `search` on the 3-decision space of
  *   journal.bench.ts (`journal-write-<size>`: µs per trial of that search, `bytes_per_trial` of the
@@ -214,6 +219,48 @@ async function randomJournal(): Promise<void> {
   }
 }
 
+// ---- journal-format ---------------------------------------------------------------------------
+
+/** The spaces of `journal-format` and their trials: Sphere-10d, the 3-decision space, the main job's `cnnSpace()`. */
+const FORMAT_SPACES: readonly [space: string, trials: number][] = [
+  ['sphere', 20_000],
+  ['small', 20_000],
+  ['cnn', 3_000],
+];
+
+async function journalFormat(): Promise<void> {
+  for (const [space, trials] of FORMAT_SPACES) {
+    const got = await paired(ROUNDS, (build) => child(build, [JSON.stringify({ case: 'journal-format', space, trials })]));
+    const pair = (key: string): [number, number] => [med(got.current, key), med(got.before, key)];
+    const [journal, journalBefore] = pair('journal_bytes');
+    const [snapshot, snapshotBefore] = pair('snapshot_bytes');
+    const [us, usBefore] = pair('us_per_trial');
+    const [close, closeBefore] = pair('close_ms');
+    const [load, loadBefore] = pair('load_ms');
+    const [candidates, candidatesBefore] = pair('candidates_ms');
+    emit({
+      bench: `journal-format-${space}`,
+      n: trials,
+      ops_per_sec: sig(1e6 / us),
+      before_ops_per_sec: sig(1e6 / usBefore),
+      journal_bytes_per_trial: sig(journal / trials),
+      before_journal_bytes_per_trial: sig(journalBefore / trials),
+      snapshot_bytes_per_trial: sig(snapshot / trials),
+      before_snapshot_bytes_per_trial: sig(snapshotBefore / trials),
+      bytes_ratio: sig((journalBefore + snapshotBefore) / (journal + snapshot)),
+      us_per_trial: sig(us),
+      before_us_per_trial: sig(usBefore),
+      close_ms: sig(close),
+      before_close_ms: sig(closeBefore),
+      load_ms: sig(load),
+      before_load_ms: sig(loadBefore),
+      candidates_us_per_trial: sig((candidates * 1000) / trials),
+      before_candidates_us_per_trial: sig((candidatesBefore * 1000) / trials),
+      note: `a ${trials}-trial random search (seed 0, free objective) on ${space === 'sphere' ? 'Sphere-10d' : space === 'small' ? 'the 3-decision space' : "the main job's cnnSpace()"} writing its journal file; bytes per trial of the journal and its snapshot (bytes_ratio = before / current, both together), µs per trial of the whole search, close_ms from the last objective call to the search's return (the closing snapshot), load_ms of loadStudy, candidates_us_per_trial: the first read of each trial's candidate after it; medians over ${ROUNDS} processes per build`,
+    });
+  }
+}
+
 // ---- journal-growth ---------------------------------------------------------------------------
 
 function label(n: number): string {
@@ -359,6 +406,7 @@ async function peakRss(): Promise<void> {
 export const cases: Record<string, () => Promise<void>> = {
   'tpe-growth': tpeGrowth,
   'random-journal': randomJournal,
+  'journal-format': journalFormat,
   'journal-growth': journalGrowth,
   'evolution-journal': evolutionJournal,
   'peak-rss': peakRss,

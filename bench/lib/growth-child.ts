@@ -19,8 +19,9 @@
  * - `load`: `{dir, trials, runs}`: `loadStudy('s', {storage: journalStorage(dir)})`, the same way.
  * - `evolution`: `{seeds, steps}`: regularized evolution (P=100, T=10) on the experiment space
  *   (PROBLEMS §1) through `sample` with the journal file (`evolutionStep` of search-loops.ts).
+ * - `journal-format`: `{space, trials}`: see {@link journalFormat}.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -251,8 +252,60 @@ async function coldThenWarm(
   };
 }
 
+/**
+ * The journal a `trials`-trial random search (seed 0, free objective) writes for one space:
+ * `sphere` (Sphere-10d), `small` (the 3-decision space) or `cnn` (the main job's `cnnSpace()` of
+ * this package's `spaces/cnn.js`): bytes of the journal file and of its snapshot, µs per trial of
+ * the whole search, ms from the last objective call to the search's return (the closing
+ * snapshot), then `loadStudy` and the first read of every trial's candidate.
+ */
+async function journalFormat(spaceName: string, trials: number): Promise<unknown> {
+  let space: TreeValue;
+  if (spaceName === 'sphere') space = sphereSpace().space;
+  else if (spaceName === 'small') space = smallSpace() as unknown as TreeValue;
+  else if (spaceName === 'cnn') {
+    const cnn = (await import(pathToFileURL(entry.replace(/index\.js$/, join('spaces', 'cnn.js'))).href)) as { cnnSpace: () => TreeValue };
+    space = cnn.cnnSpace();
+  } else throw new Error(`journal-format: unknown space ${spaceName}`);
+  const dir = temp('format');
+  try {
+    let last = 0;
+    const t0 = performance.now();
+    await p.search(
+      space,
+      () => {
+        last = performance.now();
+        return Math.random();
+      },
+      { numTrials: trials, storage: p.journalStorage(dir), study: STUDY, algorithm: p.random({ seed: 0 }), seed: 0 },
+    );
+    const end = performance.now();
+    const size = (name: string): number => (existsSync(join(dir, name)) ? statSync(join(dir, name)).size : 0);
+    const t1 = performance.now();
+    const result = await p.loadStudy(STUDY, { storage: p.journalStorage(dir) });
+    const t2 = performance.now();
+    let read = 0;
+    for (const t of result.trials) if (t.candidate !== undefined) read++;
+    const t3 = performance.now();
+    if (read !== trials) throw new Error(`journal-format: ${read} candidates read, expected ${trials}`);
+    return {
+      journal_bytes: size(`${STUDY}.jsonl`),
+      snapshot_bytes: size(`${STUDY}.jsonl.snapshot`),
+      us_per_trial: ((end - t0) * 1000) / trials,
+      close_ms: end - last,
+      load_ms: t2 - t1,
+      candidates_ms: t3 - t2,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 let out: unknown;
 switch (task.case) {
+  case 'journal-format':
+    out = await journalFormat(task.space as string, task.trials as number);
+    break;
   case 'tpe':
     out = await tpeTask(task.seed as number, task.trials as number, task.windows as [number, number][]);
     break;
