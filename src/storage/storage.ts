@@ -4,11 +4,15 @@ import type { Measurement } from '../base/measurement.js';
 import { PliantError } from '../base/errors.js';
 
 /**
- * The journal format this version writes (in the `version` of a study's `study` event). A
- * journal without a version was written before formats were numbered: format 1, which this
- * version reads and appends to.
+ * The newest journal format this version writes (in the `version` of a study's `study` event):
+ * 3 when the header records the search space (see the `study` event's `space`), else 2, whose
+ * events a reader of format 2 reads and appends to as they are. A journal without a version was
+ * written before formats were numbered: format 1, which this version reads and appends to.
  */
 export const JOURNAL_VERSION = 3;
+
+/** @internal The format of a journal whose header records no space: its events are format 2's. */
+export const JOURNAL_VERSION_WITHOUT_SPACE = 2;
 
 /**
  * The events of a study journal, one JSON line each, in the order they happened.

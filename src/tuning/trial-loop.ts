@@ -30,7 +30,7 @@ import type { JsonValue } from '../symbolic/json.js';
 import type { TreeValue } from '../symbolic/node.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import { storageFrom } from '../storage/storage-from.js';
-import { JOURNAL_VERSION } from '../storage/storage.js';
+import { JOURNAL_VERSION, JOURNAL_VERSION_WITHOUT_SPACE } from '../storage/storage.js';
 import { recordableSpace } from './candidate-deriver.js';
 import { CurveBook } from './curves.js';
 import { DedupeBook } from './dedupe-book.js';
@@ -236,7 +236,13 @@ export class TrialLoop {
       if (this.#dedupe !== undefined) meta.dedupe = this.#dedupe.kind;
       if (Object.keys(this.#decisionNames).length > 0) meta.decisionNames = { ...this.#decisionNames };
       const space = this.#spaceRecord;
-      await study.append({ type: 'study', study: this.name, time: Date.now(), meta, version: JOURNAL_VERSION, ...(space === undefined ? {} : { space }) });
+      // format 3 only when it records the space: otherwise its events are format 2's, and a reader of
+      // format 2 (an older pliant) appends to it too
+      await study.append(
+        space === undefined
+          ? { type: 'study', study: this.name, time: Date.now(), meta, version: JOURNAL_VERSION_WITHOUT_SPACE }
+          : { type: 'study', study: this.name, time: Date.now(), meta, version: JOURNAL_VERSION, space },
+      );
     }
     // The candidates go unwritten when the header (the first, if several processes raced to write
     // one) records this very space: readers make them from the DNAs.

@@ -150,6 +150,7 @@ describe('journal format 3', () => {
         .split('\n')
         .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines[0]).not.toHaveProperty('space');
+      expect(lines[0]).toMatchObject({ type: 'study', version: 2 }); // format 2's events: an older pliant appends to it too
       expect(lines.filter((e) => e.type === 'trial').every((e) => 'candidate' in e)).toBe(true);
     } finally {
       rmSync(other, { recursive: true, force: true });
