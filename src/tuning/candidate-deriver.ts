@@ -14,11 +14,11 @@ import { defaultRegistry } from '../symbolic/registry.js';
 import type { JsonValue } from '../symbolic/json.js';
 import type { TreeValue } from '../symbolic/node.js';
 
-/** The hyper values a recorded space may hold: pliant's own, whose JSON form reads back in any process. */
-const HYPER_TYPES: ReadonlySet<string> = new Set(['pliant.oneOf', 'pliant.manyOf', 'pliant.permutate', 'pliant.floatv', 'pliant.intv']);
-
-/** The symbolic types pliant itself registers (its TensorFlow.js layers, optimizers, ...), once it is loaded. */
-let builtinTypes: ReadonlySet<string> = HYPER_TYPES;
+/**
+ * The symbolic types pliant itself registers (its hyper values, TensorFlow.js layers, optimizers,
+ * ...), once `builtin-types.ts` has loaded them all; none before (then no space is recorded).
+ */
+let builtinTypes: ReadonlySet<string> = new Set();
 
 /**
  * @internal Records the types registered so far as pliant's own: called by `builtin-types.ts`, once
@@ -26,7 +26,7 @@ let builtinTypes: ReadonlySet<string> = HYPER_TYPES;
  * one. The package's entry and the `pliant` command load it, so a reader knows these types.
  */
 export function markBuiltinTypes(): void {
-  builtinTypes = new Set([...HYPER_TYPES, ...defaultRegistry.names()]);
+  builtinTypes = new Set(defaultRegistry.names());
 }
 
 /**
@@ -41,15 +41,15 @@ export function recordableSpace(space: TreeValue): JsonValue | undefined {
   } catch {
     return undefined;
   }
-  return onlyHyperTypes(json) ? json : undefined;
+  return onlyBuiltinTypes(json) ? json : undefined;
 }
 
-function onlyHyperTypes(json: JsonValue): boolean {
-  if (Array.isArray(json)) return json.every(onlyHyperTypes);
+function onlyBuiltinTypes(json: JsonValue): boolean {
+  if (Array.isArray(json)) return json.every(onlyBuiltinTypes);
   if (typeof json !== 'object' || json === null) return true;
   const type = json.$type;
   if (type !== undefined && (typeof type !== 'string' || !builtinTypes.has(type))) return false;
-  for (const key in json) if (!onlyHyperTypes(json[key] as JsonValue)) return false;
+  for (const key in json) if (!onlyBuiltinTypes(json[key] as JsonValue)) return false;
   return true;
 }
 
