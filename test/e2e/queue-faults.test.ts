@@ -206,7 +206,7 @@ describe('on one redis-server', () => {
         script,
         `import { search, floatv, bullmqExecutor, redisStorage } from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'index.js')).href)};
   const url = process.argv[2];
-  const result = await search({ x: floatv(0, 1), ms: 500 }, { module: ${JSON.stringify(pathToFileURL(objective).href)} }, { numTrials: 10, study: ${JSON.stringify(study)}, storage: redisStorage(url), executor: bullmqExecutor({ connection: url, pollInterval: 300 }), concurrency: 2, seed: 3 });
+  const result = await search({ x: floatv(0, 1), ms: 1000 }, { module: ${JSON.stringify(pathToFileURL(objective).href)} }, { numTrials: 10, study: ${JSON.stringify(study)}, storage: redisStorage(url), executor: bullmqExecutor({ connection: url, pollInterval: 300 }), concurrency: 2, seed: 3 });
   console.log('finished', result.trials.length, result.completed.length);
   process.exit(0);
   `,
@@ -228,7 +228,7 @@ describe('on one redis-server', () => {
       const atKill = await journal(redis.url, study);
       const inFlight = atKill.filter((e) => e.type === 'trial').length - atKill.filter((e) => e.type === 'done').length;
       expect(inFlight).toBeGreaterThan(0);
-      await new Promise((r) => setTimeout(r, 1200)); // the workers finish those trials meanwhile
+      await new Promise((r) => setTimeout(r, 2200)); // the workers finish those trials meanwhile
       const second = spawnNode([script, redis.url]);
       expect(await second.exited(), second.output()).toBe(0);
       expect(second.output()).toContain('finished 10 10');

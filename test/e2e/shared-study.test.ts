@@ -31,7 +31,9 @@ async function runFour(where: string, study: string, seeds: readonly number[], d
   const runs = seeds.map(
     (seed) =>
       new Promise<string[]>((resolve, reject) => {
-        const proc = spawn(process.execPath, [child, where, study, String(trials), String(seed), dedupe ? '1' : '0', algorithm], {
+        // 10 ms a trial: long enough that, under a loaded suite, the first process to start has not
+        // spent the whole budget before the last one opens the study (at 3 ms it sometimes had)
+        const proc = spawn(process.execPath, [child, where, study, String(trials), String(seed), dedupe ? '1' : '0', algorithm, '10'], {
           cwd: root,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
