@@ -61,6 +61,11 @@ export function truncatedNormalDraw(mu: number, sigma: number, lo: number, hi: n
 export function logSumExp(xs: Float64Array, n: number): number {
   let max = -Infinity;
   for (let i = 0; i < n; i++) if ((xs[i] as number) > max) max = xs[i] as number;
+  return logSumExpFrom(xs, n, max);
+}
+
+/** {@link logSumExp} given `max`, the largest of the first `n` entries (−∞ if none is larger). */
+export function logSumExpFrom(xs: Float64Array, n: number, max: number): number {
   if (max === -Infinity) return -Infinity;
   let sum = 0;
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
 import type { Rng } from '../../base/rng.js';
-import { logSumExp, logTruncation, normalLogPdf, normalMass, truncatedNormalDraw } from './math.js';
+import { logSumExp, logSumExpFrom, logTruncation, normalLogPdf, normalMass, truncatedNormalDraw } from './math.js';
 import { cellOf } from './params.js';
 import type { Observation, Param, ParamSpace } from './params.js';
 
@@ -302,6 +302,26 @@ export interface ParzenOptions {
   readonly clipCount?: number;
 }
 
+const KIND_FLOAT = 0;
+const KIND_CATEGORICAL = 1;
+const KIND_DISCRETE = 2;
+
+/** The kernels of an observation's parameters, component by component (`vals[c * n + i]`). */
+interface Pack {
+  readonly params: Int32Array;
+  readonly kernels: readonly Kernel[];
+  readonly vals: Float64Array;
+  readonly inv: Float64Array;
+  readonly offset: Float64Array;
+  readonly kinds: Int32Array;
+  readonly logHit: Float64Array;
+  readonly logMiss: Float64Array;
+  /** Every parameter a float that every component has: the sums need no test. */
+  readonly denseFloats: boolean;
+  /** Scratch: the prior's log density of each parameter at the point asked. */
+  readonly prior: Float64Array;
+}
+
 /** @internal A fitted mixture over the members of a store (indices in trial order). */
 export class ParzenModel {
   readonly #space: ParamSpace;
@@ -317,6 +337,8 @@ export class ParzenModel {
   /** Observation → component (−1: not a member), when the members ascend (built on first use). */
   #position: Int32Array | undefined;
   readonly #ascending: boolean;
+  /** The kernels of one parameter list laid out by component (see {@link #packFor}). */
+  #pack: Pack | undefined;
 
   /**
    * `memberWeights` (one per member, ≥ 0) multiply the default recency weights (a pruned trial's
@@ -539,11 +561,139 @@ export class ParzenModel {
     acc[m] = (acc[m] as number) + prior;
   }
 
+  /**
+   * The kernels of the parameters `params` (an observation's, in its order) laid out component by
+   * component, so {@link logDensity} sums each component's terms in one pass instead of one pass
+   * per parameter. Made for the first parameter list asked and kept while the lists asked match
+   * it (always, in a space without conditional decisions); `undefined` for another list.
+   */
+  #packFor(params: Int32Array): Pack | undefined {
+    const known = this.#pack;
+    if (known !== undefined) {
+      const ps = known.params;
+      if (ps.length !== params.length) return undefined;
+      for (let i = 0; i < ps.length; i++) if (ps[i] !== params[i]) return undefined;
+      return known;
+    }
+    const m = this.#members.length;
+    const n = params.length;
+    const kernels = Array.from(params, (p) => this.#kernel(p));
+    const vals = new Float64Array(m * n);
+    const inv = new Float64Array(m * n);
+    const offset = new Float64Array(m * n);
+    const kinds = new Int32Array(n);
+    const logHit = new Float64Array(n);
+    const logMiss = new Float64Array(n);
+    let denseFloats = true;
+    for (let i = 0; i < n; i++) {
+      const k = kernels[i] as Kernel;
+      const kind = k.param.kind;
+      kinds[i] = kind === 'float' ? KIND_FLOAT : kind === 'categorical' ? KIND_CATEGORICAL : KIND_DISCRETE;
+      logHit[i] = k.logHit;
+      logMiss[i] = k.logMiss;
+      if (kind !== 'float' || k.count !== m) denseFloats = false;
+      for (let c = 0; c < m; c++) {
+        vals[c * n + i] = k.vals[c] as number;
+        inv[c * n + i] = k.inv[c] as number;
+        offset[c * n + i] = k.offset[c] as number;
+      }
+    }
+    const pack: Pack = { params: Int32Array.from(params), kernels, vals, inv, offset, kinds, logHit, logMiss, denseFloats, prior: new Float64Array(n) };
+    this.#pack = pack;
+    return pack;
+  }
+
+  /**
+   * {@link logDensity} on a {@link Pack}: each component's terms in the parameters' order, with
+   * the same operations in the same order as the per-parameter passes, so the same number.
+   */
+  #packedLogDensity(pack: Pack, x: Float64Array): number {
+    const m = this.#members.length;
+    const n = pack.params.length;
+    const { vals, inv, offset, kinds, logHit, logMiss, prior } = pack;
+    const logWeights = this.#logWeights;
+    const acc = this.#acc;
+    for (let i = 0; i < n; i++) prior[i] = this.#priorLog(pack.kernels[i] as Kernel, x[i] as number);
+    let max = -Infinity;
+    if (pack.denseFloats) {
+      // four components at a time: each sum is a chain of dependent additions, and four
+      // independent chains keep the floating-point units busy (each sum's order is unchanged)
+      let c = 0;
+      for (let base = 0; c + 3 < m; c += 4, base += 4 * n) {
+        let a0 = logWeights[c] as number;
+        let a1 = logWeights[c + 1] as number;
+        let a2 = logWeights[c + 2] as number;
+        let a3 = logWeights[c + 3] as number;
+        const b1 = base + n;
+        const b2 = b1 + n;
+        const b3 = b2 + n;
+        for (let i = 0; i < n; i++) {
+          const xi = x[i] as number;
+          const z0 = (xi - (vals[base + i] as number)) * (inv[base + i] as number);
+          const z1 = (xi - (vals[b1 + i] as number)) * (inv[b1 + i] as number);
+          const z2 = (xi - (vals[b2 + i] as number)) * (inv[b2 + i] as number);
+          const z3 = (xi - (vals[b3 + i] as number)) * (inv[b3 + i] as number);
+          a0 = a0 - 0.5 * z0 * z0 + (offset[base + i] as number);
+          a1 = a1 - 0.5 * z1 * z1 + (offset[b1 + i] as number);
+          a2 = a2 - 0.5 * z2 * z2 + (offset[b2 + i] as number);
+          a3 = a3 - 0.5 * z3 * z3 + (offset[b3 + i] as number);
+        }
+        acc[c] = a0;
+        acc[c + 1] = a1;
+        acc[c + 2] = a2;
+        acc[c + 3] = a3;
+        if (a0 > max) max = a0;
+        if (a1 > max) max = a1;
+        if (a2 > max) max = a2;
+        if (a3 > max) max = a3;
+      }
+      for (let base = c * n; c < m; c++, base += n) {
+        let a = logWeights[c] as number;
+        for (let i = 0; i < n; i++) {
+          const z = ((x[i] as number) - (vals[base + i] as number)) * (inv[base + i] as number);
+          a = a - 0.5 * z * z + (offset[base + i] as number);
+        }
+        acc[c] = a;
+        if (a > max) max = a;
+      }
+    } else {
+      for (let c = 0, base = 0; c < m; c++, base += n) {
+        let a = logWeights[c] as number;
+        for (let i = 0; i < n; i++) {
+          const v = vals[base + i] as number;
+          if (v !== v) a = a + (prior[i] as number);
+          else {
+            const kind = kinds[i] as number;
+            const xi = x[i] as number;
+            if (kind === KIND_FLOAT) {
+              const z = (xi - v) * (inv[base + i] as number);
+              a = a - 0.5 * z * z + (offset[base + i] as number);
+            } else if (kind === KIND_CATEGORICAL) a = a + (v === xi ? (logHit[i] as number) : (logMiss[i] as number));
+            else {
+              const [lo, hi] = cellOf((pack.kernels[i] as Kernel).param, xi);
+              const s = inv[base + i] as number;
+              a = a + Math.log(Math.max(normalMass((lo - v) * s, (hi - v) * s), 1e-300)) + (offset[base + i] as number);
+            }
+          }
+        }
+        acc[c] = a;
+        if (a > max) max = a;
+      }
+    }
+    let a = logWeights[m] as number;
+    for (let i = 0; i < n; i++) a = a + (prior[i] as number);
+    acc[m] = a;
+    if (a > max) max = a;
+    return logSumExpFrom(acc, m + 1, max);
+  }
+
   /** The log density of an observation under the mixture. */
   logDensity(observation: Observation): number {
     const m = this.#members.length;
     const acc = this.#acc;
     if (this.#options.multivariate) {
+      const pack = this.#packFor(observation.params);
+      if (pack !== undefined) return this.#packedLogDensity(pack, observation.values);
       acc.set(this.#logWeights);
       for (let i = 0; i < observation.params.length; i++) this.#accumulate(this.#kernel(observation.params[i] as number), observation.values[i] as number, acc);
       return logSumExp(acc, m + 1);
