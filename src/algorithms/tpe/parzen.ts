@@ -302,6 +302,9 @@ export interface ParzenOptions {
   readonly clipCount?: number;
 }
 
+/** How many components {@link ParzenModel.logDensityBelow} sums first: the largest last time. */
+const HOT = 16;
+
 const KIND_FLOAT = 0;
 const KIND_CATEGORICAL = 1;
 const KIND_DISCRETE = 2;
@@ -339,6 +342,14 @@ export class ParzenModel {
   readonly #ascending: boolean;
   /** The kernels of one parameter list laid out by component (see {@link #packFor}). */
   #pack: Pack | undefined;
+  /** {@link logDensityBelow}: the components of the largest terms last time (`#hotCount` of them, largest first) and their terms. */
+  readonly #hot = new Int32Array(HOT);
+  readonly #hotValues = new Float64Array(HOT);
+  readonly #hotBelow = new Int32Array(HOT);
+  #hotCount = 0;
+  /** {@link logDensityBelow}: per component, the stamp of the last call that counted it. */
+  #seen: Int32Array | undefined;
+  #stamp = 0;
 
   /**
    * `memberWeights` (one per member, ≥ 0) multiply the default recency weights (a pruned trial's
@@ -604,22 +615,21 @@ export class ParzenModel {
   }
 
   /**
-   * {@link logDensity} on a {@link Pack}: each component's terms in the parameters' order, with
-   * the same operations in the same order as the per-parameter passes, so the same number.
+   * Fills `acc[from, to)` with the log terms of components `from..to − 1` at `x` (the log weight
+   * plus each parameter's log kernel, in the parameters' order: the operations of the
+   * per-parameter passes, in their order, so the same numbers). `pack.prior` holds the prior's
+   * log density of each parameter at `x`.
    */
-  #packedLogDensity(pack: Pack, x: Float64Array): number {
-    const m = this.#members.length;
+  #fill(pack: Pack, x: Float64Array, from: number, to: number): void {
     const n = pack.params.length;
     const { vals, inv, offset, kinds, logHit, logMiss, prior } = pack;
     const logWeights = this.#logWeights;
     const acc = this.#acc;
-    for (let i = 0; i < n; i++) prior[i] = this.#priorLog(pack.kernels[i] as Kernel, x[i] as number);
-    let max = -Infinity;
+    let c = from;
     if (pack.denseFloats) {
       // four components at a time: each sum is a chain of dependent additions, and four
       // independent chains keep the floating-point units busy (each sum's order is unchanged)
-      let c = 0;
-      for (let base = 0; c + 3 < m; c += 4, base += 4 * n) {
+      for (let base = c * n; c + 3 < to; c += 4, base += 4 * n) {
         let a0 = logWeights[c] as number;
         let a1 = logWeights[c + 1] as number;
         let a2 = logWeights[c + 2] as number;
@@ -642,49 +652,156 @@ export class ParzenModel {
         acc[c + 1] = a1;
         acc[c + 2] = a2;
         acc[c + 3] = a3;
-        if (a0 > max) max = a0;
-        if (a1 > max) max = a1;
-        if (a2 > max) max = a2;
-        if (a3 > max) max = a3;
       }
-      for (let base = c * n; c < m; c++, base += n) {
+      for (let base = c * n; c < to; c++, base += n) {
         let a = logWeights[c] as number;
         for (let i = 0; i < n; i++) {
           const z = ((x[i] as number) - (vals[base + i] as number)) * (inv[base + i] as number);
           a = a - 0.5 * z * z + (offset[base + i] as number);
         }
         acc[c] = a;
-        if (a > max) max = a;
       }
-    } else {
-      for (let c = 0, base = 0; c < m; c++, base += n) {
-        let a = logWeights[c] as number;
-        for (let i = 0; i < n; i++) {
-          const v = vals[base + i] as number;
-          if (v !== v) a = a + (prior[i] as number);
+      return;
+    }
+    for (let base = c * n; c < to; c++, base += n) {
+      let a = logWeights[c] as number;
+      for (let i = 0; i < n; i++) {
+        const v = vals[base + i] as number;
+        if (v !== v) a = a + (prior[i] as number);
+        else {
+          const kind = kinds[i] as number;
+          const xi = x[i] as number;
+          if (kind === KIND_FLOAT) {
+            const z = (xi - v) * (inv[base + i] as number);
+            a = a - 0.5 * z * z + (offset[base + i] as number);
+          } else if (kind === KIND_CATEGORICAL) a = a + (v === xi ? (logHit[i] as number) : (logMiss[i] as number));
           else {
-            const kind = kinds[i] as number;
-            const xi = x[i] as number;
-            if (kind === KIND_FLOAT) {
-              const z = (xi - v) * (inv[base + i] as number);
-              a = a - 0.5 * z * z + (offset[base + i] as number);
-            } else if (kind === KIND_CATEGORICAL) a = a + (v === xi ? (logHit[i] as number) : (logMiss[i] as number));
-            else {
-              const [lo, hi] = cellOf((pack.kernels[i] as Kernel).param, xi);
-              const s = inv[base + i] as number;
-              a = a + Math.log(Math.max(normalMass((lo - v) * s, (hi - v) * s), 1e-300)) + (offset[base + i] as number);
-            }
+            const [lo, hi] = cellOf((pack.kernels[i] as Kernel).param, xi);
+            const s = inv[base + i] as number;
+            a = a + Math.log(Math.max(normalMass((lo - v) * s, (hi - v) * s), 1e-300)) + (offset[base + i] as number);
           }
         }
-        acc[c] = a;
-        if (a > max) max = a;
       }
+      acc[c] = a;
     }
-    let a = logWeights[m] as number;
+  }
+
+  /** Sets `pack.prior` to the prior's log density of each parameter at `x`, and `acc[m]` to the prior component's term. */
+  #fillPrior(pack: Pack, x: Float64Array): void {
+    const m = this.#members.length;
+    const n = pack.params.length;
+    const prior = pack.prior;
+    for (let i = 0; i < n; i++) prior[i] = this.#priorLog(pack.kernels[i] as Kernel, x[i] as number);
+    let a = this.#logWeights[m] as number;
     for (let i = 0; i < n; i++) a = a + (prior[i] as number);
-    acc[m] = a;
-    if (a > max) max = a;
+    this.#acc[m] = a;
+  }
+
+  /**
+   * {@link logDensity} on a {@link Pack}: each component's terms in the parameters' order, with
+   * the same operations in the same order as the per-parameter passes, so the same number.
+   */
+  #packedLogDensity(pack: Pack, x: Float64Array): number {
+    const m = this.#members.length;
+    const acc = this.#acc;
+    this.#fillPrior(pack, x);
+    this.#fill(pack, x, 0, m);
+    let max = -Infinity;
+    for (let c = 0; c <= m; c++) if ((acc[c] as number) > max) max = acc[c] as number;
     return logSumExpFrom(acc, m + 1, max);
+  }
+
+  /**
+   * The log density of `observation`, or `+∞` once it is known to be at least `bound` (by a
+   * margin of 1e−9 relative): the components are summed the largest first as far as the last
+   * points asked tell (see {@link #remember}), then the most recent first, and the sum stops as
+   * soon as a part of it reaches the bound. A finite result is exactly {@link logDensity}'s.
+   * TPE asks the bad model so: a candidate whose bad density is that high cannot beat the best.
+   */
+  logDensityBelow(observation: Observation, bound: number): number {
+    const pack = this.#options.multivariate && bound < Infinity ? this.#packFor(observation.params) : undefined;
+    if (pack === undefined) return this.logDensity(observation);
+    const m = this.#members.length;
+    const x = observation.values;
+    const acc = this.#acc;
+    const target = bound + 1e-9 * (1 + Math.abs(bound));
+    let seen = this.#seen;
+    if (seen === undefined) seen = this.#seen = new Int32Array(m + 1);
+    const stamp = ++this.#stamp;
+    // the terms counted so far, as max + log(sum)
+    let max = -Infinity;
+    let sum = 0;
+    this.#fillPrior(pack, x);
+    seen[m] = stamp;
+    max = acc[m] as number;
+    sum = max === max && max !== -Infinity ? 1 : 0;
+    const hot = this.#hot;
+    for (let h = 0; h < this.#hotCount; h++) {
+      const c = hot[h] as number;
+      this.#fill(pack, x, c, c + 1);
+      seen[c] = stamp;
+      const t = acc[c] as number;
+      if (t > max) {
+        sum = sum * Math.exp(max - t) + 1;
+        max = t;
+      } else if (max !== -Infinity) sum += Math.exp(t - max);
+    }
+    let pruned = this.#hotCount > 0 && max + Math.log(sum) >= target;
+    // the rest, the most recent first (members ascend in trial order), eight at a time
+    let to = m;
+    while (to > 0 && !pruned) {
+      const from = Math.max(0, to - 8);
+      this.#fill(pack, x, from, to);
+      for (let c = from; c < to; c++) {
+        if (seen[c] === stamp) continue;
+        seen[c] = stamp;
+        const t = acc[c] as number;
+        if (t > max) {
+          sum = sum * Math.exp(max - t) + 1;
+          max = t;
+        } else if (max !== -Infinity) sum += Math.exp(t - max);
+      }
+      to = from;
+      pruned = to > 0 && max + Math.log(sum) >= target;
+    }
+    this.#remember(to, m);
+    // all counted: max is the largest term, and the sum is made again as logDensity makes it
+    return pruned ? Infinity : logSumExpFrom(acc, m + 1, max);
+  }
+
+  /**
+   * Keeps the components with the largest terms among those just summed, for the next
+   * {@link logDensityBelow}: the last hot ones below `from`, and every component from `from` on.
+   */
+  #remember(from: number, m: number): void {
+    const hot = this.#hot;
+    const below = this.#hotBelow;
+    let q = 0;
+    for (let h = 0; h < this.#hotCount; h++) if ((hot[h] as number) < from) below[q++] = hot[h] as number;
+    let k = 0;
+    for (let r = 0; r < q; r++) k = this.#keep(below[r] as number, k);
+    for (let c = from; c < m; c++) k = this.#keep(c, k);
+    this.#hotCount = k;
+  }
+
+  /** Puts component `c` among the `k` hot ones kept so far (largest term first, at most {@link HOT}); the new count. */
+  #keep(c: number, k: number): number {
+    const t = this.#acc[c] as number;
+    if (!(t > -Infinity)) return k;
+    const hot = this.#hot;
+    const values = this.#hotValues;
+    let j: number;
+    if (k < HOT) j = k++;
+    else if (t > (values[HOT - 1] as number)) j = HOT - 1;
+    else return k;
+    while (j > 0 && (values[j - 1] as number) < t) {
+      values[j] = values[j - 1] as number;
+      hot[j] = hot[j - 1] as number;
+      j--;
+    }
+    values[j] = t;
+    hot[j] = c;
+    return k;
   }
 
   /** The log density of an observation under the mixture. */

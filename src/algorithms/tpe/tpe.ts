@@ -215,6 +215,9 @@ function defaultGamma(n: number): number {
  * kernels per decision (older trials thinned to weighted representatives, see `maxComponents`);
  * the ranking, the kernel widths (read off per-decision sorted orders, no sort per proposal) and
  * the kernels' normalisers (reused while a width is unchanged) are kept up to date incrementally.
+ * A candidate's density under the bad model is summed only until it shows the candidate cannot
+ * beat the best so far (the components likeliest to show it first): the choice, and so every
+ * proposal, is the one the full sums give.
  */
 export function tpe(options: TpeOptions = {}): Algorithm {
   const api = 'tpe';
@@ -372,7 +375,11 @@ export function tpe(options: TpeOptions = {}): Algorithm {
         const candidate = l.sample(s.rng);
         const isNew = !s.book.hasSeen(candidate.dna);
         if (!isNew && bestIsNew) continue;
-        const score = l.logDensity(candidate.observation) - g.logDensity(candidate.observation);
+        const lx = l.logDensity(candidate.observation);
+        // A candidate that cannot beat the best so far need not have its bad density summed to
+        // the end: +∞ (a score of −∞) once that density is known to be too high.
+        const gx = best !== undefined && isNew === bestIsNew ? g.logDensityBelow(candidate.observation, lx - bestScore) : g.logDensity(candidate.observation);
+        const score = lx - gx;
         if (best === undefined || (isNew && !bestIsNew) || score > bestScore) {
           best = candidate;
           bestScore = score;

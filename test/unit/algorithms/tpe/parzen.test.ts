@@ -399,3 +399,52 @@ describe('ParzenModel: the component-by-component sums', () => {
     );
   });
 });
+
+describe('ParzenModel.logDensityBelow', () => {
+  it('is logDensity exactly when finite, and +∞ only where logDensity reaches the bound; far below the density it stops early', () => {
+    const flat = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`x${i}`, floatv(-5, 5)])) as TreeValue;
+    const mixed: TreeValue = { a: oneOf([{ u: floatv(0, 1) }, { c: oneOf(['p', 'q', 'r']) }]), b: intv(1, 64, { scale: 'log' }), e: floatv(-3, 3) };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(flat, mixed),
+        fc.integer({ min: 0, max: 60 }),
+        fc.constantFrom(...variants),
+        fc.integer(),
+        fc.array(fc.double({ min: -30, max: 10, noNaN: true }), { minLength: 1, maxLength: 12 }),
+        (value, m, [, o], seed, offsets) => {
+          const spec = dnaSpec(value);
+          const rng = seededRng(seed);
+          const members = Array.from({ length: m }, () => randomDNA(spec, rng));
+          const below = fitModel(spec, members, { ...o, dims: 3 });
+          const exact = fitModel(spec, members, { ...o, dims: 3 });
+          // successive points on one model: the components it sums first change between calls
+          for (const offset of offsets) {
+            const observation = below.space.observe(randomDNA(spec, rng), 'test');
+            const truth = exact.model.logDensity(observation);
+            const bound = truth + offset;
+            const got = below.model.logDensityBelow(observation, bound);
+            if (got === Infinity) expect(truth).toBeGreaterThanOrEqual(bound);
+            else expect(Object.is(got, truth), `${got} vs ${truth}`).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('far below the density it stops early, and at the density it sums everything', () => {
+    const spec = dnaSpec(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`x${i}`, floatv(-5, 5)])) as TreeValue);
+    const rng = seededRng(7);
+    const members = Array.from({ length: 120 }, () => randomDNA(spec, rng));
+    const below = fitModel(spec, members, { dims: 6, bandwidth: 'neighbours' });
+    const exact = fitModel(spec, members, { dims: 6, bandwidth: 'neighbours' });
+    let stopped = 0;
+    for (let q = 0; q < 50; q++) {
+      const observation = below.space.observe(randomDNA(spec, rng), 'test');
+      const truth = exact.model.logDensity(observation);
+      if (below.model.logDensityBelow(observation, truth - 20) === Infinity) stopped++;
+      expect(Object.is(below.model.logDensityBelow(observation, truth + 1e-6), truth)).toBe(true);
+    }
+    expect(stopped).toBeGreaterThanOrEqual(45);
+  });
+});
