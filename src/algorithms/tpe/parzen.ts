@@ -153,6 +153,11 @@ interface Kernel {
   /** Independent form: log weights renormalised over the components having the parameter, prior last. */
   readonly logWeights: Float64Array | undefined;
   readonly cumulative: Float64Array | undefined;
+  /**
+   * Discrete kernels: per point asked (an internal value, so a cell), each component's log mass
+   * over the cell, made once: the candidates of a proposal ask few distinct cells.
+   */
+  readonly cells: Map<number, Float64Array> | undefined;
 }
 
 /** Optuna's default weights: 1 for the 25 most recent of `m` observations, a ramp from 1/m before them. */
@@ -323,6 +328,8 @@ interface Pack {
   readonly denseFloats: boolean;
   /** Scratch: the prior's log density of each parameter at the point asked. */
   readonly prior: Float64Array;
+  /** Scratch: for each discrete parameter, its kernel's cell terms at the point asked (see `#cellTerms`). */
+  readonly mass: (Float64Array | undefined)[];
 }
 
 /** @internal A fitted mixture over the members of a store (indices in trial order). */
@@ -511,6 +518,7 @@ export class ParzenModel {
       priorLogZ,
       logWeights,
       cumulative,
+      cells: param.kind === 'discrete' ? new Map() : undefined,
     };
     this.#kernels[p] = kernel;
     return kernel;
@@ -523,6 +531,30 @@ export class ParzenModel {
     if (param.kind === 'float') return normalLogPdf(x, k.priorMu, k.priorSigma) - k.priorLogZ;
     const [a, b] = cellOf(param, x);
     return Math.log(Math.max(normalMass((a - k.priorMu) / k.priorSigma, (b - k.priorMu) / k.priorSigma), 1e-300)) - k.priorLogZ;
+  }
+
+  /**
+   * A discrete kernel's log mass of each component over the cell of `x` (NaN where the component
+   * lacks the parameter), computed on the first ask of `x` and kept with the kernel.
+   */
+  #cellTerms(k: Kernel, x: number): Float64Array {
+    const cells = k.cells as Map<number, Float64Array>;
+    let mass = cells.get(x);
+    if (mass !== undefined) return mass;
+    const m = this.#members.length;
+    const { vals, inv } = k;
+    const [a, b] = cellOf(k.param, x);
+    mass = new Float64Array(m);
+    for (let c = 0; c < m; c++) {
+      const v = vals[c] as number;
+      if (v !== v) mass[c] = Number.NaN;
+      else {
+        const i = inv[c] as number;
+        mass[c] = Math.log(Math.max(normalMass((a - v) * i, (b - v) * i), 1e-300));
+      }
+    }
+    cells.set(x, mass);
+    return mass;
   }
 
   /** Adds, for every component, its log kernel at `x` to `acc` (the prior component last). */
@@ -558,15 +590,12 @@ export class ParzenModel {
           }
         }
     } else {
-      const { inv, offset } = k;
-      const [a, b] = cellOf(k.param, x);
+      const offset = k.offset;
+      const mass = this.#cellTerms(k, x);
       for (let c = 0; c < m; c++) {
         const v = vals[c] as number;
         if (v !== v) acc[c] = (acc[c] as number) + prior;
-        else {
-          const i = inv[c] as number;
-          acc[c] = (acc[c] as number) + Math.log(Math.max(normalMass((a - v) * i, (b - v) * i), 1e-300)) + (offset[c] as number);
-        }
+        else acc[c] = (acc[c] as number) + (mass[c] as number) + (offset[c] as number);
       }
     }
     acc[m] = (acc[m] as number) + prior;
@@ -609,7 +638,19 @@ export class ParzenModel {
         offset[c * n + i] = k.offset[c] as number;
       }
     }
-    const pack: Pack = { params: Int32Array.from(params), kernels, vals, inv, offset, kinds, logHit, logMiss, denseFloats, prior: new Float64Array(n) };
+    const pack: Pack = {
+      params: Int32Array.from(params),
+      kernels,
+      vals,
+      inv,
+      offset,
+      kinds,
+      logHit,
+      logMiss,
+      denseFloats,
+      prior: new Float64Array(n),
+      mass: new Array<Float64Array | undefined>(n),
+    };
     this.#pack = pack;
     return pack;
   }
@@ -675,11 +716,7 @@ export class ParzenModel {
             const z = (xi - v) * (inv[base + i] as number);
             a = a - 0.5 * z * z + (offset[base + i] as number);
           } else if (kind === KIND_CATEGORICAL) a = a + (v === xi ? (logHit[i] as number) : (logMiss[i] as number));
-          else {
-            const [lo, hi] = cellOf((pack.kernels[i] as Kernel).param, xi);
-            const s = inv[base + i] as number;
-            a = a + Math.log(Math.max(normalMass((lo - v) * s, (hi - v) * s), 1e-300)) + (offset[base + i] as number);
-          }
+          else a = a + ((pack.mass[i] as Float64Array)[c] as number) + (offset[base + i] as number);
         }
       }
       acc[c] = a;
@@ -691,7 +728,11 @@ export class ParzenModel {
     const m = this.#members.length;
     const n = pack.params.length;
     const prior = pack.prior;
-    for (let i = 0; i < n; i++) prior[i] = this.#priorLog(pack.kernels[i] as Kernel, x[i] as number);
+    for (let i = 0; i < n; i++) {
+      const k = pack.kernels[i] as Kernel;
+      prior[i] = this.#priorLog(k, x[i] as number);
+      if (k.cells !== undefined) pack.mass[i] = this.#cellTerms(k, x[i] as number);
+    }
     let a = this.#logWeights[m] as number;
     for (let i = 0; i < n; i++) a = a + (prior[i] as number);
     this.#acc[m] = a;
