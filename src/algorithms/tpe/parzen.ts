@@ -305,6 +305,8 @@ export interface ParzenOptions {
   readonly dims: number;
   /** `neighbours`: the n of the clip's floor range / min(100, n + 2) (default: the members having the parameter). */
   readonly clipCount?: number;
+  /** @internal `false`: a multivariate density by one pass per parameter (tests compare the two ways). */
+  readonly packed?: boolean;
 }
 
 /** How many components {@link ParzenModel.logDensityBelow} sums first: the largest last time. */
@@ -314,21 +316,26 @@ const KIND_FLOAT = 0;
 const KIND_CATEGORICAL = 1;
 const KIND_DISCRETE = 2;
 
-/** The kernels of an observation's parameters, component by component (`vals[c * n + i]`). */
+/**
+ * A model's kernels laid out component by component (`vals[c * width + p]` for component `c` and
+ * parameter `p`), each parameter's column filled when first asked; and the scratch of the point
+ * being asked.
+ */
 interface Pack {
-  readonly params: Int32Array;
-  readonly kernels: readonly Kernel[];
+  /** The number of parameters of the space. */
+  readonly width: number;
+  readonly filled: Uint8Array;
   readonly vals: Float64Array;
   readonly inv: Float64Array;
   readonly offset: Float64Array;
   readonly kinds: Int32Array;
   readonly logHit: Float64Array;
   readonly logMiss: Float64Array;
-  /** Every parameter a float that every component has: the sums need no test. */
-  readonly denseFloats: boolean;
-  /** Scratch: the prior's log density of each parameter at the point asked. */
-  readonly prior: Float64Array;
-  /** Scratch: for each discrete parameter, its kernel's cell terms at the point asked (see `#cellTerms`). */
+  /** Per parameter: a float that every component has (1), or not (0). */
+  readonly denseFloat: Uint8Array;
+  /** Scratch, by position in the observation asked: the prior's log density of its parameter at its value. */
+  prior: Float64Array;
+  /** Scratch, by position: for a discrete parameter, its kernel's cell terms at its value (see `#cellTerms`). */
   readonly mass: (Float64Array | undefined)[];
 }
 
@@ -347,7 +354,7 @@ export class ParzenModel {
   /** Observation → component (−1: not a member), when the members ascend (built on first use). */
   #position: Int32Array | undefined;
   readonly #ascending: boolean;
-  /** The kernels of one parameter list laid out by component (see {@link #packFor}). */
+  /** The kernels laid out by component (see {@link #packed}). */
   #pack: Pack | undefined;
   /** {@link logDensityBelow}: the components of the largest terms last time (`#hotCount` of them, largest first) and their terms. */
   readonly #hot = new Int32Array(HOT);
@@ -602,151 +609,152 @@ export class ParzenModel {
   }
 
   /**
-   * The kernels of the parameters `params` (an observation's, in its order) laid out component by
-   * component, so {@link logDensity} sums each component's terms in one pass instead of one pass
-   * per parameter. Made for the first parameter list asked and kept while the lists asked match
-   * it (always, in a space without conditional decisions); `undefined` for another list.
+   * The model's {@link Pack}, made on first use: {@link logDensity} then sums each component's
+   * terms in one pass over its row instead of one pass per parameter over all components.
    */
-  #packFor(params: Int32Array): Pack | undefined {
-    const known = this.#pack;
-    if (known !== undefined) {
-      const ps = known.params;
-      if (ps.length !== params.length) return undefined;
-      for (let i = 0; i < ps.length; i++) if (ps[i] !== params[i]) return undefined;
-      return known;
-    }
+  #packed(): Pack {
+    if (this.#pack !== undefined) return this.#pack;
     const m = this.#members.length;
-    const n = params.length;
-    const kernels = Array.from(params, (p) => this.#kernel(p));
-    const vals = new Float64Array(m * n);
-    const inv = new Float64Array(m * n);
-    const offset = new Float64Array(m * n);
-    const kinds = new Int32Array(n);
-    const logHit = new Float64Array(n);
-    const logMiss = new Float64Array(n);
-    let denseFloats = true;
-    for (let i = 0; i < n; i++) {
-      const k = kernels[i] as Kernel;
-      const kind = k.param.kind;
-      kinds[i] = kind === 'float' ? KIND_FLOAT : kind === 'categorical' ? KIND_CATEGORICAL : KIND_DISCRETE;
-      logHit[i] = k.logHit;
-      logMiss[i] = k.logMiss;
-      if (kind !== 'float' || k.count !== m) denseFloats = false;
-      for (let c = 0; c < m; c++) {
-        vals[c * n + i] = k.vals[c] as number;
-        inv[c * n + i] = k.inv[c] as number;
-        offset[c * n + i] = k.offset[c] as number;
-      }
-    }
-    const pack: Pack = {
-      params: Int32Array.from(params),
-      kernels,
-      vals,
-      inv,
-      offset,
-      kinds,
-      logHit,
-      logMiss,
-      denseFloats,
-      prior: new Float64Array(n),
-      mass: new Array<Float64Array | undefined>(n),
+    const width = this.#space.params.length;
+    this.#pack = {
+      width,
+      filled: new Uint8Array(width),
+      vals: new Float64Array(m * width),
+      inv: new Float64Array(m * width),
+      offset: new Float64Array(m * width),
+      kinds: new Int32Array(width),
+      logHit: new Float64Array(width),
+      logMiss: new Float64Array(width),
+      denseFloat: new Uint8Array(width),
+      prior: new Float64Array(8),
+      mass: [],
     };
-    this.#pack = pack;
-    return pack;
+    return this.#pack;
   }
 
   /**
-   * Fills `acc[from, to)` with the log terms of components `from..to − 1` at `x` (the log weight
-   * plus each parameter's log kernel, in the parameters' order: the operations of the
-   * per-parameter passes, in their order, so the same numbers). `pack.prior` holds the prior's
-   * log density of each parameter at `x`.
+   * Readies `pack` for the point `x` at the parameters `params` (an observation's): fills the
+   * columns not filled yet, sets the scratch (priors, cell terms) and `acc[m]`, the prior
+   * component's term. Whether every parameter is a float every component has (the sums then
+   * need no test).
    */
-  #fill(pack: Pack, x: Float64Array, from: number, to: number): void {
-    const n = pack.params.length;
-    const { vals, inv, offset, kinds, logHit, logMiss, prior } = pack;
+  #prepare(pack: Pack, params: Int32Array, x: Float64Array): boolean {
+    const m = this.#members.length;
+    const n = params.length;
+    const width = pack.width;
+    if (pack.prior.length < n) pack.prior = new Float64Array(2 * n);
+    const prior = pack.prior;
+    let dense = true;
+    for (let i = 0; i < n; i++) {
+      const p = params[i] as number;
+      const k = this.#kernel(p);
+      if (pack.filled[p] === 0) {
+        const kind = k.param.kind;
+        pack.kinds[p] = kind === 'float' ? KIND_FLOAT : kind === 'categorical' ? KIND_CATEGORICAL : KIND_DISCRETE;
+        pack.logHit[p] = k.logHit;
+        pack.logMiss[p] = k.logMiss;
+        pack.denseFloat[p] = kind === 'float' && k.count === m ? 1 : 0;
+        const { vals, inv, offset } = pack;
+        for (let c = 0, at = p; c < m; c++, at += width) {
+          vals[at] = k.vals[c] as number;
+          inv[at] = k.inv[c] as number;
+          offset[at] = k.offset[c] as number;
+        }
+        pack.filled[p] = 1;
+      }
+      if (pack.denseFloat[p] === 0) dense = false;
+      prior[i] = this.#priorLog(k, x[i] as number);
+      pack.mass[i] = k.cells !== undefined ? this.#cellTerms(k, x[i] as number) : undefined;
+    }
+    let a = this.#logWeights[m] as number;
+    for (let i = 0; i < n; i++) a = a + (prior[i] as number);
+    this.#acc[m] = a;
+    return dense;
+  }
+
+  /**
+   * Fills `acc[from, to)` with the log terms of components `from..to − 1` at the point `x` of the
+   * parameters `params` (the log weight plus each parameter's log kernel, in the parameters'
+   * order: the operations of the per-parameter passes, in their order, so the same numbers), once
+   * {@link #prepare} readied `pack` for it; `dense` is what it returned.
+   */
+  #fill(pack: Pack, params: Int32Array, x: Float64Array, dense: boolean, from: number, to: number): void {
+    const n = params.length;
+    const width = pack.width;
+    const { vals, inv, offset, kinds, logHit, logMiss, prior, mass } = pack;
     const logWeights = this.#logWeights;
     const acc = this.#acc;
     let c = from;
-    if (pack.denseFloats) {
+    if (dense) {
       // four components at a time: each sum is a chain of dependent additions, and four
       // independent chains keep the floating-point units busy (each sum's order is unchanged)
-      for (let base = c * n; c + 3 < to; c += 4, base += 4 * n) {
+      for (let base = c * width; c + 3 < to; c += 4, base += 4 * width) {
         let a0 = logWeights[c] as number;
         let a1 = logWeights[c + 1] as number;
         let a2 = logWeights[c + 2] as number;
         let a3 = logWeights[c + 3] as number;
-        const b1 = base + n;
-        const b2 = b1 + n;
-        const b3 = b2 + n;
+        const b1 = base + width;
+        const b2 = b1 + width;
+        const b3 = b2 + width;
         for (let i = 0; i < n; i++) {
+          const p = params[i] as number;
           const xi = x[i] as number;
-          const z0 = (xi - (vals[base + i] as number)) * (inv[base + i] as number);
-          const z1 = (xi - (vals[b1 + i] as number)) * (inv[b1 + i] as number);
-          const z2 = (xi - (vals[b2 + i] as number)) * (inv[b2 + i] as number);
-          const z3 = (xi - (vals[b3 + i] as number)) * (inv[b3 + i] as number);
-          a0 = a0 - 0.5 * z0 * z0 + (offset[base + i] as number);
-          a1 = a1 - 0.5 * z1 * z1 + (offset[b1 + i] as number);
-          a2 = a2 - 0.5 * z2 * z2 + (offset[b2 + i] as number);
-          a3 = a3 - 0.5 * z3 * z3 + (offset[b3 + i] as number);
+          const z0 = (xi - (vals[base + p] as number)) * (inv[base + p] as number);
+          const z1 = (xi - (vals[b1 + p] as number)) * (inv[b1 + p] as number);
+          const z2 = (xi - (vals[b2 + p] as number)) * (inv[b2 + p] as number);
+          const z3 = (xi - (vals[b3 + p] as number)) * (inv[b3 + p] as number);
+          a0 = a0 - 0.5 * z0 * z0 + (offset[base + p] as number);
+          a1 = a1 - 0.5 * z1 * z1 + (offset[b1 + p] as number);
+          a2 = a2 - 0.5 * z2 * z2 + (offset[b2 + p] as number);
+          a3 = a3 - 0.5 * z3 * z3 + (offset[b3 + p] as number);
         }
         acc[c] = a0;
         acc[c + 1] = a1;
         acc[c + 2] = a2;
         acc[c + 3] = a3;
       }
-      for (let base = c * n; c < to; c++, base += n) {
+      for (let base = c * width; c < to; c++, base += width) {
         let a = logWeights[c] as number;
         for (let i = 0; i < n; i++) {
-          const z = ((x[i] as number) - (vals[base + i] as number)) * (inv[base + i] as number);
-          a = a - 0.5 * z * z + (offset[base + i] as number);
+          const p = params[i] as number;
+          const z = ((x[i] as number) - (vals[base + p] as number)) * (inv[base + p] as number);
+          a = a - 0.5 * z * z + (offset[base + p] as number);
         }
         acc[c] = a;
       }
       return;
     }
-    for (let base = c * n; c < to; c++, base += n) {
+    for (let base = c * width; c < to; c++, base += width) {
       let a = logWeights[c] as number;
       for (let i = 0; i < n; i++) {
-        const v = vals[base + i] as number;
+        const p = params[i] as number;
+        const v = vals[base + p] as number;
         if (v !== v) a = a + (prior[i] as number);
         else {
-          const kind = kinds[i] as number;
+          const kind = kinds[p] as number;
           const xi = x[i] as number;
           if (kind === KIND_FLOAT) {
-            const z = (xi - v) * (inv[base + i] as number);
-            a = a - 0.5 * z * z + (offset[base + i] as number);
-          } else if (kind === KIND_CATEGORICAL) a = a + (v === xi ? (logHit[i] as number) : (logMiss[i] as number));
-          else a = a + ((pack.mass[i] as Float64Array)[c] as number) + (offset[base + i] as number);
+            const z = (xi - v) * (inv[base + p] as number);
+            a = a - 0.5 * z * z + (offset[base + p] as number);
+          } else if (kind === KIND_CATEGORICAL) a = a + (v === xi ? (logHit[p] as number) : (logMiss[p] as number));
+          else a = a + ((mass[i] as Float64Array)[c] as number) + (offset[base + p] as number);
         }
       }
       acc[c] = a;
     }
   }
 
-  /** Sets `pack.prior` to the prior's log density of each parameter at `x`, and `acc[m]` to the prior component's term. */
-  #fillPrior(pack: Pack, x: Float64Array): void {
-    const m = this.#members.length;
-    const n = pack.params.length;
-    const prior = pack.prior;
-    for (let i = 0; i < n; i++) {
-      const k = pack.kernels[i] as Kernel;
-      prior[i] = this.#priorLog(k, x[i] as number);
-      if (k.cells !== undefined) pack.mass[i] = this.#cellTerms(k, x[i] as number);
-    }
-    let a = this.#logWeights[m] as number;
-    for (let i = 0; i < n; i++) a = a + (prior[i] as number);
-    this.#acc[m] = a;
-  }
-
   /**
    * {@link logDensity} on a {@link Pack}: each component's terms in the parameters' order, with
    * the same operations in the same order as the per-parameter passes, so the same number.
    */
-  #packedLogDensity(pack: Pack, x: Float64Array): number {
+  #packedLogDensity(observation: Observation): number {
     const m = this.#members.length;
     const acc = this.#acc;
-    this.#fillPrior(pack, x);
-    this.#fill(pack, x, 0, m);
+    const pack = this.#packed();
+    const { params, values } = observation;
+    const dense = this.#prepare(pack, params, values);
+    this.#fill(pack, params, values, dense, 0, m);
     let max = -Infinity;
     for (let c = 0; c <= m; c++) if ((acc[c] as number) > max) max = acc[c] as number;
     return logSumExpFrom(acc, m + 1, max);
@@ -760,10 +768,10 @@ export class ParzenModel {
    * TPE asks the bad model so: a candidate whose bad density is that high cannot beat the best.
    */
   logDensityBelow(observation: Observation, bound: number): number {
-    const pack = this.#options.multivariate && bound < Infinity ? this.#packFor(observation.params) : undefined;
-    if (pack === undefined) return this.logDensity(observation);
+    if (!this.#options.multivariate || this.#options.packed === false || !(bound < Infinity)) return this.logDensity(observation);
     const m = this.#members.length;
-    const x = observation.values;
+    const pack = this.#packed();
+    const { params, values: x } = observation;
     const acc = this.#acc;
     const target = bound + 1e-9 * (1 + Math.abs(bound));
     let seen = this.#seen;
@@ -772,14 +780,14 @@ export class ParzenModel {
     // the terms counted so far, as max + log(sum)
     let max = -Infinity;
     let sum = 0;
-    this.#fillPrior(pack, x);
+    const dense = this.#prepare(pack, params, x);
     seen[m] = stamp;
     max = acc[m] as number;
     sum = max === max && max !== -Infinity ? 1 : 0;
     const hot = this.#hot;
     for (let h = 0; h < this.#hotCount; h++) {
       const c = hot[h] as number;
-      this.#fill(pack, x, c, c + 1);
+      this.#fill(pack, params, x, dense, c, c + 1);
       seen[c] = stamp;
       const t = acc[c] as number;
       if (t > max) {
@@ -792,7 +800,7 @@ export class ParzenModel {
     let to = m;
     while (to > 0 && !pruned) {
       const from = Math.max(0, to - 8);
-      this.#fill(pack, x, from, to);
+      this.#fill(pack, params, x, dense, from, to);
       for (let c = from; c < to; c++) {
         if (seen[c] === stamp) continue;
         seen[c] = stamp;
@@ -850,8 +858,7 @@ export class ParzenModel {
     const m = this.#members.length;
     const acc = this.#acc;
     if (this.#options.multivariate) {
-      const pack = this.#packFor(observation.params);
-      if (pack !== undefined) return this.#packedLogDensity(pack, observation.values);
+      if (this.#options.packed !== false) return this.#packedLogDensity(observation);
       acc.set(this.#logWeights);
       for (let i = 0; i < observation.params.length; i++) this.#accumulate(this.#kernel(observation.params[i] as number), observation.values[i] as number, acc);
       return logSumExp(acc, m + 1);
