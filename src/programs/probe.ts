@@ -38,7 +38,9 @@ function normal(rng: Rng): number {
  * function on those inputs (`s0 = s1 * 2` and `s0 = s1 + s1`) hash equal; a program with a NaN
  * or infinite output is unhashable (`functionalHash` gives `undefined`). Choose the inputs where
  * the programs will be used (the fitness grid, gradient scales, ...) so that equal outputs mean
- * equal fitness.
+ * equal fitness. Drawn inputs never hit a single point: programs that differ only there hash
+ * equal (`sign(x * x)` and `exp(0)` differ at x = 0 alone), so give `inputs` that include the
+ * points where the fitness looks (0, the grid's ends).
  *
  * ```ts
  * const probe = programProbe({ inputs: grid.map((x) => ({ x })) });
