@@ -307,10 +307,18 @@ export interface ParzenOptions {
   readonly clipCount?: number;
   /** @internal `false`: a multivariate density by one pass per parameter (tests compare the two ways). */
   readonly packed?: boolean;
+  /** @internal The most components × parameters laid out (default {@link PACK_LIMIT}; tests lower it). */
+  readonly packLimit?: number;
 }
 
 /** How many components {@link ParzenModel.logDensityBelow} sums first: the largest last time. */
 const HOT = 16;
+
+/** How many cells a discrete kernel keeps the masses of (see `#cellTerms`); more start it afresh. */
+const CELL_CACHE = 1024;
+
+/** The most entries (components × parameters) a {@link Pack}'s arrays hold (8 MB each). */
+const PACK_LIMIT = 1 << 20;
 
 const KIND_FLOAT = 0;
 const KIND_CATEGORICAL = 1;
@@ -364,6 +372,9 @@ export class ParzenModel {
   /** {@link logDensityBelow}: per component, the stamp of the last call that counted it. */
   #seen: Int32Array | undefined;
   #stamp = 0;
+  /** {@link logDensityBelow}: the partial log-sum-exp of the terms counted so far, as max + log(sum). */
+  #partMax = -Infinity;
+  #partSum = 0;
 
   /**
    * `memberWeights` (one per member, ≥ 0) multiply the default recency weights (a pruned trial's
@@ -542,7 +553,8 @@ export class ParzenModel {
 
   /**
    * A discrete kernel's log mass of each component over the cell of `x` (NaN where the component
-   * lacks the parameter), computed on the first ask of `x` and kept with the kernel.
+   * lacks the parameter), computed on the first ask of `x` and kept with the kernel (up to
+   * {@link CELL_CACHE} cells).
    */
   #cellTerms(k: Kernel, x: number): Float64Array {
     const cells = k.cells as Map<number, Float64Array>;
@@ -560,6 +572,8 @@ export class ParzenModel {
         mass[c] = Math.log(Math.max(normalMass((a - v) * i, (b - v) * i), 1e-300));
       }
     }
+    // a wide integer range asked at ever new cells by a model kept for many proposals: bounded
+    if (cells.size >= CELL_CACHE) cells.clear();
     cells.set(x, mass);
     return mass;
   }
@@ -606,6 +620,14 @@ export class ParzenModel {
       }
     }
     acc[m] = (acc[m] as number) + prior;
+  }
+
+  /**
+   * Whether the densities go through a {@link Pack}: unless `packed: false`, or the layout would
+   * take more than {@link PACK_LIMIT} entries an array (a space of thousands of parameters).
+   */
+  #packs(): boolean {
+    return this.#options.packed !== false && this.#members.length * this.#space.params.length <= (this.#options.packLimit ?? PACK_LIMIT);
   }
 
   /**
@@ -768,7 +790,7 @@ export class ParzenModel {
    * TPE asks the bad model so: a candidate whose bad density is that high cannot beat the best.
    */
   logDensityBelow(observation: Observation, bound: number): number {
-    if (!this.#options.multivariate || this.#options.packed === false || !(bound < Infinity)) return this.logDensity(observation);
+    if (!this.#options.multivariate || !this.#packs() || !(bound < Infinity)) return this.logDensity(observation);
     const m = this.#members.length;
     const pack = this.#packed();
     const { params, values: x } = observation;
@@ -777,45 +799,43 @@ export class ParzenModel {
     let seen = this.#seen;
     if (seen === undefined) seen = this.#seen = new Int32Array(m + 1);
     const stamp = ++this.#stamp;
-    // the terms counted so far, as max + log(sum)
-    let max = -Infinity;
-    let sum = 0;
     const dense = this.#prepare(pack, params, x);
-    seen[m] = stamp;
-    max = acc[m] as number;
-    sum = max === max && max !== -Infinity ? 1 : 0;
+    // the terms counted so far, as #partMax + log(#partSum)
+    this.#partMax = -Infinity;
+    this.#partSum = 0;
+    this.#count(m, seen, stamp);
     const hot = this.#hot;
     for (let h = 0; h < this.#hotCount; h++) {
       const c = hot[h] as number;
       this.#fill(pack, params, x, dense, c, c + 1);
-      seen[c] = stamp;
-      const t = acc[c] as number;
-      if (t > max) {
-        sum = sum * Math.exp(max - t) + 1;
-        max = t;
-      } else if (max !== -Infinity) sum += Math.exp(t - max);
+      this.#count(c, seen, stamp);
     }
-    let pruned = this.#hotCount > 0 && max + Math.log(sum) >= target;
+    let pruned = this.#hotCount > 0 && this.#partMax + Math.log(this.#partSum) >= target;
     // the rest, the most recent first (members ascend in trial order), eight at a time
     let to = m;
     while (to > 0 && !pruned) {
       const from = Math.max(0, to - 8);
       this.#fill(pack, params, x, dense, from, to);
-      for (let c = from; c < to; c++) {
-        if (seen[c] === stamp) continue;
-        seen[c] = stamp;
-        const t = acc[c] as number;
-        if (t > max) {
-          sum = sum * Math.exp(max - t) + 1;
-          max = t;
-        } else if (max !== -Infinity) sum += Math.exp(t - max);
-      }
+      for (let c = from; c < to; c++) this.#count(c, seen, stamp);
       to = from;
-      pruned = to > 0 && max + Math.log(sum) >= target;
+      pruned = to > 0 && this.#partMax + Math.log(this.#partSum) >= target;
     }
+    const max = this.#partMax;
     this.#remember(to, m);
     // all counted: max is the largest term, and the sum is made again as logDensity makes it
     return pruned ? Infinity : logSumExpFrom(acc, m + 1, max);
+  }
+
+  /** Adds component `c`'s term (in `acc`) to the partial log-sum-exp, unless this call (`stamp`) counted it already. */
+  #count(c: number, seen: Int32Array, stamp: number): void {
+    if (seen[c] === stamp) return;
+    seen[c] = stamp;
+    const t = this.#acc[c] as number;
+    const max = this.#partMax;
+    if (t > max) {
+      this.#partSum = (max === -Infinity ? 0 : this.#partSum * Math.exp(max - t)) + 1;
+      this.#partMax = t;
+    } else if (max !== -Infinity) this.#partSum += Math.exp(t - max);
   }
 
   /**
@@ -858,7 +878,7 @@ export class ParzenModel {
     const m = this.#members.length;
     const acc = this.#acc;
     if (this.#options.multivariate) {
-      if (this.#options.packed !== false) return this.#packedLogDensity(observation);
+      if (this.#packs()) return this.#packedLogDensity(observation);
       acc.set(this.#logWeights);
       for (let i = 0; i < observation.params.length; i++) this.#accumulate(this.#kernel(observation.params[i] as number), observation.values[i] as number, acc);
       return logSumExp(acc, m + 1);

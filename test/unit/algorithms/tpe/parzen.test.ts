@@ -446,3 +446,35 @@ describe('ParzenModel.logDensityBelow', () => {
     expect(stopped).toBeGreaterThanOrEqual(45);
   });
 });
+
+describe('ParzenModel: a space too large to lay out', () => {
+  it('past packLimit components × parameters, the per-parameter passes: the same densities, and no early stop', () => {
+    const spec = dnaSpec(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`x${i}`, floatv(-5, 5)])) as TreeValue);
+    const rng = seededRng(3);
+    const members = Array.from({ length: 120 }, () => randomDNA(spec, rng));
+    const laidOut = fitModel(spec, members, { dims: 6 });
+    const tooLarge = fitModel(spec, members, { dims: 6, packLimit: 120 * 6 - 1 });
+    for (let q = 0; q < 20; q++) {
+      const observation = laidOut.space.observe(randomDNA(spec, rng), 'test');
+      const density = laidOut.model.logDensity(observation);
+      expect(Object.is(tooLarge.model.logDensity(observation), density)).toBe(true);
+      expect(laidOut.model.logDensityBelow(observation, density - 20)).toBe(Infinity);
+      expect(Object.is(tooLarge.model.logDensityBelow(observation, density - 20), density)).toBe(true);
+    }
+  });
+});
+
+describe('ParzenModel: discrete cell masses', () => {
+  it('kept per cell, and started afresh past their bound: every density is a fresh model’s', () => {
+    const spec = dnaSpec({ k: intv(0, 3000), x: floatv(0, 1) });
+    const rng = seededRng(5);
+    const members = Array.from({ length: 30 }, () => randomDNA(spec, rng));
+    const kept = fitModel(spec, members, { dims: 2, bandwidth: 'neighbours' });
+    for (let k = 0; k < 1500; k++) {
+      const observation = kept.space.observe(spec.fromRecord({ k, x: 0.5 }), 'test');
+      const fresh = fitModel(spec, members, { dims: 2, bandwidth: 'neighbours' }).model.logDensity(observation);
+      expect(Object.is(kept.model.logDensity(observation), fresh)).toBe(true);
+      if (k % 7 === 0) expect(Object.is(kept.model.logDensity(observation), fresh)).toBe(true); // asked again: from the cache
+    }
+  });
+});
