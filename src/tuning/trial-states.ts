@@ -10,6 +10,8 @@ import type { DNAJson } from '../geno/dna.js';
 import { isDnaJson } from '../storage/journal-event-schema.js';
 import type { SnapshotPart } from '../storage/snapshot.js';
 import type { JsonValue } from '../symbolic/json.js';
+import { textOf } from '../base/text-of.js';
+import { decodeIntColumn, encodeIntColumn } from './int-column.js';
 import { CandidateDeriver } from './candidate-deriver.js';
 import type { JournalEvent, JournalWarning } from '../storage/storage.js';
 import type { Report, Trial, TrialState } from './trial.js';
@@ -201,7 +203,11 @@ class StoredTrial implements TrialRecord {
  * them whole; it is still read.
  */
 interface StatesColumns {
-  readonly states: 2 | 3;
+  /**
+   * 2: whole values; 3: times and event indices as differences (see `toRelative`); 4: as 3, and
+   * each integer column may be one string (see int-column.ts).
+   */
+  readonly states: 2 | 3 | 4;
   readonly events: number;
   readonly header: Extract<JournalEvent, { type: 'study' }> | null;
   readonly sessions: ([id: string, owner: string, ended: 0 | 1] | [id: string, owner: string, ended: 0 | 1, heartbeat: number])[];
@@ -209,18 +215,18 @@ interface StatesColumns {
   readonly liveness?: [owner: string, heartbeat: number, seen: number][];
   readonly owners: string[];
   readonly id: string[];
-  readonly state: number[];
-  readonly started: number[];
-  readonly ended: (number | null)[];
-  readonly owner: number[];
+  readonly state: number[] | string;
+  readonly started: number[] | string;
+  readonly ended: (number | null)[] | string;
+  readonly owner: number[] | string;
   readonly hash: (string | null | 0)[];
-  readonly flags: number[];
-  readonly attempts: number[];
-  readonly since: number[];
-  readonly steps: number[];
+  readonly flags: number[] | string;
+  readonly attempts: number[] | string;
+  readonly since: number[] | string;
+  readonly steps: number[] | string;
   readonly value: (Trial['value'] | null)[];
-  readonly seq: number[];
-  readonly endSeq: (number | null)[];
+  readonly seq: number[] | string;
+  readonly endSeq: (number | null)[] | string;
   readonly metrics: Record<number, NonNullable<Trial['metrics']>>;
   readonly error: Record<number, string>;
   readonly failure: Record<number, string>;
@@ -237,7 +243,7 @@ const STATE_CODES: readonly TrialState[] = ['running', 'completed', 'pruned', 'f
  * Turns whole times and event indices into differences (format 3, see {@link StatesColumns}),
  * when every time is a safe integer (a sum of differences of other numbers could round).
  */
-function toRelative(c: { states: 2 | 3; started: number[]; ended: (number | null)[]; since: number[]; seq: number[]; endSeq: (number | null)[] }): void {
+function toRelative(c: { states: 2 | 3 | 4; started: number[]; ended: (number | null)[]; since: number[]; seq: number[]; endSeq: (number | null)[] }): void {
   const n = c.started.length;
   for (let i = 0; i < n; i++) {
     const ended = c.ended[i] as number | null;
@@ -257,6 +263,34 @@ function toRelative(c: { states: 2 | 3; started: number[]; ended: (number | null
     }
   }
   c.states = 3;
+}
+
+/** The columns of whole numbers, which format 4 may keep as strings. */
+const INT_COLUMNS = ['state', 'started', 'ended', 'owner', 'flags', 'attempts', 'since', 'steps', 'seq', 'endSeq'] as const;
+
+/** Format 3's columns as format 4's: each integer column as a string when it can be one. */
+function packed(c: StatesColumns): StatesColumns {
+  const out: Record<string, unknown> = { ...c, states: 4 };
+  for (const name of INT_COLUMNS) {
+    const column = c[name];
+    if (typeof column !== 'string') out[name] = encodeIntColumn(column) ?? column;
+  }
+  return out as unknown as StatesColumns;
+}
+
+/** A snapshot's columns with every integer column an array (as formats 2 and 3 have them). */
+type ArrayColumns = Omit<StatesColumns, (typeof INT_COLUMNS)[number]> & {
+  readonly [K in (typeof INT_COLUMNS)[number]]: Exclude<StatesColumns[K], string>;
+};
+
+/** Format 4's string columns decoded in place (`n` rows); throws on a malformed one. */
+function unpack(c: StatesColumns, n: number): ArrayColumns {
+  const columns = c as unknown as Record<string, unknown>;
+  for (const name of INT_COLUMNS) {
+    const column = columns[name];
+    if (typeof column === 'string') columns[name] = decodeIntColumn(column, n);
+  }
+  return c as unknown as ArrayColumns;
 }
 
 /** Whether a trial counts toward the evaluation budget (not cached, not withdrawn). */
@@ -614,7 +648,7 @@ export class TrialStates {
     const rows = this.proposals;
     const owners = new Map<string, number>();
     const c = {
-      states: 2 as 2 | 3,
+      states: 2 as 2 | 3 | 4,
       events: this.events,
       header: this.header ?? null,
       sessions: this.sessions.map((x) => (x.heartbeat === undefined ? [x.id, x.owner, x.ended ? 1 : 0] : [x.id, x.owner, x.ended ? 1 : 0, x.heartbeat])),
@@ -695,7 +729,7 @@ export class TrialStates {
     if (run !== undefined) texts.push(run.src.subarray(run.at, run.end));
     flush();
     toRelative(c);
-    texts[0] = JSON.stringify(c);
+    texts[0] = JSON.stringify(c.states === 3 ? packed(c) : c);
     if (texts.length === 1) texts.push('');
     return texts;
   }
@@ -707,10 +741,17 @@ export class TrialStates {
   static fromSnapshot(payload: string | Buffer): TrialStates {
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
     const newline = bytes.indexOf(0x0a);
-    const c = JSON.parse(bytes.toString('utf8', 0, newline < 0 ? bytes.length : newline)) as StatesColumns;
-    if (typeof c !== 'object' || c === null || (c.states !== 2 && c.states !== 3) || !Array.isArray(c.id) || !Array.isArray(c.sessions))
+    const raw = JSON.parse(textOf(bytes, 0, newline < 0 ? bytes.length : newline)) as StatesColumns;
+    if (
+      typeof raw !== 'object' ||
+      raw === null ||
+      (raw.states !== 2 && raw.states !== 3 && raw.states !== 4) ||
+      !Array.isArray(raw.id) ||
+      !Array.isArray(raw.sessions)
+    )
       throw new Error('not a snapshot of trial states');
-    const n = c.id.length;
+    const n = raw.id.length;
+    const c = raw.states === 4 ? unpack(raw, n) : (raw as unknown as ArrayColumns);
     // Two lines a trial after the columns (its DNA's and its candidate's JSON), found without
     // decoding them: each is decoded when first asked for.
     const lines = new Float64Array(2 * n);
@@ -740,7 +781,7 @@ export class TrialStates {
     for (const [id, owner, ended, heartbeat] of c.sessions) states.#addSession(id, owner, ended === 1, heartbeat, undefined);
     for (const [owner, heartbeat, seen] of c.liveness ?? []) states.#liveness.set(owner, { heartbeat, seen });
     // Format 3 keeps differences (see StatesColumns); format 2 whole values.
-    const relative = c.states === 3;
+    const relative = c.states !== 2;
     // a trial whose candidate text is empty: made from its DNA in the space the header records
     const derive = states.#deriver();
     let started = 0;

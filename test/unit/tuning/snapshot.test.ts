@@ -428,12 +428,13 @@ describe('TrialStates snapshots (property)', () => {
     fc.record({
       type: fc.constant('fail' as const),
       id: fc.constantFrom(...ids),
-      error: fc.string(),
-      code: fc.option(fc.string(), { nil: undefined }),
+      // any text, not only ASCII: a snapshot's columns are decoded as Latin-1 only when all ASCII
+      error: fc.string({ unit: 'grapheme' }),
+      code: fc.option(fc.string({ unit: 'grapheme' }), { nil: undefined }),
       time: fc.nat(),
     }),
     fc.record({ type: fc.constant('prune' as const), id: fc.constantFrom(...ids), time: fc.nat() }),
-    fc.record({ type: fc.constant('abandon' as const), id: fc.constantFrom(...ids), reason: fc.string(), time: fc.nat() }),
+    fc.record({ type: fc.constant('abandon' as const), id: fc.constantFrom(...ids), reason: fc.string({ unit: 'grapheme' }), time: fc.nat() }),
     fc.record({ type: fc.constant('withdraw' as const), id: fc.constantFrom(...ids), reason: fc.string(), time: fc.nat() }),
     fc.record({
       type: fc.constant('claim' as const),

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DNA } from '../../../src/geno/dna.js';
+import { decodeIntColumn } from '../../../src/tuning/int-column.js';
 import { TrialStates } from '../../../src/tuning/trial-states.js';
 import type { JournalEvent } from '../../../src/storage/storage.js';
 
@@ -118,14 +119,44 @@ describe('the snapshot columns', () => {
   };
   const rows = (s: TrialStates): unknown[] => s.trials.map((t) => [t.id, t.state, t.started, t.ended, t.since, t.seq, t.endSeq, t.owner, t.value]);
 
-  it('keep times and event indices as differences (format 3) and read them back whole', () => {
+  const INT_COLUMNS = ['state', 'started', 'ended', 'owner', 'flags', 'attempts', 'since', 'steps', 'seq', 'endSeq'];
+  const columnsOf = (payload: string): Record<string, unknown> => JSON.parse(payload.slice(0, payload.indexOf('\n'))) as Record<string, unknown>;
+  /** `payload` with its columns replaced by `columns`. */
+  const withColumns = (payload: string, columns: Record<string, unknown>): string => `${JSON.stringify(columns)}${payload.slice(payload.indexOf('\n'))}`;
+
+  it('keep times and event indices as differences, and integer columns as strings (format 4), and read them back whole', () => {
     const live = build([1_796_000_000_000, 1_796_000_000_040, 1_796_000_000_041, 1_795_999_999_000]);
     const payload = live.toSnapshot();
-    const columns = JSON.parse(payload.slice(0, payload.indexOf('\n'))) as { states: number; started: number[]; endSeq: (number | null)[] };
-    expect(columns.states).toBe(3);
-    expect(columns.started).toEqual([1_796_000_000_000, 40, 1, -1_041]);
-    expect(columns.endSeq).toEqual([1, null, 1, 1]);
+    const columns = columnsOf(payload);
+    expect(columns.states).toBe(4);
+    for (const name of INT_COLUMNS) expect(typeof columns[name], name).toBe('string');
+    expect(decodeIntColumn(columns.started as string, 4)).toEqual([1_796_000_000_000, 40, 1, -1_041]);
+    expect(decodeIntColumn(columns.endSeq as string, 4)).toEqual([1, null, 1, 1]);
     expect(rows(TrialStates.fromSnapshot(payload))).toEqual(rows(live));
+  });
+
+  it('of format 3 (integer columns as arrays, written before format 4) are still read', () => {
+    const live = build([1_796_000_000_000, 1_796_000_000_040, 1_796_000_000_041, 1_795_999_999_000]);
+    const payload = live.toSnapshot();
+    const columns = columnsOf(payload);
+    for (const name of INT_COLUMNS) columns[name] = decodeIntColumn(columns[name] as string, 4);
+    columns.states = 3;
+    expect(columns.started).toEqual([1_796_000_000_000, 40, 1, -1_041]);
+    const old = withColumns(payload, columns);
+    expect(rows(TrialStates.fromSnapshot(old))).toEqual(rows(live));
+    // a string column is format 4's only
+    expect(() => TrialStates.fromSnapshot(withColumns(payload, { ...columns, steps: 'AAAA' }))).toThrow(/one row per trial/);
+  });
+
+  it('of format 4 with a corrupt integer column are refused with what is wrong', () => {
+    const live = build([1_796_000_000_000, 1_796_000_000_040, 1_796_000_000_041, 1_795_999_999_000]);
+    const payload = live.toSnapshot();
+    const columns = columnsOf(payload);
+    expect(() => TrialStates.fromSnapshot(withColumns(payload, { ...columns, flags: 'AAA' }))).toThrow('an integer column has 3 entries, not 4');
+    expect(() => TrialStates.fromSnapshot(withColumns(payload, { ...columns, flags: 'AA*A' }))).toThrow(
+      'an integer column has a character outside its alphabet at 2',
+    );
+    expect(() => TrialStates.fromSnapshot(withColumns(payload, { ...columns, flags: 12 }))).toThrow(/one row per trial/);
   });
 
   it('keep whole values (format 2, which is still read) when a time is not a safe integer', () => {
