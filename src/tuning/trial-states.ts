@@ -11,7 +11,7 @@ import { isDnaJson } from '../storage/journal-event-schema.js';
 import type { SnapshotPart } from '../storage/snapshot.js';
 import type { JsonValue } from '../symbolic/json.js';
 import { textOf } from '../base/text-of.js';
-import { decodeIntColumn, encodeIntColumn } from './int-column.js';
+import { encodeIntColumn, IntColumnReader } from './int-column.js';
 import { CandidateDeriver } from './candidate-deriver.js';
 import type { JournalEvent, JournalWarning } from '../storage/storage.js';
 import type { Report, Trial, TrialState } from './trial.js';
@@ -276,21 +276,6 @@ function packed(c: StatesColumns): StatesColumns {
     if (typeof column !== 'string') out[name] = encodeIntColumn(column) ?? column;
   }
   return out as unknown as StatesColumns;
-}
-
-/** A snapshot's columns with every integer column an array (as formats 2 and 3 have them). */
-type ArrayColumns = Omit<StatesColumns, (typeof INT_COLUMNS)[number]> & {
-  readonly [K in (typeof INT_COLUMNS)[number]]: Exclude<StatesColumns[K], string>;
-};
-
-/** Format 4's string columns decoded in place (`n` rows); throws on a malformed one. */
-function unpack(c: StatesColumns, n: number): ArrayColumns {
-  const columns = c as unknown as Record<string, unknown>;
-  for (const name of INT_COLUMNS) {
-    const column = columns[name];
-    if (typeof column === 'string') columns[name] = decodeIntColumn(column, n);
-  }
-  return c as unknown as ArrayColumns;
 }
 
 /** Whether a trial counts toward the evaluation budget (not cached, not withdrawn). */
@@ -751,7 +736,7 @@ export class TrialStates {
     )
       throw new Error('not a snapshot of trial states');
     const n = raw.id.length;
-    const c = raw.states === 4 ? unpack(raw, n) : (raw as unknown as ArrayColumns);
+    const c = raw;
     // Two lines a trial after the columns (its DNA's and its candidate's JSON), found without
     // decoding them: each is decoded when first asked for.
     const lines = new Float64Array(2 * n);
@@ -769,9 +754,28 @@ export class TrialStates {
         from = stop + 1;
       }
     }
-    const columns = [c.state, c.started, c.ended, c.owner, c.hash, c.flags, c.attempts, c.since, c.steps, c.value, c.seq, c.endSeq];
-    if ((n > 0 && lineCount !== 2 * n) || columns.some((column) => !Array.isArray(column) || column.length !== n))
+    if (
+      (n > 0 && lineCount !== 2 * n) ||
+      [c.hash, c.value].some((column) => !Array.isArray(column) || column.length !== n) ||
+      (c.states !== 4 && INT_COLUMNS.some((name) => typeof c[name] === 'string'))
+    )
       throw new Error('its columns do not have one row per trial');
+    // Each row takes the next entry of every integer column, in order (format 4's strings are
+    // read as they go: see IntColumnReader).
+    const [stateOf, startedOf, endedOf, ownerOf, flagsOf, attemptsOf, sinceOf, stepsOf, seqOf, endSeqOf] = INT_COLUMNS.map(
+      (name) => new IntColumnReader(c[name], n),
+    ) as [
+      IntColumnReader,
+      IntColumnReader,
+      IntColumnReader,
+      IntColumnReader,
+      IntColumnReader,
+      IntColumnReader,
+      IntColumnReader,
+      IntColumnReader,
+      IntColumnReader,
+      IntColumnReader,
+    ];
     const states = new TrialStates();
     // indexed when first asked (see #byIdMap)
     states.#byIdMap = undefined;
@@ -788,12 +792,12 @@ export class TrialStates {
     let seq = 0;
     for (let i = 0; i < n; i++) {
       const hash = c.hash[i] as string | null | 0;
-      const owner = c.owners[c.owner[i] as number];
-      started = relative ? started + (c.started[i] as number) : (c.started[i] as number);
-      seq = relative ? seq + (c.seq[i] as number) : (c.seq[i] as number);
-      const ended = c.ended[i] ?? undefined;
-      const endSeq = c.endSeq[i] ?? -1;
-      const state = STATE_CODES[c.state[i] as number];
+      const owner = c.owners[ownerOf.next() as number];
+      started = relative ? started + (startedOf.next() as number) : (startedOf.next() as number);
+      seq = relative ? seq + (seqOf.next() as number) : (seqOf.next() as number);
+      const ended = endedOf.next() ?? undefined;
+      const endSeq = endSeqOf.next() ?? -1;
+      const state = STATE_CODES[stateOf.next() as number];
       if (owner === undefined || state === undefined) throw new Error(`trial row ${i} is malformed`);
       const mid = lines[2 * i] as number;
       const end = lines[2 * i + 1] as number;
@@ -815,9 +819,10 @@ export class TrialStates {
       );
       t.state = state;
       t.ended = ended === undefined || !relative ? ended : started + ended;
-      t.attempts = c.attempts[i] as number;
-      t.since = relative ? started + (c.since[i] as number) : (c.since[i] as number);
-      t.steps = c.steps[i] as number;
+      t.attempts = attemptsOf.next() as number;
+      const since = sinceOf.next() as number;
+      t.since = relative ? started + since : since;
+      t.steps = stepsOf.next() as number;
       t.value = c.value[i] ?? undefined;
       t.metrics = c.metrics[i];
       t.error = c.error[i];
@@ -826,7 +831,7 @@ export class TrialStates {
       if (reports !== undefined) t.reports = reports.map(([v, step, m, time]) => ({ value: v, step: step ?? undefined, metrics: m ?? undefined, time }));
       t.seq = seq;
       t.endSeq = endSeq < 0 || !relative ? endSeq : seq + endSeq;
-      const flags = c.flags[i] as number;
+      const flags = flagsOf.next() as number;
       if ((flags & WITHDRAWN) !== 0) {
         t.withdrawn = true;
         t.number = c.withdrawnNumber?.[i] ?? t.number;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeIntColumn, encodeIntColumn } from '../../../src/tuning/int-column.js';
+import { decodeIntColumn, encodeIntColumn, IntColumnReader } from '../../../src/tuning/int-column.js';
 
 const entry = fc.oneof(
   fc.constant(null),
@@ -39,10 +39,21 @@ describe('encodeIntColumn / decodeIntColumn', () => {
   it('refuse a corrupt column: another count, a foreign character, a torn last entry', () => {
     const text = encodeIntColumn([1, 200, -3]) as string;
     expect(decodeIntColumn(text, 3)).toEqual([1, 200, -3]);
-    expect(() => decodeIntColumn(text, 2)).toThrow('an integer column has more than 2 entries');
+    expect(() => decodeIntColumn(text, 2)).toThrow('an integer column has 3 entries, not 2');
     expect(() => decodeIntColumn(text, 4)).toThrow('an integer column has 3 entries, not 4');
     expect(() => decodeIntColumn(`${text}"`, 3)).toThrow(`an integer column has a character outside its alphabet at ${text.length}`);
     expect(() => decodeIntColumn('é', 1)).toThrow('an integer column has a character outside its alphabet at 0');
     expect(() => decodeIntColumn(text.slice(0, 2) + 'z', 2)).toThrow(/torn last one/);
+  });
+
+  it('IntColumnReader gives the entries of a string or of an array (formats 2 and 3) one at a time, and checks either first', () => {
+    const values = [3, null, -40, 1_796_000_000_000, 0];
+    for (const column of [encodeIntColumn(values) as string, values]) {
+      const reader = new IntColumnReader(column, values.length);
+      expect(values.map(() => reader.next())).toEqual(values);
+    }
+    expect(() => new IntColumnReader(values, 4)).toThrow('an integer column is neither a string nor an array of 4 numbers');
+    expect(() => new IntColumnReader([1, '2'], 2)).toThrow('an integer column is neither a string nor an array of 2 numbers');
+    expect(() => new IntColumnReader({ length: 1 }, 1)).toThrow('an integer column is neither a string nor an array of 1 numbers');
   });
 });

@@ -156,7 +156,12 @@ describe('the snapshot columns', () => {
     expect(() => TrialStates.fromSnapshot(withColumns(payload, { ...columns, flags: 'AA*A' }))).toThrow(
       'an integer column has a character outside its alphabet at 2',
     );
-    expect(() => TrialStates.fromSnapshot(withColumns(payload, { ...columns, flags: 12 }))).toThrow(/one row per trial/);
+    expect(() => TrialStates.fromSnapshot(withColumns(payload, { ...columns, flags: 12 }))).toThrow(
+      'an integer column is neither a string nor an array of 4 numbers',
+    );
+    expect(() => TrialStates.fromSnapshot(withColumns(payload, { ...columns, flags: [0, 0, 'x', 0] }))).toThrow(
+      'an integer column is neither a string nor an array of 4 numbers',
+    );
   });
 
   it('keep whole values (format 2, which is still read) when a time is not a safe integer', () => {
