@@ -100,6 +100,7 @@ export class IntColumnReader {
     let scale = 32;
     for (;;) {
       d = INDEX[text.charCodeAt(this.#at++)] as number;
+      if (d === undefined) throw new Error('an integer column was read past its end');
       if (d < 32) break;
       v += (d - 32) * scale;
       scale *= 32;

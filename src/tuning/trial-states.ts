@@ -726,17 +726,10 @@ export class TrialStates {
   static fromSnapshot(payload: string | Buffer): TrialStates {
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
     const newline = bytes.indexOf(0x0a);
-    const raw = JSON.parse(textOf(bytes, 0, newline < 0 ? bytes.length : newline)) as StatesColumns;
-    if (
-      typeof raw !== 'object' ||
-      raw === null ||
-      (raw.states !== 2 && raw.states !== 3 && raw.states !== 4) ||
-      !Array.isArray(raw.id) ||
-      !Array.isArray(raw.sessions)
-    )
+    const c = JSON.parse(textOf(bytes, 0, newline < 0 ? bytes.length : newline)) as StatesColumns;
+    if (typeof c !== 'object' || c === null || (c.states !== 2 && c.states !== 3 && c.states !== 4) || !Array.isArray(c.id) || !Array.isArray(c.sessions))
       throw new Error('not a snapshot of trial states');
-    const n = raw.id.length;
-    const c = raw;
+    const n = c.id.length;
     // Two lines a trial after the columns (its DNA's and its candidate's JSON), found without
     // decoding them: each is decoded when first asked for.
     const lines = new Float64Array(2 * n);
@@ -784,7 +777,7 @@ export class TrialStates {
     if (c.header !== null) states.header = c.header;
     for (const [id, owner, ended, heartbeat] of c.sessions) states.#addSession(id, owner, ended === 1, heartbeat, undefined);
     for (const [owner, heartbeat, seen] of c.liveness ?? []) states.#liveness.set(owner, { heartbeat, seen });
-    // Format 3 keeps differences (see StatesColumns); format 2 whole values.
+    // Formats 3 and 4 keep differences (see StatesColumns); format 2 whole values.
     const relative = c.states !== 2;
     // a trial whose candidate text is empty: made from its DNA in the space the header records
     const derive = states.#deriver();

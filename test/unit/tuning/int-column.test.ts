@@ -52,6 +52,9 @@ describe('encodeIntColumn / decodeIntColumn', () => {
       const reader = new IntColumnReader(column, values.length);
       expect(values.map(() => reader.next())).toEqual(values);
     }
+    const reader = new IntColumnReader(encodeIntColumn([1]) as string, 1);
+    expect(reader.next()).toBe(1);
+    expect(() => reader.next()).toThrow('an integer column was read past its end');
     expect(() => new IntColumnReader(values, 4)).toThrow('an integer column is neither a string nor an array of 4 numbers');
     expect(() => new IntColumnReader([1, '2'], 2)).toThrow('an integer column is neither a string nor an array of 2 numbers');
     expect(() => new IntColumnReader({ length: 1 }, 1)).toThrow('an integer column is neither a string nor an array of 1 numbers');
