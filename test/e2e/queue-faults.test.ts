@@ -218,8 +218,12 @@ describe('on one redis-server', () => {
       for (;;) {
         const events = await journal(redis.url, study).catch(() => [] as JournalEvent[]);
         const done = events.filter((e) => e.type === 'done').length;
-        // some done, and some in flight right now (between a trial's end and the next one's start there may be none)
-        if (done >= 3 && events.filter((e) => e.type === 'trial').length > done) break;
+        // Some done, and one in flight that began under half a second ago: its objective runs a
+        // second, so it is still in flight when the kill lands. (Any trial in flight was not
+        // enough: the pair in flight could both end between this read and the kill.)
+        const ended = new Set(events.filter((e) => e.type === 'done').map((e) => e.id));
+        const fresh = events.some((e) => e.type === 'trial' && !ended.has(e.id) && Date.now() - e.time < 500);
+        if (done >= 3 && fresh) break;
         if (Date.now() > deadline) throw new Error(`no progress:\n${first.output()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
