@@ -1,5 +1,6 @@
 /**
- * Decoding bytes that are almost always ASCII (a snapshot's columns, a journal's JSON lines).
+ * Decoding bytes that are almost always ASCII (a snapshot's column line: the one large text a
+ * study decodes at once; a journal's lines are short and decoded as UTF-8).
  */
 import { isAscii } from 'node:buffer';
 
