@@ -10,6 +10,7 @@ import { DNA } from '../../geno/dna.js';
 import { childrenOf, elementDNAs, joinSpace } from '../../geno/dna-spec.js';
 import type { DNASpec, DecisionPoint, SpaceSpec } from '../../geno/dna-spec.js';
 import type { Rng } from '../../base/rng.js';
+import { slabFloat64Of, slabInt32Of } from '../../base/slab-arrays.js';
 import { candidateSpace, fromPicks, picksOf, pickElements } from '../evolution/dna-sites.js';
 
 /** How a parameter is modelled. */
@@ -171,7 +172,7 @@ export class ParamSpace {
       else if (d.kind === 'int') rec.values.push(intToInternal(d.scale, d.min, d.max, v));
     };
     space(this.#spec.root, elementDNAs(this.#spec.root, dna, api));
-    return { params: Int32Array.from(rec.params), values: Float64Array.from(rec.values) };
+    return { params: slabInt32Of(rec.params), values: slabFloat64Of(rec.values) };
   }
 
   /** Builds a DNA top-down, asking `choose` for each modelled parameter met on the way. */
@@ -221,7 +222,7 @@ export class ParamSpace {
       return fromPicks(d, picks);
     };
     const dna = joinSpace(this.#spec.root, space(this.#spec.root));
-    return { dna, observation: { params: Int32Array.from(rec.params), values: Float64Array.from(rec.values) } };
+    return { dna, observation: { params: slabInt32Of(rec.params), values: slabFloat64Of(rec.values) } };
   }
 }
 

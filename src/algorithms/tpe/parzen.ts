@@ -1,4 +1,5 @@
 import type { Rng } from '../../base/rng.js';
+import { slabFloat64, slabInt32 } from '../../base/slab-arrays.js';
 import { logSumExp, logSumExpFrom, logTruncation, normalLogPdf, normalMass, truncatedNormalDraw } from './math.js';
 import { cellOf } from './params.js';
 import type { Observation, Param, ParamSpace } from './params.js';
@@ -75,6 +76,46 @@ export class TruncationCache {
   readonly #kernelOffset: Float64Array[] = [];
   #position: Int32Array = new Int32Array(0);
   #positionMembers: Int32Array | undefined;
+  readonly #sorted: (Int32Array | undefined)[] = [];
+  readonly #sortedCount: number[] = [];
+  #marks: Int32Array = new Int32Array(0);
+  #stamp = 0;
+
+  /**
+   * Parameter `p`'s observations that the last model asking had (see {@link keepSorted}), sorted
+   * by value (ties: the older first), and how many: where the next model's sorted order starts.
+   */
+  sorted(p: number): Int32Array | undefined {
+    return this.#sorted[p];
+  }
+
+  /** How many entries of {@link sorted}`(p)` are in use. */
+  sortedCount(p: number): number {
+    return this.#sortedCount[p] ?? 0;
+  }
+
+  /** Keeps `list[0, count)` (observations sorted by value, then index) as parameter `p`'s {@link sorted} order. */
+  keepSorted(p: number, list: Int32Array, count: number): void {
+    let own = this.#sorted[p];
+    if (own === undefined || own.length < count) {
+      own = new Int32Array(Math.max(64, count * 2));
+      this.#sorted[p] = own;
+    }
+    own.set(list.subarray(0, count));
+    this.#sortedCount[p] = count;
+  }
+
+  /**
+   * A marking array over `count` observations and a stamp no entry holds yet: an observation is
+   * marked by setting its entry to the stamp (no clearing between uses).
+   */
+  marks(count: number): { marks: Int32Array; stamp: number } {
+    if (this.#marks.length < count || this.#stamp === 0x7fffffff) {
+      this.#marks = new Int32Array(Math.max(64, count * 2));
+      this.#stamp = 0;
+    }
+    return { marks: this.#marks, stamp: ++this.#stamp };
+  }
 
   /**
    * A map observation → component for `count` observations, −1 everywhere: the caller fills it
@@ -162,7 +203,7 @@ interface Kernel {
 
 /** Optuna's default weights: 1 for the 25 most recent of `m` observations, a ramp from 1/m before them. */
 function defaultWeights(m: number): Float64Array {
-  const w = new Float64Array(m).fill(1);
+  const w = slabFloat64(m).fill(1);
   if (m >= 25) {
     const ramp = m - 25;
     for (let i = 0; i < ramp; i++) w[i] = ramp === 1 ? 1 / m : 1 / m + ((1 - 1 / m) * i) / (ramp - 1);
@@ -190,8 +231,8 @@ export function summarise(
   const recent = Math.ceil(max / 2);
   const groups = max - recent;
   const old = m - recent;
-  const kept = new Int32Array(max);
-  const raw = new Float64Array(max);
+  const kept = slabInt32(max);
+  const raw = slabFloat64(max);
   for (let g = 0; g < groups; g++) {
     const a = Math.floor((g * old) / groups);
     const b = Math.floor(((g + 1) * old) / groups);
@@ -223,10 +264,10 @@ export function neighbourSigmas(vals: Float64Array, lo: number, hi: number, out:
   if (n === 0) return;
   // sorted values (a native numeric sort); each component finds its position by binary search,
   // equal values taking successive positions in component order (a stable argsort)
-  const xs = new Float64Array(n);
+  const xs = slabFloat64(n);
   for (let c = 0, k = 0; c < vals.length; c++) if (vals[c] === vals[c]) xs[k++] = vals[c] as number;
   xs.sort();
-  const taken = new Int32Array(n);
+  const taken = slabInt32(n);
   const range = hi - lo;
   const minSigma = range / Math.min(100, (clipCount ?? n) + 2);
   const at = (i: number): number => (i < 0 ? lo : i >= n ? hi : (xs[i] as number));
@@ -266,31 +307,119 @@ export function orderedNeighbourSigmas(
   out: Float64Array,
   clipCount: number | undefined,
 ): void {
-  const n = count;
-  if (n === 0) return;
-  const column = store.columns[p] as Float64Array;
+  if (count === 0) return;
+  const list = slabInt32(count);
+  membersInOrder(store, p, position, count, list);
+  sortedNeighbourSigmas(store.columns[p] as Float64Array, list, count, position, lo, hi, out, clipCount);
+}
+
+/** Fills `list` with the `count` members (by `position`) having parameter `p`, in the store's sorted order of `p`. */
+function membersInOrder(store: ObservationStore, p: number, position: Int32Array, count: number, list: Int32Array): void {
   const order = store.order[p] as Int32Array;
   const total = store.orderCount[p] as number;
-  const xs = new Float64Array(n);
-  const comp = new Int32Array(n);
   let k = 0;
-  for (let j = 0; j < total && k < n; j++) {
+  for (let j = 0; j < total && k < count; j++) {
     const o = order[j] as number;
-    const c = position[o] as number;
-    if (c < 0) continue;
-    xs[k] = column[o] as number;
-    comp[k++] = c;
+    if ((position[o] as number) >= 0) list[k++] = o;
   }
+}
+
+/**
+ * The widths of {@link neighbourSigmas} for `n` components whose observations `list` holds sorted
+ * by value (ties: the older first), each width written at its component (`position`) in `out`.
+ */
+function sortedNeighbourSigmas(
+  column: Float64Array,
+  list: Int32Array,
+  n: number,
+  position: Int32Array,
+  lo: number,
+  hi: number,
+  out: Float64Array,
+  clipCount: number | undefined,
+): void {
+  if (n === 0) return;
   const range = hi - lo;
   const minSigma = range / Math.min(100, (clipCount ?? n) + 2);
-  const at = (i: number): number => (i < 0 ? lo : i >= n ? hi : (xs[i] as number));
-  for (let i = 0; i < n; i++) {
-    let sigma: number;
-    if (n >= 2 && i === 0) sigma = at(1) - at(0);
-    else if (n >= 2 && i === n - 1) sigma = at(n - 1) - at(n - 2);
-    else sigma = Math.max(at(i) - at(i - 1), at(i + 1) - at(i));
-    out[comp[i] as number] = Math.min(range, Math.max(minSigma, sigma));
+  if (n === 1) {
+    const o = list[0] as number;
+    out[position[o] as number] = Math.min(range, Math.max(minSigma, Math.max((column[o] as number) - lo, hi - (column[o] as number))));
+    return;
   }
+  // the outermost look inwards only; the others take the larger gap to a neighbour
+  let prev = column[list[0] as number] as number;
+  let cur = column[list[1] as number] as number;
+  out[position[list[0] as number] as number] = Math.min(range, Math.max(minSigma, cur - prev));
+  for (let i = 1; i < n - 1; i++) {
+    const following = column[list[i + 1] as number] as number;
+    out[position[list[i] as number] as number] = Math.min(range, Math.max(minSigma, Math.max(cur - prev, following - cur)));
+    prev = cur;
+    cur = following;
+  }
+  out[position[list[n - 1] as number] as number] = Math.min(range, Math.max(minSigma, cur - prev));
+}
+
+/** Whether observation `a` sorts before `b` on `column`: by value, then the older first. */
+function before(column: Float64Array, a: number, b: number): boolean {
+  const x = column[a] as number;
+  const y = column[b] as number;
+  return x < y || (x === y && a < b);
+}
+
+/**
+ * @internal The sorted order of parameter `p` over the members (`position`; `count` of them have
+ * it) into `list`, made from `previous[0, previousCount)`, a sorted order of other (mostly the
+ * same) observations: the members in it are kept in its order, the others are sorted and merged
+ * in. O(members + previous) when few are new, so successive models of a search, whose members
+ * mostly repeat, need no sort. Returns `false`, with `list` unfilled, when more than `maxFresh`
+ * are new.
+ */
+export function mergeSorted(
+  column: Float64Array,
+  members: Int32Array,
+  position: Int32Array,
+  count: number,
+  previous: Int32Array,
+  previousCount: number,
+  marks: Int32Array,
+  stamp: number,
+  maxFresh: number,
+  list: Int32Array,
+): boolean {
+  const kept = slabInt32(count);
+  let nk = 0;
+  for (let j = 0; j < previousCount; j++) {
+    const o = previous[j] as number;
+    if (o < position.length && (position[o] as number) >= 0 && nk < count) {
+      kept[nk++] = o;
+      marks[o] = stamp;
+    }
+  }
+  const nf = count - nk;
+  if (nf > maxFresh) return false;
+  const fresh = slabInt32(nf);
+  let f = 0;
+  for (let c = 0; c < members.length && f < nf; c++) {
+    const o = members[c] as number;
+    const v = column[o] as number;
+    if (v === v && marks[o] !== stamp) {
+      // insertion: members ascend, so among equal values the older stays first
+      let j = f++;
+      while (j > 0 && before(column, o, fresh[j - 1] as number)) {
+        fresh[j] = fresh[j - 1] as number;
+        j--;
+      }
+      fresh[j] = o;
+    }
+  }
+  if (f !== nf) return false; // not the members the count says: let the caller walk the store
+  let a = 0;
+  let b = 0;
+  for (let k = 0; k < count; k++) {
+    if (b >= nf || (a < nk && before(column, kept[a] as number, fresh[b] as number))) list[k] = kept[a++] as number;
+    else list[k] = fresh[b++] as number;
+  }
+  return true;
 }
 
 /** Options of a {@link ParzenModel}. */
@@ -314,6 +443,9 @@ export interface ParzenOptions {
 /** How many components {@link ParzenModel.logDensityBelow} sums first: the largest last time. */
 const HOT = 16;
 
+/** The most members new to a model's sorted order that are merged into the last one's (see {@link mergeSorted}); more: the store is walked. */
+const MAX_FRESH = 64;
+
 /** How many cells a discrete kernel keeps the masses of (see `#cellTerms`); more start it afresh. */
 const CELL_CACHE = 1024;
 
@@ -332,7 +464,7 @@ const KIND_DISCRETE = 2;
 interface Pack {
   /** The number of parameters of the space. */
   readonly width: number;
-  readonly filled: Uint8Array;
+  readonly filled: Int32Array;
   readonly vals: Float64Array;
   readonly inv: Float64Array;
   readonly offset: Float64Array;
@@ -340,7 +472,7 @@ interface Pack {
   readonly logHit: Float64Array;
   readonly logMiss: Float64Array;
   /** Per parameter: a float that every component has (1), or not (0). */
-  readonly denseFloat: Uint8Array;
+  readonly denseFloat: Int32Array;
   /** Scratch, by position in the observation asked: the prior's log density of its parameter at its value. */
   prior: Float64Array;
   /** Scratch, by position: for a discrete parameter, its kernel's cell terms at its value (see `#cellTerms`). */
@@ -365,9 +497,9 @@ export class ParzenModel {
   /** The kernels laid out by component (see {@link #packed}). */
   #pack: Pack | undefined;
   /** {@link logDensityBelow}: the components of the largest terms last time (`#hotCount` of them, largest first) and their terms. */
-  readonly #hot = new Int32Array(HOT);
-  readonly #hotValues = new Float64Array(HOT);
-  readonly #hotBelow = new Int32Array(HOT);
+  readonly #hot = slabInt32(HOT);
+  readonly #hotValues = slabFloat64(HOT);
+  readonly #hotBelow = slabInt32(HOT);
   #hotCount = 0;
   /** {@link logDensityBelow}: per component, the stamp of the last call that counted it. */
   #seen: Int32Array | undefined;
@@ -394,7 +526,7 @@ export class ParzenModel {
     this.#members = members;
     this.#options = options;
     const m = members.length;
-    const w = new Float64Array(m + 1);
+    const w = slabFloat64(m + 1);
     if (rawWeights !== undefined) w.set(rawWeights.subarray(0, m));
     else {
       w.set(defaultWeights(m));
@@ -403,11 +535,16 @@ export class ParzenModel {
     w[m] = options.priorWeight;
     let total = 0;
     for (let c = 0; c <= m; c++) total += w[c] as number;
-    this.#weights = w.map((x) => x / total);
-    this.#logWeights = this.#weights.map(Math.log);
-    this.#cumulative = cumulate(this.#weights);
+    const logWeights = slabFloat64(m + 1);
+    for (let c = 0; c <= m; c++) {
+      w[c] = (w[c] as number) / total;
+      logWeights[c] = Math.log(w[c] as number);
+    }
+    this.#weights = w;
+    this.#logWeights = logWeights;
+    this.#cumulative = cumulate(w);
     this.#kernels = new Array<Kernel | undefined>(space.params.length);
-    this.#acc = new Float64Array(m + 1);
+    this.#acc = slabFloat64(m + 1);
     let ascending = true;
     for (let c = 1; c < m && ascending; c++) ascending = (members[c - 1] as number) < (members[c] as number);
     this.#ascending = ascending;
@@ -416,8 +553,7 @@ export class ParzenModel {
   /** The widths of the `neighbours` bandwidth of parameter `p` into `out`. */
   #neighbourSigmas(p: number, vals: Float64Array, count: number, lo: number, hi: number, out: Float64Array, clipCount: number | undefined): void {
     const store = this.#store;
-    // a small model sorts its own values; a large one walks the store's sorted order (no sort)
-    if (!this.#ascending || count * 4 < (store.orderCount[p] as number)) {
+    if (!this.#ascending || count === 0) {
       neighbourSigmas(vals, lo, hi, out, clipCount);
       return;
     }
@@ -430,7 +566,16 @@ export class ParzenModel {
       for (let c = 0; c < members.length; c++) position[members[c] as number] = c;
       this.#position = position;
     }
-    orderedNeighbourSigmas(store, p, position, count, lo, hi, out, clipCount);
+    // the members in sorted order: the last model's order with this one's members merged in
+    // (successive models share most members), else a walk of the store's sorted order
+    const column = store.columns[p] as Float64Array;
+    const list = slabInt32(count);
+    const previous = cache.sorted(p);
+    const { marks, stamp } = cache.marks(store.count);
+    const merged = previous !== undefined && mergeSorted(column, this.#members, position, count, previous, cache.sortedCount(p), marks, stamp, MAX_FRESH, list);
+    if (!merged) membersInOrder(store, p, position, count, list);
+    cache.keepSorted(p, list, count);
+    sortedNeighbourSigmas(column, list, count, position, lo, hi, out, clipCount);
   }
 
   #kernel(p: number): Kernel {
@@ -439,7 +584,7 @@ export class ParzenModel {
     const param = this.#space.params[p] as Param;
     const m = this.#members.length;
     const column = this.#store.columns[p] as Float64Array;
-    const vals = new Float64Array(m);
+    const vals = slabFloat64(m);
     let count = 0;
     for (let c = 0; c < m; c++) {
       const v = column[this.#members[c] as number] as number;
@@ -448,15 +593,15 @@ export class ParzenModel {
     }
     const range = param.hi - param.lo;
     const { priorWeight, dims, bandwidth } = this.#options;
-    const inv = new Float64Array(m);
-    const offset = new Float64Array(m);
+    const inv = slabFloat64(m);
+    const offset = slabFloat64(m);
     const priorMu = 0.5 * (param.lo + param.hi);
     const priorSigma = range;
     let priorLogZ = 0;
     if (param.kind !== 'categorical') {
       const float = param.kind === 'float';
       if (bandwidth === 'neighbours') {
-        const sigmas = new Float64Array(m);
+        const sigmas = slabFloat64(m);
         this.#neighbourSigmas(p, vals, count, param.lo, param.hi, sigmas, float ? this.#options.clipCount : undefined);
         // a component whose width did not change since the last model keeps its normaliser
         const cached = this.#options.cache.kernelColumns(p, this.#store.count);
@@ -511,15 +656,18 @@ export class ParzenModel {
     let logWeights: Float64Array | undefined;
     let cumulative: Float64Array | undefined;
     if (!this.#options.multivariate) {
-      const w = new Float64Array(m + 1);
+      const w = slabFloat64(m + 1);
       let total = 0;
       for (let c = 0; c <= m; c++) {
         const has = c === m || vals[c] === vals[c];
         w[c] = has ? (this.#weights[c] as number) : 0;
         total += w[c] as number;
       }
-      for (let c = 0; c <= m; c++) w[c] = (w[c] as number) / total;
-      logWeights = w.map(Math.log);
+      logWeights = slabFloat64(m + 1);
+      for (let c = 0; c <= m; c++) {
+        w[c] = (w[c] as number) / total;
+        logWeights[c] = Math.log(w[c] as number);
+      }
       cumulative = cumulate(w);
     }
     const kernel: Kernel = {
@@ -640,15 +788,15 @@ export class ParzenModel {
     const width = this.#space.params.length;
     this.#pack = {
       width,
-      filled: new Uint8Array(width),
-      vals: new Float64Array(m * width),
-      inv: new Float64Array(m * width),
-      offset: new Float64Array(m * width),
-      kinds: new Int32Array(width),
-      logHit: new Float64Array(width),
-      logMiss: new Float64Array(width),
-      denseFloat: new Uint8Array(width),
-      prior: new Float64Array(8),
+      filled: slabInt32(width),
+      vals: slabFloat64(m * width),
+      inv: slabFloat64(m * width),
+      offset: slabFloat64(m * width),
+      kinds: slabInt32(width),
+      logHit: slabFloat64(width),
+      logMiss: slabFloat64(width),
+      denseFloat: slabInt32(width),
+      prior: slabFloat64(8),
       mass: [],
     };
     return this.#pack;
@@ -664,7 +812,7 @@ export class ParzenModel {
     const m = this.#members.length;
     const n = params.length;
     const width = pack.width;
-    if (pack.prior.length < n) pack.prior = new Float64Array(2 * n);
+    if (pack.prior.length < n) pack.prior = slabFloat64(2 * n);
     const prior = pack.prior;
     let dense = true;
     for (let i = 0; i < n; i++) {
@@ -797,7 +945,7 @@ export class ParzenModel {
     const acc = this.#acc;
     const target = bound + 1e-9 * (1 + Math.abs(bound));
     let seen = this.#seen;
-    if (seen === undefined) seen = this.#seen = new Int32Array(m + 1);
+    if (seen === undefined) seen = this.#seen = slabInt32(m + 1);
     const stamp = ++this.#stamp;
     const dense = this.#prepare(pack, params, x);
     // the terms counted so far, as #partMax + log(#partSum)
@@ -925,7 +1073,7 @@ export class ParzenModel {
 }
 
 function cumulate(w: Float64Array): Float64Array {
-  const out = new Float64Array(w.length);
+  const out = slabFloat64(w.length);
   let s = 0;
   for (let i = 0; i < w.length; i++) {
     s += w[i] as number;

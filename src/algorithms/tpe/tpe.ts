@@ -3,6 +3,7 @@ import type { DNASpec } from '../../geno/dna-spec.js';
 import { randomDNA } from '../../geno/random.js';
 import type { Rng } from '../../base/rng.js';
 import { PliantError } from '../../base/errors.js';
+import { slabFloat64, slabInt32, slabInt32Of } from '../../base/slab-arrays.js';
 import { checkOptions } from '../../base/options.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from '../algorithm.js';
 import { ProposalBook, replayProposals } from '../proposal-book.js';
@@ -265,7 +266,7 @@ export function tpe(options: TpeOptions = {}): Algorithm {
     while (eligible > 0 && isFailed((ranked[eligible - 1] as Entry).outcome)) eligible--;
     const nGood = Math.min(eligible, Math.max(1, Math.floor(raw)));
     const stamp = ++s.epoch;
-    const good = new Int32Array(nGood);
+    const good = slabInt32(nGood);
     for (let i = 0; i < nGood; i++) {
       const e = ranked[i] as Entry;
       e.good = stamp;
@@ -293,9 +294,10 @@ export function tpe(options: TpeOptions = {}): Algorithm {
     let badWeights: Float64Array | undefined;
     if (steps !== undefined) {
       // a pruned trial weighs by how far it got: a curve cut early says little about its end
-      badWeights = Float64Array.from(steps, (step) => Math.min(1, Math.max(0, step) / maxStep));
+      badWeights = slabFloat64(steps.length);
+      for (let i = 0; i < steps.length; i++) badWeights[i] = Math.min(1, Math.max(0, steps[i] as number) / maxStep);
     }
-    return { good, bad: Int32Array.from(bad), badWeights };
+    return { good, bad: slabInt32Of(bad), badWeights };
   };
 
   const track = (s: State, dna: DNA, observation: ReturnType<ParamSpace['observe']>): Entry => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dnaSpec, floatv, intv, manyOf, materialize, oneOf, PliantError, seededRng, tpe } from '../../../../src/index.js';
 import type { Algorithm, DNA, TreeValue } from '../../../../src/index.js';
-import { ObservationStore, neighbourSigmas, orderedNeighbourSigmas, summarise } from '../../../../src/algorithms/tpe/parzen.js';
+import { ObservationStore, mergeSorted, neighbourSigmas, orderedNeighbourSigmas, summarise } from '../../../../src/algorithms/tpe/parzen.js';
 
 /** The proposals of `algorithm` over `n` trials with a seeded reward (a few failed and pruned). */
 function proposals(algorithm: Algorithm, space: TreeValue, n: number): string[] {
@@ -57,6 +57,39 @@ describe('tpe: cost that does not grow with the history', () => {
           expect(Array.from(walked)).toEqual(Array.from(sorted));
         },
       ),
+    );
+  });
+
+  it("a model's sorted order merged from the last one's is the order a sort gives (ties: the older first)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ x: fc.integer({ min: -3, max: 3 }), absent: fc.boolean(), before: fc.boolean(), now: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 150,
+        }),
+        fc.integer({ min: 0, max: 200 }),
+        (rows, maxFresh) => {
+          const column = Float64Array.from(rows, (r) => (r.absent ? Number.NaN : r.x === 0 && r.before ? -0 : r.x / 2));
+          const sortedOf = (pick: (r: (typeof rows)[number]) => boolean): number[] =>
+            rows
+              .map((r, o) => ({ r, o }))
+              .filter(({ r, o }) => pick(r) && column[o] === column[o])
+              .sort((a, b) => (column[a.o] as number) - (column[b.o] as number) || a.o - b.o)
+              .map(({ o }) => o);
+          const previous = Int32Array.from(sortedOf((r) => r.before));
+          const members = Int32Array.from(rows.flatMap((r, o) => (r.now ? [o] : [])));
+          const position = new Int32Array(rows.length).fill(-1);
+          members.forEach((o, c) => (position[o] = c));
+          const expected = sortedOf((r) => r.now);
+          const fresh = expected.filter((o) => !previous.includes(o)).length;
+          const list = new Int32Array(expected.length);
+          const marks = new Int32Array(rows.length);
+          const merged = mergeSorted(column, members, position, expected.length, previous, previous.length, marks, 7, maxFresh, list);
+          expect(merged).toBe(fresh <= maxFresh);
+          if (merged) expect(Array.from(list)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
