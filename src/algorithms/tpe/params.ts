@@ -175,29 +175,48 @@ export class ParamSpace {
     return { params: slabInt32Of(rec.params), values: slabFloat64Of(rec.values) };
   }
 
-  /** Builds a DNA top-down, asking `choose` for each modelled parameter met on the way. */
-  build(choose: Chooser, rng: Rng): { dna: DNA; observation: Observation } {
+  /**
+   * Builds a DNA top-down, asking `choose` for each modelled parameter met on the way. The
+   * observation is made at once; the DNA (a tree of objects) only when first read: a model-based
+   * algorithm scores many built candidates by their observations and keeps one.
+   */
+  build(choose: Chooser, rng: Rng): Built {
     const rec: Recorder = { params: [], values: [] };
-    const space = (s: SpaceSpec): DNA[] => s.elements.map((d) => decision(d));
-    const decision = (d: DecisionPoint): DNA => {
+    // per decision met, in order: its value (a custom genome's too), or a choice's picked indices
+    const made: unknown[] = [];
+    const space = (s: SpaceSpec): void => {
+      for (const d of s.elements) decision(d);
+    };
+    const decision = (d: DecisionPoint): void => {
       const ps = this.#byDecision.get(d) as number[];
-      if (d.kind === 'custom') return new DNA(d.definition.random(rng, d.hyper));
+      if (d.kind === 'custom') {
+        made.push(d.definition.random(rng, d.hyper));
+        return;
+      }
       if (d.kind === 'float') {
         const p = ps[0] as number;
-        if (p < 0) return new DNA(d.min, undefined, true);
+        if (p < 0) {
+          made.push(d.min);
+          return;
+        }
         const x = choose(p, undefined);
         const v = toExternal(d.scale, d.min, d.max, x);
         rec.params.push(p);
         rec.values.push(toInternal(d.scale, d.min, d.max, v));
-        return new DNA(v, undefined, true);
+        made.push(v);
+        return;
       }
       if (d.kind === 'int') {
         const p = ps[0] as number;
-        if (p < 0) return new DNA(d.min);
+        if (p < 0) {
+          made.push(d.min);
+          return;
+        }
         const v = intToExternal(d.scale, d.min, d.max, choose(p, undefined));
         rec.params.push(p);
         rec.values.push(intToInternal(d.scale, d.min, d.max, v));
-        return new DNA(v);
+        made.push(v);
+        return;
       }
       const n = d.candidates.length;
       const p0 = ps[0] as number;
@@ -213,16 +232,52 @@ export class ParamSpace {
         indices.push(index);
       }
       if (d.sorted) indices.sort((a, b) => a - b);
-      const picks = indices.map((index, j) => {
+      made.push(indices);
+      for (let j = 0; j < indices.length; j++) {
+        const index = indices[j] as number;
         rec.params.push(ps[ordinal ? 0 : j] as number);
         rec.values.push(index);
+        space(candidateSpace(d, j, index));
+      }
+    };
+    space(this.#spec.root);
+    return new Built(this.#spec, { params: slabInt32Of(rec.params), values: slabFloat64Of(rec.values) }, made);
+  }
+}
+
+/** @internal A DNA built by {@link ParamSpace.build}: its observation, and the DNA made when first read. */
+export class Built {
+  readonly observation: Observation;
+  readonly #spec: DNASpec;
+  #made: readonly unknown[] | undefined;
+  #dna: DNA | undefined;
+
+  constructor(spec: DNASpec, observation: Observation, made: readonly unknown[]) {
+    this.#spec = spec;
+    this.observation = observation;
+    this.#made = made;
+  }
+
+  /** The DNA: the decisions made, in the order they were met, laid out as the space's tree. */
+  get dna(): DNA {
+    if (this.#dna !== undefined) return this.#dna;
+    const made = this.#made as readonly unknown[];
+    let at = 0;
+    const space = (s: SpaceSpec): DNA[] => s.elements.map((d) => decision(d));
+    const decision = (d: DecisionPoint): DNA => {
+      const x = made[at++];
+      if (d.kind === 'custom') return new DNA(x as DNA['value']);
+      if (d.kind === 'float') return new DNA(x as number, undefined, true);
+      if (d.kind === 'int') return new DNA(x as number);
+      const picks = (x as number[]).map((index, j) => {
         const cand = candidateSpace(d, j, index);
         return new DNA(index, childrenOf(cand, space(cand)));
       });
       return fromPicks(d, picks);
     };
-    const dna = joinSpace(this.#spec.root, space(this.#spec.root));
-    return { dna, observation: { params: slabInt32Of(rec.params), values: slabFloat64Of(rec.values) } };
+    this.#dna = joinSpace(this.#spec.root, space(this.#spec.root));
+    this.#made = undefined;
+    return this.#dna;
   }
 }
 

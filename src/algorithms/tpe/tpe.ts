@@ -375,7 +375,8 @@ export function tpe(options: TpeOptions = {}): Algorithm {
       let bestIsNew = false;
       for (let i = 0; i < eiCandidates; i++) {
         const candidate = l.sample(s.rng);
-        const isNew = !s.book.hasSeen(candidate.dna);
+        // (the DNA is made only where duplicates are tracked, and for the candidate chosen)
+        const isNew = s.book.seen === undefined || !s.book.hasSeen(candidate.dna);
         if (!isNew && bestIsNew) continue;
         const lx = l.logDensity(candidate.observation);
         // A candidate that cannot beat the best so far need not have its bad density summed to
