@@ -7,6 +7,7 @@ import type { DNA } from '../../geno/dna.js';
 import type { Rng } from '../../base/rng.js';
 import type { Outcome } from '../algorithm.js';
 import { checkOptions } from '../../base/options.js';
+import { slabInt32 } from '../../base/slab-arrays.js';
 import { checkFunction, checkInteger } from '../checks.js';
 import { compareOutcomes } from '../ranking.js';
 
@@ -139,8 +140,8 @@ export function tournament(size: number, n = 1): Selector {
     const m = Math.min(size, len);
     if (m === 0) return [];
     // the positions the shuffle moved (at most 2m): position → the population index now there
-    const from = new Int32Array(2 * m);
-    const to = new Int32Array(2 * m);
+    const from = slabInt32(2 * m);
+    const to = slabInt32(2 * m);
     let touched = 0;
     const read = (i: number): number => {
       for (let t = 0; t < touched; t++) if (from[t] === i) return to[t] as number;

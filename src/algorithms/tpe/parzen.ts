@@ -66,6 +66,29 @@ export class ObservationStore {
 const SIGMA_STEP = Math.log(1.01);
 
 /**
+ * Scratch arrays for the work of one call of the functions below (never kept past it, never
+ * used by two at once): they grow as needed and are not made afresh per call.
+ */
+const scratchInts: Int32Array[] = [new Int32Array(256), new Int32Array(256)];
+let scratchFloats = new Float64Array(256);
+
+/** Scratch ints number `k` (0 or 1), at least `n` of them (their contents are left over). */
+function intScratch(k: number, n: number): Int32Array {
+  let a = scratchInts[k] as Int32Array;
+  if (a.length < n) {
+    a = new Int32Array(n * 2);
+    scratchInts[k] = a;
+  }
+  return a;
+}
+
+/** Scratch floats, at least `n` of them (their contents are left over). */
+function floatScratch(n: number): Float64Array {
+  if (scratchFloats.length < n) scratchFloats = new Float64Array(n * 2);
+  return scratchFloats;
+}
+
+/**
  * @internal The truncation terms log Z(μ, σ) of observations, per parameter, for the last σ
  * asked (one cache per model role, since the good and bad models use different σ).
  */
@@ -77,13 +100,15 @@ export class TruncationCache {
   #position: Int32Array = new Int32Array(0);
   #positionMembers: Int32Array | undefined;
   readonly #sorted: (Int32Array | undefined)[] = [];
+  /** Per parameter, the buffer the next sorted order is written into (see {@link sortedNext}). */
+  readonly #sortedSpare: (Int32Array | undefined)[] = [];
   readonly #sortedCount: number[] = [];
   #marks: Int32Array = new Int32Array(0);
   #stamp = 0;
 
   /**
-   * Parameter `p`'s observations that the last model asking had (see {@link keepSorted}), sorted
-   * by value (ties: the older first), and how many: where the next model's sorted order starts.
+   * Parameter `p`'s observations that the last model asking had (see {@link commitSorted}),
+   * sorted by value (ties: the older first): where the next model's sorted order starts.
    */
   sorted(p: number): Int32Array | undefined {
     return this.#sorted[p];
@@ -94,14 +119,21 @@ export class TruncationCache {
     return this.#sortedCount[p] ?? 0;
   }
 
-  /** Keeps `list[0, count)` (observations sorted by value, then index) as parameter `p`'s {@link sorted} order. */
-  keepSorted(p: number, list: Int32Array, count: number): void {
-    let own = this.#sorted[p];
-    if (own === undefined || own.length < count) {
-      own = new Int32Array(Math.max(64, count * 2));
-      this.#sorted[p] = own;
+  /** A buffer of at least `count` entries, not {@link sorted}`(p)`, to write parameter `p`'s next sorted order into. */
+  sortedNext(p: number, count: number): Int32Array {
+    let spare = this.#sortedSpare[p];
+    if (spare === undefined || spare.length < count) {
+      spare = new Int32Array(Math.max(64, count * 2));
+      this.#sortedSpare[p] = spare;
     }
-    own.set(list.subarray(0, count));
+    return spare;
+  }
+
+  /** Makes the first `count` entries of {@link sortedNext}`(p)` parameter `p`'s {@link sorted} order. */
+  commitSorted(p: number, count: number): void {
+    const next = this.#sortedSpare[p];
+    this.#sortedSpare[p] = this.#sorted[p];
+    this.#sorted[p] = next;
     this.#sortedCount[p] = count;
   }
 
@@ -201,14 +233,11 @@ interface Kernel {
   readonly cells: Map<number, Float64Array> | undefined;
 }
 
-/** Optuna's default weights: 1 for the 25 most recent of `m` observations, a ramp from 1/m before them. */
-function defaultWeights(m: number): Float64Array {
-  const w = slabFloat64(m).fill(1);
-  if (m >= 25) {
-    const ramp = m - 25;
-    for (let i = 0; i < ramp; i++) w[i] = ramp === 1 ? 1 / m : 1 / m + ((1 - 1 / m) * i) / (ramp - 1);
-  }
-  return w;
+/** Optuna's default weight of the `i`th of `m` observations: 1 for the 25 most recent, a ramp from 1/m before them. */
+function defaultWeight(i: number, m: number): number {
+  const ramp = m - 25;
+  if (ramp <= 0 || i >= ramp) return 1;
+  return ramp === 1 ? 1 / m : 1 / m + ((1 - 1 / m) * i) / (ramp - 1);
 }
 
 /**
@@ -226,8 +255,8 @@ export function summarise(
 ): { members: Int32Array; memberWeights: Float64Array | undefined; rawWeights: Float64Array | undefined } {
   const m = members.length;
   if (m <= max) return { members, memberWeights, rawWeights: undefined };
-  const w = defaultWeights(m);
-  if (memberWeights !== undefined) for (let c = 0; c < m; c++) w[c] = (w[c] as number) * (memberWeights[c] as number);
+  // the default recency weights times the member weights, member by member (not kept in an array)
+  const weight = (c: number): number => (memberWeights === undefined ? defaultWeight(c, m) : defaultWeight(c, m) * (memberWeights[c] as number));
   const recent = Math.ceil(max / 2);
   const groups = max - recent;
   const old = m - recent;
@@ -237,13 +266,13 @@ export function summarise(
     const a = Math.floor((g * old) / groups);
     const b = Math.floor(((g + 1) * old) / groups);
     let total = 0;
-    for (let c = a; c < b; c++) total += w[c] as number;
+    for (let c = a; c < b; c++) total += weight(c);
     kept[g] = members[(a + b) >> 1] as number;
     raw[g] = total;
   }
   for (let c = old; c < m; c++) {
     kept[groups + c - old] = members[c] as number;
-    raw[groups + c - old] = w[c] as number;
+    raw[groups + c - old] = weight(c);
   }
   return { members: kept, memberWeights: undefined, rawWeights: raw };
 }
@@ -264,10 +293,10 @@ export function neighbourSigmas(vals: Float64Array, lo: number, hi: number, out:
   if (n === 0) return;
   // sorted values (a native numeric sort); each component finds its position by binary search,
   // equal values taking successive positions in component order (a stable argsort)
-  const xs = slabFloat64(n);
+  const xs = floatScratch(n).subarray(0, n);
   for (let c = 0, k = 0; c < vals.length; c++) if (vals[c] === vals[c]) xs[k++] = vals[c] as number;
   xs.sort();
-  const taken = slabInt32(n);
+  const taken = intScratch(0, n).fill(0, 0, n);
   const range = hi - lo;
   const minSigma = range / Math.min(100, (clipCount ?? n) + 2);
   const at = (i: number): number => (i < 0 ? lo : i >= n ? hi : (xs[i] as number));
@@ -386,7 +415,7 @@ export function mergeSorted(
   maxFresh: number,
   list: Int32Array,
 ): boolean {
-  const kept = slabInt32(count);
+  const kept = intScratch(0, count);
   let nk = 0;
   for (let j = 0; j < previousCount; j++) {
     const o = previous[j] as number;
@@ -397,7 +426,7 @@ export function mergeSorted(
   }
   const nf = count - nk;
   if (nf > maxFresh) return false;
-  const fresh = slabInt32(nf);
+  const fresh = intScratch(1, nf);
   let f = 0;
   for (let c = 0; c < members.length && f < nf; c++) {
     const o = members[c] as number;
@@ -457,9 +486,9 @@ const KIND_CATEGORICAL = 1;
 const KIND_DISCRETE = 2;
 
 /**
- * A model's kernels laid out component by component (`vals[c * width + p]` for component `c` and
- * parameter `p`), each parameter's column filled when first asked; and the scratch of the point
- * being asked.
+ * A model's kernels in one array per field, parameter by parameter (`vals[p * m + c]` for
+ * parameter `p` and component `c` of `m`): each parameter's kernel is a view of its column, made
+ * when first asked; and the scratch of the point being asked.
  */
 interface Pack {
   /** The number of parameters of the space. */
@@ -529,8 +558,7 @@ export class ParzenModel {
     const w = slabFloat64(m + 1);
     if (rawWeights !== undefined) w.set(rawWeights.subarray(0, m));
     else {
-      w.set(defaultWeights(m));
-      if (memberWeights !== undefined) for (let c = 0; c < m; c++) w[c] = (w[c] as number) * (memberWeights[c] as number);
+      for (let c = 0; c < m; c++) w[c] = memberWeights === undefined ? defaultWeight(c, m) : defaultWeight(c, m) * (memberWeights[c] as number);
     }
     w[m] = options.priorWeight;
     let total = 0;
@@ -569,12 +597,12 @@ export class ParzenModel {
     // the members in sorted order: the last model's order with this one's members merged in
     // (successive models share most members), else a walk of the store's sorted order
     const column = store.columns[p] as Float64Array;
-    const list = slabInt32(count);
+    const list = cache.sortedNext(p, count);
     const previous = cache.sorted(p);
     const { marks, stamp } = cache.marks(store.count);
     const merged = previous !== undefined && mergeSorted(column, this.#members, position, count, previous, cache.sortedCount(p), marks, stamp, MAX_FRESH, list);
     if (!merged) membersInOrder(store, p, position, count, list);
-    cache.keepSorted(p, list, count);
+    cache.commitSorted(p, count);
     sortedNeighbourSigmas(column, list, count, position, lo, hi, out, clipCount);
   }
 
@@ -584,7 +612,9 @@ export class ParzenModel {
     const param = this.#space.params[p] as Param;
     const m = this.#members.length;
     const column = this.#store.columns[p] as Float64Array;
-    const vals = slabFloat64(m);
+    // a multivariate model's kernels are columns of its pack (see #fill); others have their own arrays
+    const pack = this.#options.multivariate && this.#packs() ? this.#packed() : undefined;
+    const vals = pack === undefined ? slabFloat64(m) : pack.vals.subarray(p * m, p * m + m);
     let count = 0;
     for (let c = 0; c < m; c++) {
       const v = column[this.#members[c] as number] as number;
@@ -593,15 +623,16 @@ export class ParzenModel {
     }
     const range = param.hi - param.lo;
     const { priorWeight, dims, bandwidth } = this.#options;
-    const inv = slabFloat64(m);
-    const offset = slabFloat64(m);
+    const inv = pack === undefined ? slabFloat64(m) : pack.inv.subarray(p * m, p * m + m);
+    const offset = pack === undefined ? slabFloat64(m) : pack.offset.subarray(p * m, p * m + m);
     const priorMu = 0.5 * (param.lo + param.hi);
     const priorSigma = range;
     let priorLogZ = 0;
     if (param.kind !== 'categorical') {
       const float = param.kind === 'float';
       if (bandwidth === 'neighbours') {
-        const sigmas = slabFloat64(m);
+        // the widths into `inv`, then each replaced by its inverse
+        const sigmas = inv;
         this.#neighbourSigmas(p, vals, count, param.lo, param.hi, sigmas, float ? this.#options.clipCount : undefined);
         // a component whose width did not change since the last model keeps its normaliser
         const cached = this.#options.cache.kernelColumns(p, this.#store.count);
@@ -811,7 +842,6 @@ export class ParzenModel {
   #prepare(pack: Pack, params: Int32Array, x: Float64Array): boolean {
     const m = this.#members.length;
     const n = params.length;
-    const width = pack.width;
     if (pack.prior.length < n) pack.prior = slabFloat64(2 * n);
     const prior = pack.prior;
     let dense = true;
@@ -824,12 +854,7 @@ export class ParzenModel {
         pack.logHit[p] = k.logHit;
         pack.logMiss[p] = k.logMiss;
         pack.denseFloat[p] = kind === 'float' && k.count === m ? 1 : 0;
-        const { vals, inv, offset } = pack;
-        for (let c = 0, at = p; c < m; c++, at += width) {
-          vals[at] = k.vals[c] as number;
-          inv[at] = k.inv[c] as number;
-          offset[at] = k.offset[c] as number;
-        }
+        // the kernel's values, widths and offsets are the pack's column p already (see #kernel)
         pack.filled[p] = 1;
       }
       if (pack.denseFloat[p] === 0) dense = false;
@@ -850,7 +875,7 @@ export class ParzenModel {
    */
   #fill(pack: Pack, params: Int32Array, x: Float64Array, dense: boolean, from: number, to: number): void {
     const n = params.length;
-    const width = pack.width;
+    const m = this.#members.length;
     const { vals, inv, offset, kinds, logHit, logMiss, prior, mass } = pack;
     const logWeights = this.#logWeights;
     const acc = this.#acc;
@@ -858,56 +883,54 @@ export class ParzenModel {
     if (dense) {
       // four components at a time: each sum is a chain of dependent additions, and four
       // independent chains keep the floating-point units busy (each sum's order is unchanged)
-      for (let base = c * width; c + 3 < to; c += 4, base += 4 * width) {
+      for (; c + 3 < to; c += 4) {
         let a0 = logWeights[c] as number;
         let a1 = logWeights[c + 1] as number;
         let a2 = logWeights[c + 2] as number;
         let a3 = logWeights[c + 3] as number;
-        const b1 = base + width;
-        const b2 = b1 + width;
-        const b3 = b2 + width;
         for (let i = 0; i < n; i++) {
-          const p = params[i] as number;
+          const at = (params[i] as number) * m + c;
           const xi = x[i] as number;
-          const z0 = (xi - (vals[base + p] as number)) * (inv[base + p] as number);
-          const z1 = (xi - (vals[b1 + p] as number)) * (inv[b1 + p] as number);
-          const z2 = (xi - (vals[b2 + p] as number)) * (inv[b2 + p] as number);
-          const z3 = (xi - (vals[b3 + p] as number)) * (inv[b3 + p] as number);
-          a0 = a0 - 0.5 * z0 * z0 + (offset[base + p] as number);
-          a1 = a1 - 0.5 * z1 * z1 + (offset[b1 + p] as number);
-          a2 = a2 - 0.5 * z2 * z2 + (offset[b2 + p] as number);
-          a3 = a3 - 0.5 * z3 * z3 + (offset[b3 + p] as number);
+          const z0 = (xi - (vals[at] as number)) * (inv[at] as number);
+          const z1 = (xi - (vals[at + 1] as number)) * (inv[at + 1] as number);
+          const z2 = (xi - (vals[at + 2] as number)) * (inv[at + 2] as number);
+          const z3 = (xi - (vals[at + 3] as number)) * (inv[at + 3] as number);
+          a0 = a0 - 0.5 * z0 * z0 + (offset[at] as number);
+          a1 = a1 - 0.5 * z1 * z1 + (offset[at + 1] as number);
+          a2 = a2 - 0.5 * z2 * z2 + (offset[at + 2] as number);
+          a3 = a3 - 0.5 * z3 * z3 + (offset[at + 3] as number);
         }
         acc[c] = a0;
         acc[c + 1] = a1;
         acc[c + 2] = a2;
         acc[c + 3] = a3;
       }
-      for (let base = c * width; c < to; c++, base += width) {
+      for (; c < to; c++) {
         let a = logWeights[c] as number;
         for (let i = 0; i < n; i++) {
-          const p = params[i] as number;
-          const z = ((x[i] as number) - (vals[base + p] as number)) * (inv[base + p] as number);
-          a = a - 0.5 * z * z + (offset[base + p] as number);
+          const at = (params[i] as number) * m + c;
+          const z = ((x[i] as number) - (vals[at] as number)) * (inv[at] as number);
+          a = a - 0.5 * z * z + (offset[at] as number);
         }
         acc[c] = a;
       }
       return;
     }
-    for (let base = c * width; c < to; c++, base += width) {
+    for (; c < to; c++) {
       let a = logWeights[c] as number;
       for (let i = 0; i < n; i++) {
         const p = params[i] as number;
-        const v = vals[base + p] as number;
+        const at = p * m + c;
+        const v = vals[at] as number;
         if (v !== v) a = a + (prior[i] as number);
         else {
           const kind = kinds[p] as number;
           const xi = x[i] as number;
           if (kind === KIND_FLOAT) {
-            const z = (xi - v) * (inv[base + p] as number);
-            a = a - 0.5 * z * z + (offset[base + p] as number);
+            const z = (xi - v) * (inv[at] as number);
+            a = a - 0.5 * z * z + (offset[at] as number);
           } else if (kind === KIND_CATEGORICAL) a = a + (v === xi ? (logHit[p] as number) : (logMiss[p] as number));
-          else a = a + ((mass[i] as Float64Array)[c] as number) + (offset[base + p] as number);
+          else a = a + ((mass[i] as Float64Array)[c] as number) + (offset[at] as number);
         }
       }
       acc[c] = a;
@@ -980,10 +1003,14 @@ export class ParzenModel {
     seen[c] = stamp;
     const t = this.#acc[c] as number;
     const max = this.#partMax;
+    // Terms under e^−36 of the largest are left out (no exp): they change no decision a double
+    // can tell, and a partial sum without them is still a lower bound of the whole, which is all
+    // the pruning needs (an unpruned density is summed again in full).
     if (t > max) {
-      this.#partSum = (max === -Infinity ? 0 : this.#partSum * Math.exp(max - t)) + 1;
+      const d = max - t; // −∞ for the first term
+      this.#partSum = (d > -36 ? this.#partSum * Math.exp(d) : 0) + 1;
       this.#partMax = t;
-    } else if (max !== -Infinity) this.#partSum += Math.exp(t - max);
+    } else if (t - max > -36) this.#partSum += Math.exp(t - max);
   }
 
   /**
