@@ -93,6 +93,8 @@ export class ParamSpace {
   readonly #byKey = new Map<string, number>();
   /** Per decision point, its parameter per pick (−1: not modelled: custom genomes, constant floats). */
   readonly #byDecision = new Map<DecisionPoint, number[]>();
+  /** Per space, its elements' entries of {@link #byDecision} in order (one lookup a space, not one a decision, when building). */
+  readonly #bySpace = new Map<SpaceSpec, readonly (readonly number[])[]>();
 
   /**
    * `ordering` says which single choices get an ordinal kernel: `'explicit'` those flagged
@@ -134,6 +136,10 @@ export class ParamSpace {
           this.#byDecision.set(d, [-1]);
         }
       }
+      this.#bySpace.set(
+        space,
+        space.elements.map((d) => this.#byDecision.get(d) as number[]),
+      );
     };
     visit(spec.root);
   }
@@ -185,10 +191,14 @@ export class ParamSpace {
     // per decision met, in order: its value (a custom genome's too), or a choice's picked indices
     const made: unknown[] = [];
     const space = (s: SpaceSpec): void => {
-      for (const d of s.elements) decision(d);
+      const elements = s.elements;
+      const entries = this.#bySpace.get(s);
+      for (let i = 0; i < elements.length; i++) {
+        const d = elements[i] as DecisionPoint;
+        decision(d, entries === undefined ? (this.#byDecision.get(d) as readonly number[]) : (entries[i] as readonly number[]));
+      }
     };
-    const decision = (d: DecisionPoint): void => {
-      const ps = this.#byDecision.get(d) as number[];
+    const decision = (d: DecisionPoint, ps: readonly number[]): void => {
       if (d.kind === 'custom') {
         made.push(d.definition.random(rng, d.hyper));
         return;

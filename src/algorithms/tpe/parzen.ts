@@ -388,13 +388,6 @@ function sortedNeighbourSigmas(
   out[position[list[n - 1] as number] as number] = Math.min(range, Math.max(minSigma, cur - prev));
 }
 
-/** Whether observation `a` sorts before `b` on `column`: by value, then the older first. */
-function before(column: Float64Array, a: number, b: number): boolean {
-  const x = column[a] as number;
-  const y = column[b] as number;
-  return x < y || (x === y && a < b);
-}
-
 /**
  * @internal The sorted order of parameter `p` over the members (`position`; `count` of them have
  * it) into `list`, made from `previous[0, previousCount)`, a sorted order of other (mostly the
@@ -427,26 +420,41 @@ export function mergeSorted(
   const nf = count - nk;
   if (nf > maxFresh) return false;
   const fresh = intScratch(1, nf);
+  const freshValues = floatScratch(nf);
   let f = 0;
   for (let c = 0; c < members.length && f < nf; c++) {
     const o = members[c] as number;
     const v = column[o] as number;
     if (v === v && marks[o] !== stamp) {
-      // insertion: members ascend, so among equal values the older stays first
+      // insertion by value: members ascend, so an equal value stays after the older ones
       let j = f++;
-      while (j > 0 && before(column, o, fresh[j - 1] as number)) {
+      while (j > 0 && (freshValues[j - 1] as number) > v) {
+        freshValues[j] = freshValues[j - 1] as number;
         fresh[j] = fresh[j - 1] as number;
         j--;
       }
+      freshValues[j] = v;
       fresh[j] = o;
     }
   }
   if (f !== nf) return false; // not the members the count says: let the caller walk the store
   let a = 0;
   let b = 0;
+  let keptAt = nk > 0 ? (kept[0] as number) : -1;
+  let keptValue = nk > 0 ? (column[keptAt] as number) : 0;
   for (let k = 0; k < count; k++) {
-    if (b >= nf || (a < nk && before(column, kept[a] as number, fresh[b] as number))) list[k] = kept[a++] as number;
-    else list[k] = fresh[b++] as number;
+    let fromKept = b >= nf;
+    if (!fromKept && a < nk) {
+      const v = freshValues[b] as number;
+      fromKept = keptValue < v || (keptValue === v && keptAt < (fresh[b] as number));
+    }
+    if (fromKept) {
+      list[k] = keptAt;
+      if (++a < nk) {
+        keptAt = kept[a] as number;
+        keptValue = column[keptAt] as number;
+      }
+    } else list[k] = fresh[b++] as number;
   }
   return true;
 }
@@ -938,6 +946,35 @@ export class ParzenModel {
   }
 
   /**
+   * {@link #fill} for the components `components[0, count)`, one at a time (the same operations
+   * in the same order, so the same numbers).
+   */
+  #fillSome(pack: Pack, params: Int32Array, x: Float64Array, dense: boolean, components: Int32Array, count: number): void {
+    if (!dense) {
+      for (let h = 0; h < count; h++) {
+        const c = components[h] as number;
+        this.#fill(pack, params, x, false, c, c + 1);
+      }
+      return;
+    }
+    const n = params.length;
+    const m = this.#members.length;
+    const { vals, inv, offset } = pack;
+    const logWeights = this.#logWeights;
+    const acc = this.#acc;
+    for (let h = 0; h < count; h++) {
+      const c = components[h] as number;
+      let a = logWeights[c] as number;
+      for (let i = 0; i < n; i++) {
+        const at = (params[i] as number) * m + c;
+        const z = ((x[i] as number) - (vals[at] as number)) * (inv[at] as number);
+        a = a - 0.5 * z * z + (offset[at] as number);
+      }
+      acc[c] = a;
+    }
+  }
+
+  /**
    * {@link logDensity} on a {@link Pack}: each component's terms in the parameters' order, with
    * the same operations in the same order as the per-parameter passes, so the same number.
    */
@@ -976,11 +1013,8 @@ export class ParzenModel {
     this.#partSum = 0;
     this.#count(m, seen, stamp);
     const hot = this.#hot;
-    for (let h = 0; h < this.#hotCount; h++) {
-      const c = hot[h] as number;
-      this.#fill(pack, params, x, dense, c, c + 1);
-      this.#count(c, seen, stamp);
-    }
+    this.#fillSome(pack, params, x, dense, hot, this.#hotCount);
+    for (let h = 0; h < this.#hotCount; h++) this.#count(hot[h] as number, seen, stamp);
     let pruned = this.#hotCount > 0 && this.#partMax + Math.log(this.#partSum) >= target;
     // the rest, the most recent first (members ascend in trial order), eight at a time
     let to = m;
