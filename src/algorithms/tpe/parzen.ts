@@ -105,6 +105,21 @@ export class TruncationCache {
   readonly #sortedCount: number[] = [];
   #marks: Int32Array = new Int32Array(0);
   #stamp = 0;
+  /** The kernel arrays of the last model released (see {@link ParzenModel.release}), for the next one's pack. */
+  #spare: PackArrays | undefined;
+
+  /** Arrays of at least `size` entries a released model gave back (then no longer spare), or `undefined`. */
+  takeSpare(size: number): PackArrays | undefined {
+    const spare = this.#spare;
+    if (spare === undefined || spare.vals.length < size) return undefined;
+    this.#spare = undefined;
+    return spare;
+  }
+
+  /** Keeps a released model's arrays for the next model (the larger, when one is kept already). */
+  giveSpare(arrays: PackArrays): void {
+    if (this.#spare === undefined || this.#spare.vals.length < arrays.vals.length) this.#spare = arrays;
+  }
 
   /**
    * Parameter `p`'s observations that the last model asking had (see {@link commitSorted}),
@@ -501,6 +516,8 @@ const KIND_DISCRETE = 2;
 interface Pack {
   /** The number of parameters of the space. */
   readonly width: number;
+  /** The arrays `vals`, `inv` and `offset` are the beginnings of (given back on release). */
+  readonly base: PackArrays;
   readonly filled: Int32Array;
   readonly vals: Float64Array;
   readonly inv: Float64Array;
@@ -514,6 +531,13 @@ interface Pack {
   prior: Float64Array;
   /** Scratch, by position: for a discrete parameter, its kernel's cell terms at its value (see `#cellTerms`). */
   readonly mass: (Float64Array | undefined)[];
+}
+
+/** @internal The arrays of a {@link Pack}'s kernels, with room to spare: reused from model to model. */
+export interface PackArrays {
+  readonly vals: Float64Array;
+  readonly inv: Float64Array;
+  readonly offset: Float64Array;
 }
 
 /** @internal A fitted mixture over the members of a store (indices in trial order). */
@@ -533,6 +557,8 @@ export class ParzenModel {
   readonly #ascending: boolean;
   /** The kernels laid out by component (see {@link #packed}). */
   #pack: Pack | undefined;
+  /** Whether {@link release} gave its pack's arrays away. */
+  #released = false;
   /** {@link logDensityBelow}: the components of the largest terms last time (`#hotCount` of them, largest first) and their terms. */
   readonly #hot = slabInt32(HOT);
   readonly #hotValues = slabFloat64(HOT);
@@ -823,14 +849,25 @@ export class ParzenModel {
    */
   #packed(): Pack {
     if (this.#pack !== undefined) return this.#pack;
+    if (this.#released) throw new Error('a released ParzenModel was used');
     const m = this.#members.length;
     const width = this.#space.params.length;
+    const size = m * width;
+    // The kernels' arrays of the last model released by the same cache's owner, when large
+    // enough: every entry is written before it is read (a column when its kernel is made), so
+    // they need no clearing. Else new ones, with room for the next models' growth.
+    let base = this.#options.cache.takeSpare(size);
+    if (base === undefined) {
+      const room = size + (size >> 2) + 64;
+      base = { vals: new Float64Array(room), inv: new Float64Array(room), offset: new Float64Array(room) };
+    }
     this.#pack = {
       width,
+      base,
       filled: slabInt32(width),
-      vals: slabFloat64(m * width),
-      inv: slabFloat64(m * width),
-      offset: slabFloat64(m * width),
+      vals: base.vals.subarray(0, size),
+      inv: base.inv.subarray(0, size),
+      offset: base.offset.subarray(0, size),
       kinds: slabInt32(width),
       logHit: slabFloat64(width),
       logMiss: slabFloat64(width),
@@ -913,15 +950,7 @@ export class ParzenModel {
         acc[c + 2] = a2;
         acc[c + 3] = a3;
       }
-      for (; c < to; c++) {
-        let a = logWeights[c] as number;
-        for (let i = 0; i < n; i++) {
-          const at = (params[i] as number) * m + c;
-          const z = ((x[i] as number) - (vals[at] as number)) * (inv[at] as number);
-          a = a - 0.5 * z * z + (offset[at] as number);
-        }
-        acc[c] = a;
-      }
+      for (; c < to; c++) acc[c] = denseTerm(pack, params, x, m, c, logWeights[c] as number);
       return;
     }
     for (; c < to; c++) {
@@ -957,20 +986,12 @@ export class ParzenModel {
       }
       return;
     }
-    const n = params.length;
     const m = this.#members.length;
-    const { vals, inv, offset } = pack;
     const logWeights = this.#logWeights;
     const acc = this.#acc;
     for (let h = 0; h < count; h++) {
       const c = components[h] as number;
-      let a = logWeights[c] as number;
-      for (let i = 0; i < n; i++) {
-        const at = (params[i] as number) * m + c;
-        const z = ((x[i] as number) - (vals[at] as number)) * (inv[at] as number);
-        a = a - 0.5 * z * z + (offset[at] as number);
-      }
-      acc[c] = a;
+      acc[c] = denseTerm(pack, params, x, m, c, logWeights[c] as number);
     }
   }
 
@@ -1084,6 +1105,7 @@ export class ParzenModel {
 
   /** The log density of an observation under the mixture. */
   logDensity(observation: Observation): number {
+    if (this.#released) throw new Error('a released ParzenModel was used');
     const m = this.#members.length;
     const acc = this.#acc;
     if (this.#options.multivariate) {
@@ -1102,8 +1124,22 @@ export class ParzenModel {
     return total;
   }
 
+  /**
+   * Gives the model's kernel arrays back to its cache, for the next model of the same cache to
+   * reuse (TPE makes a bad-trials model every proposal): the model must not be used after this
+   * (its densities and draws throw).
+   */
+  release(): void {
+    this.#released = true;
+    const pack = this.#pack;
+    if (pack === undefined) return;
+    this.#pack = undefined;
+    this.#options.cache.giveSpare(pack.base);
+  }
+
   /** Draws a DNA from the mixture. */
   sample(rng: Rng): ReturnType<ParamSpace['build']> {
+    if (this.#released) throw new Error('a released ParzenModel was used');
     const m = this.#members.length;
     const component = this.#options.multivariate ? pick(this.#cumulative, rng) : -1;
     return this.#space.build((p, exclude) => {
@@ -1131,6 +1167,21 @@ export class ParzenModel {
     if (param.kind === 'categorical') return Math.floor(rng() * param.size);
     return truncatedNormalDraw(k.priorMu, k.priorSigma, param.lo, param.hi, rng);
   }
+}
+
+/**
+ * Component `c`'s log term at the point `x` of the parameters `params` when every one is a float
+ * every component has (of `m`): `logWeight` plus each parameter's log kernel, in order.
+ */
+function denseTerm(pack: Pack, params: Int32Array, x: Float64Array, m: number, c: number, logWeight: number): number {
+  const { vals, inv, offset } = pack;
+  let a = logWeight;
+  for (let i = 0; i < params.length; i++) {
+    const at = (params[i] as number) * m + c;
+    const z = ((x[i] as number) - (vals[at] as number)) * (inv[at] as number);
+    a = a - 0.5 * z * z + (offset[at] as number);
+  }
+  return a;
 }
 
 function cumulate(w: Float64Array): Float64Array {

@@ -352,6 +352,8 @@ export function tpe(options: TpeOptions = {}): Algorithm {
       if (last !== undefined && lm.rawWeights === undefined && last.floor === floor && last.dims === s.dims && sameMembers(last.members, lm.members)) {
         l = last.model;
       } else {
+        // the good model kept so far is replaced: its arrays go to the next good model
+        last?.model.release();
         l = new ParzenModel(
           s.params,
           s.store,
@@ -391,6 +393,10 @@ export function tpe(options: TpeOptions = {}): Algorithm {
       }
       const chosen = best as NonNullable<typeof best>;
       track(s, chosen.dna, chosen.observation);
+      // Neither model is asked again unless kept (the good one, while its members stay the good
+      // group): the next ones reuse their arrays.
+      g.release();
+      if (s.lastGood?.model !== l) l.release();
       return chosen.dna;
     },
     feedback(dna: DNA, reward: number, outcome?: Outcome): void {

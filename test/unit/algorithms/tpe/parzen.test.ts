@@ -276,6 +276,46 @@ describe('ParzenModel weights and caches', () => {
     );
   });
 
+  it('successive models sharing a cache (neighbours widths merged, arrays of released models reused) give the densities of fresh ones', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean()), { minLength: 40, maxLength: 160 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 139 }), fc.integer({ min: 1, max: 4 })), { minLength: 2, maxLength: 8 }),
+        (xs, plans) => {
+          // a float every trial has, an integer (ties) that some lack
+          const spec = dnaSpec({ x: floatv(0, 1), n: intv(0, 9) });
+          const space = new ParamSpace(spec, true);
+          const store = new ObservationStore(space.params.length);
+          const cache = new TruncationCache();
+          let added = 0;
+          for (const [grow, start, step] of plans) {
+            for (let i = 0; i < grow && added < xs.length; i++, added++) {
+              const [x, both] = xs[added] as [number, boolean];
+              store.add(
+                both
+                  ? { params: Int32Array.of(0, 1), values: Float64Array.of(x, Math.round(x * 9)) }
+                  : { params: Int32Array.of(0), values: Float64Array.of(x) },
+              );
+            }
+            const members = Int32Array.from({ length: added }, (_, i) => i).filter((i) => i >= start % Math.max(1, added) && i % step === 0);
+            if (members.length === 0) continue;
+            const shared = new ParzenModel(space, store, members, options({ bandwidth: 'neighbours', cache, dims: 2 }));
+            const fresh = new ParzenModel(space, store, members, options({ bandwidth: 'neighbours', dims: 2 }));
+            for (const x of [0, 0.13, 0.5, 0.77, 1]) {
+              const o = { params: Int32Array.of(0, 1), values: Float64Array.of(x, Math.round(x * 9)) };
+              expect(shared.logDensity(o)).toBe(fresh.logDensity(o));
+              expect(shared.logDensityBelow(o, Infinity)).toBe(fresh.logDensity(o));
+            }
+            shared.release();
+            expect(() => shared.logDensity({ params: Int32Array.of(0), values: Float64Array.of(0.5) })).toThrow(/released/);
+            expect(() => shared.sample(seededRng(1))).toThrow(/released/);
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
   it('ObservationStore keeps NaN for absent parameters and grows past its capacity', () => {
     const store = new ObservationStore(2);
     for (let i = 0; i < 200; i++)
