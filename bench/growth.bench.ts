@@ -16,7 +16,10 @@
  * - `tpe-growth`: `tpe()` on Sphere-10d, free objective, through `sample(..., {storage:
  *   memoryStorage()})`, 5,000 trials (`PLIANT_GROWTH_TPE_TRIALS`), each iteration timed; mean ms
  *   per trial over trials 900–1,000, 1,900–2,000 and 4,900–5,000, median over seeds
- *   (`PLIANT_GROWTH_TPE_SEEDS`, default 1: seed 0; one process per seed and build).
+ *   (`PLIANT_GROWTH_TPE_SEEDS`, default 1: seed 0; one process per seed and build). Then
+ *   `tpe-conditional-500|1500`: the same on a conditional space of 49 decisions (a log learning
+ *   rate and 8 layers, each a convolution, a dense layer or a skip), 1,500 trials, trials 400–500
+ *   and 1,400–1,500: a study with dozens of decisions, integer and ordered ones among them.
  * - `random-journal`: random search on Sphere-10d through `sample`, 1,000 trials, with the journal
  *   file in a temporary folder and with `memoryStorage()`: µs per trial over the last 10% (and the
  *   whole run), median over seeds 0–4 in each process, median over `PLIANT_GROWTH_ROUNDS` (3)
@@ -173,10 +176,35 @@ const WINDOWS: readonly (readonly [number, number])[] = [
 ];
 
 async function tpeGrowth(): Promise<void> {
-  const windows = WINDOWS.filter(([, to]) => to <= TPE_TRIALS);
+  await tpeWindows('sphere', 'tpe-growth', TPE_TRIALS, WINDOWS, 'tpe() on Sphere-10d, free objective');
+  await tpeWindows(
+    'conditional',
+    'tpe-conditional',
+    CONDITIONAL_TRIALS,
+    CONDITIONAL_WINDOWS,
+    'tpe() on a conditional space of 49 decisions (8 layers of 3 kinds: conv, dense, skip), free objective',
+  );
+}
+
+/** The trials of the conditional space's TPE runs, and the windows measured. */
+const CONDITIONAL_TRIALS = 1500;
+const CONDITIONAL_WINDOWS: readonly (readonly [number, number])[] = [
+  [400, 500],
+  [1400, 1500],
+];
+
+/** One line per window, `<prefix>-<to>`: the mean ms per trial of TPE runs on `space`, each build, one process per seed. */
+async function tpeWindows(
+  space: 'sphere' | 'conditional',
+  prefix: string,
+  trials: number,
+  all: readonly (readonly [number, number])[],
+  what: string,
+): Promise<void> {
+  const windows = all.filter(([, to]) => to <= trials);
   const perBuild: Record<Build, Result[]> = { current: [], before: [] };
   for (let seed = 0; seed < TPE_SEEDS; seed++) {
-    const got = await paired(1, (build) => child(build, [JSON.stringify({ case: 'tpe', seed, trials: TPE_TRIALS, windows })]));
+    const got = await paired(1, (build) => child(build, [JSON.stringify({ case: 'tpe', seed, trials, windows, space })]));
     perBuild.current.push(...got.current);
     perBuild.before.push(...got.before);
   }
@@ -185,11 +213,11 @@ async function tpeGrowth(): Promise<void> {
     const c = windowMs(perBuild.current, i);
     const b = windowMs(perBuild.before, i);
     const cpu = [median(windowMs(perBuild.current, i, 'cpu_ms_per_trial')), median(windowMs(perBuild.before, i, 'cpu_ms_per_trial'))] as const;
-    timeLine(`tpe-growth-${to}`, to, 'ms_per_trial', 1000, median(c), median(b), cpu, {
+    timeLine(`${prefix}-${to}`, to, 'ms_per_trial', 1000, median(c), median(b), cpu, {
       window: [from, to],
       runs_ms: c.map(sig),
       before_runs_ms: b.map(sig),
-      note: `tpe() on Sphere-10d, free objective, sample() with memoryStorage(), ${TPE_TRIALS} trials; mean ms per loop iteration over trials ${from}-${to}, median over ${TPE_SEEDS} seed(s), one process per seed and build`,
+      note: `${what}, sample() with memoryStorage(), ${trials} trials; mean ms per loop iteration over trials ${from}-${to}, median over ${TPE_SEEDS} seed(s), one process per seed and build`,
     });
   });
 }

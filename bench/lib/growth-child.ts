@@ -54,6 +54,40 @@ function sphereSpace(): { keys: string[]; space: TreeValue } {
   return { keys, space: Object.fromEntries(keys.map((k) => [k, p.floatv(-5, 5)])) };
 }
 
+/**
+ * A conditional space of 49 decisions: a log learning rate and 8 layers, each a convolution
+ * (log filters, an ordered kernel size, an activation), a dense layer (log units, dropout) or a
+ * skip; and a synthetic objective to maximise over it.
+ */
+function conditionalSpace(): TreeValue {
+  const layer = (): TreeValue =>
+    p.oneOf([
+      { kind: 'conv', filters: p.intv(8, 256, { scale: 'log' }), k: p.oneOf([3, 5, 7], { ordered: true }), act: p.oneOf(['relu', 'gelu', 'tanh']) },
+      { kind: 'dense', units: p.intv(16, 512, { scale: 'log' }), drop: p.floatv(0, 0.5) },
+      { kind: 'skip' },
+    ]);
+  return { lr: p.floatv(1e-4, 1e-1, { scale: 'log' }), layers: Array.from({ length: 8 }, layer) } as TreeValue;
+}
+
+interface ConditionalLayer {
+  readonly kind: string;
+  readonly filters: number;
+  readonly k: number;
+  readonly act: string;
+  readonly units: number;
+  readonly drop: number;
+}
+
+function conditionalObjective(c: { lr: number; layers: ConditionalLayer[] }): number {
+  let f = -((Math.log10(c.lr) + 2.5) ** 2);
+  for (const l of c.layers) {
+    if (l.kind === 'conv') f += Math.log2(l.filters) / 8 - (l.k - 5) ** 2 / 10 + (l.act === 'gelu' ? 0.1 : 0);
+    else if (l.kind === 'dense') f += Math.log2(l.units) / 9 - l.drop;
+    else f += 0.2;
+  }
+  return f;
+}
+
 /** The 3-decision space of journal.bench.ts's `open-journal`. */
 function smallSpace() {
   return { x: p.floatv(-5, 5), k: p.intv(0, 9), act: p.oneOf([...ACTS]) };
@@ -78,17 +112,22 @@ function temp(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `pliant-growth-${prefix}-`));
 }
 
-async function tpeTask(seed: number, trials: number, windows: readonly (readonly [number, number])[]): Promise<unknown> {
+async function tpeTask(seed: number, trials: number, windows: readonly (readonly [number, number])[], conditional: boolean): Promise<unknown> {
   const { keys, space } = sphereSpace();
   const times: number[] = [];
   const cpuAt = new Map<number, number>();
   const marks = new Set(windows.flat());
   let t = process.hrtime.bigint();
   const t0 = t;
-  for await (const [c, feedback] of p.sample(space, p.tpe({ seed }), { numTrials: trials, storage: p.memoryStorage(), direction: 'minimize', seed })) {
-    const x = c as Record<string, number>;
+  for await (const [c, feedback] of p.sample(conditional ? conditionalSpace() : space, p.tpe({ seed }), {
+    numTrials: trials,
+    storage: p.memoryStorage(),
+    direction: conditional ? 'maximize' : 'minimize',
+    seed,
+  })) {
     let f = 0;
-    for (const k of keys) f += (x[k] as number) ** 2;
+    if (conditional) f = conditionalObjective(c as unknown as { lr: number; layers: ConditionalLayer[] });
+    else for (const k of keys) f += ((c as Record<string, number>)[k] as number) ** 2;
     await feedback.done(f);
     const now = process.hrtime.bigint();
     times.push(Number(now - t) / 1e6);
@@ -307,7 +346,7 @@ switch (task.case) {
     out = await journalFormat(task.space as string, task.trials as number);
     break;
   case 'tpe':
-    out = await tpeTask(task.seed as number, task.trials as number, task.windows as [number, number][]);
+    out = await tpeTask(task.seed as number, task.trials as number, task.windows as [number, number][], task.space === 'conditional');
     break;
   case 'random':
     out = await randomTask(task.seeds as number[], task.trials as number, task.storage as 'journal' | 'memory');

@@ -245,7 +245,34 @@ interface Kernel {
    * Discrete kernels: per point asked (an internal value, so a cell), each component's log mass
    * over the cell, made once: the candidates of a proposal ask few distinct cells.
    */
-  readonly cells: Map<number, Float64Array> | undefined;
+  readonly cells: Map<number, Cell> | undefined;
+  /** Where new cells' terms are cut from: {@link CELL_CHUNK} cells' worth at a time (one allocation, not one a cell). */
+  cellChunk: Float64Array | undefined;
+  cellChunkUsed: number;
+}
+
+/** How many cells' terms one allocation of a discrete kernel holds. */
+const CELL_CHUNK = 16;
+
+/**
+ * A discrete kernel's terms over one cell [lo, hi]: each component's log mass over it (two
+ * normal CDFs), computed when a sum first needs it (NaN: not yet), since a pruned density sums
+ * only some components.
+ */
+interface Cell {
+  readonly lo: number;
+  readonly hi: number;
+  readonly mass: Float64Array;
+}
+
+/** Component `c`'s log mass over `cell`, its kernel centred at `v` with inverse width `inv`. */
+function cellMass(cell: Cell, c: number, v: number, inv: number): number {
+  let t = cell.mass[c] as number;
+  if (t !== t) {
+    t = Math.log(Math.max(normalMass((cell.lo - v) * inv, (cell.hi - v) * inv), 1e-300));
+    cell.mass[c] = t;
+  }
+  return t;
 }
 
 /** Optuna's default weight of the `i`th of `m` observations: 1 for the 25 most recent, a ramp from 1/m before them. */
@@ -529,8 +556,8 @@ interface Pack {
   readonly denseFloat: Int32Array;
   /** Scratch, by position in the observation asked: the prior's log density of its parameter at its value. */
   prior: Float64Array;
-  /** Scratch, by position: for a discrete parameter, its kernel's cell terms at its value (see `#cellTerms`). */
-  readonly mass: (Float64Array | undefined)[];
+  /** Scratch, by position: for a discrete parameter, its kernel's cell at its value (see `#cellTerms`). */
+  readonly mass: (Cell | undefined)[];
 }
 
 /** @internal The arrays of a {@link Pack}'s kernels, with room to spare: reused from model to model. */
@@ -750,6 +777,8 @@ export class ParzenModel {
       logWeights,
       cumulative,
       cells: param.kind === 'discrete' ? new Map() : undefined,
+      cellChunk: undefined,
+      cellChunkUsed: 0,
     };
     this.#kernels[p] = kernel;
     return kernel;
@@ -765,30 +794,28 @@ export class ParzenModel {
   }
 
   /**
-   * A discrete kernel's log mass of each component over the cell of `x` (NaN where the component
-   * lacks the parameter), computed on the first ask of `x` and kept with the kernel (up to
-   * {@link CELL_CACHE} cells).
+   * A discrete kernel's {@link Cell} of `x`, kept with the kernel (up to {@link CELL_CACHE}
+   * cells): its terms are computed as sums need them, once each.
    */
-  #cellTerms(k: Kernel, x: number): Float64Array {
-    const cells = k.cells as Map<number, Float64Array>;
-    let mass = cells.get(x);
-    if (mass !== undefined) return mass;
+  #cellTerms(k: Kernel, x: number): Cell {
+    const cells = k.cells as Map<number, Cell>;
+    let cell = cells.get(x);
+    if (cell !== undefined) return cell;
+    const [lo, hi] = cellOf(k.param, x);
     const m = this.#members.length;
-    const { vals, inv } = k;
-    const [a, b] = cellOf(k.param, x);
-    mass = new Float64Array(m);
-    for (let c = 0; c < m; c++) {
-      const v = vals[c] as number;
-      if (v !== v) mass[c] = Number.NaN;
-      else {
-        const i = inv[c] as number;
-        mass[c] = Math.log(Math.max(normalMass((a - v) * i, (b - v) * i), 1e-300));
-      }
+    // the kernel's own chunks (not shared slabs: a good model and its cells can be kept for
+    // many proposals, and would keep alive whatever else shared their memory)
+    if (k.cellChunk === undefined || k.cellChunkUsed + m > k.cellChunk.length) {
+      k.cellChunk = new Float64Array(CELL_CHUNK * Math.max(1, m));
+      k.cellChunkUsed = 0;
     }
+    const mass = k.cellChunk.subarray(k.cellChunkUsed, k.cellChunkUsed + m).fill(Number.NaN);
+    k.cellChunkUsed += m;
+    cell = { lo, hi, mass };
     // a wide integer range asked at ever new cells by a model kept for many proposals: bounded
     if (cells.size >= CELL_CACHE) cells.clear();
-    cells.set(x, mass);
-    return mass;
+    cells.set(x, cell);
+    return cell;
   }
 
   /** Adds, for every component, its log kernel at `x` to `acc` (the prior component last). */
@@ -824,12 +851,12 @@ export class ParzenModel {
           }
         }
     } else {
-      const offset = k.offset;
-      const mass = this.#cellTerms(k, x);
+      const { inv, offset } = k;
+      const cell = this.#cellTerms(k, x);
       for (let c = 0; c < m; c++) {
         const v = vals[c] as number;
         if (v !== v) acc[c] = (acc[c] as number) + prior;
-        else acc[c] = (acc[c] as number) + (mass[c] as number) + (offset[c] as number);
+        else acc[c] = (acc[c] as number) + cellMass(cell, c, v, inv[c] as number) + (offset[c] as number);
       }
     }
     acc[m] = (acc[m] as number) + prior;
@@ -967,7 +994,7 @@ export class ParzenModel {
             const z = (xi - v) * (inv[at] as number);
             a = a - 0.5 * z * z + (offset[at] as number);
           } else if (kind === KIND_CATEGORICAL) a = a + (v === xi ? (logHit[p] as number) : (logMiss[p] as number));
-          else a = a + ((mass[i] as Float64Array)[c] as number) + (offset[at] as number);
+          else a = a + cellMass(mass[i] as Cell, c, v, inv[at] as number) + (offset[at] as number);
         }
       }
       acc[c] = a;
