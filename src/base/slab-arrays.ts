@@ -52,17 +52,3 @@ export function slabInt32(n: number): Int32Array {
   const at = take(bytes);
   return new Int32Array(slab, at, n);
 }
-
-/** A `Float64Array` holding `values`, cut from a slab. @internal */
-export function slabFloat64Of(values: ArrayLike<number>): Float64Array {
-  const out = slabFloat64(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
-  return out;
-}
-
-/** An `Int32Array` holding `values` (each truncated to a 32-bit integer), cut from a slab. @internal */
-export function slabInt32Of(values: ArrayLike<number>): Int32Array {
-  const out = slabInt32(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
-  return out;
-}

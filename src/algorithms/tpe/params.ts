@@ -10,7 +10,7 @@ import { DNA } from '../../geno/dna.js';
 import { childrenOf, elementDNAs, joinSpace } from '../../geno/dna-spec.js';
 import type { DNASpec, DecisionPoint, SpaceSpec } from '../../geno/dna-spec.js';
 import type { Rng } from '../../base/rng.js';
-import { slabFloat64Of, slabInt32Of } from '../../base/slab-arrays.js';
+import { slabFloat64, slabInt32 } from '../../base/slab-arrays.js';
 import { candidateSpace, fromPicks, picksOf, pickElements } from '../evolution/dna-sites.js';
 
 /** How a parameter is modelled. */
@@ -48,9 +48,39 @@ export interface Observation {
   readonly values: Float64Array;
 }
 
-interface Recorder {
-  params: number[];
-  values: number[];
+/**
+ * Records an observation's parameters and values while a DNA is read or built, into scratch
+ * arrays shared by every recording (one records at a time: nothing a recording calls records),
+ * then copies them out: no growing arrays a DNA.
+ */
+class Recorder {
+  static #params = new Int32Array(64);
+  static #values = new Float64Array(64);
+  #count = 0;
+
+  push(param: number, value: number): void {
+    const i = this.#count++;
+    if (i === Recorder.#params.length) {
+      const params = new Int32Array(2 * i);
+      params.set(Recorder.#params);
+      Recorder.#params = params;
+      const values = new Float64Array(2 * i);
+      values.set(Recorder.#values);
+      Recorder.#values = values;
+    }
+    Recorder.#params[i] = param;
+    Recorder.#values[i] = value;
+  }
+
+  /** The observation recorded, in arrays of its own. */
+  observation(): Observation {
+    const n = this.#count;
+    const params = slabInt32(n);
+    const values = slabFloat64(n);
+    params.set(Recorder.#params.subarray(0, n));
+    values.set(Recorder.#values.subarray(0, n));
+    return { params, values };
+  }
 }
 
 /**
@@ -154,7 +184,7 @@ export class ParamSpace {
 
   /** The modelled parameters of a valid DNA and their internal values. */
   observe(dna: DNA, api: string): Observation {
-    const rec: Recorder = { params: [], values: [] };
+    const rec = new Recorder();
     const space = (s: SpaceSpec, elems: readonly DNA[]): void => {
       s.elements.forEach((d, i) => decision(d, elems[i] as DNA));
     };
@@ -164,8 +194,7 @@ export class ParamSpace {
         const ordinal = ps[0] !== undefined && ps[0] >= 0 && (this.params[ps[0]] as Param).kind === 'discrete';
         picksOf(d, x).forEach((p, j) => {
           const index = p.value as number;
-          rec.params.push(ps[ordinal ? 0 : j] as number);
-          rec.values.push(index);
+          rec.push(ps[ordinal ? 0 : j] as number, index);
           space(candidateSpace(d, j, index), pickElements(d, j, p, api));
         });
         return;
@@ -173,12 +202,11 @@ export class ParamSpace {
       const p = ps[0] as number;
       if (p < 0) return;
       const v = x.value as number;
-      rec.params.push(p);
-      if (d.kind === 'float') rec.values.push(toInternal(d.scale, d.min, d.max, v));
-      else if (d.kind === 'int') rec.values.push(intToInternal(d.scale, d.min, d.max, v));
+      if (d.kind === 'float') rec.push(p, toInternal(d.scale, d.min, d.max, v));
+      else if (d.kind === 'int') rec.push(p, intToInternal(d.scale, d.min, d.max, v));
     };
     space(this.#spec.root, elementDNAs(this.#spec.root, dna, api));
-    return { params: slabInt32Of(rec.params), values: slabFloat64Of(rec.values) };
+    return rec.observation();
   }
 
   /**
@@ -187,7 +215,7 @@ export class ParamSpace {
    * algorithm scores many built candidates by their observations and keeps one.
    */
   build(choose: Chooser, rng: Rng): Built {
-    const rec: Recorder = { params: [], values: [] };
+    const rec = new Recorder();
     // per decision met, in order: its value (a custom genome's too), or a choice's picked indices
     const made: unknown[] = [];
     const space = (s: SpaceSpec): void => {
@@ -211,8 +239,7 @@ export class ParamSpace {
         }
         const x = choose(p, undefined);
         const v = toExternal(d.scale, d.min, d.max, x);
-        rec.params.push(p);
-        rec.values.push(toInternal(d.scale, d.min, d.max, v));
+        rec.push(p, toInternal(d.scale, d.min, d.max, v));
         made.push(v);
         return;
       }
@@ -223,8 +250,7 @@ export class ParamSpace {
           return;
         }
         const v = intToExternal(d.scale, d.min, d.max, choose(p, undefined));
-        rec.params.push(p);
-        rec.values.push(intToInternal(d.scale, d.min, d.max, v));
+        rec.push(p, intToInternal(d.scale, d.min, d.max, v));
         made.push(v);
         return;
       }
@@ -245,13 +271,12 @@ export class ParamSpace {
       made.push(indices);
       for (let j = 0; j < indices.length; j++) {
         const index = indices[j] as number;
-        rec.params.push(ps[ordinal ? 0 : j] as number);
-        rec.values.push(index);
+        rec.push(ps[ordinal ? 0 : j] as number, index);
         space(candidateSpace(d, j, index));
       }
     };
     space(this.#spec.root);
-    return new Built(this.#spec, { params: slabInt32Of(rec.params), values: slabFloat64Of(rec.values) }, made);
+    return new Built(this.#spec, rec.observation(), made);
   }
 }
 

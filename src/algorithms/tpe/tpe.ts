@@ -3,7 +3,7 @@ import type { DNASpec } from '../../geno/dna-spec.js';
 import { randomDNA } from '../../geno/random.js';
 import type { Rng } from '../../base/rng.js';
 import { PliantError } from '../../base/errors.js';
-import { slabFloat64, slabInt32, slabInt32Of } from '../../base/slab-arrays.js';
+import { slabFloat64, slabInt32 } from '../../base/slab-arrays.js';
 import { checkOptions } from '../../base/options.js';
 import type { Algorithm, AlgorithmContext, HistoryEntry, Outcome } from '../algorithm.js';
 import { ProposalBook, replayProposals } from '../proposal-book.js';
@@ -276,8 +276,10 @@ export function tpe(options: TpeOptions = {}): Algorithm {
     good.sort();
     const maxStep = prunedTrials === 'bad' ? s.maxStep : 0;
     // the bad group in trial order: the ranked trials not good, pruned ones ('bad'), pending ones (constant liar)
-    const bad: number[] = [];
-    const steps: number[] | undefined = maxStep > 0 ? [] : undefined;
+    // (written straight into arrays as long as the history, then cut to what was written)
+    const bad = slabInt32(s.entries.length);
+    const weights = maxStep > 0 ? slabFloat64(s.entries.length) : undefined;
+    let nBad = 0;
     for (const e of s.entries) {
       let step: number;
       if (e.state === 'finished') {
@@ -288,16 +290,11 @@ export function tpe(options: TpeOptions = {}): Algorithm {
         } else step = maxStep;
       } else if (e.state === 'pending' && constantLiar) step = maxStep;
       else continue;
-      bad.push(e.index);
-      steps?.push(step);
-    }
-    let badWeights: Float64Array | undefined;
-    if (steps !== undefined) {
       // a pruned trial weighs by how far it got: a curve cut early says little about its end
-      badWeights = slabFloat64(steps.length);
-      for (let i = 0; i < steps.length; i++) badWeights[i] = Math.min(1, Math.max(0, steps[i] as number) / maxStep);
+      if (weights !== undefined) weights[nBad] = Math.min(1, Math.max(0, step) / maxStep);
+      bad[nBad++] = e.index;
     }
-    return { good, bad: slabInt32Of(bad), badWeights };
+    return { good, bad: bad.subarray(0, nBad), badWeights: weights?.subarray(0, nBad) };
   };
 
   const track = (s: State, dna: DNA, observation: ReturnType<ParamSpace['observe']>): Entry => {
