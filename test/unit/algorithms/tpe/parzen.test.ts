@@ -244,33 +244,66 @@ describe('ParzenModel weights and caches', () => {
     expect(ratio(small)).toBeCloseTo(ratio([...small].reverse()), 12);
   });
 
+  /**
+   * Adds trials (x, and an integer with it unless `both` is false) in steps, and after each step
+   * compares a model sharing one cache across the steps with a model on a fresh cache, on the
+   * members `plan` picks; with `release`, each shared model is released after use (its arrays
+   * then serve the next one) and must refuse to be used again.
+   */
+  function compareSharedAndFresh(
+    bandwidth: 'scott' | 'optuna' | 'neighbours',
+    rows: readonly (readonly [number, boolean])[],
+    plans: readonly (readonly [number, number, number])[],
+    release: boolean,
+  ): void {
+    const spec = dnaSpec({ x: floatv(0, 1), n: intv(0, 9) });
+    const space = new ParamSpace(spec, true);
+    const store = new ObservationStore(space.params.length);
+    const cache = new TruncationCache();
+    let added = 0;
+    for (const [grow, start, step] of plans) {
+      for (let i = 0; i < grow && added < rows.length; i++, added++) {
+        const [x, both] = rows[added] as readonly [number, boolean];
+        store.add(
+          both ? { params: Int32Array.of(0, 1), values: Float64Array.of(x, Math.round(x * 9)) } : { params: Int32Array.of(0), values: Float64Array.of(x) },
+        );
+      }
+      const members = Int32Array.from({ length: added }, (_, i) => i).filter((i) => i >= start % Math.max(1, added) && i % step === 0);
+      if (members.length === 0) continue;
+      const shared = new ParzenModel(space, store, members, options({ bandwidth, cache, dims: 2 }));
+      const fresh = new ParzenModel(space, store, members, options({ bandwidth, dims: 2 }));
+      for (const x of [0, 0.13, 0.5, 0.77, 1]) {
+        const o = { params: Int32Array.of(0, 1), values: Float64Array.of(x, Math.round(x * 9)) };
+        expect(shared.logDensity(o)).toBe(fresh.logDensity(o));
+        if (release) expect(shared.logDensityBelow(o, Infinity)).toBe(fresh.logDensity(o));
+      }
+      if (release) {
+        shared.release();
+        expect(() => shared.logDensity({ params: Int32Array.of(0), values: Float64Array.of(0.5) })).toThrow(/released/);
+        expect(() => shared.sample(seededRng(1))).toThrow(/released/);
+      }
+    }
+  }
+
+  const plansArb = (maxGrow: number, maxStep: number) =>
+    fc.array(fc.tuple(fc.integer({ min: 1, max: maxGrow }), fc.integer({ min: 0, max: 139 }), fc.integer({ min: 1, max: maxStep })), {
+      minLength: 2,
+      maxLength: 8,
+    });
+
   it('a shared truncation cache gives the densities of fresh caches, across models of other σ and a growing store', () => {
     fc.assert(
       fc.property(
         fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 70, maxLength: 140 }),
-        fc.array(fc.tuple(fc.integer({ min: 1, max: 140 }), fc.integer({ min: 0, max: 139 }), fc.integer({ min: 1, max: 5 })), { minLength: 2, maxLength: 6 }),
+        plansArb(140, 5),
         fc.constantFrom<'scott' | 'optuna'>('scott', 'optuna'),
-        (xs, plans, bandwidth) => {
-          const spec = dnaSpec({ x: floatv(0, 1), n: intv(0, 9) });
-          const space = new ParamSpace(spec, true);
-          const store = new ObservationStore(space.params.length);
-          const cache = new TruncationCache();
-          let added = 0;
-          for (const [grow, start, step] of plans) {
-            for (let i = 0; i < grow && added < xs.length; i++, added++) {
-              const x = xs[added] as number;
-              store.add({ params: Int32Array.of(0, 1), values: Float64Array.of(x, Math.round(x * 9)) });
-            }
-            const members = Int32Array.from({ length: added }, (_, i) => i).filter((i) => i >= start % Math.max(1, added) && i % step === 0);
-            if (members.length === 0) continue;
-            const shared = new ParzenModel(space, store, members, options({ bandwidth, cache, dims: 2 }));
-            const fresh = new ParzenModel(space, store, members, options({ bandwidth, dims: 2 }));
-            for (const x of [0, 0.13, 0.5, 0.77, 1]) {
-              const o = { params: Int32Array.of(0, 1), values: Float64Array.of(x, Math.round(x * 9)) };
-              expect(shared.logDensity(o)).toBe(fresh.logDensity(o));
-            }
-          }
-        },
+        (xs, plans, bandwidth) =>
+          compareSharedAndFresh(
+            bandwidth,
+            xs.map((x) => [x, true] as const),
+            plans,
+            false,
+          ),
       ),
       { numRuns: 60 },
     );
@@ -279,38 +312,10 @@ describe('ParzenModel weights and caches', () => {
   it('successive models sharing a cache (neighbours widths merged, arrays of released models reused) give the densities of fresh ones', () => {
     fc.assert(
       fc.property(
+        // a float every trial has, an integer (ties) that some lack
         fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean()), { minLength: 40, maxLength: 160 }),
-        fc.array(fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 139 }), fc.integer({ min: 1, max: 4 })), { minLength: 2, maxLength: 8 }),
-        (xs, plans) => {
-          // a float every trial has, an integer (ties) that some lack
-          const spec = dnaSpec({ x: floatv(0, 1), n: intv(0, 9) });
-          const space = new ParamSpace(spec, true);
-          const store = new ObservationStore(space.params.length);
-          const cache = new TruncationCache();
-          let added = 0;
-          for (const [grow, start, step] of plans) {
-            for (let i = 0; i < grow && added < xs.length; i++, added++) {
-              const [x, both] = xs[added] as [number, boolean];
-              store.add(
-                both
-                  ? { params: Int32Array.of(0, 1), values: Float64Array.of(x, Math.round(x * 9)) }
-                  : { params: Int32Array.of(0), values: Float64Array.of(x) },
-              );
-            }
-            const members = Int32Array.from({ length: added }, (_, i) => i).filter((i) => i >= start % Math.max(1, added) && i % step === 0);
-            if (members.length === 0) continue;
-            const shared = new ParzenModel(space, store, members, options({ bandwidth: 'neighbours', cache, dims: 2 }));
-            const fresh = new ParzenModel(space, store, members, options({ bandwidth: 'neighbours', dims: 2 }));
-            for (const x of [0, 0.13, 0.5, 0.77, 1]) {
-              const o = { params: Int32Array.of(0, 1), values: Float64Array.of(x, Math.round(x * 9)) };
-              expect(shared.logDensity(o)).toBe(fresh.logDensity(o));
-              expect(shared.logDensityBelow(o, Infinity)).toBe(fresh.logDensity(o));
-            }
-            shared.release();
-            expect(() => shared.logDensity({ params: Int32Array.of(0), values: Float64Array.of(0.5) })).toThrow(/released/);
-            expect(() => shared.sample(seededRng(1))).toThrow(/released/);
-          }
-        },
+        plansArb(40, 4),
+        (rows, plans) => compareSharedAndFresh('neighbours', rows, plans, true),
       ),
       { numRuns: 80 },
     );
