@@ -541,8 +541,6 @@ const KIND_DISCRETE = 2;
  * when first asked; and the scratch of the point being asked.
  */
 interface Pack {
-  /** The number of parameters of the space. */
-  readonly width: number;
   /** The arrays `vals`, `inv` and `offset` are the beginnings of (given back on release). */
   readonly base: PackArrays;
   readonly filled: Int32Array;
@@ -889,7 +887,6 @@ export class ParzenModel {
       base = { vals: new Float64Array(room), inv: new Float64Array(room), offset: new Float64Array(room) };
     }
     this.#pack = {
-      width,
       base,
       filled: slabInt32(width),
       vals: base.vals.subarray(0, size),
