@@ -48,37 +48,25 @@ export interface Observation {
   readonly values: Float64Array;
 }
 
-/**
- * Records an observation's parameters and values while a DNA is read or built, into scratch
- * arrays shared by every recording (one records at a time: nothing a recording calls records),
- * then copies them out: no growing arrays a DNA.
- */
+/** Records an observation's parameters and values while a DNA is read or built. */
 class Recorder {
-  static #params = new Int32Array(64);
-  static #values = new Float64Array(64);
-  #count = 0;
+  readonly #params: number[] = [];
+  readonly #values: number[] = [];
 
   push(param: number, value: number): void {
-    const i = this.#count++;
-    if (i === Recorder.#params.length) {
-      const params = new Int32Array(2 * i);
-      params.set(Recorder.#params);
-      Recorder.#params = params;
-      const values = new Float64Array(2 * i);
-      values.set(Recorder.#values);
-      Recorder.#values = values;
-    }
-    Recorder.#params[i] = param;
-    Recorder.#values[i] = value;
+    this.#params.push(param);
+    this.#values.push(value);
   }
 
-  /** The observation recorded, in arrays of its own. */
+  /** The observation recorded, in short-lived arrays (see slab-arrays.ts). */
   observation(): Observation {
-    const n = this.#count;
+    const n = this.#params.length;
     const params = slabInt32(n);
     const values = slabFloat64(n);
-    params.set(Recorder.#params.subarray(0, n));
-    values.set(Recorder.#values.subarray(0, n));
+    for (let i = 0; i < n; i++) {
+      params[i] = this.#params[i] as number;
+      values[i] = this.#values[i] as number;
+    }
     return { params, values };
   }
 }
