@@ -1,8 +1,8 @@
 /**
  * The symbolic core at its limit (issue 22), before and after in the same run: each operation of
  * symbolic.bench.ts and geno.bench.ts that the issue names, timed on the current build
- * (`dist/index.js`) and on the package of commit 1694a16 (`lib/baseline.ts`: a worktree under
- * `.bench-base/`, built once), each in fresh processes (`lib/core-growth-child.ts`), baseline and
+ * (`dist/index.js`) and on the package of commit 1694a16, or of `PLIANT_CORE_BASE` when set
+ * (`lib/baseline.ts`: a worktree under `.bench-base/`, built once), each in fresh processes (`lib/core-growth-child.ts`), baseline and
  * current alternating, three each; medians reported.
  *
  * - `core-<op>` for `hash` (first hash of freshly built experiment trees), `build-tree`,
@@ -23,7 +23,8 @@ import { line, sig } from './lib/harness.js';
 import { medianOf } from './lib/search-loops.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BASE_COMMIT = '1694a16';
+/** The commit measured as `baseline`: 1694a16 (before issue 22), or `PLIANT_CORE_BASE`. */
+const BASE_COMMIT = process.env.PLIANT_CORE_BASE ?? '1694a16';
 const CHILD = join(root, 'bench', 'lib', 'core-growth-child.ts');
 const MEMORY_CHILD = join(root, 'bench', 'lib', 'core-memory-child.mjs');
 /** The current build: `dist/index.js` (`npm run bench` builds it), or the entry in `PLIANT_BENCH_CURRENT`. */

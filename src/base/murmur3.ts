@@ -25,8 +25,8 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Hashes `words[start, end)` with `seed` and writes the digest into `out`. */
-export function murmur3Words(words: Int32Array, start: number, end: number, seed: number, out: Digest128): void {
+/** Hashes `words[start, end)` with `seed` and writes the digest into `out`, which it returns. */
+export function murmur3Words(words: Int32Array, start: number, end: number, seed: number, out: Digest128): Digest128 {
   let h1 = seed | 0;
   let h2 = h1;
   let h3 = h1;
@@ -101,6 +101,7 @@ export function murmur3Words(words: Int32Array, start: number, end: number, seed
   out.h2 = (h2 + h1) | 0;
   out.h3 = (h3 + h1) | 0;
   out.h4 = (h4 + h1) | 0;
+  return out;
 }
 
 /** The character code of the hex digit of the low 4 bits of `x`. */

@@ -3,7 +3,7 @@ import { eq } from '../symbolic/eq.js';
 import { PliantError } from '../base/errors.js';
 import { formatKeyPath } from '../symbolic/key-path.js';
 import type { KeySegment } from '../symbolic/key-path.js';
-import { MEMO, SymbolicNode } from '../symbolic/node.js';
+import { SymbolicNode, memo } from '../symbolic/node.js';
 import type { Placeholder, TreeValue } from '../symbolic/node.js';
 import { describeValue, isPlainRecord } from '../symbolic/values.js';
 import { DNA } from './dna.js';
@@ -67,13 +67,13 @@ const TEMPLATES = new WeakMap<object, Template>();
 /** The prepared {@link Template} of a space (cached: trees are immutable). */
 export function prepare<T extends TreeValue>(space: T): Template<T> {
   if (space instanceof SymbolicNode) {
-    // A node keeps its template in its memo box (no weak-map entry: spaces made and dropped by
-    // the thousand cost the collector far less).
-    const memo = space[MEMO];
-    if (memo.owner === space) {
-      if (memo.template !== undefined) return memo.template as Template<T>;
+    // A node keeps its template in its memo (no weak-map entry: spaces made and dropped by the
+    // thousand cost the collector far less).
+    if (memo.genuine(space)) {
+      const kept = memo.template(space);
+      if (kept !== undefined) return kept as Template<T>;
       const template = new Template(space, analyzeSpace(space, 'dnaSpec'));
-      memo.template = template;
+      memo.setTemplate(space, template);
       return template;
     }
   }

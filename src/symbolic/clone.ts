@@ -1,4 +1,4 @@
-import { MEMO, SymbolicNode } from './node.js';
+import { SymbolicNode, memo } from './node.js';
 import type { TreeValue } from './node.js';
 import { rebind } from './rebind.js';
 import type { RebindUpdates } from './rebind.js';
@@ -20,7 +20,7 @@ function deepCopy(value: TreeValue): TreeValue {
     const args: Record<string, TreeValue> = {};
     const src = value.args as Readonly<Record<string, TreeValue>>;
     for (const key in src) args[key] = deepCopy(src[key] as TreeValue);
-    return new SymbolicNode(value.type, Object.freeze(args), value[MEMO].full);
+    return new SymbolicNode(value.type, Object.freeze(args), memo.genuine(value) && memo.full(value));
   }
   if (Array.isArray(value)) return markSealed((value as readonly TreeValue[]).map(deepCopy));
   const out: Record<string, TreeValue> = {};

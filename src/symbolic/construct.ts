@@ -1,7 +1,7 @@
 import { PliantError } from '../base/errors.js';
 import { formatKeyPath } from './key-path.js';
 import type { KeySegment } from './key-path.js';
-import { MEMO, SymbolicNode } from './node.js';
+import { SymbolicNode, memo } from './node.js';
 import type { SymbolicType, TreeValue } from './node.js';
 import { validateArgs, validateField } from './validate.js';
 import { FORBIDDEN_KEYS, describeValue, isPlainRecord, sealValue } from './values.js';
@@ -100,7 +100,7 @@ function isFull(type: SymbolicType, args: Readonly<Record<string, TreeValue>>): 
  */
 export function replaceArg(node: SymbolicNode, key: string, value: TreeValue, api: string, base: KeySegment[]): SymbolicNode {
   const type = node.type;
-  const full = node[MEMO].full;
+  const full = memo.genuine(node) && memo.full(node);
   const copyWith = full ? (type.internal.copyWith ?? compileCopyWith(type)) : null;
   const args = Object.freeze(
     copyWith !== null ? copyWith(node.args, key, value) : { ...(node.args as Readonly<Record<string, TreeValue>>), [key]: value },

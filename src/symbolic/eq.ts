@@ -1,5 +1,4 @@
-import { hasDigest, nodeDigest } from './hash.js';
-import { SymbolicNode } from './node.js';
+import { SymbolicNode, memo } from './node.js';
 
 /**
  * Structural equality of two tree values: numbers compare with `Object.is` (NaN equals NaN, −0
@@ -12,11 +11,7 @@ export function eq(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (a instanceof SymbolicNode) {
     if (!(b instanceof SymbolicNode) || a.type !== b.type) return false;
-    if (hasDigest(a) && hasDigest(b)) {
-      const x = nodeDigest(a);
-      const y = nodeDigest(b);
-      if (x[0] !== y[0] || x[1] !== y[1] || x[2] !== y[2] || x[3] !== y[3]) return false;
-    }
+    if (digestsDiffer(a, b)) return false;
     return recordsEqual(a.args as Record<string, unknown>, b.args as Record<string, unknown>);
   }
   if (b instanceof SymbolicNode) return false;
@@ -40,4 +35,19 @@ function recordsEqual(a: Readonly<Record<string, unknown>>, b: Readonly<Record<s
     if (!eq(a[key], b[key])) return false;
   }
   return true;
+}
+
+/** Whether the digests of both nodes are computed (not all 0) and differ: then the nodes differ. */
+function digestsDiffer(a: SymbolicNode, b: SymbolicNode): boolean {
+  if (!memo.genuine(a) || !memo.genuine(b)) return false;
+  const a1 = memo.d1(a);
+  const a2 = memo.d2(a);
+  const a3 = memo.d3(a);
+  const a4 = memo.d4(a);
+  if ((a1 | a2 | a3 | a4) === 0) return false;
+  const b1 = memo.d1(b);
+  const b2 = memo.d2(b);
+  const b3 = memo.d3(b);
+  const b4 = memo.d4(b);
+  return (b1 | b2 | b3 | b4) !== 0 && (a1 !== b1 || a2 !== b2 || a3 !== b3 || a4 !== b4);
 }

@@ -1,4 +1,4 @@
-import { MEMO, SymbolicNode } from './node.js';
+import { SymbolicNode, memo } from './node.js';
 import type { SymbolicType, TreeValue } from './node.js';
 import { digestHex, murmur3Words } from '../base/murmur3.js';
 import type { Digest128 } from '../base/murmur3.js';
@@ -48,27 +48,49 @@ function reserve(n: number): void {
  */
 export function hash(value: TreeValue): string {
   if (value instanceof SymbolicNode) {
-    const memo = value[MEMO];
-    if (memo.hex !== undefined) return memo.hex;
+    const genuine = memo.genuine(value);
+    if (genuine) {
+      const known = memo.hex(value);
+      if (known !== undefined) return known;
+    }
     const d = nodeDigest(value);
-    return (memo.hex = digestHex(d[0] as number, d[1] as number, d[2] as number, d[3] as number));
+    const hex = digestHex(d.h1, d.h2, d.h3, d.h4);
+    if (genuine) memo.setHex(value, hex);
+    return hex;
   }
   const start = top;
   try {
     write(value);
-    murmur3Words(words, start, top, SEED, SCRATCH);
-    return digestHex(SCRATCH.h1, SCRATCH.h2, SCRATCH.h3, SCRATCH.h4);
+    const d = murmur3Words(words, start, top, SEED, SCRATCH);
+    return digestHex(d.h1, d.h2, d.h3, d.h4);
   } finally {
     top = start;
   }
 }
 
+/** Where digests are written; read at once, before the next digest is computed. */
 const SCRATCH: Digest128 = { h1: 0, h2: 0, h3: 0, h4: 0 };
 
-/** @internal The memoised digest of a node (four int32 words), computed on first use. */
-export function nodeDigest(node: SymbolicNode): readonly number[] {
-  const memo = node[MEMO];
-  if (memo.digest !== undefined) return memo.digest;
+/**
+ * The digest of a node, computed on first use and kept in the node's memo (a copy made by immer
+ * has none: its digest is computed each time). Returned in a scratch object shared by every
+ * call: read it before computing another digest.
+ */
+function nodeDigest(node: SymbolicNode): Readonly<Digest128> {
+  const genuine = memo.genuine(node);
+  if (genuine) {
+    const d1 = memo.d1(node);
+    const d2 = memo.d2(node);
+    const d3 = memo.d3(node);
+    const d4 = memo.d4(node);
+    if ((d1 | d2 | d3 | d4) !== 0) {
+      SCRATCH.h1 = d1;
+      SCRATCH.h2 = d2;
+      SCRATCH.h3 = d3;
+      SCRATCH.h4 = d4;
+      return SCRATCH;
+    }
+  }
   const start = top;
   try {
     const type = node.type;
@@ -86,7 +108,7 @@ export function nodeDigest(node: SymbolicNode): readonly number[] {
     // declared argument is written as its position (the type digest covers the names).
     const declared = type.declaredKeys;
     const nDeclared = declared.length;
-    if (memo.full) {
+    if (genuine && memo.full(node)) {
       // Exactly the declared arguments, in declared order: the same words without the key walk,
       // read by code made for the type (monomorphic property reads).
       const hashArgs = type.internal.hashArgs ?? compileHashArgs(type);
@@ -95,26 +117,26 @@ export function nodeDigest(node: SymbolicNode): readonly number[] {
       } else {
         for (let i = 0; i < nDeclared; i++) writeArg(i, args[declared[i] as string] as TreeValue);
       }
-      words[countAt] = nDeclared;
-      murmur3Words(words, start, top, SEED, SCRATCH);
-      return (memo.digest = [SCRATCH.h1, SCRATCH.h2, SCRATCH.h3, SCRATCH.h4]);
-    }
-    let p = 0;
-    for (const key in args) {
-      while (p < nDeclared && declared[p] !== key) p++;
-      reserve(1);
-      if (p < nDeclared) {
-        words[top++] = p;
-      } else {
-        words[top++] = -1;
-        writeString(key);
+      count = nDeclared;
+    } else {
+      let p = 0;
+      for (const key in args) {
+        while (p < nDeclared && declared[p] !== key) p++;
+        reserve(1);
+        if (p < nDeclared) {
+          words[top++] = p;
+        } else {
+          words[top++] = -1;
+          writeString(key);
+        }
+        write(args[key] as TreeValue);
+        count++;
       }
-      write(args[key] as TreeValue);
-      count++;
     }
     words[countAt] = count;
-    murmur3Words(words, start, top, SEED, SCRATCH);
-    return (memo.digest = [SCRATCH.h1, SCRATCH.h2, SCRATCH.h3, SCRATCH.h4]);
+    const d = murmur3Words(words, start, top, SEED, SCRATCH);
+    if (genuine) memo.setDigest(node, d.h1, d.h2, d.h3, d.h4);
+    return d;
   } finally {
     top = start;
   }
@@ -153,16 +175,11 @@ function typeDigest(type: SymbolicType): number[] {
     writeString(type.name);
     words[top++] = type.declaredKeys.length;
     for (const key of type.declaredKeys) writeString(key);
-    murmur3Words(words, start, top, SEED, SCRATCH);
-    return (type.internal.digest = [SCRATCH.h1, SCRATCH.h2, SCRATCH.h3, SCRATCH.h4]);
+    const d = murmur3Words(words, start, top, SEED, SCRATCH);
+    return (type.internal.digest = [d.h1, d.h2, d.h3, d.h4]);
   } finally {
     top = start;
   }
-}
-
-/** @internal Whether a node's digest has been computed already. */
-export function hasDigest(node: SymbolicNode): boolean {
-  return node[MEMO].digest !== undefined;
 }
 
 /**
@@ -246,10 +263,10 @@ function write(v: TreeValue): void {
     const d = nodeDigest(v);
     reserve(5);
     words[top++] = T_NODE;
-    words[top++] = d[0] as number;
-    words[top++] = d[1] as number;
-    words[top++] = d[2] as number;
-    words[top++] = d[3] as number;
+    words[top++] = d.h1;
+    words[top++] = d.h2;
+    words[top++] = d.h3;
+    words[top++] = d.h4;
   } else if (Array.isArray(v)) {
     const arr = v as readonly TreeValue[];
     reserve(2);

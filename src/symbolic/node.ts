@@ -12,16 +12,33 @@ import type { JsonValue } from './json.js';
  */
 export type TreeValue = null | boolean | number | string | SymbolicNode | readonly TreeValue[] | { readonly [key: string]: TreeValue };
 
-/** @internal The memo box of a node: written once per node, never shared with another node. */
+/**
+ * @internal What a node remembers about itself, kept in private fields of the node (written once
+ * each; a frozen object's private fields stay writable) and read and written through these
+ * functions, installed by the class: no memo object of its own per node, and hashing a fresh
+ * tree allocates nothing per node but its root's text. A copy of a node made by immer (in
+ * `rebind`'s recipes) has none of them: {@link NodeMemo.genuine} tells.
+ */
 export interface NodeMemo {
-  owner: SymbolicNode;
-  /** The 128-bit digest as four int32 words, once computed. */
-  digest: number[] | undefined;
-  hex: string | undefined;
-  /** The arguments are exactly the type's declared arguments (enables the fast copy). */
-  full: boolean;
+  /** Whether `node` was made by the node constructor (and not copied by immer). */
+  genuine(node: SymbolicNode): boolean;
+  /** Whether the node's arguments are exactly its type's declared ones, in order (enables the fast copy). */
+  full(node: SymbolicNode): boolean;
+  /**
+   * The 128-bit digest as four int32 words (`hash.ts`), all 0 until computed; a digest of four
+   * zero words, about 2^-128 likely, would simply be computed again on each use.
+   */
+  d1(node: SymbolicNode): number;
+  d2(node: SymbolicNode): number;
+  d3(node: SymbolicNode): number;
+  d4(node: SymbolicNode): number;
+  setDigest(node: SymbolicNode, d1: number, d2: number, d3: number, d4: number): void;
+  /** The digest's text, once asked for. */
+  hex(node: SymbolicNode): string | undefined;
+  setHex(node: SymbolicNode, hex: string): void;
   /** The prepared template of the node as a search space (geno's `prepare`), once made. */
-  template: unknown;
+  template(node: SymbolicNode): unknown;
+  setTemplate(node: SymbolicNode, template: unknown): void;
 }
 
 /** @internal Per-type caches, filled on first use. */
@@ -37,9 +54,6 @@ export interface TypeInternals {
   /** Writes the hash words of full arguments (see hash.ts), `null` where code generation is not allowed. */
   hashArgs: ((args: object) => void) | null | undefined;
 }
-
-/** @internal Key of a node's memo box. */
-export const MEMO: unique symbol = Symbol('pliant.memo');
 
 /**
  * A hook by which a value validates itself against the schema of the field it is placed in,
@@ -114,6 +128,9 @@ export class SymbolicType<A = Record<string, unknown>, R = unknown> implements S
   }
 }
 
+/** @internal A node's memo (see {@link NodeMemo}), set by the class below as it is defined. */
+export let memo: NodeMemo;
+
 /**
  * An immutable instance of a symbolic type: the type plus its named arguments (defaults filled
  * in). Made by calling a factory from `symbolize`; changed only by producing a new tree with
@@ -124,8 +141,40 @@ export class SymbolicNode<A = Record<string, unknown>, R = unknown> {
   readonly type: SymbolicType<A, R>;
   /** The arguments, frozen, in canonical order (declared order, then the rest sorted). */
   readonly args: Readonly<A>;
-  /** @internal */
-  readonly [MEMO]: NodeMemo;
+  // The memo (see NodeMemo): private, so writable though the node is frozen.
+  #full: boolean;
+  #d1 = 0;
+  #d2 = 0;
+  #d3 = 0;
+  #d4 = 0;
+  #hex: string | undefined = undefined;
+  #template: unknown = undefined;
+
+  static {
+    const m: NodeMemo = {
+      genuine: (node) => #full in node,
+      full: (node) => node.#full,
+      d1: (node) => node.#d1,
+      d2: (node) => node.#d2,
+      d3: (node) => node.#d3,
+      d4: (node) => node.#d4,
+      setDigest: (node, d1, d2, d3, d4) => {
+        node.#d1 = d1;
+        node.#d2 = d2;
+        node.#d3 = d3;
+        node.#d4 = d4;
+      },
+      hex: (node) => node.#hex,
+      setHex: (node, hex) => {
+        node.#hex = hex;
+      },
+      template: (node) => node.#template,
+      setTemplate: (node, template) => {
+        node.#template = template;
+      },
+    };
+    memo = m;
+  }
 
   /**
    * @internal Use a factory from `symbolize`; this constructor does not validate. `full` says
@@ -134,7 +183,7 @@ export class SymbolicNode<A = Record<string, unknown>, R = unknown> {
   constructor(type: SymbolicType<A, R>, args: Readonly<A>, full = false) {
     this.type = type;
     this.args = args;
-    this[MEMO] = { owner: this as SymbolicNode, digest: undefined, hex: undefined, full, template: undefined };
+    this.#full = full;
     Object.freeze(this);
   }
 
@@ -169,7 +218,7 @@ export function isNode(value: unknown): value is SymbolicNode {
 
 /** @internal Whether `node` was made by the node constructor (and not copied by immer). */
 export function isGenuineNode(node: SymbolicNode): boolean {
-  return node[MEMO].owner === node;
+  return memo.genuine(node);
 }
 
 declare const placeholderFor: unique symbol;

@@ -102,4 +102,34 @@ describe('hash', () => {
     expect(hash(u)).not.toBe(h);
     expect(hash(t)).toBe(h);
   });
+
+  it('hashes a draft in a rebind recipe by what it holds at that moment, not by its original', () => {
+    const t = experiment();
+    const before = hash(t);
+    const seen: string[] = [];
+    const u = rebind(t, (d) => {
+      seen.push(hash(d as unknown as TreeValue));
+      (d.args as { batchSize: number }).batchSize = 32;
+      seen.push(hash(d as unknown as TreeValue));
+    });
+    expect(seen[0]).toBe(before);
+    expect(seen[1]).toBe(hash(u));
+    expect(seen[1]).not.toBe(before);
+    expect(hash(t)).toBe(before);
+  });
+
+  it('keeps a node frozen with no visible memo, and equal nodes hashed or not compare equal', () => {
+    const a = experiment(5);
+    const b = experiment(5);
+    const c = experiment(3);
+    hash(a);
+    hash(c);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(Reflect.ownKeys(a)).toEqual(['type', 'args']);
+    expect(eq(a, b)).toBe(true);
+    expect(eq(b, a)).toBe(true);
+    hash(b);
+    expect(eq(a, b)).toBe(true);
+    expect(eq(a, c)).toBe(false);
+  });
 });
