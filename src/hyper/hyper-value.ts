@@ -52,18 +52,18 @@ export function notBuildable(kind: string): () => never {
  * stands (candidates that are hyper values or contain them check themselves the same way).
  */
 export function checkCandidates(kind: string, candidates: readonly unknown[], schema: z.ZodType, path: KeyPath, api: string): void {
-  candidates.forEach((candidate, i) => {
-    try {
-      validateValue(schema, candidate, kind, api, path.segments as (string | number)[]);
-    } catch (error) {
-      if (!(error instanceof PliantError)) throw error;
-      const why = error.message.replace(/^[^:]*: (at [^:]*: )?/, '');
-      throw new PliantError(api, 'schema', `${kind} candidate ${i} (${describeValue(candidate)}) is not accepted here: ${why}`, {
-        path: path.toString(),
-        cause: error,
-      });
-    }
-  });
+  const segments = path.segments;
+  let i = 0;
+  try {
+    for (; i < candidates.length; i++) validateValue(schema, candidates[i], kind, api, segments);
+  } catch (error) {
+    if (!(error instanceof PliantError)) throw error;
+    const why = error.message.replace(/^[^:]*: (at [^:]*: )?/, '');
+    throw new PliantError(api, 'schema', `${kind} candidate ${i} (${describeValue(candidates[i])}) is not accepted here: ${why}`, {
+      path: path.toString(),
+      cause: error,
+    });
+  }
 }
 
 /** @internal The element schema of a list field, for manyOf/permutate. */

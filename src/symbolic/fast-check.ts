@@ -11,6 +11,8 @@ export type Accepts = (value: unknown) => boolean;
 
 interface Def {
   readonly type: string;
+  /** Set where the schema is itself a check (zod 4's `z.int()`, `z.int32()`, `z.email()`, ...). */
+  readonly check?: string;
   readonly checks?: readonly { readonly _zod?: { readonly def?: CheckDef } }[];
   readonly innerType?: z.ZodType;
   readonly element?: z.ZodType;
@@ -22,26 +24,93 @@ interface CheckDef {
   readonly check: string;
   readonly format?: string;
   readonly minimum?: number;
+  /** A number bound (`greater_than` / `less_than`). */
+  readonly value?: unknown;
+  readonly inclusive?: boolean;
+}
+
+/**
+ * The checks of a schema: those in `checks`, and the schema's own where it is a format schema
+ * (`z.int()` is a number schema whose definition is its safe-integer check; `z.email()` a string
+ * schema whose definition is its email check). `undefined` entries: checks of an unknown shape.
+ * Not reading the schema's own check made `z.int()` accept 1.5 and `z.email()` any string.
+ */
+function checksOf(def: Def): (CheckDef | undefined)[] {
+  const checks = (def.checks ?? []).map((c) => c._zod?.def);
+  // A custom schema's definition is its check too: `nodeSchema` fields are recognised by identity.
+  if (def.check !== undefined && def.type !== 'custom') checks.unshift(def as unknown as CheckDef);
+  return checks;
+}
+
+/** What a number schema's checks ask: a safe integer, and bounds (`±Infinity` where none). */
+interface NumberChecks {
+  readonly safeint: boolean;
+  readonly lo: number;
+  readonly loInclusive: boolean;
+  readonly hi: number;
+  readonly hiInclusive: boolean;
+}
+
+/**
+ * The checks of a number schema as bounds, or `undefined` where it has another check (a
+ * multiple, another format) or a bound that is not a number (NaN included): those go to zod.
+ * Several bounds on one side keep the tightest (at a tie, the exclusive one).
+ */
+function numberChecks(checks: readonly CheckDef[]): NumberChecks | undefined {
+  let safeint = false;
+  let lo = -Infinity;
+  let loInclusive = true;
+  let hi = Infinity;
+  let hiInclusive = true;
+  for (const c of checks) {
+    if (c.check === 'number_format' && c.format === 'safeint') {
+      safeint = true;
+      continue;
+    }
+    const value = c.value;
+    if (typeof value !== 'number' || Number.isNaN(value) || typeof c.inclusive !== 'boolean') return undefined;
+    if (c.check === 'greater_than') {
+      if (value > lo || (value === lo && !c.inclusive)) {
+        loInclusive = value === lo ? loInclusive && c.inclusive : c.inclusive;
+        lo = value;
+      }
+    } else if (c.check === 'less_than') {
+      if (value < hi || (value === hi && !c.inclusive)) {
+        hiInclusive = value === hi ? hiInclusive && c.inclusive : c.inclusive;
+        hi = value;
+      }
+    } else {
+      return undefined;
+    }
+  }
+  return { safeint, lo, loInclusive, hi, hiInclusive };
 }
 
 /**
  * The fast predicate of a field schema, or `undefined` when the schema is not one of the plain
  * kinds it knows (number, safe integer, string, boolean, array, enum, literal, optional,
  * default, unknown, any, and `nodeSchema` fields given by `nodeTypes`), with no checks beyond a
- * safe-integer format and minimum lengths.
+ * safe-integer format, number bounds (`min`, `max`, `positive`, `lt`, ...) and minimum lengths.
  */
 export function compileAccepts(schema: z.ZodType, nodeTypes: (schema: z.ZodType) => ReadonlySet<SymbolicType> | undefined): Accepts | undefined {
   const def = schema._zod.def as unknown as Def;
-  const checks = (def.checks ?? []).map((c) => c._zod?.def);
+  const checks = checksOf(def);
   if (checks.some((c) => c === undefined)) return undefined;
   const only = (allowed: (c: CheckDef) => boolean): boolean => (checks as CheckDef[]).every(allowed);
   switch (def.type) {
     case 'number': {
       if (checks.length === 0) return (v) => typeof v === 'number' && Number.isFinite(v);
-      if (checks.length === 1 && only((c) => c.check === 'number_format' && c.format === 'safeint')) {
-        return (v) => typeof v === 'number' && Number.isSafeInteger(v);
+      const n = numberChecks(checks as CheckDef[]);
+      if (n === undefined) return undefined;
+      const { safeint, lo, loInclusive, hi, hiInclusive } = n;
+      if (lo === -Infinity && hi === Infinity) {
+        return safeint ? (v) => typeof v === 'number' && Number.isSafeInteger(v) : (v) => typeof v === 'number' && Number.isFinite(v);
       }
-      return undefined;
+      return (v) =>
+        typeof v === 'number' &&
+        (safeint ? Number.isSafeInteger(v) : Number.isFinite(v)) &&
+        (loInclusive ? v >= lo : v > lo) &&
+        (hiInclusive ? v <= hi : v < hi);
     }
     case 'string': {
       if (!only((c) => c.check === 'min_length' && typeof c.minimum === 'number')) return undefined;
@@ -104,11 +173,17 @@ export function acceptsExpression(
   const accepts = compileAccepts(schema, nodeTypes);
   if (accepts === undefined) return undefined;
   const def = schema._zod.def as unknown as Def;
-  const checks = (def.checks ?? []).map((c) => c._zod?.def as CheckDef);
+  const checks = checksOf(def) as CheckDef[];
   const constant = (x: unknown): string => `env[${env.push(x) - 1}]`;
   switch (def.type) {
-    case 'number':
-      return checks.length === 0 ? `(typeof ${v} === 'number' && Number.isFinite(${v}))` : `Number.isSafeInteger(${v})`;
+    case 'number': {
+      const n = numberChecks(checks);
+      if (n === undefined) return undefined;
+      const parts = [n.safeint ? `Number.isSafeInteger(${v})` : `(typeof ${v} === 'number' && Number.isFinite(${v}))`];
+      if (n.lo !== -Infinity) parts.push(`${v} ${n.loInclusive ? '>=' : '>'} ${constant(n.lo)}`);
+      if (n.hi !== Infinity) parts.push(`${v} ${n.hiInclusive ? '<=' : '<'} ${constant(n.hi)}`);
+      return `(${parts.join(' && ')})`;
+    }
     case 'string':
       return `(typeof ${v} === 'string' && ${v}.length >= ${Math.max(0, ...checks.map((c) => c.minimum as number))})`;
     case 'boolean':

@@ -24,8 +24,9 @@ export class KeyPath {
   readonly segments: readonly KeySegment[];
   #text: string | undefined;
 
-  private constructor(segments: readonly KeySegment[]) {
-    this.segments = Object.freeze(segments.slice());
+  /** `owned`: `segments` is a fresh array nobody else holds, kept as it is instead of copied. */
+  private constructor(segments: readonly KeySegment[], owned = false) {
+    this.segments = Object.freeze(owned ? segments : segments.slice());
   }
 
   /** Parses `a.b[0]["c d"]`; throws a `PliantError` naming the position of a syntax error. */
@@ -37,6 +38,18 @@ export class KeyPath {
     if (PARSE_CACHE.size >= PARSE_CACHE_LIMIT) PARSE_CACHE.clear();
     PARSE_CACHE.set(text, parsed);
     return parsed;
+  }
+
+  /**
+   * @internal The path of `key` under `base`, segments the caller has already checked (a node's
+   * own argument names, under the path of a tree being built): one array, no checks.
+   */
+  static child(base: readonly KeySegment[], key: KeySegment): KeyPath {
+    const n = base.length;
+    const segments = new Array<KeySegment>(n + 1);
+    for (let i = 0; i < n; i++) segments[i] = base[i] as KeySegment;
+    segments[n] = key;
+    return new KeyPath(segments, true);
   }
 
   /** A `KeyPath` from its text, its segments, or itself. */

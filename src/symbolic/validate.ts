@@ -140,7 +140,7 @@ function fastValidate(check: TypeCheck, args: Readonly<Record<string, unknown>>,
   for (const i of hooked) {
     const key = keys[i] as string;
     const value = args[key] as SymbolicNode;
-    (value.type.validateAgainst as SelfValidator)(value, check.fields[i] as z.ZodType, KeyPath.from([...base, key]), api);
+    (value.type.validateAgainst as SelfValidator)(value, check.fields[i] as z.ZodType, KeyPath.child(base, key), api);
   }
   return true;
 }
@@ -185,7 +185,7 @@ export function validateField(type: SymbolicType, args: Readonly<Record<string, 
     if (info.accepts(value)) return;
     if (value instanceof SymbolicNode && value.type.validateAgainst !== undefined) {
       // The field rejects the node itself (its predicate is exact for nodes): zod's one issue would be at `key`, answered by the hook.
-      value.type.validateAgainst(value, field, KeyPath.from([...base, key]), api);
+      value.type.validateAgainst(value, field, KeyPath.child(base, key), api);
       return;
     }
   }
@@ -201,9 +201,28 @@ export function validateField(type: SymbolicType, args: Readonly<Record<string, 
  * schema in messages (a symbolic type's name); `path` is the value's key path.
  */
 export function validateValue(schema: z.ZodType, value: unknown, owner: string, api: string, path: readonly KeySegment[]): void {
+  const accepts = acceptsOf(schema);
+  if (accepts !== null && accepts(value)) return;
   const issues = rawIssues(schema, value);
   if (issues === undefined) return;
   settle(issues, value, schema, owner, api, path);
+}
+
+/** The fast predicates of schemas values are validated against (`null`: the schema has none). */
+const ACCEPTS = new WeakMap<z.ZodType, Accepts | null>();
+
+/**
+ * The fast predicate of `schema` ({@link compileAccepts}: `true` only where zod accepts), made
+ * once per schema: a hyper value's candidates are each validated against the field's schema
+ * (`oneOf([32, 64, 128])` where a `z.number().int()` stands), mostly without running zod.
+ */
+function acceptsOf(schema: z.ZodType): Accepts | null {
+  let accepts = ACCEPTS.get(schema);
+  if (accepts === undefined) {
+    accepts = compileAccepts(schema, (s) => NODE_SCHEMAS.get(s)) ?? null;
+    ACCEPTS.set(schema, accepts);
+  }
+  return accepts;
 }
 
 function settle(issues: readonly RawIssue[], args: unknown, schema: z.ZodType, owner: string, api: string, base: readonly KeySegment[]): void {
