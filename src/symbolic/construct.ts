@@ -38,8 +38,10 @@ export function createNode<A, R>(type: SymbolicType<A, R>, raw: unknown, api: st
     base.pop();
   }
   let extras: string[] | undefined;
-  for (const key of Object.keys(raw)) {
-    if (t.keyRank.has(key) || raw[key] === undefined) continue;
+  // `for...in` rather than `Object.keys` (no array made); a key inherited from a polluted
+  // `Object.prototype` is not an argument.
+  for (const key in raw) {
+    if (t.keyRank.has(key) || raw[key] === undefined || !Object.hasOwn(raw, key)) continue;
     checkKey(t, key, api, base);
     (extras ??= []).push(key);
   }

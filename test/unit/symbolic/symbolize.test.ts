@@ -103,6 +103,19 @@ describe('symbolize', () => {
     expect(e.message).toContain('filters, kernel, act');
   });
 
+  it("takes only the record's own keys as arguments, whatever Object.prototype holds", () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 1;
+    try {
+      const c = Conv({ filters: 1, kernel: 3 });
+      expect(Object.keys(c.args)).toEqual(['filters', 'kernel', 'act']);
+      const f = Free({ x: 1 });
+      expect(Object.keys(f.args)).toEqual(['x']);
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
   it('rejects values that cannot live in a tree, naming their key path', () => {
     const cases: [unknown, string, RegExp][] = [
       [() => 1, 'extras.f', /function/],
