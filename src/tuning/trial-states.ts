@@ -731,10 +731,9 @@ export class TrialStates {
       throw new Error('not a snapshot of trial states');
     const n = c.id.length;
     // Two lines a trial after the columns (its DNA's and its candidate's JSON), found without
-    // decoding them: each is decoded when first asked for. Integers (a Buffer is under 2^32
-    // bytes), so that a record keeps its offsets as small integers rather than as three boxed
-    // doubles.
-    const lines = new Uint32Array(2 * n);
+    // decoding them: each is decoded when first asked for. Integers where they fit, so that a
+    // record keeps its offsets as small integers rather than as three boxed doubles.
+    const lines = bytes.length < 0xffffffff ? new Uint32Array(2 * n) : new Float64Array(2 * n);
     let lineCount = 0;
     if (n > 0 && newline >= 0) {
       let from = newline + 1;
