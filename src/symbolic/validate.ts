@@ -85,8 +85,8 @@ function compileTypeCheck(type: SymbolicType, schema: z.ZodObject): TypeCheck | 
   const fields = keys.map((k) => shape[k] as z.ZodType);
   const accepts: Accepts[] = [];
   for (const field of fields) {
-    const a = compileAccepts(field, (s) => NODE_SCHEMAS.get(s));
-    if (a === undefined) return null;
+    const a = acceptsOf(field);
+    if (a === null) return null;
     accepts.push(a);
   }
   return { all: compileAll(keys, fields, accepts), keys, fields, accepts, refine: type.hasObjectChecks ? refine : undefined };
@@ -159,6 +159,24 @@ export function registerNodeSchema(schema: z.ZodType, types: ReadonlySet<Symboli
   NODE_SCHEMAS.set(schema, types);
 }
 
+/** The fast predicates of schemas values are validated against (`null`: the schema has none). */
+const ACCEPTS = new WeakMap<z.ZodType, Accepts | null>();
+
+/**
+ * The fast predicate of `schema` ({@link compileAccepts}: `true` only where zod accepts), made
+ * once per schema and shared by every use: a type's fields, a field after a rebind, and a hyper
+ * value's candidates, each validated against the schema of the field it stands in
+ * (`oneOf([32, 64, 128])` where a `z.number().int()` stands).
+ */
+function acceptsOf(schema: z.ZodType): Accepts | null {
+  let accepts = ACCEPTS.get(schema);
+  if (accepts === undefined) {
+    accepts = compileAccepts(schema, (s) => NODE_SCHEMAS.get(s)) ?? null;
+    ACCEPTS.set(schema, accepts);
+  }
+  return accepts;
+}
+
 /**
  * Validates one argument (`key`) after a rebind, as PyGlove does; falls back to the whole
  * schema when it has object-level checks.
@@ -173,7 +191,7 @@ export function validateField(type: SymbolicType, args: Readonly<Record<string, 
     info = {
       schema: field,
       nodeTypes: field === undefined ? undefined : NODE_SCHEMAS.get(field),
-      accepts: field === undefined ? undefined : compileAccepts(field, (s) => NODE_SCHEMAS.get(s)),
+      accepts: field === undefined ? undefined : (acceptsOf(field) ?? undefined),
     };
     type.internal.fields.set(key, info);
   }
@@ -206,23 +224,6 @@ export function validateValue(schema: z.ZodType, value: unknown, owner: string, 
   const issues = rawIssues(schema, value);
   if (issues === undefined) return;
   settle(issues, value, schema, owner, api, path);
-}
-
-/** The fast predicates of schemas values are validated against (`null`: the schema has none). */
-const ACCEPTS = new WeakMap<z.ZodType, Accepts | null>();
-
-/**
- * The fast predicate of `schema` ({@link compileAccepts}: `true` only where zod accepts), made
- * once per schema: a hyper value's candidates are each validated against the field's schema
- * (`oneOf([32, 64, 128])` where a `z.number().int()` stands), mostly without running zod.
- */
-function acceptsOf(schema: z.ZodType): Accepts | null {
-  let accepts = ACCEPTS.get(schema);
-  if (accepts === undefined) {
-    accepts = compileAccepts(schema, (s) => NODE_SCHEMAS.get(s)) ?? null;
-    ACCEPTS.set(schema, accepts);
-  }
-  return accepts;
 }
 
 function settle(issues: readonly RawIssue[], args: unknown, schema: z.ZodType, owner: string, api: string, base: readonly KeySegment[]): void {
