@@ -97,7 +97,9 @@ export class Objectives {
     if (typeof v !== 'number') {
       const why =
         named === undefined
-          ? `cannot tell the objective among the metrics ${Object.keys(measurement).join(', ')}: pass {metric: name}`
+          ? Object.keys(measurement).length === 0
+            ? 'the measurement is a record without metrics'
+            : `cannot tell the objective among the metrics ${Object.keys(measurement).join(', ')}: pass {metric: name}`
           : `the measurement has no metric '${named}' (it has ${Object.keys(measurement).join(', ') || 'none'})`;
       throw new PliantError(api, 'argument', why);
     }

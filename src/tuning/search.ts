@@ -98,7 +98,9 @@ export const SEARCH_OPTIONS: readonly string[] = [...SAMPLE_OPTIONS, 'timeout', 
  * from where it was (trials a dead process left running are evaluated again first; a seeded
  * search with `concurrency` 1 proposes what the uninterrupted one would have), and several
  * processes searching one study share its budget, learn from each other's trials and (with
- * `dedupe`) never evaluate a candidate another is evaluating.
+ * `dedupe`) never evaluate a candidate another is evaluating. A study recorded with another space
+ * goes on too: the algorithm learns only from the trials whose DNA fits this search's space, with
+ * a warning (`PLIANT_SPACE_MISMATCH`), and a trial left running whose DNA does not fit is failed.
  *
  * Should the event loop empty while a trial runs (an objective awaiting a promise that nothing
  * will ever settle), the trial fails and the search rejects with a `PliantError` (`state`) that

@@ -19,6 +19,7 @@ import type { Algorithm, AlgorithmContext, HistoryEntry } from '../algorithms/al
 import { checkPolicy, forSearchOf } from '../algorithms/early-stopping/early-stopping.js';
 import { PliantError } from '../base/errors.js';
 import type { Measurement } from '../base/measurement.js';
+import { fitsKnown, noteFits } from '../geno/dna.js';
 import type { DNA } from '../geno/dna.js';
 import type { DNASpec } from '../geno/dna-spec.js';
 import { prepare } from '../geno/template.js';
@@ -116,6 +117,14 @@ export class TrialLoop {
   readonly #observed = new Map<string, number>();
   /** Trials this loop handed out (proposed or taken up), until they end: their end waiters. */
   readonly #mine = new Map<string, { readonly ended: Promise<void>; readonly resolve: () => void }>();
+  /**
+   * The study's trials whose DNA does not fit this search's space (a study recorded with another
+   * space, or a corrupt trial event), by id, with why: the algorithm is not told of them, and
+   * those left running are failed instead of evaluated again.
+   */
+  readonly #unfit = new Map<string, string>();
+  /** Trials left running that a durable executor cannot take up (their DNA does not fit): failed by the next {@link next}. */
+  #unfitRunning: TrialRecord[] = [];
 
   constructor(space: TreeValue | TracedSpace<unknown>, algorithm: Algorithm, options: LoopOptions, api: string) {
     this.#api = api;
@@ -262,9 +271,70 @@ export class TrialLoop {
       }, heartbeat);
       this.#beating.unref();
     }
-    this.#algorithm.setup(this.#spec, context(this.#stream(study, session)));
-    this.#algorithm.recover(study.states.proposals.map((t) => this.#historyEntry(t)));
+    this.#recover(study, context(this.#stream(study, session)));
     study.listen((event, change) => this.#onEvent(event.type, change));
+  }
+
+  /**
+   * Sets the algorithm up and gives it the study's trials. Those whose DNA does not fit this
+   * search's space (the study was recorded with another space, or a trial event is corrupt) are
+   * left out, with a warning: a study's space is checked against the one its header records
+   * (cheap); without a difference there, the trials are checked only when the algorithm refuses
+   * one, and it is then set up again and given the others.
+   */
+  #recover(study: Study, context: AlgorithmContext): void {
+    const records = study.states.proposals;
+    const recorded = study.states.header?.space;
+    const changed = this.#spaceRecord !== undefined && recorded !== undefined && !this.#derivable;
+    this.#algorithm.setup(this.#spec, context);
+    if (!changed) {
+      try {
+        this.#algorithm.recover(this.#history(records));
+        return;
+      } catch (error) {
+        if (!(error instanceof PliantError) || records.every((t) => this.#fits(t))) throw error;
+        this.#algorithm.setup(this.#spec, context);
+      }
+    }
+    const fitting = records.filter((t) => this.#fits(t));
+    this.#algorithm.recover(this.#history(fitting));
+    const unfit = records.filter((t) => this.#unfit.has(t.id));
+    if (!changed && unfit.length === 0) return;
+    const first = unfit[0];
+    const which = first === undefined ? '' : ` (trial ${first.number}: ${this.#unfit.get(first.id) ?? ''})`;
+    process.emitWarning(
+      changed
+        ? `${this.#api}: the study '${this.name}' was recorded with another search space than this search's: ${unfit.length} of its ${records.length} trials do not fit this one${which}; the algorithm learns from the ${records.length - unfit.length} that do, and the study keeps them all (a new study name keeps two searches apart)`
+        : `${this.#api}: ${unfit.length} of the ${records.length} trials of the study '${this.name}' have a DNA that does not fit the search space${which}: the algorithm does not learn from them`,
+      { code: 'PLIANT_SPACE_MISMATCH' },
+    );
+  }
+
+  /** Whether the DNA of the study's trial `t` fits this search's space (why not is kept in {@link #unfit}). */
+  #fits(t: TrialRecord): boolean {
+    if (this.#unfit.has(t.id)) return false;
+    try {
+      const dna = t.dna;
+      if (fitsKnown(dna, this.#spec)) return true;
+      this.#spec.validate(dna);
+      noteFits(dna, this.#spec);
+      return true;
+    } catch (error) {
+      if (!(error instanceof PliantError)) throw error;
+      this.#unfit.set(t.id, error.message);
+      return false;
+    }
+  }
+
+  /** Fails a trial left running whose DNA does not fit this search's space: it cannot be evaluated again here. */
+  async #failUnfit(t: TrialRecord): Promise<void> {
+    await this.study.append({
+      type: 'fail',
+      id: t.id,
+      error: `left running by ${t.owner}, which is gone; its DNA does not fit this search's space (${this.#unfit.get(t.id) ?? ''}): not evaluated again`,
+      code: 'invalid',
+      time: Date.now(),
+    });
   }
 
   /**
@@ -282,34 +352,60 @@ export class TrialLoop {
     return othersLive ? mine.index : 0;
   }
 
-  /** What the algorithm learns of a recorded trial on resume. */
-  #historyEntry(t: TrialRecord): HistoryEntry {
+  /** What the algorithm learns of a recorded trial on resume (a value that does not fit the objectives goes to `misfits`). */
+  #historyEntry(t: TrialRecord, misfits: Misfits): HistoryEntry {
     if (t.withdrawn) return new HistoryOf(t, undefined);
     if (t.state === 'running') return new HistoryOf(t, undefined, undefined, 'running');
-    const told = this.#told(t, true);
+    const told = this.#told(t, misfits);
     if (told === undefined) return new HistoryOf(t, undefined);
     return new HistoryOf(t, told.reward, told.outcome);
   }
 
   /**
-   * What the algorithm is told of an ended trial: its reward and outcome, or `undefined` when it
-   * ended without one (abandoned). A value that does not fit the objectives is an error on
-   * resume (`strict`), otherwise the trial is taken as abandoned.
+   * The study's trials as the algorithm learns them on resume. A recorded value that does not fit
+   * the search's objectives (a metric record without the objective's metric) is an error when no
+   * value fits (the search is set up for other objectives than the study's); when only some do
+   * not (a corrupt event, objectives that changed along the study), those trials are taken as
+   * abandoned, with a warning.
    */
-  #told(t: TrialRecord, strict: boolean): { reward: number; outcome: HistoryEntry['outcome'] } | undefined {
+  #history(records: readonly TrialRecord[]): HistoryEntry[] {
+    const misfits: Misfits = { errors: [], valued: 0 };
+    const entries = records.map((t) => this.#historyEntry(t, misfits));
+    const first = misfits.errors[0];
+    if (first === undefined) return entries;
+    const [t, error] = first;
+    if (misfits.errors.length === misfits.valued) {
+      throw new PliantError(this.#api, 'argument', `trial ${t.number} of the study does not fit the search's objectives: ${error.message}`, { cause: error });
+    }
+    process.emitWarning(
+      `${this.#api}: ${misfits.errors.length} of the ${misfits.valued} recorded values of the study '${this.name}' do not fit the search's objectives (trial ${t.number}: ${error.message}): the algorithm takes those trials as abandoned`,
+      { code: 'PLIANT_OBJECTIVE_MISMATCH' },
+    );
+    return entries;
+  }
+
+  /**
+   * What the algorithm is told of an ended trial: its reward and outcome, or `undefined` when it
+   * ended without one (abandoned). A value that does not fit the objectives is taken as
+   * abandoned; on resume it is also noted in `misfits` (see {@link #history}).
+   */
+  #told(t: TrialRecord, misfits?: Misfits): { reward: number; outcome: HistoryEntry['outcome'] } | undefined {
     const where = `${this.#api}: trial ${t.number} of the study`;
     try {
-      if (t.state === 'completed' && t.value !== undefined) return this.#objectives.feedback(t.value, where);
+      if (t.state === 'completed' && t.value !== undefined) {
+        if (misfits !== undefined) misfits.valued++;
+        return this.#objectives.feedback(t.value, where);
+      }
       if (t.state === 'pruned' && t.reports.length > 0) {
+        if (misfits !== undefined) misfits.valued++;
         const last = t.reports[t.reports.length - 1] as TrialRecord['reports'][number];
         return this.#objectives.feedback(last.value, where, last.step ?? t.reports.length);
       }
       if (t.state === 'failed') return { reward: -Infinity, outcome: { failed: t.error ?? 'failed' } };
     } catch (error) {
-      if (strict && error instanceof PliantError) {
-        throw new PliantError(this.#api, 'argument', `trial ${t.number} of the study does not fit the search's objectives: ${error.message}`, { cause: error });
-      }
-      if (strict) throw error;
+      if (misfits === undefined) return undefined;
+      if (!(error instanceof PliantError)) throw error;
+      misfits.errors.push([t, error]);
     }
     return undefined;
   }
@@ -320,7 +416,7 @@ export class TrialLoop {
     if (t === undefined) return;
     if (!change.ended) {
       // Another process's new trial (this process's own are ACTIVE before they are appended).
-      if (type === 'trial' && !ACTIVE.has(t.id) && this.#algorithm.observe !== undefined) {
+      if (type === 'trial' && !ACTIVE.has(t.id) && this.#algorithm.observe !== undefined && this.#fits(t)) {
         this.#algorithm.observe(t.dna);
         const key = t.dna.toString();
         if (!this.#observed.has(key)) this.#observed.set(key, t.seq);
@@ -330,8 +426,9 @@ export class TrialLoop {
     const mine = this.#mine.get(t.id);
     if (type === 'withdraw') {
       if (mine !== undefined) this.#algorithm.abandon?.(t.dna);
-    } else {
-      const told = this.#told(t, false);
+      // Of another search's trial in another space (or of a corrupt event), nothing can be learnt.
+    } else if (mine !== undefined || this.#fits(t)) {
+      const told = this.#told(t);
       if (told === undefined) this.#algorithm.abandon?.(t.dna);
       else this.#algorithm.feedback(t.dna, told.reward, told.outcome);
     }
@@ -386,9 +483,18 @@ export class TrialLoop {
         await study.snapshot(false);
       }
 
-      // 1. Trials a dead process left running: evaluated again first.
+      // 1. Trials a dead process left running: evaluated again first (failed when they cannot be).
+      const unfit = this.#unfitRunning.pop();
+      if (unfit !== undefined) {
+        if (unfit.state === 'running') await this.#failUnfit(unfit);
+        continue;
+      }
       const orphan = this.#orphan();
       if (orphan !== undefined) {
+        if (!this.#fits(orphan)) {
+          await this.#failUnfit(orphan);
+          continue;
+        }
         if (orphan.attempts >= MAX_ATTEMPTS) {
           await study.append({
             type: 'fail',
@@ -575,8 +681,10 @@ export class TrialLoop {
    */
   resumable(): Proposal[] {
     // Not those of a controller still alive on this machine (one controller per study).
-    return [...this.study.states.running]
-      .filter((t) => !ACTIVE.has(t.id) && (ownerIsDead(t.owner, t.id) || !sameHost(t.owner)))
+    const left = [...this.study.states.running].filter((t) => !ACTIVE.has(t.id) && (ownerIsDead(t.owner, t.id) || !sameHost(t.owner)));
+    this.#unfitRunning = left.filter((t) => !this.#fits(t));
+    return left
+      .filter((t) => !this.#unfit.has(t.id))
       .map((t) => ({ candidate: this.#make(t.dna), candidateJson: t.candidate, feedback: this.#adopt(t), reports: t.reports.length }));
   }
 
@@ -618,6 +726,12 @@ const HISTORY_DNA: PropertyDescriptor = {
  * never does). `dna` is an own enumerable getter, so the entry spreads and serialises as a plain
  * `{ dna, reward, outcome?, state? }` does (an algorithm that wraps another may copy entries).
  */
+/** The recorded values that did not fit the objectives on resume, of how many (see `#history`). */
+interface Misfits {
+  readonly errors: [TrialRecord, PliantError][];
+  valued: number;
+}
+
 class HistoryOf implements HistoryEntry {
   readonly #record: TrialRecord;
   declare readonly dna: DNA;
