@@ -7,6 +7,7 @@ import type { Trial } from '../tuning/trial.js';
 import { decisionText, finalMetrics, metricColumns, uniqueTitles } from './study-columns.js';
 import type { DecisionColumns } from './study-columns.js';
 import { csvRow } from './terminal.js';
+import { readableCandidate } from '../tuning/readable-candidate.js';
 
 /** Options of {@link trialsCsv}. */
 export interface TrialsCsvOptions {
@@ -53,7 +54,7 @@ export function trialsCsv(result: Result, decisions: DecisionColumns, options: T
       seconds(t),
       String(t.reports.length),
       t.error ?? '',
-      ...(withDna ? [t.dna.toString(), JSON.stringify(t.candidate)] : []),
+      ...(withDna ? [t.dna.toString(), candidateText(t)] : []),
     ]);
   });
   return [csvRow(header), ...rows].map((l) => `${l}\n`).join('');
@@ -95,4 +96,10 @@ export function curvesCsv(result: Result): string {
     });
   }
   return [csvRow([...head, ...titles]), ...rows].map((l) => `${l}\n`).join('');
+}
+
+/** A trial's candidate as JSON text, empty when it cannot be made. */
+function candidateText(t: Trial): string {
+  const read = readableCandidate(t);
+  return read.ok ? (JSON.stringify(read.candidate) ?? '') : '';
 }

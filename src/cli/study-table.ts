@@ -12,6 +12,7 @@ import { decisionText, finalMetrics, metricColumns, metricTitle } from './study-
 import type { DecisionColumns, MetricColumn } from './study-columns.js';
 import type { StudyDecision } from '../tuning/study-decisions.js';
 import { displayWidth, sanitize, shortNumber, table, truncate } from './terminal.js';
+import { readableCandidate } from '../tuning/readable-candidate.js';
 
 /** The width tables fit by default: a classic terminal's. */
 export const TABLE_WIDTH = 80;
@@ -48,7 +49,10 @@ const GAP = 2;
  * {@link sanitize}d.
  */
 export function decisionPairs(trial: Trial, decisions: DecisionColumns): string[] {
-  if (decisions.decisions.length === 0) return [sanitize(format(trial.candidate as TreeValue))];
+  if (decisions.decisions.length === 0) {
+    const read = readableCandidate(trial);
+    return [read.ok ? sanitize(format(read.candidate as TreeValue)) : '(candidate cannot be made)'];
+  }
   const values = decisions.valuesOf(trial);
   return decisions.decisions
     .filter((d) => values[d.key] !== undefined)

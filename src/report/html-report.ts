@@ -16,6 +16,7 @@ import type { DecisionValue, ReportData, ReportDecision, ReportTrial } from './r
 import { STATUS_COLORS, TOP_DECISION_PLOTS, plottedDecisions, reportSpecs } from './report-specs.js';
 import type { ReportPlot } from './report-specs.js';
 import { renderSvg } from './render-svg.js';
+import { readableCandidate } from '../tuning/readable-candidate.js';
 
 /** Options of {@link renderReport}. */
 export interface HtmlReportOptions {
@@ -281,7 +282,8 @@ function topTrials(data: ReportData, result: Result): string {
   const shownDecisions = tableDecisions(data);
   const body = rows.map((t) => {
     const trial = byNumber.get(t.number) as Trial;
-    const json = candidateJson(trial.candidate);
+    const read = readableCandidate(trial);
+    const json = read.ok ? candidateJson(read.candidate) : `(cannot be made: ${read.why})`;
     const values = t.values.map((v) => `<td class="num">${escapeHtml(formatNumber(v))}</td>`).join('');
     const mark =
       several && data.front.includes(t.number) ? ' <span class="tag">front</span>' : !several && data.best === t.number ? ' <span class="tag">best</span>' : '';

@@ -6,6 +6,7 @@
 import type { JsonValue } from '../symbolic/json.js';
 import type { Result } from './result.js';
 import type { Trial } from './trial.js';
+import { readableCandidate } from './readable-candidate.js';
 
 /** A decision's value in one trial: a number (quantitative decisions) or a category label. */
 export type DecisionValue = number | string;
@@ -223,7 +224,8 @@ function shortNames(all: readonly (readonly string[])[], lengths: ReadonlySet<nu
  * ```
  */
 export function studyDecisions(result: Result): StudyDecisions {
-  const candidates = result.trials.map((t) => t.candidate);
+  // (a trial whose candidate cannot be made has no places)
+  const candidates = result.trials.map(jsonOf).filter((c) => c !== undefined);
   const qualified = qualifiedLists(candidates);
   const order: string[] = [];
   const seen = new Map<string, { segments: readonly string[]; values: Set<string>; numbers: boolean; length: boolean }>();
@@ -263,7 +265,8 @@ export function studyDecisions(result: Result): StudyDecisions {
     if (hit !== undefined) return hit;
     // Entries, not assignments: a key may be `__proto__`.
     const entries: [string, DecisionValue][] = [];
-    for (const p of placesOf(trial.candidate, qualified)) {
+    const json = jsonOf(trial);
+    for (const p of json === undefined ? [] : placesOf(json, qualified)) {
       const d = byKey.get(p.key);
       if (d !== undefined) entries.push([p.key, valueOf(p.leaf, d.kind)]);
     }
@@ -272,4 +275,10 @@ export function studyDecisions(result: Result): StudyDecisions {
     return out;
   };
   return Object.freeze({ decisions: Object.freeze(decisions), valuesOf });
+}
+
+/** A trial's candidate as JSON, or `undefined` when it cannot be made. */
+function jsonOf(trial: Trial): JsonValue | undefined {
+  const read = readableCandidate(trial);
+  return read.ok ? (read.candidate as JsonValue) : undefined;
 }

@@ -268,8 +268,8 @@ export class Study {
         const journal = this.journal;
         const position = journal instanceof Journal ? journal.position(index) : undefined;
         if (position !== undefined) this.#problems.push([problem.kind, position, problem.message]);
-        this.#warn({ ...problem, at: journal.locate(index) });
-        continue;
+        this.#warn({ kind: problem.kind, message: problem.message, at: journal.locate(index) });
+        if (problem.kept !== true) continue;
       }
       const ended = ENDS.has(event.type);
       if (this.#listeners.length === 0 && !ended) continue;

@@ -5,6 +5,7 @@
  * the end) change nothing and are reported, for the study to warn about with the line they are
  * on.
  */
+import { PliantError } from '../base/errors.js';
 import { DNA } from '../geno/dna.js';
 import type { DNAJson } from '../geno/dna.js';
 import { isDnaJson } from '../storage/journal-event-schema.js';
@@ -90,7 +91,7 @@ class StoredTrial implements TrialRecord {
   #mid = 0;
   #end = 0;
   /** Makes the candidate from the DNA (format 3: the trial event left it out; see candidate-deriver.ts). */
-  #derive: CandidateDeriver | undefined;
+  #derive: Deriver | undefined;
 
   constructor(
     public id: string,
@@ -100,7 +101,7 @@ class StoredTrial implements TrialRecord {
     public started: number,
     public owner: string,
     hash: string | null | undefined,
-    derive?: CandidateDeriver,
+    derive?: Deriver,
   ) {
     if (dna instanceof DNA) this.#dna = dna;
     else this.#dnaJson = dna;
@@ -125,7 +126,7 @@ class StoredTrial implements TrialRecord {
     started: number,
     owner: string,
     hash: string | null | undefined,
-    derive: CandidateDeriver | undefined,
+    derive: Deriver | undefined,
   ): StoredTrial {
     const t = new StoredTrial(id, number, undefined, null, started, owner, hash, derive);
     t.#candidate = undefined; // parsed from src when first asked for (or, an empty text, made from the DNA)
@@ -300,8 +301,14 @@ export interface SessionRecord {
  */
 export const SILENT_BEATS = 4;
 
-/** What a problem event is, without where it is (the study adds that). */
-export type EventProblem = Pick<JournalWarning, 'kind' | 'message'>;
+/**
+ * What a problem event is, without where it is (the study adds that). `kept`: the event was
+ * applied all the same (the warning says what it lacks); otherwise it was skipped.
+ */
+export type EventProblem = Pick<JournalWarning, 'kind' | 'message'> & { readonly kept?: true };
+
+/** What makes a trial's candidate from its DNA when its event left the candidate out. */
+type Deriver = Pick<CandidateDeriver, 'derive'>;
 
 /** @internal See the module comment. */
 export class TrialStates {
@@ -330,6 +337,32 @@ export class TrialStates {
     if (this.#derive === undefined && space !== undefined) this.#derive = new CandidateDeriver(space);
     return this.#derive;
   }
+
+  /**
+   * For trials whose events left the candidate out while no header before them recorded a space
+   * (the study's first line is corrupt, or lost): makes the candidate from the space of a header
+   * read later (a search resumed on the study writes one), and until then says why it cannot.
+   */
+  #late: Deriver | undefined;
+
+  #lateDeriver(): Deriver {
+    return (this.#late ??= {
+      derive: (dna, id, api = 'trial.candidate') => {
+        const derive = this.#deriver();
+        if (derive === undefined) {
+          throw new PliantError(
+            api,
+            'argument',
+            `trial ${id} has no candidate, and no header of the study records the space to make it from (its first line is missing or unreadable: see the warning about it); its DNA is ${dna.toString()}`,
+          );
+        }
+        return derive.derive(dna, id, api);
+      },
+    });
+  }
+
+  /** Whether the warning about trials without a candidate that cannot be made yet was given. */
+  #warnedUnderivable = false;
 
   /**
    * Until the index by id is built, the trials recorded since the snapshot, by id: a resumed
@@ -558,18 +591,30 @@ export class TrialStates {
         };
       }
     }
-    let derive: CandidateDeriver | undefined;
+    // A trial whose candidate cannot be made (no readable space recorded before it) is kept all
+    // the same, with its DNA and outcome: the candidate is made from the space of a header read
+    // later, if one is. Said once, not for each such trial.
+    let derive: Deriver | undefined;
+    let problem: EventProblem | undefined;
     if (event.candidate === undefined) {
-      derive = this.#deriver();
-      const problem = derive === undefined ? "the study's header records no space to make it from" : derive.problem();
-      if (problem !== undefined) return { kind: 'malformed', message: `trial ${event.id} has no candidate, and ${problem}: skipped` };
+      const found = this.#deriver();
+      derive = found ?? this.#lateDeriver();
+      const why = found === undefined ? 'no header before it records the space to make it from' : found.problem();
+      if (why !== undefined && !this.#warnedUnderivable) {
+        this.#warnedUnderivable = true;
+        problem = {
+          kind: 'malformed',
+          kept: true,
+          message: `trial ${event.id} has no candidate, and ${why}: kept with its DNA and outcome, as is every such trial of the study (said once); ${found === undefined ? 'their candidates are made from the space of a header read later, if one is' : 'their candidates cannot be made'}`,
+        };
+      }
     }
     const t = new StoredTrial(event.id, this.trials.length, dna ?? event.dna, event.candidate, event.time, event.owner, event.hash, derive);
     // The loop's own trial comes with its DNA, and the event with that DNA's JSON form.
     if (known !== undefined) t.keepJson(event.dna);
     t.seq = this.events - 1;
     this.#add(t);
-    return undefined;
+    return problem;
   }
 
   /** Adds a trial (a new one, or one a snapshot holds: its indexes are built later, from the lists). */
@@ -780,8 +825,9 @@ export class TrialStates {
     for (const [owner, heartbeat, seen] of c.liveness ?? []) states.#liveness.set(owner, { heartbeat, seen });
     // Formats 3 and 4 keep differences (see StatesColumns); format 2 whole values.
     const relative = c.states !== 2;
-    // a trial whose candidate text is empty: made from its DNA in the space the header records
-    const derive = states.#deriver();
+    // a trial whose candidate text is empty: made from its DNA in the space the header records (or,
+    // none recorded before it, a header read later: see #lateDeriver)
+    const derive = states.#deriver() ?? states.#lateDeriver();
     let started = 0;
     let seq = 0;
     for (let i = 0; i < n; i++) {
@@ -795,10 +841,6 @@ export class TrialStates {
       if (owner === undefined || state === undefined) throw new Error(`trial row ${i} is malformed`);
       const mid = lines[2 * i] as number;
       const end = lines[2 * i + 1] as number;
-      if (end === mid + 1) {
-        const problem = derive === undefined ? 'the header records no space to make it from' : derive.problem();
-        if (problem !== undefined) throw new Error(`trial row ${i} has no candidate, and ${problem}`);
-      }
       const t = StoredTrial.ofBytes(
         c.id[i] as string,
         states.trials.length,

@@ -3,7 +3,7 @@
  * header, trial events leave their candidates out, and readers make them from the DNAs: the same
  * candidates the objective was given, through every reader (loadStudy, a snapshot, a resume).
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -164,27 +164,61 @@ describe('journal format 3', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('skips, with a warning, a trial event without a candidate in a journal whose header records no space', async () => {
+  it('keeps, with one warning, the trials without a candidate in a journal whose header records no space: their candidates say why they cannot be made', async () => {
     const file = join(dir, 's.jsonl');
     appendFileSync(file, `${JSON.stringify({ type: 'study', study: 's', time: 0, meta: { direction: 'maximize' }, version: 3 })}\n`);
     appendFileSync(file, `${JSON.stringify({ type: 'trial', id: 'h:1:a:0', dna: [0.5], time: 1, owner: 'h:1' })}\n`);
+    appendFileSync(file, `${JSON.stringify({ type: 'done', id: 'h:1:a:0', value: 3, time: 2 })}\n`);
     appendFileSync(file, `${JSON.stringify({ type: 'trial', id: 'h:1:a:1', dna: [0.25], candidate: { x: 0.25 }, time: 2, owner: 'h:1' })}\n`);
+    appendFileSync(file, `${JSON.stringify({ type: 'trial', id: 'h:1:a:2', dna: [0.75], time: 3, owner: 'h:1' })}\n`);
     const loaded = await loadStudy('s', { storage: journalStorage(dir), onWarning });
-    expect(loaded.trials.map((t) => t.candidate)).toEqual([{ x: 0.25 }]);
+    expect(loaded.trials.map((t) => [t.id, t.state, t.value, t.dna.toString()])).toEqual([
+      ['h:1:a:0', 'completed', 3, 'DNA([0.5])'],
+      ['h:1:a:1', 'running', undefined, 'DNA([0.25])'],
+      ['h:1:a:2', 'running', undefined, 'DNA([0.75])'],
+    ]);
+    expect(loaded.trials[1]?.candidate).toEqual({ x: 0.25 });
+    expect(() => loaded.trials[0]?.candidate).toThrow(
+      /^trial\.candidate: trial h:1:a:0 has no candidate, and no header of the study records the space to make it from \(.*\); its DNA is DNA\(\[0\.5\]\)$/,
+    );
     expect(warnings.map((w) => [w.kind, w.at])).toEqual([['malformed', `${file}:2`]]);
-    expect(warnings[0]?.message).toMatch(/trial h:1:a:0 has no candidate, and the study's header records no space to make it from: skipped/);
+    expect(warnings[0]?.message).toMatch(
+      /^trial h:1:a:0 has no candidate, and no header before it records the space to make it from: kept with its DNA and outcome, as is every such trial of the study \(said once\)/,
+    );
   });
 
-  it('skips, with a warning, a trial event without a candidate when the recorded space cannot be read', async () => {
+  it('keeps, with one warning, the trials without a candidate when the recorded space cannot be read', async () => {
     const file = join(dir, 's.jsonl');
     const header = { type: 'study', study: 's', time: 0, meta: { direction: 'maximize' }, version: 3, space: { x: { $type: 'nobody.knows' } } };
     appendFileSync(file, `${JSON.stringify(header)}\n`);
     appendFileSync(file, `${JSON.stringify({ type: 'trial', id: 'h:1:a:0', dna: [0.5], time: 1, owner: 'h:1' })}\n`);
     appendFileSync(file, `${JSON.stringify({ type: 'trial', id: 'h:1:a:1', dna: [0.25], candidate: { x: 0.25 }, time: 2, owner: 'h:1' })}\n`);
     const loaded = await loadStudy('s', { storage: journalStorage(dir), onWarning });
-    expect(loaded.trials.map((t) => t.candidate)).toEqual([{ x: 0.25 }]);
+    expect(loaded.trials).toHaveLength(2);
+    expect(loaded.trials[1]?.candidate).toEqual({ x: 0.25 });
+    expect(() => loaded.trials[0]?.candidate).toThrow(/trial h:1:a:0 has no candidate, and the study's recorded space cannot be read/);
     expect(warnings.map((w) => [w.kind, w.at])).toEqual([['malformed', `${file}:2`]]);
-    expect(warnings[0]?.message).toMatch(/trial h:1:a:0 has no candidate, and the study's recorded space cannot be read \(.*\): skipped/);
+    expect(warnings[0]?.message).toMatch(/trial h:1:a:0 has no candidate, and the study's recorded space cannot be read \(.*\): kept with its DNA and outcome/);
+  });
+
+  it('a study whose first line is corrupt loses no trial, and a search resumed on it makes their candidates again from the header it writes', async () => {
+    const seen = await run(plain, 12, journalStorage(dir));
+    const file = join(dir, 's.jsonl');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[0] = (lines[0] as string).replace('"$type":"pliant.floatv"', '"$type":pliant.floatv"'); // one byte gone: not JSON
+    writeFileSync(file, lines.join('\n'));
+    rmSync(`${file}.snapshot`, { force: true });
+    const loaded = await loadStudy('s', { storage: journalStorage(dir), onWarning });
+    expect(loaded.trials).toHaveLength(12);
+    expect(loaded.trials.every((t) => t.state === 'completed')).toBe(true);
+    expect(() => loaded.trials[0]?.candidate).toThrow(/no header of the study records the space/);
+    expect(warnings.map((w) => [w.kind, w.at])).toEqual([
+      ['malformed', `${file}:1`],
+      ['malformed', `${file}:3`],
+    ]);
+    const more = await run(plain, 15, journalStorage(dir), 2);
+    const resumed = await loadStudy('s', { storage: journalStorage(dir), onWarning: () => undefined });
+    expect(resumed.trials.map((t) => t.candidate)).toEqual([...seen, ...more]);
   });
 
   it('works the same in memory', async () => {
