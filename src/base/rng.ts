@@ -19,5 +19,25 @@ export function seededRng(seed: number | string, stream = 0): Rng {
   if (typeof seed !== 'number' && typeof seed !== 'string') throw new PliantError('seededRng', 'argument', 'a seed must be a number or a string');
   if (!Number.isInteger(stream) || stream < 0)
     throw new PliantError('seededRng', 'argument', `a stream must be a non-negative integer, found ${String(stream)}`);
-  return seedrandom(stream === 0 ? String(seed) : `${String(seed)}#stream${stream}`);
+  return seedrandom(keyOf(stream === 0 ? String(seed) : `${String(seed)}#stream${stream}`));
+}
+
+/**
+ * The key seedrandom's ARC4 is keyed with. ARC4 repeats its key to fill 256 bytes (seedrandom
+ * keeps the low byte of each character), so a seed that repeats a shorter one ('11', '1212',
+ * 'abab') gave exactly the numbers of that one ('1', '12', 'ab'): seeds 1 and 11 made the same
+ * search. Such a seed is told apart by a suffix; every other seed keeps its key, and so its
+ * numbers.
+ */
+function keyOf(text: string): string {
+  // (seedrandom folds a text of more than 256 characters differently: those are left as they are)
+  if (text.length < 2 || text.length > 256) return text;
+  const n = text.length;
+  for (let period = 1; period <= n / 2; period++) {
+    if (n % period !== 0) continue;
+    let repeats = true;
+    for (let i = period; i < n && repeats; i++) repeats = (text.charCodeAt(i) & 255) === (text.charCodeAt(i - period) & 255);
+    if (repeats) return `${text}\u0000repeats`;
+  }
+  return text;
 }

@@ -9,7 +9,8 @@ import { ObservationStore, mergeSorted, neighbourSigmas, orderedNeighbourSigmas,
 function proposals(algorithm: Algorithm, space: TreeValue, n: number): string[] {
   const spec = dnaSpec(space);
   algorithm.setup(spec, { seed: 0 });
-  const rng = seededRng(11);
+  // seed 1: the stream the pinned digests below were computed with (seed 11 drew it then: see rng.test.ts)
+  const rng = seededRng(1);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const dna = algorithm.propose() as DNA;
