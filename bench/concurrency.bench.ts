@@ -1,8 +1,8 @@
 /**
  * Several processes on one study (issue "the study as the spine"): four `pliant search` processes
  * (the built command line, `dist/cli/main.js`) share one study of 300 trials in a journal file,
- * running the experiment module `lib/concurrency-experiment.ts` (a 2,000-point space, an
- * objective that sleeps 10 ms and appends each candidate it evaluates to a side file). Cases:
+ * running the experiment module `lib/concurrency-experiment.ts` (a 2,000-point space searched by
+ * the default algorithm, `auto`, which picks GP there; an objective that sleeps 10 ms and appends each candidate it evaluates to a side file). Cases:
  * with and without `dedupe: 'structural'`, with the same seed in all four and with seeds 1–4.
  *
  * Lines `concurrency-<dedupe|no-dedupe>-<same|different>-seed`: `trials_at_end` (the study's
@@ -100,7 +100,7 @@ async function concurrency(dedupe: boolean, sameSeed: boolean): Promise<void> {
       seconds: sig(seconds),
       study_ops_per_sec: sig(result.evaluated.length / span),
       ideal_ops_per_sec: (PROCESSES * 1000) / MS_PER_TRIAL,
-      note: `${PROCESSES} pliant search processes, one study of ${TRIALS} trials in a journal file, random search, ${MS_PER_TRIAL} ms per evaluation${dedupe ? ", dedupe: 'structural'" : ''}; evaluated_twice: candidates the objective ran more than once over all processes`,
+      note: `${PROCESSES} pliant search processes, one study of ${TRIALS} trials in a journal file, the default algorithm (auto: GP on this space), ${MS_PER_TRIAL} ms per evaluation${dedupe ? ", dedupe: 'structural'" : ''}; evaluated_twice: candidates the objective ran more than once over all processes`,
     });
   } finally {
     rmSync(work, { recursive: true, force: true });

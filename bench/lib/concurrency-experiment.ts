@@ -1,7 +1,7 @@
 /**
  * The experiment module of bench/concurrency.bench.ts, run by `pliant search` in several processes
- * on one study. A finite space of 2,000 points (so random search repeats candidates now and then
- * even with different seeds), an objective that sleeps a little and appends each candidate it
+ * on one study. A finite space of 2,000 points (so a search repeats candidates now and then even
+ * with different seeds: the default algorithm, GP here, more than random search would), an objective that sleeps a little and appends each candidate it
  * evaluates to a side file, and dedupe from the environment:
  *
  * - `PLIANT_BENCH_EVALUATIONS`: the side file (one line per evaluation: the candidate's JSON, a
