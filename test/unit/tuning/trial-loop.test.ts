@@ -5,8 +5,8 @@
  */
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DNA, floatv, intv, memoryStorage, oneOf, random, regularizedEvolution, search, tpe } from '../../../src/index.js';
-import type { Algorithm, HistoryEntry } from '../../../src/index.js';
+import { DNA, floatv, inlineExecutor, intv, memoryStorage, oneOf, random, regularizedEvolution, search, tpe } from '../../../src/index.js';
+import type { Algorithm, Executor, HistoryEntry } from '../../../src/index.js';
 
 describe('the history a resumed search gives its algorithm', () => {
   it('spreads with its DNA, so an algorithm that wraps another can copy entries', async () => {
@@ -154,6 +154,36 @@ describe('a resumed study whose trials do not fit the search', () => {
     );
     expect(evaluated).toHaveLength(1); // the fourth trial only: the ghost counts, failed
     expect(resumed.trials).toHaveLength(4);
+  });
+
+  it('with a durable executor (trials outlive the controller): takes up a trial left running that fits, and fails one that does not', async () => {
+    const storage = memoryStorage();
+    await search(A, objective, { numTrials: 2, algorithm: random({ seed: 1 }), storage, study: 's' });
+    const journal = await storage.open('s');
+    await journal.append({ type: 'trial', id: 'fits', dna: [0.25, 3], time: 1, owner: `${hostname()}:999999998` });
+    await journal.append({ type: 'trial', id: 'misfit', dna: [0.5, 2, 1], time: 1, owner: `${hostname()}:999999999` });
+    await journal.close();
+    warnings();
+    const durable: Executor = { ...inlineExecutor(), name: 'durable-inline', durable: true };
+    const evaluated: unknown[] = [];
+    const resumed = await search(
+      A,
+      (c) => {
+        evaluated.push(c);
+        return objective(c);
+      },
+      { numTrials: 5, algorithm: random({ seed: 1 }), storage, study: 's', executor: durable },
+    );
+    expect(resumed.trials.map((t) => [t.id, t.state])).toEqual([
+      [resumed.trials[0]?.id, 'completed'],
+      [resumed.trials[1]?.id, 'completed'],
+      ['fits', 'completed'],
+      ['misfit', 'failed'],
+      [resumed.trials[4]?.id, 'completed'],
+    ]);
+    expect(resumed.trials[3]).toMatchObject({ failure: 'invalid', error: expect.stringMatching(/its DNA does not fit this search's space/) });
+    expect(evaluated[0]).toEqual({ x: 0.25, k: 3 });
+    expect(evaluated).toHaveLength(2);
   });
 
   it('takes a recorded value that does not fit the objectives as abandoned when others fit, and refuses the study when none does', async () => {
