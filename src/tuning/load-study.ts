@@ -43,7 +43,7 @@ export async function loadStudy(study: string, options: LoadStudyOptions = {}): 
   if (options.storage === undefined && (study.endsWith('.jsonl') || isFile(study))) {
     if (!isFile(study)) throw new PliantError(API, 'argument', `no journal file ${study}`);
     const journal = await openJournalFile(study, fallbackName(study), { readOnly: true, onWarning, api: API, snapshot: true });
-    return resultAndClose(await Study.after(journal, fallbackName(study), onWarning), journal.where);
+    return resultAndClose(await Study.after(journal, fallbackName(study), onWarning), journal.where, onWarning);
   }
   const storage = options.storage ?? storageFrom();
   checkStorage(storage, API);
@@ -54,23 +54,34 @@ export async function loadStudy(study: string, options: LoadStudyOptions = {}): 
       `no study named '${study}' in ${storage.description.replace(/^journal:/, '')}${options.storage === undefined ? " (pass a journal file's path, or set PLIANT_HOME)" : ''}`,
     );
   }
-  return resultAndClose(await Study.open(storage, study, { api: API, readOnly: true, onWarning }), storage.description);
+  return resultAndClose(await Study.open(storage, study, { api: API, readOnly: true, onWarning }), storage.description, onWarning);
 }
 
 /** The `Result` of an open study (closing it). */
-async function resultAndClose(study: Study, where: string): Promise<Result> {
+async function resultAndClose(study: Study, where: string, onWarning: (warning: JournalWarning) => void): Promise<Result> {
   try {
-    return judge(study, where);
+    return judge(study, where, onWarning);
   } finally {
     await study.close();
   }
 }
 
-/** The `Result` of a study as it is now. */
-function judge(study: Study, where: string): Result {
+/**
+ * The `Result` of a study as it is now. A study whose header is missing or unreadable (its trials
+ * kept: see trial-states.ts) is judged as maximised, which `onWarning` is told (when given and a
+ * trial has a value to judge).
+ */
+function judge(study: Study, where: string, onWarning?: (warning: JournalWarning) => void): Result {
   const states = study.states;
   const header = states.header;
   if (header === undefined && states.trials.length === 0) throw new PliantError(API, 'argument', `the study '${study.name}' in ${where} is empty`);
+  if (header === undefined && onWarning !== undefined && states.trials.some((t) => t.value !== undefined)) {
+    onWarning({
+      kind: 'malformed',
+      at: study.journal.where,
+      message: `the study '${study.name}' has no header (its first event is missing or unreadable): its direction, metric and constraints are not known, so its trials are judged as maximised (a search resumed on the study records them again)`,
+    });
+  }
   const meta = header?.meta as Record<string, unknown> | undefined;
   const judged: ObjectiveOptions = {
     ...(meta?.direction === undefined ? {} : { direction: meta.direction as ObjectiveOptions['direction'] }),
@@ -127,10 +138,13 @@ export async function openStudyReader(study: string, options: LoadStudyOptions =
     opened = await Study.open(storage, study, { api: API, readOnly: true, onWarning });
     where = storage.description;
   }
+  let warned = false;
   return {
     async result(): Promise<Result> {
       await opened.refresh();
-      return judge(opened, where);
+      const once = warned ? undefined : onWarning;
+      if (opened.states.header === undefined && opened.states.trials.some((t) => t.value !== undefined)) warned = true;
+      return judge(opened, where, once);
     },
     close: () => opened.close(),
   };

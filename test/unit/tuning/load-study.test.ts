@@ -1,10 +1,10 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PliantError, floatv, intv, journalStorage, loadStudy, oneOf, random, search } from '../../../src/index.js';
-import type { Result, Trial } from '../../../src/index.js';
+import type { JournalWarning, Result, Trial } from '../../../src/index.js';
 import { rejection } from '../../support/error-of.js';
 
 const space = { x: floatv(0, 1), k: oneOf(['a', 'b']) };
@@ -91,6 +91,33 @@ describe('loadStudy', () => {
     expect(loaded.feasible.length).toBeLessThan(loaded.completed.length);
     expect(failed.map((t) => t.id)).toEqual(ran.trials.filter((t) => t.state === 'failed').map((t) => t.id));
     for (const t of failed) expect(t.error).toMatch(/RangeError: x too large/);
+  });
+
+  it('keeps the trials of a study whose header is unreadable, and says that it judges them as maximised', async () => {
+    const ran = await search(space, (c) => c.x, {
+      numTrials: 6,
+      direction: 'minimize',
+      storage: journalStorage(dir),
+      study: 'lost',
+      algorithm: random({ seed: 2 }),
+    });
+    const file = join(dir, 'lost.jsonl');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[0] = (lines[0] as string).replace('"type":"study"', '"type":"study');
+    writeFileSync(file, lines.join('\n'));
+    const warnings: JournalWarning[] = [];
+    const loaded = await loadStudy(file, { onWarning: (w) => warnings.push(w) });
+    expect(loaded.trials.map((t) => [t.id, t.value])).toEqual(ran.trials.map((t) => [t.id, t.value]));
+    expect(loaded.direction).toBe('maximize');
+    expect(loaded.best?.value).toBe(Math.max(...ran.trials.map((t) => t.value as number)));
+    expect(warnings.map((w) => [w.kind, w.at])).toEqual([
+      ['malformed', `${file}:1`],
+      ['malformed', `${file}:3`],
+      ['malformed', file],
+    ]);
+    expect(warnings[2]?.message).toBe(
+      "the study 'lost' has no header (its first event is missing or unreadable): its direction, metric and constraints are not known, so its trials are judged as maximised (a search resumed on the study records them again)",
+    );
   });
 
   it('decodes the study name of a journal file', async () => {
