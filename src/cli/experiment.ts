@@ -1,4 +1,5 @@
 import { ensureTypeScriptLoader } from '../executors/objective-module.js';
+import { typeScriptImportHint } from '../executors/esm-typescript.js';
 import { messageOf } from '../base/errors.js';
 import { moduleHref } from '../base/module-path.js';
 import { PliantError } from '../base/errors.js';
@@ -18,6 +19,6 @@ export async function importModule(path: string, api: string, what = 'the module
   } catch (cause) {
     // The first line: a compiler's message goes on with a code frame (--verbose prints it all).
     const first = messageOf(cause).trim().split('\n')[0] ?? '';
-    throw new PliantError(api, 'argument', `cannot import ${path}: ${first}`, { cause });
+    throw new PliantError(api, 'argument', `cannot import ${path}: ${first}${typeScriptImportHint(href, cause)}`, { cause });
   }
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { PliantError, messageOf } from '../base/errors.js';
 import { resolveModuleSpecifier } from '../base/module-path.js';
 import { describeValue } from '../symbolic/values.js';
+import { registerEsmTypeScript, typeScriptImportHint } from './esm-typescript.js';
 import type { ObjectiveFunction, ObjectiveSource } from './executor.js';
 
 /**
@@ -94,7 +95,14 @@ export async function loadObjective<C = unknown>(source: ObjectiveSource<C>, api
   try {
     namespace = (await import(resolved.specifier)) as Record<string, unknown>;
   } catch (error) {
-    throw new PliantError(api, 'argument', `cannot import the objective module ${where}: ${messageOf(error)}`, { cause: error });
+    throw new PliantError(
+      api,
+      'argument',
+      `cannot import the objective module ${where}: ${messageOf(error)}${typeScriptImportHint(resolved.specifier, error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   let name: string;
   if (resolved.export !== undefined) {
@@ -148,6 +156,8 @@ export async function ensureTypeScriptLoader(specifier: string, api: string): Pr
       throw new PliantError(api, 'dependency', `${api} needs tsx to load a TypeScript module: npm install --save-dev tsx (${messageOf(cause)})`, { cause });
     }
     tsx.register();
+    // a .ts file with import/export is an ES module in a CommonJS package too (see esm-typescript.ts)
+    registerEsmTypeScript();
   }
   tsxRegistered = true;
 }

@@ -10,6 +10,7 @@ import { PliantError } from '../base/errors.js';
 import { describeValue } from '../symbolic/values.js';
 import type { Evaluation, Executor, ExecutorSession, ObjectiveResult, ObjectiveSource, TrialFeedback, TrialReportOptions } from './executor.js';
 import { isTypeScriptModule, resolveObjectiveModule } from './objective-module.js';
+import { ESM_TYPESCRIPT_HOOKS } from './esm-typescript.js';
 import { messageOf } from '../base/errors.js';
 import { resolveModuleSpecifier } from '../base/module-path.js';
 import { parseFromWorker, reviveError } from './thread-protocol.js';
@@ -182,7 +183,9 @@ function tsxRegistration(): string {
       { cause: error },
     );
   }
-  return `${TSX_REGISTRATION_PREFIX}${encodeURIComponent(`import { register } from ${JSON.stringify(api)}; register();`)}`;
+  // then the hooks that load a .ts file with import/export as an ES module in a CommonJS package too
+  const source = `import { register } from ${JSON.stringify(api)}; register(); import { register as hooks } from 'node:module'; hooks(${JSON.stringify(ESM_TYPESCRIPT_HOOKS)});`;
+  return `${TSX_REGISTRATION_PREFIX}${encodeURIComponent(source)}`;
 }
 
 interface PoolConfig {
