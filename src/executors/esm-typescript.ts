@@ -17,6 +17,11 @@ import { fileURLToPath } from 'node:url';
 const ESM_SYNTAX =
   /^[ \t]*(?:import\s*[{*'"]|import\s+type\b|import\s+[\w$]+\s*(?:,|from\b)|export\s*[{*]|export\s+(?:default|const|let|var|function|async|class|type|interface|enum|declare|abstract|namespace)\b)/m;
 
+/** Whether a module specifier names a TypeScript file (`.ts`, `.mts`, `.cts`, `.tsx`). */
+export function isTypeScriptModule(specifier: string): boolean {
+  return /\.(?:[mc]?ts|tsx)(?:[?#].*)?$/.test(specifier);
+}
+
 /** The hooks' source (a `data:` module: it needs no file, nor a TypeScript loader of its own). */
 const HOOKS = `
 import { readFileSync } from 'node:fs';
@@ -56,7 +61,7 @@ export function registerEsmTypeScript(): void {
  * module without `import`/`export`, which is CommonJS and not compiled); '' otherwise.
  */
 export function typeScriptImportHint(specifier: string, error: unknown): string {
-  if (!/\.(?:[mc]?ts|tsx)(?:[?#].*)?$/.test(specifier)) return '';
+  if (!isTypeScriptModule(specifier)) return '';
   const message = error instanceof Error ? error.message : String(error);
   const global = /\b(__dirname|__filename|require|module|exports) is not defined/.exec(message);
   if (global !== null) {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { PliantError, messageOf } from '../base/errors.js';
 import { resolveModuleSpecifier } from '../base/module-path.js';
 import { describeValue } from '../symbolic/values.js';
-import { registerEsmTypeScript, typeScriptImportHint } from './esm-typescript.js';
+import { isTypeScriptModule, registerEsmTypeScript, typeScriptImportHint } from './esm-typescript.js';
 import type { ObjectiveFunction, ObjectiveSource } from './executor.js';
 
 /**
@@ -54,10 +54,7 @@ export function displayModule(specifier: string): string {
   return `'${specifier}'`;
 }
 
-/** Whether a module specifier names a TypeScript file (`.ts`, `.mts`, `.cts`, `.tsx`). */
-export function isTypeScriptModule(specifier: string): boolean {
-  return /\.(?:[mc]?ts|tsx)(?:[?#].*)?$/.test(specifier);
-}
+export { isTypeScriptModule } from './esm-typescript.js';
 
 const cache = new Map<string, ObjectiveFunction>();
 

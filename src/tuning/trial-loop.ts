@@ -287,16 +287,19 @@ export class TrialLoop {
     const recorded = study.states.header?.space;
     const changed = this.#spaceRecord !== undefined && recorded !== undefined && !this.#derivable;
     this.#algorithm.setup(this.#spec, context);
+    let fitting: TrialRecord[] | undefined;
     if (!changed) {
       try {
         this.#algorithm.recover(this.#history(records));
         return;
       } catch (error) {
-        if (!(error instanceof PliantError) || records.every((t) => this.#fits(t))) throw error;
+        if (!(error instanceof PliantError)) throw error;
+        fitting = records.filter((t) => this.#fits(t));
+        if (fitting.length === records.length) throw error;
         this.#algorithm.setup(this.#spec, context);
       }
     }
-    const fitting = records.filter((t) => this.#fits(t));
+    fitting ??= records.filter((t) => this.#fits(t));
     this.#algorithm.recover(this.#history(fitting));
     const unfit = records.filter((t) => this.#unfit.has(t.id));
     if (!changed && unfit.length === 0) return;
@@ -424,9 +427,9 @@ export class TrialLoop {
       return;
     }
     const mine = this.#mine.get(t.id);
+    // (of another search's trial in another space, or of a corrupt event, nothing can be learnt)
     if (type === 'withdraw') {
       if (mine !== undefined) this.#algorithm.abandon?.(t.dna);
-      // Of another search's trial in another space (or of a corrupt event), nothing can be learnt.
     } else if (mine !== undefined || this.#fits(t)) {
       const told = this.#told(t);
       if (told === undefined) this.#algorithm.abandon?.(t.dna);
@@ -712,6 +715,12 @@ export class TrialLoop {
   }
 }
 
+/** The recorded values that did not fit the objectives on resume, of how many (see `#history`). */
+interface Misfits {
+  readonly errors: [TrialRecord, PliantError][];
+  valued: number;
+}
+
 /** The record behind a {@link HistoryOf} (set by its static block). */
 let recordOfEntry: (entry: HistoryOf) => TrialRecord;
 const HISTORY_DNA: PropertyDescriptor = {
@@ -726,12 +735,6 @@ const HISTORY_DNA: PropertyDescriptor = {
  * never does). `dna` is an own enumerable getter, so the entry spreads and serialises as a plain
  * `{ dna, reward, outcome?, state? }` does (an algorithm that wraps another may copy entries).
  */
-/** The recorded values that did not fit the objectives on resume, of how many (see `#history`). */
-interface Misfits {
-  readonly errors: [TrialRecord, PliantError][];
-  valued: number;
-}
-
 class HistoryOf implements HistoryEntry {
   readonly #record: TrialRecord;
   declare readonly dna: DNA;
